@@ -1,0 +1,55 @@
+# Citabot. `make run` tries the bot on the embedded default; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# The embedded default: SQLite file, jobs in-process, messages printed to the console.
+EMBEDDED := DATABASE_URL= REDIS_URL= MESSAGING_BACKEND=console
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test lint services bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+run: install
+	$(EMBEDDED) $(BIN)/alembic upgrade head
+	$(EMBEDDED) $(BIN)/flask --app app clinic import examples/demo_clinic.yaml
+	$(EMBEDDED) $(BIN)/flask --app app slots generate --days 30
+	@echo
+	@echo "Citabot is running on http://$(HOST):$(PORT)  (health: /healthz)"
+	@echo
+	$(EMBEDDED) $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+PG_CLUSTER = pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main
+PSQL = psql -h 127.0.0.1 -U postgres -Atq
+
+# Starts the local PostgreSQL and Redis when they are installed but not running. The
+# concurrency tests open 200+ connections at once, so a server allowing fewer is
+# raised to 300 connections and restarted (local test servers only).
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || $(PG_CLUSTER) start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	@if [ "$$($(PSQL) -c 'show max_connections')" -lt 300 ]; then \
+	  $(PSQL) -c 'ALTER SYSTEM SET max_connections = 300' && $(PG_CLUSTER) restart; \
+	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; fi
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install services lint
+	$(BIN)/pytest
+
+bench: install services
+	$(BIN)/python bench/slots.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis .ruff_cache

@@ -1,0 +1,24 @@
+"""Citabot: the WhatsApp appointment-booking backend. `create_app` builds everything."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.config import Config
+from app.database import Database
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the Flask app from `config` (default: the environment). Connects to nothing yet."""
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config["CITABOT"] = config
+    Database(config.database_url).init_app(app)
+
+    from app import cli, dispatch
+    from app.web import health
+
+    app.register_blueprint(health.bp)
+    cli.init_app(app)
+    dispatch.init_app(app)
+    return app

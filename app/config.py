@@ -1,0 +1,87 @@
+"""Settings read from the environment (see the README's configuration table)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EMBEDDED_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'citabot.db'}"
+DEVELOPMENT_TOKEN = "citabot-development-token"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the app needs to know about its surroundings, read once at start."""
+
+    database_url: str = EMBEDDED_DATABASE_URL
+    redis_url: str | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    public_base_url: str = "http://127.0.0.1:5000"
+    messaging_backend: str = "console"
+    hold_minutes: int = 30
+    environment: str = "development"
+    extra: dict[str, str] = field(default_factory=dict)
+    # WhatsApp template Content SIDs per purpose: {"purpose": "HX..."} or
+    # {"purpose": {"es": "HX...", "en": "HX..."}} (see app/messaging/templates.py).
+    twilio_content_sids: Mapping[str, str | Mapping[str, str]] = field(default_factory=dict)
+    whatsapp_rate_per_second: int = 80
+
+    @property
+    def webhook_token(self) -> str | None:
+        """The token webhook signatures are checked against.
+
+        Outside production, with no Twilio account, a fixed development token lets
+        the local simulator sign its messages. In production without a token every
+        webhook is refused.
+        """
+        if self.twilio_auth_token:
+            return self.twilio_auth_token
+        return None if self.environment == "production" else DEVELOPMENT_TOKEN
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Config:
+        """Build the settings from `environ` (default: the process environment)."""
+        env = dict(os.environ if environ is None else environ)
+        sid = env.get("TWILIO_ACCOUNT_SID") or None
+        backend = env.get("MESSAGING_BACKEND") or ("twilio" if sid else "console")
+        if backend not in {"twilio", "console"}:
+            raise ValueError(f"MESSAGING_BACKEND must be 'twilio' or 'console', not {backend!r}")
+        rate = env.get("WHATSAPP_RATE_PER_SECOND", "80")
+        if not rate.isdigit() or int(rate) < 1:
+            raise ValueError(f"WHATSAPP_RATE_PER_SECOND must be a whole number >= 1, not {rate!r}")
+        hold = env.get("HOLD_MINUTES", "30")
+        if not hold.isdigit() or not 1 <= int(hold) <= 24 * 60:
+            raise ValueError(f"HOLD_MINUTES must be a whole number of minutes, not {hold!r}")
+        return cls(
+            database_url=env.get("DATABASE_URL") or EMBEDDED_DATABASE_URL,
+            redis_url=env.get("REDIS_URL") or None,
+            twilio_account_sid=sid,
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
+            public_base_url=(env.get("PUBLIC_BASE_URL") or cls.public_base_url).rstrip("/"),
+            messaging_backend=backend,
+            hold_minutes=int(hold),
+            environment=env.get("CITABOT_ENV", "development"),
+            twilio_content_sids=_content_sids(env.get("TWILIO_CONTENT_SIDS") or "{}"),
+            whatsapp_rate_per_second=int(rate),
+        )
+
+
+def _content_sids(raw: str) -> dict[str, str | dict[str, str]]:
+    """Read TWILIO_CONTENT_SIDS, refusing at start what would fail at every send."""
+    problem = "TWILIO_CONTENT_SIDS must be a JSON object of purpose -> SID or {language: SID}"
+    try:
+        table = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ValueError(problem) from error
+    if not isinstance(table, dict):
+        raise ValueError(problem)
+    for value in table.values():
+        by_language = value.values() if isinstance(value, dict) else [value]
+        if not all(isinstance(sid, str) and sid for sid in by_language):
+            raise ValueError(problem)
+    return table

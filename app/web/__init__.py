@@ -1,0 +1,1 @@
+"""HTTP entrypoints: they translate requests into service calls and nothing more."""
