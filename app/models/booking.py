@@ -1,0 +1,217 @@
+"""Requests a patient makes, the reservations they become, and the doctor's notes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, gen_random_uuid
+
+NOW = text("CURRENT_TIMESTAMP")
+FALSE = text("false")
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"  # withdrawn by the patient; not in the seed (migration 0004)
+
+
+class ReservationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+
+class ReservationRequest(Base):
+    """A patient's request for a slot, holding it until the doctor answers or it expires."""
+
+    __tablename__ = "reservation_request"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'rejected', 'expired', 'cancelled')",
+            name="chk_request_status",
+        ),
+        CheckConstraint(
+            "urgency_level IN ('low', 'normal', 'high', 'urgent')", name="chk_urgency_level"
+        ),
+        Index("idx_request_profile_id", "profile_id"),
+        Index("idx_request_slot_id", "slot_id"),
+        Index("idx_request_status", "status"),
+        Index("idx_request_expires", "expires_at"),
+        Index("idx_request_patient_phone", "patient_phone"),
+        # Codes are never reused within a practice, so a code always names one request
+        # (and the reservation made from it).
+        UniqueConstraint("profile_id", "code"),
+        # One open request per patient and practice: the database refuses a second.
+        Index(
+            "uq_request_open_per_phone",
+            "profile_id",
+            "patient_phone",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_request_pending_expires",
+            "expires_at",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, default=uuid.uuid4, server_default=gen_random_uuid()
+    )
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"))
+    slot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("time_slot.id", ondelete="CASCADE"))
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("medical_service.id", ondelete="CASCADE")
+    )
+    code: Mapped[str] = mapped_column(String(8))
+
+    patient_name: Mapped[str] = mapped_column(String(255))
+    patient_phone: Mapped[str] = mapped_column(String(50))
+    patient_email: Mapped[str | None] = mapped_column(String(255))
+    patient_age: Mapped[int | None] = mapped_column(Integer)
+    patient_gender: Mapped[str | None] = mapped_column(String(20))
+
+    chief_complaint: Mapped[str | None] = mapped_column(Text)
+    symptoms: Mapped[str | None] = mapped_column(Text)
+    medical_history: Mapped[str | None] = mapped_column(Text)
+    current_medications: Mapped[str | None] = mapped_column(Text)
+    allergies: Mapped[str | None] = mapped_column(Text)
+    urgency_level: Mapped[str | None] = mapped_column(
+        String(20), default="normal", server_default="normal"
+    )
+    preferred_contact_method: Mapped[str | None] = mapped_column(
+        String(20), default="whatsapp", server_default="whatsapp"
+    )
+
+    status: Mapped[str] = mapped_column(
+        String(50), default=RequestStatus.PENDING, server_default=RequestStatus.PENDING
+    )
+    requested_time: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("profile.id"))
+    approved_at: Mapped[datetime | None]
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+
+    created_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
+    updated_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
+
+
+class Reservation(Base):
+    """A confirmed appointment."""
+
+    __tablename__ = "reservation"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('confirmed', 'cancelled', 'completed', 'no_show')",
+            name="chk_reservation_status",
+        ),
+        CheckConstraint(
+            "payment_status IN ('pending', 'paid', 'cancelled')", name="chk_payment_status"
+        ),
+        Index("idx_reservation_profile_id", "profile_id"),
+        Index("idx_reservation_slot_id", "slot_id"),
+        Index("idx_reservation_status", "status"),
+        Index("idx_reservation_patient_phone", "patient_phone"),
+        Index("idx_reservation_created", "created_at"),
+        UniqueConstraint("request_id"),
+        Index("ix_reservation_profile_code", "profile_id", "code"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, default=uuid.uuid4, server_default=gen_random_uuid()
+    )
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"))
+    slot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("time_slot.id", ondelete="CASCADE"))
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("medical_service.id", ondelete="CASCADE")
+    )
+    request_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("reservation_request.id", ondelete="SET NULL")
+    )
+    code: Mapped[str | None] = mapped_column(String(8))
+
+    patient_name: Mapped[str] = mapped_column(String(255))
+    patient_phone: Mapped[str] = mapped_column(String(50))
+    patient_email: Mapped[str | None] = mapped_column(String(255))
+
+    status: Mapped[str] = mapped_column(
+        String(50), default=ReservationStatus.CONFIRMED, server_default=ReservationStatus.CONFIRMED
+    )
+    source: Mapped[str | None] = mapped_column(
+        String(50), default="whatsapp", server_default="whatsapp"
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    reminder_24h_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=FALSE)
+    reminder_2h_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=FALSE)
+    reminder_24h_scheduled: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=FALSE
+    )
+    reminder_2h_scheduled: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=FALSE
+    )
+
+    completed_at: Mapped[datetime | None]
+    no_show: Mapped[bool] = mapped_column(Boolean, default=False, server_default=FALSE)
+
+    price_at_booking: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    payment_status: Mapped[str | None] = mapped_column(
+        String(50), default="pending", server_default="pending"
+    )
+
+    created_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
+    updated_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
+    cancelled_at: Mapped[datetime | None]
+
+
+class AppointmentNote(Base):
+    """What the doctor writes about an appointment; `is_private` ones never reach the patient."""
+
+    __tablename__ = "appointment_note"
+    __table_args__ = (
+        CheckConstraint(
+            "note_type IN ('diagnosis', 'treatment', 'follow_up', 'prescription')",
+            name="chk_note_type",
+        ),
+        Index("idx_note_reservation_id", "reservation_id"),
+        Index("idx_note_profile_id", "profile_id"),
+        Index("idx_note_type", "note_type"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, default=uuid.uuid4, server_default=gen_random_uuid()
+    )
+    reservation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reservation.id", ondelete="CASCADE")
+    )
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"))
+    note_type: Mapped[str] = mapped_column(String(50))
+    content: Mapped[str] = mapped_column(Text)
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=FALSE)
+    created_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
+    updated_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
