@@ -1,0 +1,14 @@
+"""Command-line entrypoints (`flask --app app ...`): parse arguments, call a service, report."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.cli import clinic, jobs, slots
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups on `app`."""
+    app.cli.add_command(clinic.group)
+    app.cli.add_command(slots.group)
+    app.cli.add_command(jobs.group)

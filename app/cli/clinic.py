@@ -1,0 +1,48 @@
+"""`flask clinic ...`: set a practice up from a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from app.clinic.clinic_file import ClinicFileError, load_clinic_file
+from app.clinic.setup import ImportResult, import_clinic
+from app.clock import utc_now
+from app.database import get_database
+
+group = AppGroup("clinic", help="Set up a practice.")
+
+
+@group.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+def import_command(file: Path) -> None:
+    """Create or update the practice in FILE (JSON or YAML) and print its id.
+
+    Only the id goes to standard output, so scripts can capture it; problems and
+    the summary go to standard error.
+    """
+    try:
+        clinic = load_clinic_file(file)
+    except ClinicFileError as error:
+        for problem in error.problems:
+            click.echo(f"{file}: {problem}", err=True)
+        click.echo("Nothing was imported. Fix the file and run the import again.", err=True)
+        raise SystemExit(1) from None
+    result = import_clinic(get_database().sessions, clinic, utc_now())
+    click.echo(_summary(clinic.name, result), err=True)
+    click.echo(str(result.profile_id))
+
+
+def _summary(name: str, result: ImportResult) -> str:
+    verb = "Created" if result.profile_created else "Updated"
+    lines = [
+        f"{verb} {name}: {result.services_created} new and {result.services_updated} updated"
+        f" services, {result.availability_rules} weekly availability rules,"
+        f" {result.closed_dates} closed dates from the file."
+    ]
+    if result.services_deactivated:
+        removed = ", ".join(result.services_deactivated)
+        lines.append(f"No longer offered (kept for past bookings): {removed}.")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Setting a practice up from a clinic file: read and validate it, then import it."""
