@@ -1,0 +1,53 @@
+"""`flask slots ...`: materialise bookable slots from the availability rules."""
+
+from __future__ import annotations
+
+import uuid
+
+import click
+from flask.cli import AppGroup
+
+from app.clock import utc_now
+from app.database import get_database
+from app.scheduling.generation import (
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    ProfileNotFound,
+    ProfileSlotReport,
+    generate_slots,
+)
+
+group = AppGroup("slots", help="Manage bookable time slots.")
+
+
+@group.command("generate")
+@click.option(
+    "--days",
+    type=click.IntRange(1, MAX_DAYS),
+    default=DEFAULT_DAYS,
+    show_default=True,
+    help="How many days ahead, from now.",
+)
+@click.option("--profile", "profile_id", type=click.UUID, help="Only this profile (default: all).")
+def generate_command(days: int, profile_id: uuid.UUID | None) -> None:
+    """Create the slots of the next DAYS days; remove free ones that no longer fit the rules."""
+    try:
+        reports = generate_slots(
+            get_database().sessions, now=utc_now(), days=days, profile_id=profile_id
+        )
+    except ProfileNotFound as error:
+        raise click.ClickException(str(error)) from error
+    if not reports:
+        click.echo("No profiles: nothing to generate.")
+    for report in reports:
+        click.echo(summary_line(report))
+
+
+def summary_line(report: ProfileSlotReport) -> str:
+    """One line per profile, for the doctor or operator running the command."""
+    changes = report.changes
+    return (
+        f"{report.profile_name} ({report.profile_id}): {changes.created} created, "
+        f"{changes.updated} updated, {changes.removed} removed, "
+        f"{changes.kept} kept (taken or blocked)"
+    )

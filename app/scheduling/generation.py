@@ -1,0 +1,95 @@
+"""Use case: materialise every profile's bookable slots for the coming days.
+
+Each profile is regenerated in its own transaction, streaming its slots straight
+into the database, so a thousand practices never sit in memory together and one
+practice's failure leaves the others' work committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import Profile
+from app.scheduling.reconcile import SlotChanges, reconcile_slots
+from app.scheduling.rules import SlotSpec, desired_slots
+from app.scheduling.schedules import load_schedule
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+
+
+class ProfileNotFound(LookupError):
+    """No profile has the id that was asked for."""
+
+
+@dataclass(frozen=True)
+class ProfileSlotReport:
+    """What regeneration did to one profile's slots."""
+
+    profile_id: uuid.UUID
+    profile_name: str
+    changes: SlotChanges
+
+
+def generate_slots(
+    sessions: sessionmaker[Session],
+    *,
+    now: datetime,
+    days: int = DEFAULT_DAYS,
+    profile_id: uuid.UUID | None = None,
+) -> list[ProfileSlotReport]:
+    """Make the stored slots starting in (now, now + days] match the availability rules.
+
+    Idempotent: missing slots are created, free ones that no longer match are
+    updated or removed; taken and blocked slots are never touched. Only the profile
+    `profile_id` when given, else every profile.
+    """
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"days must be between 1 and {MAX_DAYS}, not {days}")
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware instant")
+    until = now + timedelta(days=days)
+    reports = []
+    for each_id in _profile_ids(sessions, profile_id):
+        with sessions.begin() as session:
+            report = _regenerate_profile(session, each_id, now, until)
+        if report is not None:
+            reports.append(report)
+    return reports
+
+
+def _profile_ids(sessions: sessionmaker[Session], profile_id: uuid.UUID | None) -> list[uuid.UUID]:
+    with sessions() as session:
+        query = select(Profile.id).order_by(Profile.id)
+        if profile_id is not None:
+            query = query.where(Profile.id == profile_id)
+        ids = list(session.scalars(query))
+    if profile_id is not None and not ids:
+        raise ProfileNotFound(f"no profile with id {profile_id}")
+    return ids
+
+
+def _regenerate_profile(
+    session: Session, profile_id: uuid.UUID, now: datetime, until: datetime
+) -> ProfileSlotReport | None:
+    practice = load_schedule(session, profile_id, now, until)
+    if practice is None:  # deleted since the ids were read
+        return None
+    slots = desired_slots(
+        practice.schedule, first_day=practice.first_day, last_day=practice.last_day, now=now
+    )
+    changes = reconcile_slots(
+        session, profile_id, _starting_by(until, slots), after=now, until=until
+    )
+    return ProfileSlotReport(profile_id, practice.name, changes)
+
+
+def _starting_by(until: datetime, slots: Iterator[SlotSpec]) -> Iterator[SlotSpec]:
+    # The last local day reaches past `until`; its later slots belong to a later run.
+    return (spec for spec in slots if spec.start <= until)
