@@ -1,0 +1,1 @@
+"""Booking: holds, decisions, expiry and appointments. One transaction per use case."""

@@ -1,0 +1,189 @@
+"""A confirmed appointment's life: cancel, reschedule, complete, no-show, and notes."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.booking import capacity
+from app.booking.context import BookingContext
+from app.booking.errors import IllegalTransition, NotFound, NotStarted, SlotNotBookable
+from app.booking.notices import load_scene, queue_notices
+from app.booking.policies import bookable_slot, due_reminders
+from app.booking.reminders import schedule_reminders
+from app.booking.transitions import check_transition
+from app.models import AppointmentNote, Profile, Reservation, ReservationStatus, TimeSlot
+
+NOTE_TYPES = ("diagnosis", "treatment", "follow_up", "prescription")
+
+
+def cancel_reservation(
+    ctx: BookingContext,
+    *,
+    profile_id: uuid.UUID,
+    code: str,
+    patient_phone: str | None = None,
+    reason: str | None = None,
+) -> Reservation:
+    """Cancel an appointment; the other side is told and the place comes back.
+
+    With `patient_phone` the patient cancels (and only their own appointment is
+    found); without it, the doctor does. The cancellation policy is shown to the
+    patient by the conversation; it informs, it never blocks.
+    """
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        reservation = lock_reservation(session, profile_id, code, patient_phone)
+        check_transition("reservation", code, reservation.status, ReservationStatus.CANCELLED)
+        _lock_slot(session, reservation.slot_id)
+        scene = load_scene(session, reservation.slot_id, reservation.patient_phone)
+        reservation.status = ReservationStatus.CANCELLED
+        reservation.cancelled_at = now
+        reservation.updated_at = now
+        # Due reminders check the status; these flags say none is pending any more.
+        reservation.reminder_24h_scheduled = False
+        reservation.reminder_2h_scheduled = False
+        session.flush()
+        capacity.release(session, [reservation.slot_id])
+        capacity.refresh_status(session, [reservation.slot_id])
+        key = f"reservation:{reservation.id}:cancelled"
+        facts = scene.facts(reservation, rejection_reason=reason)
+        if patient_phone is None:
+            notice = scene.to_patient(
+                "patient_cancelled_by_doctor", reservation.patient_phone, key, facts
+            )
+        else:
+            notice = scene.to_doctor("doctor_cancelled_by_patient", key, facts)
+        queue_notices(session, [notice], ctx.render, now)
+        return reservation
+
+
+def reschedule_reservation(
+    ctx: BookingContext,
+    *,
+    profile_id: uuid.UUID,
+    code: str,
+    patient_phone: str,
+    new_slot_id: uuid.UUID,
+) -> Reservation:
+    """Move the patient's appointment to another slot of the same service.
+
+    Taking the new slot and giving back the old one happen in one transaction, so
+    the patient never loses the old time when the new one cannot be had. The old
+    place is given back first so that a move to an overlapping time (09:00 ->
+    09:30 for an hour-long visit) does not collide with itself.
+    """
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        reservation = lock_reservation(session, profile_id, code, patient_phone)
+        if reservation.status != ReservationStatus.CONFIRMED:
+            raise IllegalTransition("reservation", code, reservation.status, "rescheduled")
+        profile = session.get_one(Profile, profile_id)
+        new_slot = bookable_slot(session, profile, new_slot_id, now)
+        if new_slot.id == reservation.slot_id or new_slot.service_id != reservation.service_id:
+            raise SlotNotBookable(
+                "same_slot" if new_slot.id == reservation.slot_id else "other_service"
+            )
+        # Both slots locked in id order: two crossing moves cannot deadlock.
+        for slot_id in sorted([reservation.slot_id, new_slot.id]):
+            _lock_slot(session, slot_id)
+        old_slot = session.get_one(TimeSlot, reservation.slot_id)
+        old_start = old_slot.start_time
+        capacity.release(session, [old_slot.id])
+        capacity.take(session, new_slot)
+        reminders = due_reminders(new_slot.start_time, now)
+        reservation.slot_id = new_slot.id
+        reservation.reminder_24h_scheduled = "24h" in reminders
+        reservation.reminder_2h_scheduled = "2h" in reminders
+        reservation.reminder_24h_sent = False
+        reservation.reminder_2h_sent = False
+        reservation.updated_at = now
+        session.flush()
+        schedule_reminders(session, reservation, new_slot.start_time, reminders)
+        capacity.refresh_status(session, [old_slot.id, new_slot.id])
+        scene = load_scene(session, new_slot.id, patient_phone)
+        notice = scene.to_doctor(
+            "doctor_rescheduled",
+            f"reservation:{reservation.id}:moved:{uuid.uuid4()}",
+            scene.facts(reservation, old_start=old_start.isoformat()),
+        )
+        queue_notices(session, [notice], ctx.render, now)
+        return reservation
+
+
+def complete_reservation(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) -> Reservation:
+    """The doctor saw the patient."""
+    return _finish(ctx, profile_id, code, ReservationStatus.COMPLETED)
+
+
+def mark_no_show(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) -> Reservation:
+    """The patient did not come."""
+    return _finish(ctx, profile_id, code, ReservationStatus.NO_SHOW)
+
+
+def add_note(
+    ctx: BookingContext,
+    *,
+    profile_id: uuid.UUID,
+    code: str,
+    note_type: str,
+    content: str,
+    private: bool = False,
+) -> AppointmentNote:
+    """Keep the doctor's note on an appointment of their own practice."""
+    if note_type not in NOTE_TYPES:
+        raise ValueError(f"note type must be one of {NOTE_TYPES}")
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        reservation = lock_reservation(session, profile_id, code)
+        note = AppointmentNote(
+            reservation_id=reservation.id,
+            profile_id=profile_id,
+            note_type=note_type,
+            content=content,
+            is_private=private,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(note)
+        return note
+
+
+def lock_reservation(
+    session: Session, profile_id: uuid.UUID, code: str, patient_phone: str | None = None
+) -> Reservation:
+    """The practice's reservation `code` (the patient's own, if a phone is given), locked."""
+    query = select(Reservation).where(
+        Reservation.profile_id == profile_id, Reservation.code == code
+    )
+    if patient_phone is not None:
+        query = query.where(Reservation.patient_phone == patient_phone)
+    reservation = session.scalar(query.with_for_update().execution_options(populate_existing=True))
+    if reservation is None:
+        raise NotFound(code)
+    return reservation
+
+
+def _finish(
+    ctx: BookingContext, profile_id: uuid.UUID, code: str, status: ReservationStatus
+) -> Reservation:
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        reservation = lock_reservation(session, profile_id, code)
+        check_transition("reservation", code, reservation.status, status)
+        slot = session.get_one(TimeSlot, reservation.slot_id)
+        if slot.start_time > now:
+            raise NotStarted(code)
+        reservation.status = status
+        reservation.updated_at = now
+        if status == ReservationStatus.COMPLETED:
+            reservation.completed_at = now
+        else:
+            reservation.no_show = True
+        return reservation
+
+
+def _lock_slot(session: Session, slot_id: uuid.UUID) -> TimeSlot:
+    return session.get_one(TimeSlot, slot_id, with_for_update=True, populate_existing=True)

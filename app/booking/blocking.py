@@ -1,0 +1,116 @@
+"""The doctor closes a day or a time range: free slots are blocked, bookings are reported."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.booking.context import BookingContext
+from app.models import (
+    ClosedDate,
+    MedicalService,
+    Profile,
+    RequestStatus,
+    Reservation,
+    ReservationRequest,
+    ReservationStatus,
+    SlotStatus,
+    TimeSlot,
+)
+
+
+@dataclass(frozen=True)
+class AffectedBooking:
+    """A booking inside a blocked period: it stays, and the doctor decides what to do."""
+
+    code: str
+    start: datetime
+    patient_name: str
+    service: str
+    status: str
+
+
+@dataclass(frozen=True)
+class BlockReport:
+    blocked_slots: int
+    affected: list[AffectedBooking]
+
+
+def block_period(
+    ctx: BookingContext,
+    *,
+    profile_id: uuid.UUID,
+    day: date,
+    start: time | None = None,
+    end: time | None = None,
+    reason: str | None = None,
+) -> BlockReport:
+    """Close `day` (or `start`-`end` of it, local time): nothing new can be booked there.
+
+    Every slot in the period becomes `blocked`, booked ones too, so that a later
+    cancellation does not reopen it; existing requests and appointments are kept
+    and listed for the doctor, never silently dropped.
+    """
+    if (start is None) != (end is None) or (start and end and end <= start):
+        raise ValueError("a blocked range needs a start before its end")
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        profile = session.get_one(Profile, profile_id)
+        since, until = _instants(day, start, end, ZoneInfo(profile.timezone))
+        session.add(
+            ClosedDate(
+                profile_id=profile_id,
+                day=day,
+                start_time=start,
+                end_time=end,
+                reason=reason,
+                source="doctor",
+                created_at=now,
+            )
+        )
+        in_period = (
+            TimeSlot.profile_id == profile_id,
+            TimeSlot.start_time < until,
+            TimeSlot.end_time > since,
+        )
+        blocked = session.execute(
+            update(TimeSlot)
+            .where(*in_period, TimeSlot.status != SlotStatus.EXPIRED)
+            .values(status=SlotStatus.BLOCKED)
+            .returning(TimeSlot.id)
+        ).all()
+        return BlockReport(len(blocked), _affected(session, in_period))
+
+
+def _affected(session: Session, in_period: tuple) -> list[AffectedBooking]:
+    found = []
+    for model, live in (
+        (ReservationRequest, ReservationRequest.status == RequestStatus.PENDING),
+        (Reservation, Reservation.status == ReservationStatus.CONFIRMED),
+    ):
+        rows = session.execute(
+            select(model.code, TimeSlot.start_time, model.patient_name, MedicalService.name)
+            .add_columns(model.status)
+            .join(TimeSlot, TimeSlot.id == model.slot_id)
+            .join(MedicalService, MedicalService.id == model.service_id)
+            .where(*in_period, live)
+        )
+        found += [AffectedBooking(*row) for row in rows]
+    return sorted(found, key=lambda booking: booking.start)
+
+
+def _instants(
+    day: date, start: time | None, end: time | None, zone: ZoneInfo
+) -> tuple[datetime, datetime]:
+    since = datetime.combine(day, start or time(0), tzinfo=zone)
+    until = (
+        datetime.combine(day, end, tzinfo=zone)
+        if end
+        else datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    )
+    return since.astimezone(UTC), until.astimezone(UTC)

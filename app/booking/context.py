@@ -1,0 +1,19 @@
+"""The collaborators every booking use case needs, passed as one value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.booking.notices import Render
+from app.clock import Clock
+from app.db import SessionSource
+
+
+@dataclass(frozen=True)
+class BookingContext:
+    """Sessions to open transactions with, the clock, the notice writer and the hold length."""
+
+    sessions: SessionSource
+    clock: Clock
+    render: Render
+    hold_minutes: int = 30

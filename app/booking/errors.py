@@ -1,0 +1,84 @@
+"""Why a booking action was refused. The conversation turns each into a sentence.
+
+Messages carry codes and statuses only, never patient data, so they are safe to log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class BookingError(Exception):
+    """Base of every refusal; `reason` is a stable key for the text catalogues."""
+
+    reason = "booking_error"
+
+
+class SlotTaken(BookingError):
+    """The slot is full, or the doctor is busy at an overlapping time."""
+
+    reason = "slot_taken"
+
+
+class SlotNotBookable(BookingError):
+    """The slot cannot be booked at all (blocked, past, too soon, too far ahead)."""
+
+    reason = "slot_not_bookable"
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+class OpenRequestExists(BookingError):
+    """The patient already has a request waiting for the doctor's answer."""
+
+    reason = "open_request_exists"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"request {code} is still open")
+        self.code = code
+
+
+class NotFound(BookingError):
+    """No request or reservation with that code in this practice."""
+
+    reason = "not_found"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"no request or reservation {code!r} here")
+        self.code = code
+
+
+class RequestExpired(BookingError):
+    """The doctor answered after the hold's deadline; the hold is gone."""
+
+    reason = "request_expired"
+
+    def __init__(self, code: str, expires_at: datetime | None = None) -> None:
+        super().__init__(f"request {code} expired")
+        self.code = code
+        self.expires_at = expires_at
+
+
+class IllegalTransition(BookingError):
+    """The request or reservation is not in a state that allows this action."""
+
+    reason = "illegal_transition"
+
+    def __init__(self, entity: str, code: str, current: str, target: str) -> None:
+        super().__init__(f"{entity} {code} is {current}; it cannot become {target}")
+        self.entity = entity
+        self.code = code
+        self.current = current
+        self.target = target
+
+
+class NotStarted(BookingError):
+    """An appointment cannot be marked completed or missed before it starts."""
+
+    reason = "not_started"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"appointment {code} has not started yet")
+        self.code = code

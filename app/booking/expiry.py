@@ -1,0 +1,96 @@
+"""Every hold ends: overdue requests expire, their places come back, patients are told.
+
+`expire_request` serves the job scheduled at a request's deadline; the sweep
+`expire_overdue_holds` is the safety net for everything a dead worker, a lost job
+or a stopped Redis left behind. Both are idempotent and safe to run concurrently:
+rows are claimed with `FOR UPDATE SKIP LOCKED`, so two sweeps never wait on or
+double-process the same request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.booking import capacity
+from app.booking.context import BookingContext
+from app.booking.notices import Render, load_scenes, queue_notices
+from app.models import RequestStatus, ReservationRequest
+
+SWEEP_BATCH = 2000
+
+
+def expire_request(ctx: BookingContext, request_id: uuid.UUID) -> bool:
+    """Expire one request if it is still pending and overdue; True if this call did it."""
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        request = session.scalar(
+            _overdue(now)
+            .where(ReservationRequest.id == request_id)
+            .with_for_update(skip_locked=True)
+        )
+        if request is None:
+            return False
+        expire_locked(session, [request], now, ctx.render)
+        return True
+
+
+def expire_overdue_holds(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> int:
+    """Expire every overdue hold, a batch per transaction; returns how many it expired."""
+    now = ctx.clock()
+    total = 0
+    while True:
+        with ctx.sessions.begin() as session:
+            requests = session.scalars(
+                _overdue(now)
+                .order_by(ReservationRequest.expires_at)
+                .limit(batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not requests:
+                return total
+            expire_locked(session, requests, now, ctx.render)
+        total += len(requests)
+
+
+def expire_locked(
+    session: Session, requests: Sequence[ReservationRequest], now: datetime, render: Render
+) -> None:
+    """Expire `requests` (already locked by the caller), set-based, and queue the notices."""
+    ids = [request.id for request in requests]
+    session.execute(
+        update(ReservationRequest)
+        .where(ReservationRequest.id.in_(ids))
+        .values(status=RequestStatus.EXPIRED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    slot_ids = [request.slot_id for request in requests]
+    capacity.release(session, slot_ids)
+    capacity.refresh_status(session, slot_ids)
+    for request in requests:
+        # Keep the caller's objects true to the database without writing them again.
+        set_committed_value(request, "status", RequestStatus.EXPIRED)
+        set_committed_value(request, "updated_at", now)
+    scenes = load_scenes(session, requests)
+    notices = [
+        scenes[request.id].to_patient(
+            "patient_expired",
+            request.patient_phone,
+            f"request:{request.id}:expired",
+            scenes[request.id].facts(request),
+        )
+        for request in requests
+    ]
+    queue_notices(session, notices, render, now)
+
+
+def _overdue(now: datetime):
+    return select(ReservationRequest).where(
+        ReservationRequest.status == RequestStatus.PENDING,
+        ReservationRequest.expires_at <= now,
+    )

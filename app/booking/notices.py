@@ -1,0 +1,154 @@
+"""The transactional outbox: messages a booking transition owes, written in its transaction.
+
+A `Notice` is the fact "tell this person this", with what the sentence needs; the
+body is written by an injected `render` (the text catalogues), so this layer knows
+no wording. Each notice has a `dedupe_key` naming the event, and the outbox keeps
+one message per key: a transition retried or raced can never queue it twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import insert_ignoring_conflicts
+from app.followups import follow_up
+from app.models import Contact, MedicalService, MessageLog, MessageStatus, Profile, TimeSlot
+from app.models.booking import Reservation, ReservationRequest
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to queue: purpose, recipient, language and the facts to write it from."""
+
+    profile_id: uuid.UUID
+    purpose: str
+    phone: str
+    language: str
+    dedupe_key: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+Render = Callable[[Notice], str]
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything a booking notice may mention, loaded once per transition."""
+
+    profile: Profile
+    service: MedicalService
+    slot: TimeSlot
+    patient_language: str
+
+    def facts(self, booking: ReservationRequest | Reservation, **extra: Any) -> dict[str, Any]:
+        """The facts of `booking` (a request or a reservation) in this scene."""
+        request = booking if isinstance(booking, ReservationRequest) else None
+        facts: dict[str, Any] = {
+            "code": booking.code,
+            "patient_name": booking.patient_name,
+            "service": self.service.name,
+            "doctor": self.profile.name,
+            "start": self.slot.start_time.isoformat(),
+            "timezone": self.profile.timezone,
+        }
+        if request is not None:
+            facts |= {
+                "age": request.patient_age,
+                "reason": request.chief_complaint,
+                "urgency": request.urgency_level,
+                "deadline": request.expires_at.isoformat(),
+            }
+        return facts | extra
+
+    def to_doctor(self, purpose: str, key: str, facts: dict[str, Any]) -> Notice | None:
+        """A notice to the doctor's own WhatsApp, if the practice has one on file."""
+        if not self.profile.doctor_phone:
+            return None
+        profile = self.profile
+        return Notice(profile.id, purpose, profile.doctor_phone, profile.language, key, facts)
+
+    def to_patient(self, purpose: str, phone: str, key: str, facts: dict[str, Any]) -> Notice:
+        """A notice to the patient, in the language they chose."""
+        return Notice(self.profile.id, purpose, phone, self.patient_language, key, facts)
+
+
+def load_scene(session: Session, slot_id: uuid.UUID, patient_phone: str) -> Scene:
+    """Load the profile, service and slot of a booking, and the patient's language."""
+    slot = session.get_one(TimeSlot, slot_id)
+    profile = session.get_one(Profile, slot.profile_id)
+    service = session.get_one(MedicalService, slot.service_id)
+    language = session.scalar(
+        select(Contact.language).where(
+            Contact.profile_id == profile.id, Contact.phone == patient_phone
+        )
+    )
+    return Scene(profile, service, slot, language or profile.language)
+
+
+def load_scenes(
+    session: Session, bookings: Sequence[ReservationRequest | Reservation]
+) -> dict[uuid.UUID, Scene]:
+    """The scene of each booking, by booking id, in four queries whatever their number."""
+    slots = _by_id(session, TimeSlot, {b.slot_id for b in bookings})
+    services = _by_id(session, MedicalService, {b.service_id for b in bookings})
+    profiles = _by_id(session, Profile, {b.profile_id for b in bookings})
+    languages = {
+        (profile_id, phone): language
+        for profile_id, phone, language in session.execute(
+            select(Contact.profile_id, Contact.phone, Contact.language).where(
+                Contact.profile_id.in_(profiles),
+                Contact.phone.in_({b.patient_phone for b in bookings}),
+            )
+        )
+    }
+    scenes = {}
+    for booking in bookings:
+        profile = profiles[booking.profile_id]
+        language = languages.get((booking.profile_id, booking.patient_phone))
+        scenes[booking.id] = Scene(
+            profile,
+            services[booking.service_id],
+            slots[booking.slot_id],
+            language or profile.language,
+        )
+    return scenes
+
+
+def _by_id(session: Session, model: type[Any], ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def queue_notices(
+    session: Session, notices: Iterable[Notice | None], render: Render, now: datetime
+) -> None:
+    """Queue `notices` as outbound messages (each key once) and ask for their delivery."""
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "profile_id": notice.profile_id,
+            "direction": "out",
+            "phone": notice.phone,
+            "body": render(notice),
+            "status": MessageStatus.QUEUED,
+            "purpose": notice.purpose,
+            "dedupe_key": notice.dedupe_key,
+            "variables": dict(notice.facts),
+            "next_attempt_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for notice in notices
+        if notice is not None
+    ]
+    if rows:
+        for message_id in insert_ignoring_conflicts(
+            session, MessageLog.__table__, rows, ["dedupe_key"]
+        ):
+            follow_up(session, "deliver_message", message_id)

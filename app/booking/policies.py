@@ -1,0 +1,71 @@
+"""Booking policies: pure functions of `now`, plus the one check that reads a slot."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from app.booking.errors import SlotNotBookable
+from app.models import Profile, SlotStatus, TimeSlot
+
+REMINDER_LEADS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
+
+
+@dataclass(frozen=True)
+class BookingWindow:
+    """How soon and how far ahead a practice takes bookings."""
+
+    min_notice: timedelta
+    horizon: timedelta
+
+    @classmethod
+    def of(cls, profile: Profile) -> BookingWindow:
+        return cls(
+            min_notice=timedelta(minutes=profile.min_notice_minutes),
+            horizon=timedelta(days=profile.booking_horizon_days),
+        )
+
+    def refusal(self, start: datetime, now: datetime) -> str | None:
+        """Why a slot starting at `start` cannot be booked at `now`, or None if it can."""
+        if start <= now:
+            return "past"
+        if start < now + self.min_notice:
+            return "too_soon"
+        if start > now + self.horizon:
+            return "too_far"
+        return None
+
+
+def hold_deadline(now: datetime, hold_minutes: int) -> datetime:
+    """When an unanswered hold expires."""
+    return now + timedelta(minutes=hold_minutes)
+
+
+def due_reminders(start: datetime, now: datetime) -> dict[str, datetime]:
+    """The reminders still worth scheduling, by kind, as absolute UTC instants.
+
+    Computed on instants, never wall-clock times, so a daylight-saving change can
+    neither double nor skip one. Those already past at confirmation are left out.
+    """
+    return {kind: start - lead for kind, lead in REMINDER_LEADS.items() if start - lead > now}
+
+
+def bookable_slot(
+    session: Session, profile: Profile, slot_id: uuid.UUID, now: datetime
+) -> TimeSlot:
+    """The practice's slot `slot_id` if it may be booked now, else `SlotNotBookable`.
+
+    Whether it still has room is decided later, atomically, by `capacity.take`.
+    """
+    slot = session.get(TimeSlot, slot_id)
+    if slot is None or slot.profile_id != profile.id:
+        raise SlotNotBookable("not_found")
+    if slot.status in (SlotStatus.BLOCKED, SlotStatus.EXPIRED):
+        raise SlotNotBookable(slot.status)
+    refusal = BookingWindow.of(profile).refusal(slot.start_time, now)
+    if refusal:
+        raise SlotNotBookable(refusal)
+    return slot

@@ -1,0 +1,188 @@
+"""Sending the 24 h and 2 h reminders: once each, at their instant, never after a change.
+
+`send_reminder` serves the job scheduled at a reminder's instant (`schedule_reminders`);
+`send_due_reminders` is the sweep of `jobs tick`, the safety net for whatever a lost
+job, a dead worker or a stopped Redis left behind. Both decide with the reservation
+row locked (`remind_locked`), so a reminder is queued once whoever gets there first,
+and never for an appointment that was cancelled or moved meanwhile. The sweep claims
+rows with `FOR UPDATE SKIP LOCKED`: concurrent ticks share the work, never repeat it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.booking.context import BookingContext
+from app.booking.notices import Notice, Render, Scene, load_scenes, queue_notices
+from app.booking.policies import REMINDER_LEADS
+from app.models import Conversation, Reservation, ReservationStatus, TimeSlot
+
+# How late a reminder may still go out. Later than this it is skipped, not sent: a
+# "your appointment is in 2 hours" read 50 minutes before it is wrong, and a day-ahead
+# reminder more than 6 hours late is no longer a day ahead. Both stay well before the
+# appointment itself.
+REMINDER_GRACE = {"24h": timedelta(hours=6), "2h": timedelta(hours=1)}
+# The patient flow's state names (bot_flows.patient_states), which this layer may not
+# import: "reminder" waits for the 1/2/3 answer; the others are conversations at rest.
+REMINDER_STATE = "reminder"
+IDLE_STATES = ("new", "menu", REMINDER_STATE)
+IDLE_AFTER = timedelta(hours=24)
+SWEEP_BATCH = 500
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    LATE = "late"  # long past its instant: skipped and no longer scheduled
+    NOT_DUE = "not_due"
+    STALE = "stale"  # cancelled, moved, already sent, or never scheduled
+
+
+@dataclass(frozen=True)
+class ReminderSweep:
+    sent: int = 0
+    late: int = 0
+
+
+def send_reminder(
+    ctx: BookingContext, reservation_id: uuid.UUID, kind: str, start: datetime
+) -> Outcome:
+    """Queue the `kind` reminder of an appointment starting at `start`, if still owed.
+
+    `start` is the appointment's start when the reminder was scheduled: if the
+    appointment has moved since, this reminder belongs to the old time and is stale.
+    """
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        # Waits for a sweep or a cancellation holding the row, then sees their outcome.
+        reservation = session.get(
+            Reservation, reservation_id, with_for_update=True, populate_existing=True
+        )
+        if reservation is None:
+            return Outcome.STALE
+        if session.get_one(TimeSlot, reservation.slot_id).start_time != start:
+            return Outcome.STALE
+        [outcome] = remind_locked(session, [reservation], kind, now, ctx.render)
+        return outcome
+
+
+def send_due_reminders(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> ReminderSweep:
+    """Queue every reminder whose instant has come, a batch per transaction."""
+    now = ctx.clock()
+    sent = late = 0
+    for kind in REMINDER_LEADS:
+        while True:
+            with ctx.sessions.begin() as session:
+                reservations = _claim_due(session, kind, now, batch_size)
+                outcomes = remind_locked(session, reservations, kind, now, ctx.render)
+            sent += outcomes.count(Outcome.SENT)
+            late += outcomes.count(Outcome.LATE)
+            # Rows changed since they were selected leave nothing to do: stop, not spin.
+            if not {Outcome.SENT, Outcome.LATE} & set(outcomes):
+                break
+    return ReminderSweep(sent, late)
+
+
+def remind_locked(
+    session: Session, reservations: Sequence[Reservation], kind: str, now: datetime, render: Render
+) -> list[Outcome]:
+    """Decide and record the `kind` reminder of each (locked) reservation, in order."""
+    if not reservations:
+        return []
+    scenes = load_scenes(session, reservations)
+    outcomes, notices, reminded = [], [], []
+    for reservation in reservations:
+        start = scenes[reservation.id].slot.start_time
+        outcome = _outcome(reservation, kind, start, now)
+        if outcome == Outcome.LATE:
+            setattr(reservation, f"reminder_{kind}_scheduled", False)
+            reservation.updated_at = now
+        elif outcome == Outcome.SENT:
+            setattr(reservation, f"reminder_{kind}_sent", True)
+            reservation.updated_at = now
+            notices.append(_notice(reservation, kind, scenes[reservation.id]))
+            reminded.append(reservation)
+        outcomes.append(outcome)
+    queue_notices(session, notices, render, now)
+    _await_answer(session, reminded, now)
+    return outcomes
+
+
+def _outcome(reservation: Reservation, kind: str, start: datetime, now: datetime) -> Outcome:
+    owed = (
+        reservation.status == ReservationStatus.CONFIRMED
+        and getattr(reservation, f"reminder_{kind}_scheduled")
+        and not getattr(reservation, f"reminder_{kind}_sent")
+    )
+    if not owed:
+        return Outcome.STALE
+    due = start - REMINDER_LEADS[kind]
+    if now < due:
+        return Outcome.NOT_DUE
+    return Outcome.LATE if now > due + REMINDER_GRACE[kind] else Outcome.SENT
+
+
+def _notice(reservation: Reservation, kind: str, scene: Scene) -> Notice:
+    start = scene.slot.start_time.isoformat()
+    return scene.to_patient(
+        f"reminder_{kind}",
+        reservation.patient_phone,
+        f"reservation:{reservation.id}:reminder_{kind}:{start}",
+        scene.facts(reservation),
+    )
+
+
+def _claim_due(session: Session, kind: str, now: datetime, limit: int) -> list[Reservation]:
+    """Lock up to `limit` reservations whose `kind` reminder is owed and due, skipping locked."""
+    ids = session.scalars(
+        select(Reservation.id)
+        .join(TimeSlot, TimeSlot.id == Reservation.slot_id)
+        .where(
+            Reservation.status == ReservationStatus.CONFIRMED,
+            getattr(Reservation, f"reminder_{kind}_scheduled").is_(True),
+            getattr(Reservation, f"reminder_{kind}_sent").is_(False),
+            TimeSlot.start_time <= now + REMINDER_LEADS[kind],
+        )
+        .order_by(TimeSlot.start_time)
+        .limit(limit)
+        .with_for_update(of=Reservation, skip_locked=True)
+    ).all()
+    if not ids:
+        return []
+    # Read again now that they are locked: a row may have changed since the snapshot.
+    return list(
+        session.scalars(
+            select(Reservation)
+            .where(Reservation.id.in_(ids))
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _await_answer(session: Session, reminded: Sequence[Reservation], now: datetime) -> None:
+    """Let the patients' next message answer the reminder, unless they are busy with the bot.
+
+    A conversation locked right now is a patient writing right now: not idle, and
+    skipping it (rather than waiting) means a reminder never waits on, or deadlocks
+    with, a message being processed.
+    """
+    codes = {(r.profile_id, r.patient_phone): r.code for r in reminded}
+    if not codes:
+        return
+    idle = session.scalars(
+        select(Conversation)
+        .where(
+            tuple_(Conversation.profile_id, Conversation.phone).in_(list(codes)),
+            or_(Conversation.state.in_(IDLE_STATES), Conversation.updated_at < now - IDLE_AFTER),
+        )
+        .with_for_update(skip_locked=True)
+    )
+    for conversation in idle:
+        conversation.state = REMINDER_STATE
+        conversation.data = {"code": codes[(conversation.profile_id, conversation.phone)]}

@@ -1,0 +1,296 @@
+"""A request's life: hold a slot, then the doctor approves or rejects, or the patient withdraws."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.booking import capacity
+from app.booking.codes import new_code
+from app.booking.context import BookingContext
+from app.booking.errors import (
+    BookingError,
+    NotFound,
+    OpenRequestExists,
+    RequestExpired,
+)
+from app.booking.expiry import expire_locked
+from app.booking.intake import PatientIntake
+from app.booking.notices import Scene, load_scene, queue_notices
+from app.booking.policies import bookable_slot, due_reminders, hold_deadline
+from app.booking.reminders import schedule_reminders
+from app.booking.transitions import check_transition
+from app.followups import follow_up
+from app.models import (
+    Profile,
+    RequestStatus,
+    Reservation,
+    ReservationRequest,
+    TimeSlot,
+)
+
+OPEN_PER_PHONE = "uq_request_open_per_phone"
+CODE_PER_PROFILE = "uq_reservation_request_profile_id_code"
+CODE_ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A slot held for a patient: `reservation_id` is set when no approval was needed."""
+
+    request_id: uuid.UUID
+    code: str
+    expires_at: datetime
+    reservation_id: uuid.UUID | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.reservation_id is not None
+
+
+def hold_slot(
+    ctx: BookingContext, *, profile_id: uuid.UUID, slot_id: uuid.UUID, intake: PatientIntake
+) -> Hold:
+    """Hold `slot_id` for the patient until the doctor answers (or confirm it at once).
+
+    Raises `SlotNotBookable`, `OpenRequestExists` or `SlotTaken`; nothing is written then.
+    """
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        profile = session.get_one(Profile, profile_id)
+        slot = bookable_slot(session, profile, slot_id, now)
+        open_code = _open_request_code(session, profile_id, intake.phone)
+        if open_code:
+            raise OpenRequestExists(open_code)
+        request = _new_request(profile, slot, intake, now, ctx.hold_minutes)
+        _insert_with_fresh_code(session, request)
+        capacity.take(session, slot)
+        scene = load_scene(session, slot.id, intake.phone)
+        if profile.appointment_approval_required:
+            capacity.refresh_status(session, [slot.id])
+            follow_up(session, "expire_request", request.id, at=request.expires_at)
+            notice = scene.to_doctor(
+                "doctor_new_request", f"request:{request.id}:new", scene.facts(request)
+            )
+            reservation_id = None
+        else:
+            reservation = confirm(session, request, scene, now)
+            notice = scene.to_doctor(
+                "doctor_new_booking", f"request:{request.id}:booked", scene.facts(request)
+            )
+            reservation_id = reservation.id
+        queue_notices(session, [notice], ctx.render, now)
+        return Hold(request.id, request.code, request.expires_at, reservation_id)
+
+
+def approve_request(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) -> Reservation:
+    """The doctor approves: the request becomes a confirmed reservation; the patient is told.
+
+    An answer after the deadline expires the hold (if the sweep has not yet) and
+    raises `RequestExpired`.
+    """
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        request = lock_request(session, profile_id, code)
+        if not _overdue(request, now):
+            check_transition("request", request.code, request.status, RequestStatus.APPROVED)
+            scene = _locked_scene(session, request)
+            reservation = confirm(session, request, scene, now)
+            notice = scene.to_patient(
+                "patient_approved",
+                request.patient_phone,
+                f"request:{request.id}:approved",
+                scene.facts(reservation),
+            )
+            queue_notices(session, [notice], ctx.render, now)
+            return reservation
+        expire_locked(session, [request], now, ctx.render)
+    raise RequestExpired(request.code, request.expires_at)
+
+
+def reject_request(
+    ctx: BookingContext, *, profile_id: uuid.UUID, code: str, reason: str | None = None
+) -> ReservationRequest:
+    """The doctor declines: the slot's place is given back and the patient is told why."""
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        request = lock_request(session, profile_id, code)
+        if not _overdue(request, now):
+            check_transition("request", request.code, request.status, RequestStatus.REJECTED)
+            scene = _locked_scene(session, request)
+            _close(session, request, RequestStatus.REJECTED, now, rejection_reason=reason)
+            notice = scene.to_patient(
+                "patient_rejected",
+                request.patient_phone,
+                f"request:{request.id}:rejected",
+                scene.facts(request, rejection_reason=reason),
+            )
+            queue_notices(session, [notice], ctx.render, now)
+            return request
+        expire_locked(session, [request], now, ctx.render)
+    raise RequestExpired(request.code, request.expires_at)
+
+
+def withdraw_request(
+    ctx: BookingContext, *, profile_id: uuid.UUID, phone: str
+) -> ReservationRequest:
+    """The patient takes back their open request before the doctor answers."""
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        code = _open_request_code(session, profile_id, phone)
+        if code is None:
+            raise NotFound("")
+        request = lock_request(session, profile_id, code)
+        check_transition("request", request.code, request.status, RequestStatus.CANCELLED)
+        scene = _locked_scene(session, request)
+        _close(session, request, RequestStatus.CANCELLED, now)
+        notice = scene.to_doctor(
+            "doctor_request_withdrawn", f"request:{request.id}:withdrawn", scene.facts(request)
+        )
+        queue_notices(session, [notice], ctx.render, now)
+        return request
+
+
+def confirm(
+    session: Session, request: ReservationRequest, scene: Scene, now: datetime
+) -> Reservation:
+    """Turn a pending request into a confirmed reservation (same code, copied patient)."""
+    request.status = RequestStatus.APPROVED
+    request.approved_by = scene.profile.id
+    request.approved_at = now
+    request.updated_at = now
+    reminders = due_reminders(scene.slot.start_time, now)
+    reservation = Reservation(
+        profile_id=request.profile_id,
+        slot_id=request.slot_id,
+        service_id=request.service_id,
+        request_id=request.id,
+        code=request.code,
+        patient_name=request.patient_name,
+        patient_phone=request.patient_phone,
+        patient_email=request.patient_email,
+        price_at_booking=scene.service.price,
+        reminder_24h_scheduled="24h" in reminders,
+        reminder_2h_scheduled="2h" in reminders,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(reservation)
+    session.flush()
+    capacity.refresh_status(session, [request.slot_id])
+    schedule_reminders(session, reservation, scene.slot.start_time, reminders)
+    return reservation
+
+
+def lock_request(session: Session, profile_id: uuid.UUID, code: str) -> ReservationRequest:
+    """The practice's request with `code`, locked; another practice's code is `NotFound`."""
+    request = session.scalar(
+        select(ReservationRequest)
+        .where(ReservationRequest.profile_id == profile_id, ReservationRequest.code == code)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if request is None:
+        raise NotFound(code)
+    return request
+
+
+def _close(
+    session: Session,
+    request: ReservationRequest,
+    status: RequestStatus,
+    now: datetime,
+    rejection_reason: str | None = None,
+) -> None:
+    request.status = status
+    request.rejection_reason = rejection_reason
+    request.updated_at = now
+    session.flush()
+    capacity.release(session, [request.slot_id])
+    capacity.refresh_status(session, [request.slot_id])
+
+
+def _overdue(request: ReservationRequest, now: datetime) -> bool:
+    return request.status == RequestStatus.PENDING and request.expires_at <= now
+
+
+def _locked_scene(session: Session, request: ReservationRequest) -> Scene:
+    # Lock order everywhere: request first, then its slot.
+    session.get_one(TimeSlot, request.slot_id, with_for_update=True, populate_existing=True)
+    return load_scene(session, request.slot_id, request.patient_phone)
+
+
+def _open_request_code(session: Session, profile_id: uuid.UUID, phone: str) -> str | None:
+    return session.scalar(
+        select(ReservationRequest.code).where(
+            ReservationRequest.profile_id == profile_id,
+            ReservationRequest.patient_phone == phone,
+            ReservationRequest.status == RequestStatus.PENDING,
+        )
+    )
+
+
+def _new_request(
+    profile: Profile, slot: TimeSlot, intake: PatientIntake, now: datetime, hold_minutes: int
+) -> ReservationRequest:
+    return ReservationRequest(
+        id=uuid.uuid4(),
+        profile_id=profile.id,
+        slot_id=slot.id,
+        service_id=slot.service_id,
+        patient_name=intake.name,
+        patient_phone=intake.phone,
+        patient_email=intake.email,
+        patient_age=intake.age,
+        patient_gender=intake.gender,
+        chief_complaint=intake.chief_complaint,
+        symptoms=intake.symptoms,
+        medical_history=intake.medical_history,
+        current_medications=intake.current_medications,
+        allergies=intake.allergies,
+        urgency_level=intake.urgency,
+        preferred_contact_method=intake.contact_method,
+        status=RequestStatus.PENDING,
+        requested_time=slot.start_time,
+        # A hold never outlives the appointment it holds.
+        expires_at=min(hold_deadline(now, hold_minutes), slot.start_time),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _insert_with_fresh_code(session: Session, request: ReservationRequest) -> None:
+    """Insert `request` under a code no other request of the practice has had."""
+    for _ in range(CODE_ATTEMPTS):
+        request.code = new_code()
+        taken = session.scalar(
+            select(ReservationRequest.id).where(
+                ReservationRequest.profile_id == request.profile_id,
+                ReservationRequest.code == request.code,
+            )
+        )
+        if taken is not None:
+            continue
+        try:
+            with session.begin_nested():
+                session.add(request)
+                session.flush()
+        except IntegrityError as error:
+            # Only a race can get here (PostgreSQL; SQLite serialises writers).
+            violated = capacity.constraint_name(error)
+            if violated == OPEN_PER_PHONE:
+                raise OpenRequestExists(_open_code_or_blank(session, request)) from None
+            if violated != CODE_PER_PROFILE:
+                raise
+            continue
+        return
+    raise BookingError("could not find a free request code")
+
+
+def _open_code_or_blank(session: Session, request: ReservationRequest) -> str:
+    return _open_request_code(session, request.profile_id, request.patient_phone) or ""

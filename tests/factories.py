@@ -1,0 +1,94 @@
+"""Small factories for tests: a practice with services and slots, and a patient's intake."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.booking.context import BookingContext
+from app.booking.intake import PatientIntake, Urgency
+from app.clock import Clock
+from app.models import MedicalService, Profile, TimeSlot
+from bot_flows.texts import render_notice
+
+_numbers = itertools.count(1)
+
+
+def make_profile(session: Session, **fields: object) -> Profile:
+    """A practice in Mexico City with a doctor's phone, approval required by default."""
+    n = next(_numbers)
+    values: dict[str, object] = {
+        "name": f"Dra. Prueba {n}",
+        "timezone": "America/Mexico_City",
+        "language": "es",
+        "doctor_phone": f"+5255{n:08d}",
+        "whatsapp_number": f"+1415{n:07d}",
+        "appointment_approval_required": True,
+        "min_notice_minutes": 60,
+        "booking_horizon_days": 60,
+    }
+    profile = Profile(**(values | fields))
+    session.add(profile)
+    session.flush()
+    return profile
+
+
+def make_service(session: Session, profile: Profile, **fields: object) -> MedicalService:
+    values: dict[str, object] = {
+        "profile_id": profile.id,
+        "name": f"Consulta {next(_numbers)}",
+        "duration": 30,
+        "price": Decimal("500.00"),
+    }
+    service = MedicalService(**(values | fields))
+    session.add(service)
+    session.flush()
+    return service
+
+
+def make_slot(
+    session: Session,
+    service: MedicalService,
+    start: datetime,
+    minutes: int | None = None,
+    capacity: int = 1,
+) -> TimeSlot:
+    slot = TimeSlot(
+        profile_id=service.profile_id,
+        service_id=service.id,
+        start_time=start,
+        end_time=start + timedelta(minutes=minutes or service.duration),
+        max_reservations=capacity,
+    )
+    session.add(slot)
+    session.flush()
+    return slot
+
+
+def intake(phone: str | None = None, **fields: object) -> PatientIntake:
+    """A patient's intake; a fresh phone number unless one is given."""
+    values: dict[str, object] = {
+        "phone": phone or f"+5255{90000000 + next(_numbers):08d}",
+        "name": "María Pérez",
+        "age": 34,
+        "gender": "F",
+        "chief_complaint": "Dolor de cabeza",
+        "urgency": Urgency.NORMAL,
+    }
+    return PatientIntake(**(values | fields))
+
+
+def context(
+    sessions: sessionmaker[Session], clock: Clock, hold_minutes: int = 30
+) -> BookingContext:
+    return BookingContext(
+        sessions=sessions, clock=clock, render=render_notice, hold_minutes=hold_minutes
+    )
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()

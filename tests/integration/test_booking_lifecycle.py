@@ -1,0 +1,388 @@
+"""The booking engine end to end on PostgreSQL: every transition and what it owes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.booking.appointments import (
+    add_note,
+    cancel_reservation,
+    complete_reservation,
+    mark_no_show,
+    reschedule_reservation,
+)
+from app.booking.blocking import block_period
+from app.booking.context import BookingContext
+from app.booking.errors import (
+    IllegalTransition,
+    NotFound,
+    NotStarted,
+    OpenRequestExists,
+    RequestExpired,
+    SlotNotBookable,
+    SlotTaken,
+)
+from app.booking.expiry import expire_overdue_holds, expire_request
+from app.booking.queries import doctor_agenda, patient_bookings, pending_requests
+from app.booking.requests import approve_request, hold_slot, reject_request, withdraw_request
+from app.models import (
+    AppointmentNote,
+    MedicalService,
+    MessageLog,
+    Profile,
+    TimeSlot,
+)
+from tests.conftest import FrozenClock
+from tests.factories import context, intake, make_profile, make_service, make_slot
+
+MEXICO_CITY = ZoneInfo("America/Mexico_City")
+
+
+@dataclass
+class Practice:
+    profile: Profile
+    service: MedicalService
+    slots: list[TimeSlot]
+    ctx: BookingContext
+
+
+@pytest.fixture
+def practice(sessions: sessionmaker[Session], clock: FrozenClock) -> Practice:
+    with sessions.begin() as session:
+        profile = make_profile(session)
+        service = make_service(session, profile)
+        first = clock.now.replace(minute=0) + timedelta(days=2)
+        slots = [make_slot(session, service, first + timedelta(minutes=30 * i)) for i in range(4)]
+    return Practice(profile, service, slots, context(sessions, clock))
+
+
+def outbox(sessions: sessionmaker[Session]) -> list[tuple[str, str]]:
+    with sessions() as session:
+        rows = session.execute(
+            select(MessageLog.purpose, MessageLog.phone).order_by(MessageLog.created_at)
+        )
+        return [tuple(row) for row in rows]
+
+
+def slot_state(sessions: sessionmaker[Session], slot: TimeSlot) -> tuple[str, int]:
+    with sessions() as session:
+        fresh = session.get_one(TimeSlot, slot.id)
+        return fresh.status, fresh.current_reservations
+
+
+def test_hold_then_approve_confirms_and_tells_each_side(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    patient = intake()
+    hold = hold_slot(
+        practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[0].id, intake=patient
+    )
+    assert not hold.confirmed
+    assert slot_state(sessions, practice.slots[0]) == ("pending_approval", 1)
+    assert outbox(sessions) == [("doctor_new_request", practice.profile.doctor_phone)]
+
+    reservation = approve_request(practice.ctx, profile_id=practice.profile.id, code=hold.code)
+
+    assert reservation.code == hold.code
+    assert reservation.price_at_booking == practice.service.price
+    assert reservation.reminder_24h_scheduled and reservation.reminder_2h_scheduled
+    assert slot_state(sessions, practice.slots[0]) == ("reserved", 1)
+    assert outbox(sessions)[-1] == ("patient_approved", patient.phone)
+
+
+def test_the_doctor_notice_carries_what_the_doctor_needs(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    hold = hold_slot(
+        practice.ctx,
+        profile_id=practice.profile.id,
+        slot_id=practice.slots[0].id,
+        intake=intake(name="Juan Soto", age=61, chief_complaint="Tos seca"),
+    )
+    with sessions() as session:
+        body = session.scalars(select(MessageLog.body)).one()
+    for expected in (hold.code, "Juan Soto", "61 años", practice.service.name, "Tos seca"):
+        assert expected in body
+    assert "APROBAR" in body and "diciembre" in body
+
+
+def test_reject_gives_the_place_back_and_tells_the_patient_why(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    patient = intake()
+    hold = hold_slot(
+        practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[0].id, intake=patient
+    )
+    reject_request(
+        practice.ctx, profile_id=practice.profile.id, code=hold.code, reason="Agenda llena"
+    )
+    assert slot_state(sessions, practice.slots[0]) == ("available", 0)
+    with sessions() as session:
+        body = session.scalar(
+            select(MessageLog.body).where(MessageLog.purpose == "patient_rejected")
+        )
+    assert body is not None and "Agenda llena" in body
+
+
+def test_a_late_approval_expires_the_hold_and_says_so(
+    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    hold = hold_slot(
+        practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[0].id, intake=intake()
+    )
+    clock.advance(minutes=31)
+    with pytest.raises(RequestExpired):
+        approve_request(practice.ctx, profile_id=practice.profile.id, code=hold.code)
+    assert slot_state(sessions, practice.slots[0]) == ("available", 0)
+    assert [p for p, _ in outbox(sessions)] == ["doctor_new_request", "patient_expired"]
+    with pytest.raises(IllegalTransition):
+        approve_request(practice.ctx, profile_id=practice.profile.id, code=hold.code)
+
+
+def test_expiry_job_and_sweep_end_every_overdue_hold_once(
+    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    holds = [
+        hold_slot(practice.ctx, profile_id=practice.profile.id, slot_id=slot.id, intake=intake())
+        for slot in practice.slots[:3]
+    ]
+    assert expire_request(practice.ctx, holds[0].request_id) is False  # not yet due
+    clock.advance(minutes=30)
+    assert expire_request(practice.ctx, holds[0].request_id) is True
+    assert expire_request(practice.ctx, holds[0].request_id) is False
+    assert expire_overdue_holds(practice.ctx, batch_size=1) == 2
+    assert expire_overdue_holds(practice.ctx) == 0
+    purposes = [p for p, _ in outbox(sessions)]
+    assert purposes.count("patient_expired") == 3
+    for slot in practice.slots[:3]:
+        assert slot_state(sessions, slot) == ("available", 0)
+
+
+def test_one_open_request_per_patient(practice: Practice) -> None:
+    patient = intake()
+    hold = hold_slot(
+        practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[0].id, intake=patient
+    )
+    with pytest.raises(OpenRequestExists) as refused:
+        hold_slot(
+            practice.ctx,
+            profile_id=practice.profile.id,
+            slot_id=practice.slots[1].id,
+            intake=patient,
+        )
+    assert refused.value.code == hold.code
+
+
+def test_a_full_slot_is_taken(practice: Practice) -> None:
+    slot = practice.slots[0].id
+    hold_slot(practice.ctx, profile_id=practice.profile.id, slot_id=slot, intake=intake())
+    with pytest.raises(SlotTaken):
+        hold_slot(practice.ctx, profile_id=practice.profile.id, slot_id=slot, intake=intake())
+
+
+@pytest.mark.parametrize(
+    ("offset", "why"),
+    [
+        (timedelta(minutes=30), "too_soon"),
+        (timedelta(days=61), "too_far"),
+        (timedelta(minutes=-30), "past"),
+    ],
+)
+def test_notice_and_horizon_are_respected(
+    practice: Practice,
+    sessions: sessionmaker[Session],
+    clock: FrozenClock,
+    offset: timedelta,
+    why: str,
+) -> None:
+    with sessions.begin() as session:
+        slot = make_slot(
+            session, session.get_one(MedicalService, practice.service.id), clock.now + offset
+        )
+    with pytest.raises(SlotNotBookable) as refused:
+        hold_slot(practice.ctx, profile_id=practice.profile.id, slot_id=slot.id, intake=intake())
+    assert refused.value.why == why
+
+
+def test_another_practices_code_is_not_found(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    hold = hold_slot(
+        practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[0].id, intake=intake()
+    )
+    with sessions.begin() as session:
+        other = make_profile(session)
+    with pytest.raises(NotFound):
+        approve_request(practice.ctx, profile_id=other.id, code=hold.code)
+
+
+def test_without_approval_a_booking_is_confirmed_at_once(
+    sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    with sessions.begin() as session:
+        profile = make_profile(session, appointment_approval_required=False)
+        slot = make_slot(session, make_service(session, profile), clock.now + timedelta(days=1))
+    hold = hold_slot(
+        context(sessions, clock), profile_id=profile.id, slot_id=slot.id, intake=intake()
+    )
+    assert hold.confirmed
+    assert slot_state(sessions, slot) == ("reserved", 1)
+    assert [p for p, _ in outbox(sessions)] == ["doctor_new_booking"]
+
+
+def test_patient_withdraws_an_open_request(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    patient = intake()
+    hold_slot(
+        practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[0].id, intake=patient
+    )
+    request = withdraw_request(practice.ctx, profile_id=practice.profile.id, phone=patient.phone)
+    assert request.status == "cancelled"
+    assert slot_state(sessions, practice.slots[0]) == ("available", 0)
+    assert outbox(sessions)[-1][0] == "doctor_request_withdrawn"
+
+
+def confirmed(practice: Practice, slot: TimeSlot, phone: str | None = None) -> str:
+    hold = hold_slot(
+        practice.ctx, profile_id=practice.profile.id, slot_id=slot.id, intake=intake(phone)
+    )
+    approve_request(practice.ctx, profile_id=practice.profile.id, code=hold.code)
+    return hold.code
+
+
+def test_patient_cancels_only_their_own_appointment(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    code = confirmed(practice, practice.slots[0], "+525599990001")
+    with pytest.raises(NotFound):
+        cancel_reservation(
+            practice.ctx, profile_id=practice.profile.id, code=code, patient_phone="+525599990002"
+        )
+    reservation = cancel_reservation(
+        practice.ctx, profile_id=practice.profile.id, code=code, patient_phone="+525599990001"
+    )
+    assert reservation.status == "cancelled" and reservation.cancelled_at is not None
+    assert not reservation.reminder_24h_scheduled
+    assert slot_state(sessions, practice.slots[0]) == ("available", 0)
+    assert outbox(sessions)[-1][0] == "doctor_cancelled_by_patient"
+
+
+def test_doctor_cancels_and_the_patient_is_told(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    code = confirmed(practice, practice.slots[0], "+525599990001")
+    cancel_reservation(practice.ctx, profile_id=practice.profile.id, code=code, reason="Congreso")
+    assert outbox(sessions)[-1] == ("patient_cancelled_by_doctor", "+525599990001")
+    with pytest.raises(IllegalTransition):
+        cancel_reservation(practice.ctx, profile_id=practice.profile.id, code=code)
+
+
+def test_reschedule_moves_the_appointment_and_both_slots_tell_the_truth(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    phone = "+525599990001"
+    code = confirmed(practice, practice.slots[0], phone)
+    moved = reschedule_reservation(
+        practice.ctx,
+        profile_id=practice.profile.id,
+        code=code,
+        patient_phone=phone,
+        new_slot_id=practice.slots[2].id,
+    )
+    assert moved.slot_id == practice.slots[2].id
+    assert slot_state(sessions, practice.slots[0]) == ("available", 0)
+    assert slot_state(sessions, practice.slots[2]) == ("reserved", 1)
+    assert outbox(sessions)[-1][0] == "doctor_rescheduled"
+
+
+def test_reschedule_to_a_taken_slot_keeps_the_old_one(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    phone = "+525599990001"
+    code = confirmed(practice, practice.slots[0], phone)
+    confirmed(practice, practice.slots[1])
+    with pytest.raises(SlotTaken):
+        reschedule_reservation(
+            practice.ctx,
+            profile_id=practice.profile.id,
+            code=code,
+            patient_phone=phone,
+            new_slot_id=practice.slots[1].id,
+        )
+    assert slot_state(sessions, practice.slots[0]) == ("reserved", 1)
+
+
+def test_complete_and_no_show_only_after_the_start(practice: Practice, clock: FrozenClock) -> None:
+    first = confirmed(practice, practice.slots[0])
+    second = confirmed(practice, practice.slots[1])
+    with pytest.raises(NotStarted):
+        complete_reservation(practice.ctx, profile_id=practice.profile.id, code=first)
+    clock.advance(days=3)
+    assert complete_reservation(
+        practice.ctx, profile_id=practice.profile.id, code=first
+    ).completed_at
+    missed = mark_no_show(practice.ctx, profile_id=practice.profile.id, code=second)
+    assert missed.status == "no_show" and missed.no_show
+
+
+def test_notes_stay_with_the_practice(practice: Practice, sessions: sessionmaker[Session]) -> None:
+    code = confirmed(practice, practice.slots[0])
+    add_note(
+        practice.ctx,
+        profile_id=practice.profile.id,
+        code=code,
+        note_type="prescription",
+        content="Paracetamol 500 mg",
+        private=True,
+    )
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AppointmentNote)) == 1
+        other = make_profile(session)
+        session.commit()
+    with pytest.raises(NotFound):
+        add_note(practice.ctx, profile_id=other.id, code=code, note_type="diagnosis", content="x")
+
+
+def test_block_closes_free_slots_and_reports_bookings(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    code = confirmed(practice, practice.slots[1])
+    local_day = practice.slots[0].start_time.astimezone(MEXICO_CITY).date()
+    report = block_period(practice.ctx, profile_id=practice.profile.id, day=local_day)
+    assert report.blocked_slots == 4
+    assert [booking.code for booking in report.affected] == [code]
+    with pytest.raises(SlotNotBookable):
+        hold_slot(
+            practice.ctx,
+            profile_id=practice.profile.id,
+            slot_id=practice.slots[0].id,
+            intake=intake(),
+        )
+
+
+def test_queries_are_scoped_to_the_practice_and_the_patient(
+    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    phone = "+525599990001"
+    code = confirmed(practice, practice.slots[0], phone)
+    hold = hold_slot(
+        practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[1].id, intake=intake()
+    )
+    mine = patient_bookings(sessions, profile_id=practice.profile.id, phone=phone, now=clock.now)
+    assert [(b.code, b.kind) for b in mine] == [(code, "reservation")]
+    pending = pending_requests(sessions, profile_id=practice.profile.id)
+    assert [p.code for p in pending] == [hold.code]
+    local_day = practice.slots[0].start_time.astimezone(MEXICO_CITY).date()
+    agenda = doctor_agenda(sessions, profile_id=practice.profile.id, day=local_day)
+    assert [b.code for b in agenda] == [code, hold.code]
+    with sessions.begin() as session:
+        other = make_profile(session)
+    assert pending_requests(sessions, profile_id=other.id) == []
+    assert doctor_agenda(sessions, profile_id=other.id, day=local_day) == []
