@@ -1,0 +1,142 @@
+"""The doctor's WhatsApp commands: one word (and a code) to run the practice from the phone.
+
+A message is routed by `COMMANDS`, read top to bottom: the first word (or two, as
+in "no asistió") names the command, its parser reads the arguments
+(`doctor_parsing`), its handler asks the desk and says what happened
+(`doctor_answers`). The diagram is `doctor.mmd`.
+
+- Matching forgives capitals, accents, extra spaces and punctuation around words;
+  Spanish words come first, English ones are aliases.
+- A message that is no command, or whose arguments cannot be read, gets a short
+  hint plus the help text, and the desk is not touched (hard guarantee 6).
+- A refusal from the desk (`app.booking.errors`) or a `ValueError` becomes one
+  sentence. A code that is not this practice's is simply "not found": another
+  practice's data is never revealed (hard guarantee 5).
+
+Quick-reply buttons on the new-request notice carry the payload
+``APROBAR <code>`` or ``RECHAZAR <code>`` (see `button_payloads`), whatever the
+practice's language. A payload wins over the message text; anything else in a
+payload is answered as an unknown command, never guessed from the button's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from app.booking.errors import (
+    BookingError,
+    IllegalTransition,
+    NotFound,
+    NotStarted,
+    RequestExpired,
+    SlotNotBookable,
+)
+from bot_flows import doctor_answers as answers
+from bot_flows import doctor_parsing as parsing
+from bot_flows.doctor_answers import DoctorTurn
+from bot_flows.doctor_parsing import Decision, Hint, Rest
+from bot_flows.engine import Said
+from bot_flows.ports import DoctorDesk
+
+Args = TypeVar("Args")
+
+
+@dataclass(frozen=True)
+class Command(Generic[Args]):
+    """Words that name a command (folded: lower case, no accents), its parser and handler."""
+
+    words: tuple[str, ...]
+    parse: Callable[[Rest], Args | Hint]
+    handle: Callable[[Args, DoctorTurn], list[Said]]
+
+
+COMMANDS: tuple[Command[Any], ...] = (
+    Command(("aprobar", "approve", "si", "yes"), parsing.parse_decision, answers.approve),
+    Command(("rechazar", "reject", "no"), parsing.parse_decision, answers.reject),
+    Command(("pendientes", "pending"), parsing.no_arguments, answers.list_pending),
+    Command(("agenda",), parsing.parse_agenda, answers.show_agenda),
+    Command(("cancelar", "cancel"), parsing.parse_code_and_reason, answers.cancel),
+    Command(("completada", "completed", "done"), parsing.parse_code, answers.complete),
+    Command(
+        ("noasistio", "no asistio", "no-asistio", "no-show", "noshow", "no show"),
+        parsing.parse_code,
+        answers.no_show,
+    ),
+    Command(("nota", "note"), parsing.parse_note, answers.save_note),
+    Command(("bloquear", "block"), parsing.parse_block, answers.block),
+    Command(("reanudar", "resume"), parsing.parse_phone, answers.resume),
+    Command(("ayuda", "help"), parsing.no_arguments, answers.show_help),
+)
+BY_WORD: dict[str, Command[Any]] = {word: command for command in COMMANDS for word in command.words}
+BUTTONS: dict[str, Command[Decision]] = {
+    "APROBAR": BY_WORD["aprobar"],
+    "RECHAZAR": BY_WORD["rechazar"],
+}
+
+HELP = Said("doctor.help")
+
+
+def answer_doctor(
+    text: str, button_payload: str | None, now: datetime, desk: DoctorDesk
+) -> list[Said]:
+    """What to answer the practice's doctor; the desk changes only what the command names."""
+    routed = read_button(button_payload) if button_payload else read_text(text)
+    if routed is None:
+        return [Said("doctor.unknown"), HELP]
+    command, args = routed
+    if isinstance(args, Hint):
+        return [Said(args.key, args.values), HELP]
+    turn = DoctorTurn(now, desk, desk.practice)
+    try:
+        return command.handle(args, turn)
+    except (BookingError, ValueError) as error:
+        return refusal(error, turn)
+
+
+def read_text(text: str) -> tuple[Command[Any], object] | None:
+    """The command a message names and its parsed arguments (or a `Hint`), if any."""
+    found = parsing.split_command(text, BY_WORD)
+    if found is None:
+        return None
+    phrase, rest = found
+    command = BY_WORD[phrase]
+    return command, command.parse(rest)
+
+
+def read_button(payload: str) -> tuple[Command[Decision], Decision] | None:
+    """A button payload, exactly as `button_payloads` wrote it: never a shortcut or a guess."""
+    word, _, written = payload.strip().partition(" ")
+    command = BUTTONS.get(word)
+    code = parsing.read_code(written)
+    return (command, Decision(code)) if command and code else None
+
+
+def button_payloads(code: str) -> tuple[str, str]:
+    """The approve and reject payloads for the quick-reply buttons of request `code`."""
+    return f"APROBAR {code}", f"RECHAZAR {code}"
+
+
+def refusal(error: BookingError | ValueError, turn: DoctorTurn) -> list[Said]:
+    """Why the desk said no, as one sentence; the desk changed nothing."""
+    match error:
+        case NotFound(code=code):
+            return [Said("doctor.refused.not_found", {"code": code})]
+        case IllegalTransition(code=code, current=current):
+            status = turn.text(f"doctor.status.{current}")
+            return [Said("doctor.refused.illegal", {"code": code, "status": status})]
+        case RequestExpired(code=code, expires_at=deadline) if deadline is not None:
+            return [
+                Said("doctor.refused.expired", {"code": code, "deadline": turn.clock(deadline)})
+            ]
+        case RequestExpired(code=code):
+            return [Said("doctor.refused.expired_unknown_time", {"code": code})]
+        case NotStarted(code=code):
+            return [Said("doctor.refused.not_started", {"code": code})]
+        case SlotNotBookable():
+            return [Said("doctor.refused.slot_not_bookable")]
+        case BookingError():
+            return [Said("doctor.refused.other")]
+    return [Said("doctor.refused.bad_input"), HELP]

@@ -1,0 +1,227 @@
+"""Carrying out a doctor's command with the desk, and saying what happened.
+
+Each handler takes the parsed arguments and the turn, makes at most the one
+change the command names, and returns what to say. Refusals are left to raise:
+`bot_flows.doctor` turns them into sentences. Every value is written here, in
+the practice's language and time zone, so a `Said` is ready to render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from app.booking.blocking import AffectedBooking
+from app.booking.queries import Booking, PendingRequest
+from bot_flows import texts
+from bot_flows.doctor_parsing import (
+    BlockArgs,
+    CodeArgs,
+    Day,
+    DayArgs,
+    Decision,
+    NoArgs,
+    NoteArgs,
+    PhoneArgs,
+)
+from bot_flows.engine import Said
+from bot_flows.ports import DoctorDesk, Practice
+
+URGENT_MARK = " ‼️"
+Listed = TypeVar("Listed", Booking, AffectedBooking)
+
+
+@dataclass(frozen=True)
+class DoctorTurn:
+    """One doctor message being answered: the moment, the desk, and how to write for them."""
+
+    now: datetime
+    desk: DoctorDesk
+    practice: Practice
+
+    def text(self, key: str, **values: Any) -> str:
+        """A fragment from the catalogue, for values that are sentences themselves."""
+        return texts.text(key, self.practice.language, **values)
+
+    def when(self, instant: datetime) -> str:
+        return texts.when(instant, self.practice.timezone, self.practice.language)
+
+    def clock(self, instant: datetime) -> str:
+        return texts.clock_time(instant, self.practice.timezone, self.practice.language)
+
+    def wall_clock(self, day: date, moment: time) -> str:
+        """A local time of `day`, as the doctor typed it ("10:00", or "10:00 AM" in English)."""
+        return self.clock(datetime.combine(day, moment, tzinfo=ZoneInfo(self.practice.timezone)))
+
+    def local_date(self, day: Day) -> date:
+        """`day` as a date; days counted from today where the practice is, not in UTC."""
+        if isinstance(day, date):
+            return day
+        today = self.now.astimezone(ZoneInfo(self.practice.timezone)).date()
+        return today + timedelta(days=day)
+
+    def day_name(self, day: date) -> str:
+        return format_date(day, "full", locale=self.practice.language)
+
+
+def approve(args: Decision, turn: DoctorTurn) -> list[Said]:
+    if args.code is None:
+        return only_pending(turn, lambda code: approve(Decision(code), turn))
+    booking = turn.desk.approve(args.code)
+    return [Said("doctor.approved", _booking_values(booking, turn))]
+
+
+def reject(args: Decision, turn: DoctorTurn) -> list[Said]:
+    if args.code is None:
+        return only_pending(turn, lambda code: reject(Decision(code, args.reason), turn))
+    booking = turn.desk.reject(args.code, args.reason)
+    return [Said("doctor.rejected", _booking_values(booking, turn, args.reason))]
+
+
+def only_pending(turn: DoctorTurn, act: Callable[[str], list[Said]]) -> list[Said]:
+    """SI / NO without a code: act on the one waiting request, or say why not."""
+    waiting = turn.desk.pending()
+    if len(waiting) == 1:
+        return act(waiting[0].code)
+    if not waiting:
+        return [Said("doctor.nothing_pending")]
+    lines = [
+        turn.text(
+            "doctor.which_pending.line",
+            code=request.code,
+            urgent_mark=_urgent_mark(request.urgency),
+            patient_name=request.patient_name,
+            when=turn.when(request.start),
+        )
+        for request in waiting
+    ]
+    return [Said("doctor.which_pending", {"count": len(waiting), "lines": "\n".join(lines)})]
+
+
+def list_pending(args: NoArgs, turn: DoctorTurn) -> list[Said]:
+    waiting = turn.desk.pending()
+    if not waiting:
+        return [Said("doctor.nothing_pending")]
+    lines = "\n".join(_pending_line(request, turn) for request in waiting)
+    return [Said("doctor.pending", {"count": len(waiting), "lines": lines})]
+
+
+def show_agenda(args: DayArgs, turn: DoctorTurn) -> list[Said]:
+    day = turn.local_date(args.day)
+    bookings = _in_time_order(turn.desk.agenda(day))
+    if not bookings:
+        return [Said("doctor.agenda.empty", {"day": turn.day_name(day)})]
+    lines = "\n".join(_booking_line(booking, turn, booking.urgency) for booking in bookings)
+    return [Said("doctor.agenda", {"day": turn.day_name(day), "lines": lines})]
+
+
+def cancel(args: CodeArgs, turn: DoctorTurn) -> list[Said]:
+    booking = turn.desk.cancel(args.code, args.reason)
+    return [Said("doctor.cancelled", _booking_values(booking, turn, args.reason))]
+
+
+def complete(args: CodeArgs, turn: DoctorTurn) -> list[Said]:
+    return [Said("doctor.completed", _booking_values(turn.desk.complete(args.code), turn))]
+
+
+def no_show(args: CodeArgs, turn: DoctorTurn) -> list[Said]:
+    return [Said("doctor.no_show", _booking_values(turn.desk.no_show(args.code), turn))]
+
+
+def save_note(args: NoteArgs, turn: DoctorTurn) -> list[Said]:
+    turn.desk.note(args.code, args.note_type, args.private, args.text)
+    key = "doctor.note_saved_private" if args.private else "doctor.note_saved"
+    note_type = turn.text(f"doctor.note_type.{args.note_type}")
+    return [Said(key, {"code": args.code, "note_type": note_type})]
+
+
+def block(args: BlockArgs, turn: DoctorTurn) -> list[Said]:
+    """Close a day or a range; bookings inside it stay, listed so the doctor can act on each."""
+    day = turn.local_date(args.day)
+    report = turn.desk.block(day, args.start, args.end)
+    period = _period(args, day, turn)
+    said = [Said("doctor.blocked", {"period": period, "count": report.blocked_slots})]
+    if report.affected:
+        lines = "\n".join(
+            _booking_line(booking, turn) for booking in _in_time_order(report.affected)
+        )
+        said.append(Said("doctor.blocked.affected", {"lines": lines}))
+    return said
+
+
+def resume(args: PhoneArgs, turn: DoctorTurn) -> list[Said]:
+    key = "doctor.resumed" if turn.desk.resume_bot(args.phone) else "doctor.not_on_hold"
+    return [Said(key, {"phone": args.phone})]
+
+
+def show_help(args: NoArgs, turn: DoctorTurn) -> list[Said]:
+    return [Said("doctor.help")]
+
+
+def _booking_values(
+    booking: Booking, turn: DoctorTurn, reason: str | None = None
+) -> dict[str, str]:
+    return {
+        "code": booking.code,
+        "patient_name": booking.patient_name,
+        "service": booking.service,
+        "when": turn.when(booking.start),
+        "reason_text": turn.text("reason_text", reason=reason) if reason else "",
+    }
+
+
+def _pending_line(request: PendingRequest, turn: DoctorTurn) -> str:
+    return turn.text(
+        "doctor.pending.line",
+        code=request.code,
+        urgent_mark=_urgent_mark(request.urgency),
+        patient_name=request.patient_name,
+        age_text=_age_text(request.age, turn),
+        service=request.service,
+        when=turn.when(request.start),
+        urgency=turn.text(f"urgency.{request.urgency or 'normal'}"),
+        deadline=turn.clock(request.expires_at),
+    )
+
+
+def _age_text(age: int | None, turn: DoctorTurn) -> str:
+    return turn.text("age", age=age) if age is not None else turn.text("age_unknown")
+
+
+def _booking_line(
+    booking: Booking | AffectedBooking, turn: DoctorTurn, urgency: str | None = None
+) -> str:
+    return turn.text(
+        "doctor.booking_line",
+        time=turn.clock(booking.start),
+        code=booking.code,
+        patient_name=booking.patient_name,
+        service=booking.service,
+        status=turn.text(f"doctor.status.{booking.status}"),
+        urgent_mark=_urgent_mark(urgency),
+    )
+
+
+def _period(args: BlockArgs, day: date, turn: DoctorTurn) -> str:
+    if args.start is None or args.end is None:
+        return turn.text("doctor.period.day", day=turn.day_name(day))
+    return turn.text(
+        "doctor.period.range",
+        day=turn.day_name(day),
+        start=turn.wall_clock(day, args.start),
+        end=turn.wall_clock(day, args.end),
+    )
+
+
+def _in_time_order(bookings: Sequence[Listed]) -> list[Listed]:
+    """The desk's lists promise no order; the doctor reads them as a day, earliest first."""
+    return sorted(bookings, key=lambda booking: (booking.start, booking.code))
+
+
+def _urgent_mark(urgency: str | None) -> str:
+    return URGENT_MARK if urgency == "urgent" else ""

@@ -1,0 +1,246 @@
+"""Reading a doctor's command: which command it is, and its arguments as plain values.
+
+Forgiving where a slip costs nothing (capitals, accents, extra spaces, "sí,",
+"¿pendientes?", a trailing period), strict where a guess could change the wrong
+thing: a code must look like a code, a date must exist, a range must end after it
+starts. Parsers never touch the desk; what they cannot read becomes a `Hint`, and
+then nothing is changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Container, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from app.booking.codes import normalize_code
+from app.phones import InvalidPhoneNumber, to_e164
+from bot_flows.engine import MAX_ANSWER
+
+WORD = re.compile(r"\S+")
+EDGES = ".,;:!?¡¿\"'()*"  # punctuation around a word: "K7M3QX." or "¿pendientes?"
+DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Phones may turn "-" into an en or em dash.
+RANGE = re.compile(r"(\d{1,2}):(\d{2})[-\u2013\u2014](\d{1,2}):(\d{2})")
+MAX_ECHO = 30  # characters of a bad argument quoted back
+
+RELATIVE_DAYS = {"hoy": 0, "today": 0, "manana": 1, "tomorrow": 1}
+NOTE_WORDS = {
+    "diagnostico": "diagnosis", "diagnosis": "diagnosis",
+    "tratamiento": "treatment", "treatment": "treatment",
+    "seguimiento": "follow_up", "follow-up": "follow_up", "followup": "follow_up",
+    "receta": "prescription", "prescription": "prescription",
+}  # fmt: skip
+PRIVATE_WORDS = {"privada", "privado", "private"}
+
+Day = date | int  # a calendar date, or days from today in the practice's zone
+
+
+@dataclass(frozen=True)
+class Rest:
+    """What follows the command word, as written: reasons and notes keep their wording."""
+
+    text: str
+
+    @property
+    def words(self) -> list[str]:
+        return self.text.split()
+
+    def after(self, count: int) -> str:
+        """The text after its first `count` words, line breaks kept."""
+        starts = [match.start() for match in WORD.finditer(self.text)]
+        return self.text[starts[count] :].strip() if count < len(starts) else ""
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Why a command could not be read: a catalogue key and the bad part, quoted back."""
+
+    key: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NoArgs:
+    pass
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Approve or reject; without a code it means the only pending request."""
+
+    code: str | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CodeArgs:
+    code: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class DayArgs:
+    day: Day
+
+
+@dataclass(frozen=True)
+class NoteArgs:
+    code: str
+    note_type: str  # one of app.booking.appointments.NOTE_TYPES
+    private: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class BlockArgs:
+    day: Day
+    start: time | None = None
+    end: time | None = None
+
+
+@dataclass(frozen=True)
+class PhoneArgs:
+    phone: str  # E.164
+
+
+def fold_word(word: str) -> str:
+    """A word as commands match it: lower case, no accents, no punctuation at its edges."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip(EDGES)
+
+
+def split_command(text: str, phrases: Container[str]) -> tuple[str, Rest] | None:
+    """The command phrase the message starts with and what follows, or None.
+
+    Two-word phrases are tried first, so "no asistió K7M3QX" is a no-show and not
+    "NO" rejecting a request called ASISTIO.
+    """
+    words = list(WORD.finditer(text))
+    for length in (2, 1):
+        phrase = " ".join(fold_word(match.group()) for match in words[:length])
+        if len(words) >= length and phrase in phrases:
+            rest = text[words[length].start() :] if len(words) > length else ""
+            return phrase, Rest(rest.strip())
+    return None
+
+
+def read_code(word: str) -> str | None:
+    return normalize_code(word.strip(EDGES))
+
+
+def no_arguments(rest: Rest) -> NoArgs:
+    """Commands without arguments ignore trailing words ("pendientes por favor")."""
+    return NoArgs()
+
+
+def parse_decision(rest: Rest) -> Decision | Hint:
+    """`[code] [reason]`: a first word with a digit must be a code, else it is the reason.
+
+    So "no, no puedo ese día" rejects the only pending request with that reason,
+    while a mistyped "SI K7M3Q" is refused instead of approving something else.
+    """
+    words = rest.words
+    code = read_code(words[0]) if words else None
+    if code:
+        return Decision(code, _reason(rest.after(1)))
+    if words and any(c.isdigit() for c in words[0]):
+        return _bad("doctor.hint.bad_code", words[0])
+    return Decision(None, _reason(rest.text))
+
+
+def parse_code(rest: Rest) -> CodeArgs | Hint:
+    """`<code>`; anything after it is ignored."""
+    words = rest.words
+    if not words:
+        return Hint("doctor.hint.missing_code")
+    code = read_code(words[0])
+    return CodeArgs(code) if code else _bad("doctor.hint.bad_code", words[0])
+
+
+def parse_code_and_reason(rest: Rest) -> CodeArgs | Hint:
+    """`<code> [reason]`."""
+    found = parse_code(rest)
+    return CodeArgs(found.code, _reason(rest.after(1))) if isinstance(found, CodeArgs) else found
+
+
+def parse_agenda(rest: Rest) -> DayArgs | Hint:
+    """`[hoy|mañana|AAAA-MM-DD]`, today when left out."""
+    words = rest.words
+    day = parse_day(words[0]) if words else 0
+    return day if isinstance(day, Hint) else DayArgs(day)
+
+
+def parse_block(rest: Rest) -> BlockArgs | Hint:
+    """`<day> [HH:MM-HH:MM]`: a whole day, or a range of it (spaces around "-" forgiven)."""
+    words = rest.words
+    if not words:
+        return Hint("doctor.hint.missing_date")
+    day = parse_day(words[0])
+    if isinstance(day, Hint):
+        return day
+    if len(words) == 1:
+        return BlockArgs(day)
+    written = " ".join(words[1:])
+    times = _range(written.replace(" ", "").strip(EDGES))
+    return BlockArgs(day, *times) if times else _bad("doctor.hint.bad_range", written)
+
+
+def parse_note(rest: Rest) -> NoteArgs | Hint:
+    """`<code> <type> [privada] <text>`."""
+    found = parse_code(rest)
+    if isinstance(found, Hint):
+        return found
+    words = rest.words
+    note_type = NOTE_WORDS.get(fold_word(words[1])) if len(words) > 1 else None
+    if note_type is None:
+        return Hint("doctor.hint.note_type")
+    private = len(words) > 2 and fold_word(words[2]) in PRIVATE_WORDS
+    text = rest.after(3 if private else 2)
+    if not text:
+        return Hint("doctor.hint.missing_note_text")
+    return NoteArgs(found.code, note_type, private, text)
+
+
+def parse_phone(rest: Rest) -> PhoneArgs | Hint:
+    """`<phone>` in international format; spaces and dashes inside it are fine."""
+    try:
+        return PhoneArgs(to_e164(rest.text.strip(EDGES)))
+    except InvalidPhoneNumber:
+        return Hint("doctor.hint.bad_phone")
+
+
+def parse_day(word: str) -> Day | Hint:
+    """`hoy`, `mañana` (or English) as days from today, or an AAAA-MM-DD date that exists."""
+    folded = fold_word(word)
+    if folded in RELATIVE_DAYS:
+        return RELATIVE_DAYS[folded]
+    match = DATE.fullmatch(folded)
+    if match:
+        with suppress(ValueError):  # "2026-13-40" has the shape but is no date
+            return date(*(int(part) for part in match.groups()))
+    return _bad("doctor.hint.bad_date", word)
+
+
+def _range(span: str) -> tuple[time, time] | None:
+    match = RANGE.fullmatch(span)
+    if not match:
+        return None
+    hour1, minute1, hour2, minute2 = (int(part) for part in match.groups())
+    try:
+        start, end = time(hour1, minute1), time(hour2, minute2)
+    except ValueError:
+        return None
+    return (start, end) if start < end else None
+
+
+def _reason(text: str) -> str | None:
+    """Free text for the patient, capped; a lone "." or "!" is no reason."""
+    return text[:MAX_ANSWER] if any(c.isalnum() for c in text) else None
+
+
+def _bad(key: str, value: str) -> Hint:
+    return Hint(key, {"value": value[:MAX_ECHO]})

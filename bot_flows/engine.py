@@ -1,0 +1,120 @@
+"""Runs a conversation written as a table: state -> (question, answer handler).
+
+A flow is a mapping from state names to `Step`s. Entering a state asks its
+question; the next message goes to that state's `answer`, which stores one answer
+(or says what was wrong) and returns the next state, whose question is asked in
+turn. Returning the same state repeats the question, so a typo is always
+answered with "I did not understand" and the same numbered choices.
+No Flask, Twilio or database here: handlers talk to a desk (see `ports`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+Desk = TypeVar("Desk")
+
+MAX_ANSWER = 500  # characters kept of a free-text answer
+NUMBER_WORDS = {
+    "uno": 1, "una": 1, "one": 1, "dos": 2, "two": 2, "tres": 3, "three": 3,
+    "cuatro": 4, "four": 4, "cinco": 5, "five": 5, "seis": 6, "six": 6,
+    "siete": 7, "seven": 7, "ocho": 8, "eight": 8, "nueve": 9, "nine": 9,
+}  # fmt: skip
+NONE_WORDS = {"no", "ninguno", "ninguna", "nada", "none", "nothing", "n/a", "na", "ningun"}
+
+
+@dataclass(frozen=True)
+class Said:
+    """One message to send: a catalogue key and its values, rendered in the chat's language."""
+
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Turn(Generic[Desk]):
+    """One incoming message as a handler sees it, and what the bot says back."""
+
+    text: str
+    data: dict[str, Any]
+    language: str
+    now: datetime
+    desk: Desk
+    said: list[Said] = field(default_factory=list)
+
+    @property
+    def words(self) -> str:
+        """The message folded for matching: lower case, no accents or emoji, single spaces."""
+        return fold(self.text)
+
+    def say(self, key: str, **values: Any) -> None:
+        self.said.append(Said(key, values))
+
+    def number(self) -> int | None:
+        """The option number the patient meant: "2", "2.", "2️⃣", "dos", "opción 2"."""
+        return option_number(self.words)
+
+    def answer(self) -> str:
+        """The message as a free-text answer, trimmed and capped."""
+        return self.text.strip()[:MAX_ANSWER]
+
+    def is_none(self) -> bool:
+        """ "no" / "ninguno" / "ninguna" / "nada": nothing to declare."""
+        return self.words in NONE_WORDS
+
+
+@dataclass(frozen=True)
+class Step(Generic[Desk]):
+    """A state of a flow: the question asked on entering it, and what to do with the answer."""
+
+    ask: Callable[[Turn[Desk]], None]
+    answer: Callable[[Turn[Desk]], str]
+
+
+Flow = Mapping[str, Step[Desk]]
+
+
+def run(flow: Flow[Desk], state: str, turn: Turn[Desk]) -> str:
+    """Answer `turn` in `state`, ask the next state's question, and return that state."""
+    next_state = flow[state].answer(turn)
+    enter(flow, next_state, turn)
+    return next_state
+
+
+def enter(flow: Flow[Desk], state: str, turn: Turn[Desk]) -> str:
+    """Ask `state`'s question (e.g. after "menu" or a reset) and return it."""
+    flow[state].ask(turn)
+    return state
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and emoji removed, spaces collapsed: for matching, never storing."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(c for c in decomposed if c.isalnum() or c in " /" or c.isspace())
+    return re.sub(r"\s+", " ", kept).strip()
+
+
+def option_number(words: str) -> int | None:
+    """The number in a folded answer such as "2", "opcion 2" or "dos", if it is the only one."""
+    digits = re.findall(r"\d+", words)
+    if len(digits) == 1 and len(digits[0]) <= 3:
+        return int(digits[0])
+    if not digits:
+        named = [NUMBER_WORDS[w] for w in words.split() if w in NUMBER_WORDS]
+        if len(named) == 1:
+            return named[0]
+    return None
+
+
+def clean_text(raw: str, limit: int) -> str:
+    """An incoming body made safe to store: no NUL or control characters, at most `limit` long.
+
+    PostgreSQL refuses NUL in text; other control characters only hide content.
+    """
+    kept = "".join(c for c in raw if c in "\n\t" or unicodedata.category(c) != "Cc")
+    return kept[:limit]

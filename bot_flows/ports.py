@@ -1,0 +1,109 @@
+"""What the conversation may ask of the practice: the desks behind the flows.
+
+A desk is bound to one practice, one phone number and one moment. The real desks
+(`bot_flows.desks`) call the booking services inside the message's transaction;
+unit tests use in-memory fakes. Refusals arrive as `app.booking.errors` exceptions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Protocol
+
+from app.booking.blocking import BlockReport
+from app.booking.intake import PatientIntake
+from app.booking.queries import Booking, PendingRequest
+from app.booking.requests import Hold
+
+
+@dataclass(frozen=True)
+class Practice:
+    """What the bot says about the practice."""
+
+    doctor: str
+    emergency_phone: str
+    cancellation_policy: str | None
+    language: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class ServiceOption:
+    id: uuid.UUID
+    name: str
+    duration: int
+    price: Decimal | None
+
+
+@dataclass(frozen=True)
+class SlotOption:
+    """A free time: the slot to book and when it starts (an instant; shown in local time)."""
+
+    slot_id: uuid.UUID
+    start: datetime
+
+
+@dataclass(frozen=True)
+class StoredPatient:
+    """What a returning patient told us last time; only ever shown to the same phone."""
+
+    name: str
+    age: int | None
+    gender: str | None
+
+
+class PatientDesk(Protocol):
+    """What the patient's flow may do, for the phone number that is writing."""
+
+    @property
+    def practice(self) -> Practice: ...
+
+    def has_consented(self) -> bool: ...
+    def record_consent(self, accepted: bool, text_version: str) -> None: ...
+    def set_language(self, language: str) -> None: ...
+
+    def services(self) -> list[ServiceOption]: ...
+    def free_days(self, service_id: uuid.UUID, limit: int) -> list[date]:
+        """Local dates that still have a free time, soonest first."""
+
+    def free_times(self, service_id: uuid.UUID, day: date) -> list[SlotOption]:
+        """Free times on a local date, in time order."""
+
+    def nearest_free(self, service_id: uuid.UUID, around: datetime, limit: int) -> list[SlotOption]:
+        """The free times closest to `around` (for "that time was taken meanwhile")."""
+
+    def stored_patient(self) -> StoredPatient | None: ...
+    def remember_patient(self, patient: StoredPatient) -> None: ...
+
+    def hold(self, slot_id: uuid.UUID, intake: PatientIntake) -> Hold: ...
+    def bookings(self) -> list[Booking]: ...
+    def withdraw(self) -> None: ...
+    def cancel(self, code: str) -> None: ...
+    def reschedule(self, code: str, slot_id: uuid.UUID) -> None: ...
+    def confirm_attendance(self, code: str) -> None:
+        """The patient answered a reminder with "1": nothing changes but the doctor may see it."""
+
+    def hand_off(self) -> None:
+        """Tell the doctor the patient wants a person; the bot stays quiet meanwhile."""
+
+
+class DoctorDesk(Protocol):
+    """What the doctor's commands may do, for the practice whose doctor is writing."""
+
+    @property
+    def practice(self) -> Practice: ...
+
+    def approve(self, code: str) -> Booking: ...
+    def reject(self, code: str, reason: str | None) -> Booking: ...
+    def pending(self) -> list[PendingRequest]: ...
+    def agenda(self, day: date) -> list[Booking]: ...
+    def cancel(self, code: str, reason: str | None) -> Booking: ...
+    def complete(self, code: str) -> Booking: ...
+    def no_show(self, code: str) -> Booking: ...
+    def note(self, code: str, note_type: str, private: bool, text: str) -> None: ...
+    def block(self, day: date, start: time | None, end: time | None) -> BlockReport: ...
+    def resume_bot(self, phone: str) -> bool:
+        """End a hand-off: the bot answers that patient again. False if none was on."""

@@ -1,0 +1,120 @@
+"""Every sentence a user sees, one catalogue per language (Spanish first).
+
+Dates and times are written by Babel in the practice's time zone and the reader's
+language, so "martes 1 de diciembre, 10:30" and "Tuesday, December 1, 10:30 AM"
+come from the same instant.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import DateTimePattern, parse_pattern
+
+from app.booking.notices import Notice
+from bot_flows.texts import en, es
+
+CATALOGUES: dict[str, dict[str, str]] = {"es": es.TEXTS, "en": en.TEXTS}
+DEFAULT_LANGUAGE = "es"
+WHEN_FORMAT = {"es": "EEEE d 'de' MMMM, HH:mm", "en": "EEEE, MMMM d, h:mm a"}
+TIME_FORMAT = {"es": "HH:mm", "en": "h:mm a"}
+
+
+def text(key: str, language: str, **values: Any) -> str:
+    """The sentence `key` in `language` (falling back to Spanish), filled with `values`."""
+    return _template(key, language).format(**values)
+
+
+def when(instant: datetime, timezone: str, language: str) -> str:
+    """A local date and time a patient reads at a glance."""
+    return _format(instant, timezone, language, WHEN_FORMAT)
+
+
+def clock_time(instant: datetime, timezone: str, language: str) -> str:
+    """A local time of day, e.g. the deadline of a hold."""
+    return _format(instant, timezone, language, TIME_FORMAT)
+
+
+def render_notice(notice: Notice) -> str:
+    """The body of an outbound notice, from its purpose and facts.
+
+    Only the values the sentence uses are computed: the expiry sweep renders
+    thousands of notices at once, and dates are the costly part.
+    """
+    key = f"notice.{notice.purpose}"
+    facts, lang = notice.facts, notice.language
+    values = {
+        name: DERIVED[name](facts, lang) if name in DERIVED else _plain(facts.get(name))
+        for name in _placeholders(key, lang)
+    }
+    return _template(key, lang).format(**values)
+
+
+def _local(field: str, formats: dict[str, str]) -> Callable[[Mapping[str, Any], str], str]:
+    def derive(facts: Mapping[str, Any], lang: str) -> str:
+        instant = facts[field]
+        if not isinstance(instant, datetime):
+            instant = datetime.fromisoformat(str(instant))
+        return _format(instant, str(facts["timezone"]), lang, formats)
+
+    return derive
+
+
+def _age(facts: Mapping[str, Any], lang: str) -> str:
+    age = facts.get("age")
+    return text("age", lang, age=age) if age is not None else text("age_unknown", lang)
+
+
+def _reason_text(facts: Mapping[str, Any], lang: str) -> str:
+    reason = facts.get("rejection_reason")
+    return text("reason_text", lang, reason=reason) if reason else ""
+
+
+DERIVED: dict[str, Callable[[Mapping[str, Any], str], str]] = {
+    "when": _local("start", WHEN_FORMAT),
+    "old_when": _local("old_start", WHEN_FORMAT),
+    "deadline": _local("deadline", TIME_FORMAT),
+    "age_text": _age,
+    "reason": lambda facts, lang: facts.get("reason") or text("not_given", lang),
+    "reason_text": _reason_text,
+    "urgency_text": lambda facts, lang: text(f"urgency.{facts.get('urgency') or 'normal'}", lang),
+    "urgent_mark": lambda facts, _: " ‼️" if facts.get("urgency") == "urgent" else "",
+}
+
+
+def _plain(value: object) -> object:
+    return "" if value is None else value
+
+
+@cache
+def _template(key: str, language: str) -> str:
+    catalogue = CATALOGUES.get(language, CATALOGUES[DEFAULT_LANGUAGE])
+    return catalogue.get(key) or CATALOGUES[DEFAULT_LANGUAGE][key]
+
+
+@cache
+def _placeholders(key: str, language: str) -> frozenset[str]:
+    parsed = string.Formatter().parse(_template(key, language))
+    return frozenset(name for _, name, _, _ in parsed if name)
+
+
+@cache
+def _pattern(language: str, formats: tuple[tuple[str, str], ...]) -> tuple[DateTimePattern, Locale]:
+    table = dict(formats)
+    return parse_pattern(table.get(language, table[DEFAULT_LANGUAGE])), Locale.parse(language)
+
+
+def _format(instant: datetime, timezone: str, language: str, formats: dict[str, str]) -> str:
+    pattern, locale = _pattern(language, tuple(formats.items()))
+    return pattern.apply(instant.astimezone(_zone(timezone)), locale)
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)

@@ -1,0 +1,61 @@
+"""Notices: messages the booking engine queues for patients and doctors."""
+
+TEXTS: dict[str, str] = {
+    "urgency.low": "low",
+    "urgency.normal": "normal",
+    "urgency.high": "high",
+    "urgency.urgent": "URGENT",
+    "notice.doctor_new_request": (
+        "🩺 New request {code}{urgent_mark}\n"
+        "Patient: {patient_name}, {age_text}\n"
+        "Service: {service}\n"
+        "When: {when}\n"
+        "Reason: {reason}\n"
+        "Urgency: {urgency_text}\n"
+        "Answer before {deadline}:\n"
+        "APPROVE {code}  or  REJECT {code} [reason]"
+    ),
+    "notice.doctor_new_booking": (
+        "📅 New confirmed appointment {code}{urgent_mark}\n"
+        "Patient: {patient_name}, {age_text}\n"
+        "Service: {service}\n"
+        "When: {when}\n"
+        "Reason: {reason}\n"
+        "Urgency: {urgency_text}"
+    ),
+    "notice.patient_approved": (
+        "✅ Your appointment is confirmed!\n{service} with {doctor}\n{when}\nCode: {code}\n"
+        "We will remind you one day and two hours before."
+    ),
+    "notice.patient_rejected": (
+        "Sorry, {doctor} cannot see you on {when}.{reason_text}\n"
+        "Write *menu* to choose another time."
+    ),
+    "notice.patient_expired": (
+        "⌛ {doctor} could not answer your request for {when} in time, so the time was "
+        "released.\nWrite *menu* to choose another."
+    ),
+    "notice.patient_cancelled_by_doctor": (
+        "Your appointment on {when} ({service}) was cancelled by the practice.{reason_text}\n"
+        "Write *menu* to choose another time."
+    ),
+    "notice.doctor_cancelled_by_patient": (
+        "❌ {patient_name} cancelled appointment {code} on {when} ({service})."
+    ),
+    "notice.doctor_request_withdrawn": (
+        "↩️ {patient_name} withdrew request {code} for {when}. No answer is needed."
+    ),
+    "notice.doctor_rescheduled": (
+        "🔁 {patient_name} moved appointment {code} ({service}) from {old_when} to {when}."
+    ),
+    "notice.doctor_handoff": (
+        "🙋 Patient {phone} {patient_name} wants to talk to the practice. The assistant will "
+        "not answer them for 24 hours; write to them directly. To let it answer again "
+        "sooner: RESUME {phone}"
+    ),
+    "flood": "We got many messages in a row 🙏 Please wait a minute and write again.",
+    "reason_text": " Reason: {reason}",
+    "age": "{age} years old",
+    "age_unknown": "age not given",
+    "not_given": "not given",
+}

@@ -1,0 +1,161 @@
+"""The patient sentences: short, warm, numbered; one idea per message."""
+
+TEXTS: dict[str, str] = {
+    # Welcome and consent
+    "patient.welcome": "Hi! 👋 I'm {doctor}'s assistant. I can help you book an appointment.",
+    "patient.welcome_back": "Hi again! 👋 I'm {doctor}'s assistant.",
+    "patient.consent": (
+        "🔒 Before we start: to book, we keep your name, your number and what you tell us "
+        "about your health. Only {doctor} and their team will see it, to care for you; we "
+        "share it with no one else. You can ask the practice to delete it at any time.\n\n"
+        "Do you accept?\n1. Yes, I accept\n2. I don't accept"
+    ),
+    "patient.consent_thanks": "Thank you! 🙌",
+    "patient.declined": (
+        "Understood. We won't keep anything about you. If you change your mind, write to us "
+        "any time. 🙏"
+    ),
+    # Menu and everywhere
+    "patient.menu": (
+        "What do you need?\n1. Book an appointment\n2. My appointments\n"
+        "3. Cancel or reschedule\n4. Talk to the practice"
+    ),
+    "patient.not_understood": "Sorry, I didn't get that 🙈 Please answer with an option number.",
+    "patient.text_only": "For now I can only read text messages ✍️",
+    "patient.language_set": "Sure, we'll continue in English.",
+    "patient.idle_reset": (
+        "Hi again! 👋 It's been a while, so we're starting over (I deleted your earlier answers)."
+    ),
+    "patient.emergency": (
+        "⚠️ What you describe may be an emergency. Call {phone} now or go to the emergency "
+        "room. This chat cannot handle emergencies."
+    ),
+    "patient.handoff": (
+        "Done, I told the practice. They will write to you here as soon as they can. "
+        "To go back to the menu, write *menu*."
+    ),
+    "patient.back": "Hi again! 👋",
+    # Help
+    "patient.help.consent": (
+        "We need your permission to keep your details before booking. Answer *1* to accept "
+        "or *2* if you don't. Write *español* to read it in Spanish."
+    ),
+    "patient.help.menu": (
+        "Answer with the number of what you need. At any time: *menu* comes back here, "
+        "*help* explains what to do and *español* switches to Spanish."
+    ),
+    "patient.help.choose": (
+        "Answer with just the option number, for example *1*. Write *menu* to start over."
+    ),
+    "patient.help.time": (
+        "Answer with the number of the time, or type it, for example *10:30*. Write *menu* "
+        "to start over."
+    ),
+    "patient.help.write": "Write your answer in your own words. Write *menu* to start over.",
+    "patient.help.optional": (
+        "Write your answer in your own words, or *no* if it doesn't apply. Write *menu* to "
+        "start over."
+    ),
+    "patient.help.age": "Write your age in numbers, for example *34*.",
+    "patient.help.email": "Write your full e-mail address, for example *name@example.com*.",
+    # Booking: service, day, time
+    "patient.services": "Which service do you need?\n{options}",
+    "patient.service_option": "{name} ({duration} min)",
+    "patient.no_services": (
+        "There are no services to book here for now. Choose *4* to talk to the practice."
+    ),
+    "patient.days": "📅 Which day suits you?\n{options}",
+    "patient.no_days": (
+        "Sorry, there are no free times for {service} in the coming days. Choose *4* to talk "
+        "to the practice."
+    ),
+    "patient.day_full": "That day just filled up 😕 Please choose another.",
+    "patient.times": "🕐 What time on {day}?\n{options}",
+    # Intake
+    "patient.reuse": (
+        "Last time you gave us these details:\n{name}, {age}, {sex}\nShall we use them again?\n"
+        "1. Yes\n2. No, I want to change them"
+    ),
+    "patient.ask_name": "What is your full name?",
+    "patient.ask_age": "How old are you? (just the number)",
+    "patient.bad_age": "I need your age in numbers, between 0 and 120.",
+    "patient.ask_sex": "What is your sex?\n1. Female\n2. Male\n3. Other / prefer not to say",
+    "patient.ask_reason": "What is the reason for your visit? A few words are enough.",
+    "patient.reason_needed": "Tell us the reason briefly, for example: check-up or sore throat.",
+    "patient.ask_symptoms": "What symptoms do you have, and since when? (write *no* if none)",
+    "patient.ask_history": (
+        "Do you have any illness, surgery or other medical history? (write *no* if none)"
+    ),
+    "patient.ask_medications": "Do you take any medication at the moment? (write *no* if none)",
+    "patient.ask_allergies": "Do you have any allergies? (write *no* if none)",
+    "patient.ask_urgency": "How urgent is it?\n1. Low\n2. Normal\n3. High\n4. Urgent",
+    "patient.ask_contact": (
+        "How would you like us to contact you?\n1. WhatsApp\n2. Phone call\n3. E-mail"
+    ),
+    "patient.ask_email": "What is your e-mail address?",
+    "patient.bad_email": "That e-mail doesn't look right. Write it like this: name@example.com",
+    "patient.write_words": "Please write it in words ✍️",
+    "patient.sex.female": "female",
+    "patient.sex.male": "male",
+    "patient.sex.other": "other / prefers not to say",
+    "patient.contact.whatsapp": "WhatsApp",
+    "patient.contact.phone": "phone call",
+    "patient.contact.email": "e-mail ({email})",
+    "patient.nothing": "none",
+    # Summary and request
+    "patient.summary": (
+        "📋 Please check your request:\n{service}\n{when}\n\nName: {name}\nAge: {age}\n"
+        "Sex: {sex}\nReason: {reason}\nSymptoms: {symptoms}\nMedical history: {history}\n"
+        "Medications: {medications}\nAllergies: {allergies}\nUrgency: {urgency}\n"
+        "Contact: {contact}\n\n1. Confirm\n2. Start over\n3. Cancel"
+    ),
+    "patient.discarded": "Done, nothing was sent and I deleted your answers.",
+    "patient.requested": (
+        "✅ Done! We sent your request *{code}* for {when}. {doctor} will answer before "
+        "{deadline}; we'll let you know here."
+    ),
+    "patient.booked": "✅ Done! Your appointment *{code}* is confirmed for {when}.",
+    "patient.slot_taken": "Oops, someone took that time a moment ago 😕",
+    "patient.nearest": "These are the nearest free times:\n{options}",
+    "patient.open_request": (
+        "You already have a request waiting for the doctor's answer (code *{code}*). We'll let "
+        "you know as soon as they answer."
+    ),
+    "patient.try_again": "Something went wrong on our side 🙏 Please try again in a moment.",
+    # My appointments, cancel, reschedule
+    "patient.bookings": "📅 Your appointments:\n{bookings}",
+    "patient.booking_line": "*{code}* · {service} · {when} · {status}",
+    "patient.status.waiting": "waiting for the doctor",
+    "patient.status.confirmed": "confirmed",
+    "patient.no_bookings": "You have no upcoming appointments.",
+    "patient.pick_booking": "Which one do you want to cancel or change?\n{options}",
+    "patient.action": "{booking}\nWhat would you like to do?\n1. Cancel it\n2. Change day or time",
+    "patient.policy": "📄 Cancellation policy: {policy}",
+    "patient.cancel_confirm": (
+        "Are you sure you want to cancel appointment *{code}* on {when}?\n1. Yes, cancel\n"
+        "2. No, keep it"
+    ),
+    "patient.withdraw_confirm": (
+        "Withdraw your request *{code}* for {when}?\n1. Yes, withdraw it\n2. No, keep it"
+    ),
+    "patient.cancelled": "Done, appointment *{code}* is cancelled and the practice knows.",
+    "patient.withdrawn": "Done, you withdrew request *{code}* and the practice knows.",
+    "patient.kept": "Great, we'll keep it 👍",
+    "patient.booking_gone": (
+        "I couldn't find that appointment; it may have changed. Check *2. My appointments*."
+    ),
+    "patient.move_request": (
+        "Your request *{code}* is still waiting for the doctor, so it can't be moved. "
+        "If you prefer another time, withdraw it (option 1) and book again."
+    ),
+    "patient.cannot_move": (
+        "That appointment can't be changed here any more. Choose *4* to talk to the practice."
+    ),
+    "patient.moved": "✅ Done, appointment *{code}* is now on {when}.",
+    # Reminders
+    "patient.reminder": (
+        "About your appointment *{code}*, answer:\n1. I confirm I'll be there\n2. Cancel\n"
+        "3. Change day or time"
+    ),
+    "patient.attendance_thanks": "Thanks for confirming! See you then 🙌",
+}

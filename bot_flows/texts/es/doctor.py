@@ -1,0 +1,116 @@
+"""The doctor sentences: answers to the practice's WhatsApp commands."""
+
+TEXTS: dict[str, str] = {
+    "doctor.help": (
+        "🩺 Comandos:\n"
+        "• APROBAR <código> — aprobar una solicitud\n"
+        "• RECHAZAR <código> [motivo] — rechazarla\n"
+        "• PENDIENTES — solicitudes por responder\n"
+        "• AGENDA [hoy|mañana|AAAA-MM-DD] — citas del día\n"
+        "• CANCELAR <código> [motivo] — cancelar una cita\n"
+        "• COMPLETADA <código> — el paciente fue atendido\n"
+        "• NOASISTIO <código> — el paciente no vino\n"
+        "• NOTA <código> <diagnostico|tratamiento|seguimiento|receta> [privada] <texto>\n"
+        "• BLOQUEAR <AAAA-MM-DD> [HH:MM-HH:MM] — cerrar un día o un horario\n"
+        "• REANUDAR <teléfono> — el asistente vuelve a contestarle a ese paciente\n"
+        "• AYUDA — esta lista\n"
+        "Con una sola solicitud pendiente basta con SI o NO."
+    ),
+    "doctor.unknown": "🤔 No reconocí ese mensaje como un comando; no cambié nada.",
+    "doctor.hint.missing_code": "Falta el código (por ejemplo K7M3QX); no cambié nada.",
+    "doctor.hint.bad_code": (
+        "«{value}» no es un código: son de 4 a 8 letras y números, como K7M3QX. No cambié nada."
+    ),
+    "doctor.hint.missing_date": "Falta la fecha, por ejemplo 2026-12-24; no cambié nada.",
+    "doctor.hint.bad_date": (
+        "«{value}» no es una fecha válida: escribe AAAA-MM-DD (como 2026-12-24), hoy o "
+        "mañana. No cambié nada."
+    ),
+    "doctor.hint.bad_range": (
+        "«{value}» no es un horario válido: escribe HH:MM-HH:MM con el inicio antes del fin "
+        "(como 10:00-12:00). No cambié nada."
+    ),
+    "doctor.hint.note_type": (
+        "Indica el tipo de nota: diagnostico, tratamiento, seguimiento o receta. No cambié nada."
+    ),
+    "doctor.hint.missing_note_text": "Falta el texto de la nota; no cambié nada.",
+    "doctor.hint.bad_phone": (
+        "Escribe el teléfono del paciente en formato internacional, como +5215512345678. "
+        "No cambié nada."
+    ),
+    "doctor.approved": (
+        "✅ Aprobada {code}: {patient_name}, {when} ({service}). Le avisamos al paciente."
+    ),
+    "doctor.rejected": (
+        "❌ Rechazada {code}: {patient_name}, {when}. Le avisamos al paciente.{reason_text}"
+    ),
+    "doctor.cancelled": (
+        "🗓️ Cancelada {code}: {patient_name}, {when}. Le avisamos al paciente.{reason_text}"
+    ),
+    "doctor.completed": "✔️ {code} completada: {patient_name}, {when}.",
+    "doctor.no_show": "🚷 {code} marcada como no asistió: {patient_name}, {when}.",
+    "doctor.nothing_pending": "No tienes solicitudes pendientes. 🎉",
+    "doctor.which_pending": (
+        "Tienes {count} solicitudes pendientes; dime cuál:\n{lines}\n"
+        "Escribe APROBAR <código> o RECHAZAR <código> [motivo]."
+    ),
+    "doctor.which_pending.line": "• {code}{urgent_mark} — {patient_name}, {when}",
+    "doctor.pending": "📋 Solicitudes pendientes ({count}):\n{lines}",
+    "doctor.pending.line": (
+        "• {code}{urgent_mark} — {patient_name}, {age_text}\n"
+        "  {service}, {when}\n"
+        "  Urgencia: {urgency}. Responde antes de las {deadline}."
+    ),
+    "doctor.agenda": "📅 Agenda del {day}:\n{lines}",
+    "doctor.agenda.empty": "📅 No tienes citas el {day}.",
+    "doctor.booking_line": "• {time} {code}{urgent_mark} — {patient_name}, {service} ({status})",
+    "doctor.status.pending": "esperando tu respuesta",
+    "doctor.status.approved": "aprobada",
+    "doctor.status.rejected": "rechazada",
+    "doctor.status.expired": "expirada",
+    "doctor.status.cancelled": "cancelada",
+    "doctor.status.confirmed": "confirmada",
+    "doctor.status.completed": "completada",
+    "doctor.status.no_show": "marcada como no asistió",
+    "doctor.note_saved": "📝 Guardé la nota de {note_type} en {code}.",
+    "doctor.note_saved_private": (
+        "🔒 Guardé la nota privada de {note_type} en {code}; el paciente no la verá."
+    ),
+    "doctor.note_type.diagnosis": "diagnóstico",
+    "doctor.note_type.treatment": "tratamiento",
+    "doctor.note_type.follow_up": "seguimiento",
+    "doctor.note_type.prescription": "receta",
+    "doctor.blocked": "🚫 Bloqueé {period}. Horarios cerrados: {count}.",
+    "doctor.blocked.affected": (
+        "Estas citas siguen en pie en ese periodo; decide qué hacer con cada una "
+        "(por ejemplo CANCELAR <código> [motivo]):\n{lines}"
+    ),
+    "doctor.period.day": "todo el {day}",
+    "doctor.period.range": "el {day}, de {start} a {end}",
+    "doctor.resumed": "▶️ Listo: el asistente vuelve a contestarle a {phone}.",
+    "doctor.not_on_hold": (
+        "{phone} no estaba esperando a una persona; el asistente ya le contesta."
+    ),
+    "doctor.refused.not_found": (
+        "🔎 No encontré {code} entre las solicitudes y citas de tu consultorio. "
+        "Escribe PENDIENTES o AGENDA para verlas."
+    ),
+    "doctor.refused.illegal": "⚠️ {code} ya está {status}; no cambié nada.",
+    "doctor.refused.expired": (
+        "⌛ {code} expiró a las {deadline}: pasó la hora límite para responder. El horario "
+        "quedó libre y le avisamos al paciente."
+    ),
+    "doctor.refused.expired_unknown_time": (
+        "⌛ {code} expiró: pasó la hora límite para responder. El horario quedó libre y "
+        "le avisamos al paciente."
+    ),
+    "doctor.refused.not_started": (
+        "⏳ La cita {code} todavía no empieza; márcala cuando haya comenzado."
+    ),
+    "doctor.refused.slot_not_bookable": (
+        "⚠️ Ese horario ya no se puede usar (está bloqueado, ya pasó o queda fuera de tu "
+        "agenda). No cambié nada."
+    ),
+    "doctor.refused.other": "⚠️ No pude hacerlo; no cambié nada. Inténtalo de nuevo.",
+    "doctor.refused.bad_input": "⚠️ Algo del mensaje no es válido; no cambié nada.",
+}

@@ -1,0 +1,61 @@
+"""Notices: messages the booking engine queues for patients and doctors."""
+
+TEXTS: dict[str, str] = {
+    "urgency.low": "baja",
+    "urgency.normal": "normal",
+    "urgency.high": "alta",
+    "urgency.urgent": "URGENTE",
+    "notice.doctor_new_request": (
+        "🩺 Nueva solicitud {code}{urgent_mark}\n"
+        "Paciente: {patient_name}, {age_text}\n"
+        "Servicio: {service}\n"
+        "Cuándo: {when}\n"
+        "Motivo: {reason}\n"
+        "Urgencia: {urgency_text}\n"
+        "Responde antes de las {deadline}:\n"
+        "APROBAR {code}  o  RECHAZAR {code} [motivo]"
+    ),
+    "notice.doctor_new_booking": (
+        "📅 Nueva cita confirmada {code}{urgent_mark}\n"
+        "Paciente: {patient_name}, {age_text}\n"
+        "Servicio: {service}\n"
+        "Cuándo: {when}\n"
+        "Motivo: {reason}\n"
+        "Urgencia: {urgency_text}"
+    ),
+    "notice.patient_approved": (
+        "✅ ¡Tu cita está confirmada!\n{service} con {doctor}\n{when}\nCódigo: {code}\n"
+        "Te recordaremos un día antes y dos horas antes."
+    ),
+    "notice.patient_rejected": (
+        "Lo sentimos, {doctor} no puede atenderte el {when}.{reason_text}\n"
+        "Escribe *menu* para elegir otro horario."
+    ),
+    "notice.patient_expired": (
+        "⌛ {doctor} no alcanzó a responder tu solicitud para el {when}, así que liberamos "
+        "el horario.\nEscribe *menu* para elegir otro."
+    ),
+    "notice.patient_cancelled_by_doctor": (
+        "Tu cita del {when} ({service}) fue cancelada por el consultorio.{reason_text}\n"
+        "Escribe *menu* para elegir otro horario."
+    ),
+    "notice.doctor_cancelled_by_patient": (
+        "❌ {patient_name} canceló su cita {code} del {when} ({service})."
+    ),
+    "notice.doctor_request_withdrawn": (
+        "↩️ {patient_name} retiró su solicitud {code} del {when}. Ya no necesitas responderla."
+    ),
+    "notice.doctor_rescheduled": (
+        "🔁 {patient_name} cambió su cita {code} ({service}) del {old_when} al {when}."
+    ),
+    "notice.doctor_handoff": (
+        "🙋 El paciente {phone} {patient_name} quiere hablar con el consultorio. El asistente "
+        "no le responderá durante 24 horas; escríbele directamente. Para que vuelva a "
+        "atenderle antes: REANUDAR {phone}"
+    ),
+    "flood": "Recibimos muchos mensajes seguidos 🙏 Espera un minuto y vuelve a escribirnos.",
+    "reason_text": " Motivo: {reason}",
+    "age": "{age} años",
+    "age_unknown": "edad no indicada",
+    "not_given": "no indicado",
+}

@@ -1,0 +1,165 @@
+"""The patient sentences: short, warm, numbered; one idea per message."""
+
+TEXTS: dict[str, str] = {
+    # Welcome and consent
+    "patient.welcome": "¡Hola! 👋 Soy el asistente de {doctor}. Te ayudo a agendar tu cita.",
+    "patient.welcome_back": "¡Hola de nuevo! 👋 Soy el asistente de {doctor}.",
+    "patient.consent": (
+        "🔒 Antes de empezar: para agendar guardaremos tu nombre, tu número y lo que nos "
+        "cuentes sobre tu salud. Solo lo verá {doctor} y su equipo, para atenderte; no lo "
+        "compartimos con nadie más. Puedes pedir al consultorio que lo borre cuando quieras.\n\n"
+        "¿Aceptas?\n1. Sí, acepto\n2. No acepto"
+    ),
+    "patient.consent_thanks": "¡Gracias! 🙌",
+    "patient.declined": (
+        "Entendido. No guardaremos nada tuyo. Si cambias de opinión, escríbenos cuando quieras. 🙏"
+    ),
+    # Menu and everywhere
+    "patient.menu": (
+        "¿Qué necesitas?\n1. Agendar una cita\n2. Mis citas\n3. Cancelar o cambiar una cita\n"
+        "4. Hablar con el consultorio"
+    ),
+    "patient.not_understood": "No te entendí 🙈 Responde con el número de una opción.",
+    "patient.text_only": "Por ahora solo puedo leer mensajes de texto ✍️",
+    "patient.language_set": "De acuerdo, seguimos en español.",
+    "patient.idle_reset": (
+        "¡Hola de nuevo! 👋 Pasó un tiempo, así que empezamos desde el inicio "
+        "(borré tus respuestas anteriores)."
+    ),
+    "patient.emergency": (
+        "⚠️ Lo que describes puede ser una emergencia. Llama ahora al {phone} o ve a urgencias. "
+        "Por este chat no podemos atender emergencias."
+    ),
+    "patient.handoff": (
+        "Listo, avisé al consultorio. Te escribirán por aquí lo antes posible. "
+        "Si quieres volver al menú, escribe *menu*."
+    ),
+    "patient.back": "¡Hola de nuevo! 👋",
+    # Help
+    "patient.help.consent": (
+        "Necesitamos tu permiso para guardar tus datos antes de agendar. Responde *1* para "
+        "aceptar o *2* si no aceptas. Escribe *english* para leerlo en inglés."
+    ),
+    "patient.help.menu": (
+        "Responde con el número de lo que necesitas. En cualquier momento: *menu* vuelve aquí, "
+        "*ayuda* te explica qué hacer y *english* cambia el idioma a inglés."
+    ),
+    "patient.help.choose": (
+        "Responde solo con el número de la opción, por ejemplo *1*. Escribe *menu* para volver "
+        "al inicio."
+    ),
+    "patient.help.time": (
+        "Responde con el número de la hora, o escríbela, por ejemplo *10:30*. Escribe *menu* "
+        "para volver al inicio."
+    ),
+    "patient.help.write": (
+        "Escribe tu respuesta con tus propias palabras. Escribe *menu* para volver al inicio."
+    ),
+    "patient.help.optional": (
+        "Escribe tu respuesta con tus propias palabras, o *no* si no aplica. Escribe *menu* "
+        "para volver al inicio."
+    ),
+    "patient.help.age": "Escribe tu edad en números, por ejemplo *34*.",
+    "patient.help.email": "Escribe tu correo completo, por ejemplo *nombre@ejemplo.com*.",
+    # Booking: service, day, time
+    "patient.services": "¿Qué servicio necesitas?\n{options}",
+    "patient.service_option": "{name} ({duration} min)",
+    "patient.no_services": (
+        "Por ahora no hay servicios para agendar por aquí. Elige *4* para hablar con el "
+        "consultorio."
+    ),
+    "patient.days": "📅 ¿Qué día te acomoda?\n{options}",
+    "patient.no_days": (
+        "Lo siento, ya no quedan horarios libres de {service} en los próximos días. Elige *4* "
+        "para hablar con el consultorio."
+    ),
+    "patient.day_full": "Ese día se acaba de llenar 😕 Elige otro, por favor.",
+    "patient.times": "🕐 ¿A qué hora, el {day}?\n{options}",
+    # Intake
+    "patient.reuse": (
+        "La vez pasada nos diste estos datos:\n{name}, {age}, {sex}\n¿Los usamos de nuevo?\n"
+        "1. Sí\n2. No, quiero cambiarlos"
+    ),
+    "patient.ask_name": "¿Cuál es tu nombre completo?",
+    "patient.ask_age": "¿Qué edad tienes? (solo el número)",
+    "patient.bad_age": "Necesito tu edad en números, entre 0 y 120.",
+    "patient.ask_sex": "¿Cuál es tu sexo?\n1. Femenino\n2. Masculino\n3. Otro / prefiero no decir",
+    "patient.ask_reason": "¿Cuál es el motivo de tu consulta? Cuéntalo en pocas palabras.",
+    "patient.reason_needed": (
+        "Cuéntanos brevemente el motivo, por ejemplo: revisión general o dolor de garganta."
+    ),
+    "patient.ask_symptoms": "¿Qué síntomas tienes y desde cuándo? (escribe *no* si ninguno)",
+    "patient.ask_history": (
+        "¿Tienes alguna enfermedad, cirugía u otro antecedente médico? (escribe *no* si ninguno)"
+    ),
+    "patient.ask_medications": "¿Tomas algún medicamento actualmente? (escribe *no* si ninguno)",
+    "patient.ask_allergies": "¿Tienes alguna alergia? (escribe *no* si ninguna)",
+    "patient.ask_urgency": "¿Qué tan urgente es?\n1. Baja\n2. Normal\n3. Alta\n4. Urgente",
+    "patient.ask_contact": (
+        "¿Cómo prefieres que te contactemos?\n1. WhatsApp\n2. Llamada\n3. Correo electrónico"
+    ),
+    "patient.ask_email": "¿Cuál es tu correo electrónico?",
+    "patient.bad_email": "Ese correo no parece válido. Escríbelo así: nombre@ejemplo.com",
+    "patient.write_words": "Escríbelo con palabras, por favor ✍️",
+    "patient.sex.female": "femenino",
+    "patient.sex.male": "masculino",
+    "patient.sex.other": "otro / prefiere no decir",
+    "patient.contact.whatsapp": "WhatsApp",
+    "patient.contact.phone": "llamada",
+    "patient.contact.email": "correo ({email})",
+    "patient.nothing": "no",
+    # Summary and request
+    "patient.summary": (
+        "📋 Revisa tu solicitud:\n{service}\n{when}\n\nNombre: {name}\nEdad: {age}\n"
+        "Sexo: {sex}\nMotivo: {reason}\nSíntomas: {symptoms}\nAntecedentes: {history}\n"
+        "Medicamentos: {medications}\nAlergias: {allergies}\nUrgencia: {urgency}\n"
+        "Contacto: {contact}\n\n1. Confirmar\n2. Empezar de nuevo\n3. Cancelar"
+    ),
+    "patient.discarded": "Listo, no enviamos nada y borré tus respuestas.",
+    "patient.requested": (
+        "✅ ¡Listo! Enviamos tu solicitud *{code}* para el {when}. {doctor} te responderá "
+        "antes de las {deadline}; te avisaremos por aquí."
+    ),
+    "patient.booked": "✅ ¡Listo! Tu cita *{code}* quedó confirmada para el {when}.",
+    "patient.slot_taken": "Uy, alguien tomó ese horario hace un momento 😕",
+    "patient.nearest": "Estos son los horarios libres más cercanos:\n{options}",
+    "patient.open_request": (
+        "Ya tienes una solicitud esperando respuesta del médico (código *{code}*). Te avisaremos "
+        "en cuanto responda."
+    ),
+    "patient.try_again": "Algo falló de nuestro lado 🙏 Intenta de nuevo en un momento.",
+    # My appointments, cancel, reschedule
+    "patient.bookings": "📅 Tus citas:\n{bookings}",
+    "patient.booking_line": "*{code}* · {service} · {when} · {status}",
+    "patient.status.waiting": "esperando respuesta del médico",
+    "patient.status.confirmed": "confirmada",
+    "patient.no_bookings": "No tienes citas próximas.",
+    "patient.pick_booking": "¿Cuál quieres cancelar o cambiar?\n{options}",
+    "patient.action": "{booking}\n¿Qué quieres hacer?\n1. Cancelarla\n2. Cambiar día u hora",
+    "patient.policy": "📄 Política de cancelación: {policy}",
+    "patient.cancel_confirm": (
+        "¿Seguro que quieres cancelar tu cita *{code}* del {when}?\n1. Sí, cancelar\n"
+        "2. No, conservarla"
+    ),
+    "patient.withdraw_confirm": (
+        "¿Retiras tu solicitud *{code}* del {when}?\n1. Sí, retirarla\n2. No, conservarla"
+    ),
+    "patient.cancelled": "Listo, cancelamos tu cita *{code}* y avisamos al consultorio.",
+    "patient.withdrawn": "Listo, retiraste tu solicitud *{code}* y avisamos al consultorio.",
+    "patient.kept": "Perfecto, la conservamos 👍",
+    "patient.booking_gone": "No encontré esa cita; quizá ya cambió. Revisa *2. Mis citas*.",
+    "patient.move_request": (
+        "Tu solicitud *{code}* aún espera respuesta del médico, así que no se puede mover. "
+        "Si prefieres otra hora, retírala (opción 1) y agenda de nuevo."
+    ),
+    "patient.cannot_move": (
+        "Esa cita ya no se puede cambiar por aquí. Elige *4* para hablar con el consultorio."
+    ),
+    "patient.moved": "✅ Listo, tu cita *{code}* ahora es el {when}.",
+    # Reminders
+    "patient.reminder": (
+        "Sobre tu cita *{code}*, responde:\n1. Confirmo que asistiré\n2. Cancelar\n"
+        "3. Cambiar día u hora"
+    ),
+    "patient.attendance_thanks": "¡Gracias por confirmar! Te esperamos 🙌",
+}

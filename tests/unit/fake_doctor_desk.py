@@ -1,0 +1,231 @@
+"""An in-memory `DoctorDesk`: one practice's requests and appointments, and a log of calls.
+
+It refuses the way the booking services do (same exceptions, same legal moves), so
+the doctor's commands can be tested without a database. `calls` records every
+method called, reads included; `mutations` only those that change something.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.booking.appointments import NOTE_TYPES
+from app.booking.blocking import AffectedBooking, BlockReport
+from app.booking.errors import NotFound, NotStarted, RequestExpired
+from app.booking.queries import Booking, PendingRequest
+from app.booking.transitions import check_transition
+from bot_flows.ports import Practice
+
+MUTATING = frozenset(
+    {"approve", "reject", "cancel", "complete", "no_show", "note", "block", "resume_bot"}
+)
+
+
+@dataclass
+class FakeRequest:
+    code: str
+    start: datetime
+    expires_at: datetime
+    patient_name: str = "María Pérez"
+    age: int | None = 34
+    service: str = "Consulta general"
+    reason: str | None = "Dolor de cabeza"
+    urgency: str | None = "normal"
+    status: str = "pending"
+
+
+@dataclass
+class FakeAppointment:
+    code: str
+    start: datetime
+    patient_name: str = "María Pérez"
+    service: str = "Consulta general"
+    status: str = "confirmed"
+
+
+@dataclass
+class FakeNote:
+    code: str
+    note_type: str
+    private: bool
+    text: str
+
+
+class FakeDoctorDesk:
+    """The doctor's desk of one practice at one moment, in memory."""
+
+    def __init__(self, practice: Practice, now: datetime) -> None:
+        self.practice = practice
+        self.now = now
+        self.requests: dict[str, FakeRequest] = {}
+        self.appointments: dict[str, FakeAppointment] = {}
+        self.free_slots: list[datetime] = []
+        self.on_hold: set[str] = set()
+        self.notes: list[FakeNote] = []
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.refuse_with: Exception | None = None  # raised by the next change, if set
+
+    @property
+    def mutations(self) -> list[tuple[str, tuple[Any, ...]]]:
+        return [call for call in self.calls if call[0] in MUTATING]
+
+    def add_request(self, code: str, start: datetime, **details: Any) -> FakeRequest:
+        expires_at = details.pop("expires_at", self.now + timedelta(minutes=30))
+        self.requests[code] = FakeRequest(code, start, expires_at, **details)
+        return self.requests[code]
+
+    def add_appointment(self, code: str, start: datetime, **details: Any) -> FakeAppointment:
+        self.appointments[code] = FakeAppointment(code, start, **details)
+        return self.appointments[code]
+
+    def approve(self, code: str) -> Booking:
+        self._record("approve", code)
+        request = self._open_request(code)
+        check_transition("request", code, request.status, "approved")
+        request.status = "approved"
+        appointment = self.add_appointment(
+            code, request.start, patient_name=request.patient_name, service=request.service
+        )
+        return _appointment_booking(appointment)
+
+    def reject(self, code: str, reason: str | None) -> Booking:
+        self._record("reject", code, reason)
+        request = self._open_request(code)
+        check_transition("request", code, request.status, "rejected")
+        request.status = "rejected"
+        return _request_booking(request)
+
+    def pending(self) -> list[PendingRequest]:
+        self._record("pending")
+        waiting = [r for r in self.requests.values() if r.status == "pending"]
+        return [
+            PendingRequest(
+                r.code, r.patient_name, r.age, r.service, r.start, r.reason, r.urgency,
+                r.expires_at,
+            )
+            for r in sorted(waiting, key=lambda r: (r.expires_at, r.code))
+        ]  # fmt: skip
+
+    def agenda(self, day: date) -> list[Booking]:
+        self._record("agenda", day)
+        zone = ZoneInfo(self.practice.timezone)
+        return [
+            booking
+            for booking in self._live_bookings()
+            if booking.start.astimezone(zone).date() == day
+        ]
+
+    def cancel(self, code: str, reason: str | None) -> Booking:
+        self._record("cancel", code, reason)
+        if code in self.requests and code not in self.appointments:
+            request = self.requests[code]
+            check_transition("request", code, request.status, "rejected")
+            request.status = "rejected"
+            return _request_booking(request)
+        appointment = self._appointment(code)
+        check_transition("reservation", code, appointment.status, "cancelled")
+        appointment.status = "cancelled"
+        return _appointment_booking(appointment)
+
+    def complete(self, code: str) -> Booking:
+        self._record("complete", code)
+        return self._finish(code, "completed")
+
+    def no_show(self, code: str) -> Booking:
+        self._record("no_show", code)
+        return self._finish(code, "no_show")
+
+    def note(self, code: str, note_type: str, private: bool, text: str) -> None:
+        self._record("note", code, note_type, private, text)
+        if note_type not in NOTE_TYPES:
+            raise ValueError(f"note type must be one of {NOTE_TYPES}")
+        self._appointment(code)
+        self.notes.append(FakeNote(code, note_type, private, text))
+
+    def block(self, day: date, start: time | None, end: time | None) -> BlockReport:
+        self._record("block", day, start, end)
+        if (start is None) != (end is None) or (start and end and end <= start):
+            raise ValueError("a blocked range needs a start before its end")
+        zone = ZoneInfo(self.practice.timezone)
+        since = datetime.combine(day, start or time(0), tzinfo=zone).astimezone(UTC)
+        until = (
+            datetime.combine(day, end, tzinfo=zone)
+            if end
+            else datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+        ).astimezone(UTC)
+        blocked = [slot for slot in self.free_slots if since <= slot < until]
+        self.free_slots = [slot for slot in self.free_slots if slot not in blocked]
+        affected = [
+            AffectedBooking(b.code, b.start, b.patient_name, b.service, b.status)
+            for b in self._live_bookings()
+            if since <= b.start < until and b.status in ("pending", "confirmed")
+        ]
+        return BlockReport(len(blocked), affected)
+
+    def resume_bot(self, phone: str) -> bool:
+        self._record("resume_bot", phone)
+        if phone not in self.on_hold:
+            return False
+        self.on_hold.discard(phone)
+        return True
+
+    def _record(self, name: str, *args: Any) -> None:
+        self.calls.append((name, args))
+        if name in MUTATING and self.refuse_with is not None:
+            error, self.refuse_with = self.refuse_with, None
+            raise error
+
+    def _open_request(self, code: str) -> FakeRequest:
+        if code not in self.requests:
+            raise NotFound(code)
+        request = self.requests[code]
+        if request.status == "pending" and request.expires_at <= self.now:
+            request.status = "expired"
+            raise RequestExpired(code, request.expires_at)
+        return request
+
+    def _appointment(self, code: str) -> FakeAppointment:
+        if code not in self.appointments:
+            raise NotFound(code)
+        return self.appointments[code]
+
+    def _finish(self, code: str, status: str) -> Booking:
+        appointment = self._appointment(code)
+        check_transition("reservation", code, appointment.status, status)
+        if appointment.start > self.now:
+            raise NotStarted(code)
+        appointment.status = status
+        return _appointment_booking(appointment)
+
+    def _live_bookings(self) -> list[Booking]:
+        requests = [_request_booking(r) for r in self.requests.values() if r.status == "pending"]
+        appointments = [
+            _appointment_booking(a) for a in self.appointments.values() if a.status != "cancelled"
+        ]
+        return requests + appointments
+
+
+def _request_booking(request: FakeRequest) -> Booking:
+    return Booking(
+        code=request.code,
+        kind="request",
+        status=request.status,
+        start=request.start,
+        service=request.service,
+        patient_name=request.patient_name,
+        urgency=request.urgency,
+    )
+
+
+def _appointment_booking(appointment: FakeAppointment) -> Booking:
+    return Booking(
+        code=appointment.code,
+        kind="reservation",
+        status=appointment.status,
+        start=appointment.start,
+        service=appointment.service,
+        patient_name=appointment.patient_name,
+    )

@@ -1,0 +1,506 @@
+"""The doctor's WhatsApp commands, against an in-memory desk.
+
+Every answer is rendered in both languages (a missing key or placeholder fails),
+and the desk's log shows that a command changes only what it names, and a message
+that cannot be read changes nothing at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.booking.appointments import NOTE_TYPES
+from app.booking.errors import BookingError, SlotNotBookable, SlotTaken
+from bot_flows.doctor import BY_WORD, answer_doctor, button_payloads
+from bot_flows.doctor_parsing import NOTE_WORDS, fold_word
+from bot_flows.engine import Said
+from bot_flows.ports import Practice
+from bot_flows.texts import text
+from tests.unit.fake_doctor_desk import FakeDoctorDesk
+
+ZONE = "America/Mexico_City"  # UTC-6 all year
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # Tuesday 09:00 in Mexico City
+WEDNESDAY_1030 = datetime(2026, 12, 2, 16, 30, tzinfo=UTC)
+WEDNESDAY_1030_ES = "miércoles 2 de diciembre, 10:30"
+LANGUAGES = ("es", "en")
+
+
+@dataclass
+class Reply:
+    said: list[Said]
+    body: str  # every message, rendered in the practice's language
+
+    @property
+    def keys(self) -> list[str]:
+        return [said.key for said in self.said]
+
+
+def make_desk(language: str = "es", now: datetime = NOW) -> FakeDoctorDesk:
+    return FakeDoctorDesk(Practice("Dra. Ana López", "911", None, language, ZONE), now)
+
+
+def ask(desk: FakeDoctorDesk, message: str, payload: str | None = None) -> Reply:
+    """Send `message` as the doctor; render the answer in both languages to prove it renders."""
+    said = answer_doctor(message, payload, desk.now, desk)
+    bodies = {lang: "\n\n".join(text(s.key, lang, **s.values) for s in said) for lang in LANGUAGES}
+    return Reply(said, bodies[desk.practice.language])
+
+
+def desk_with_request(language: str = "es", **details: object) -> FakeDoctorDesk:
+    desk = make_desk(language)
+    desk.add_request("K7M3QX", WEDNESDAY_1030, **details)
+    return desk
+
+
+# --- approve and reject ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "APROBAR K7M3QX",
+        "aprobar k7m3qx",
+        "  Aprobar    K7M3QX.  ",
+        "APRÓBAR K7M3QX",
+        "approve k7m3qx",
+        "SÍ K7M3QX",
+        "si k7m3qx",
+        "Sí, K7M3QX",
+        "YES K7M3QX",
+    ],
+)
+def test_approve_names_the_patient_and_the_local_time(message: str) -> None:
+    desk = desk_with_request()
+    reply = ask(desk, message)
+    assert desk.mutations == [("approve", ("K7M3QX",))]
+    assert reply.keys == ["doctor.approved"]
+    assert "María Pérez" in reply.body and WEDNESDAY_1030_ES in reply.body
+
+
+def test_approve_answers_in_english_for_an_english_practice() -> None:
+    reply = ask(desk_with_request("en"), "approve K7M3QX")
+    assert reply.body.startswith("✅ Approved K7M3QX: María Pérez, Wednesday, December 2, 10:30 AM")
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("RECHAZAR K7M3QX Agenda llena", "Agenda llena"),
+        ("rechazar   k7m3qx   agenda   llena", "agenda   llena"),
+        ("reject K7M3QX Fully booked.", "Fully booked."),
+        ("NO K7M3QX no puedo", "no puedo"),
+        ("Rechazar K7M3QX", None),
+    ],
+)
+def test_reject_echoes_the_reason(message: str, reason: str | None) -> None:
+    desk = desk_with_request()
+    reply = ask(desk, message)
+    assert desk.mutations == [("reject", ("K7M3QX", reason))]
+    assert reply.keys == ["doctor.rejected"]
+    assert "María Pérez" in reply.body
+    assert (f"Motivo: {reason}" in reply.body) == (reason is not None)
+
+
+@pytest.mark.parametrize("message", ["SI", "sí", "Yes.", "APROBAR", "approve"])
+def test_yes_without_a_code_approves_the_only_pending_request(message: str) -> None:
+    desk = desk_with_request()
+    assert ask(desk, message).keys == ["doctor.approved"]
+    assert desk.mutations == [("approve", ("K7M3QX",))]
+
+
+def test_no_without_a_code_rejects_the_only_pending_request_with_the_reason() -> None:
+    desk = desk_with_request()
+    reply = ask(desk, "No, no puedo ese día")
+    assert desk.mutations == [("reject", ("K7M3QX", "no puedo ese día"))]
+    assert "Motivo: no puedo ese día" in reply.body
+
+
+@pytest.mark.parametrize("message", ["SI", "NO", "APROBAR", "rechazar"])
+def test_yes_or_no_with_nothing_pending_says_so(message: str) -> None:
+    desk = make_desk()
+    assert ask(desk, message).keys == ["doctor.nothing_pending"]
+    assert desk.mutations == []
+
+
+@pytest.mark.parametrize("message", ["SI", "NO", "approve"])
+def test_yes_or_no_with_several_pending_lists_them_and_changes_nothing(message: str) -> None:
+    desk = desk_with_request()
+    desk.add_request("H4J9KP", WEDNESDAY_1030 + timedelta(hours=1), patient_name="Juan Ruiz")
+    reply = ask(desk, message)
+    assert reply.keys == ["doctor.which_pending"]
+    assert "K7M3QX" in reply.body and "H4J9KP" in reply.body and "Juan Ruiz" in reply.body
+    assert desk.mutations == []
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("message", ["PENDIENTES", "pendientes", "¿Pendientes?", "PENDING."])
+def test_pending_lists_what_the_doctor_needs_to_decide(message: str) -> None:
+    desk = desk_with_request(age=34)
+    desk.add_request(
+        "H4J9KP",
+        WEDNESDAY_1030 + timedelta(hours=1),
+        patient_name="Juan Ruiz",
+        age=None,
+        service="Control",
+        urgency="urgent",
+        expires_at=NOW + timedelta(minutes=45),
+    )
+    reply = ask(desk, message)
+    assert reply.keys == ["doctor.pending"]
+    assert desk.mutations == []
+    _, first, second = reply.body.split("\n• ")
+    assert "K7M3QX — María Pérez, 34 años" in first and WEDNESDAY_1030_ES in first
+    assert "Urgencia: normal" in first and "antes de las 09:30" in first
+    assert second.startswith("H4J9KP ‼️ — Juan Ruiz, edad no indicada")
+    assert "Control" in second and "URGENTE" in second and "09:45" in second
+
+
+def test_pending_with_nothing_waiting() -> None:
+    assert ask(make_desk("en"), "pending").body == "You have no pending requests. 🎉"
+
+
+def test_agenda_lists_the_day_in_time_order_with_status() -> None:
+    desk = make_desk()
+    desk.add_appointment("AAAA3", WEDNESDAY_1030 + timedelta(hours=2), patient_name="Ana")
+    desk.add_request("K7M3QX", WEDNESDAY_1030, patient_name="Luis", urgency="urgent")
+    desk.add_appointment("CCCC4", WEDNESDAY_1030 - timedelta(hours=1), status="completed")
+    desk.add_appointment("DDDD6", WEDNESDAY_1030 + timedelta(hours=3), status="no_show")
+    desk.add_appointment("EEEE7", WEDNESDAY_1030 + timedelta(hours=4), status="cancelled")
+    reply = ask(desk, "AGENDA 2026-12-02")
+    assert desk.calls == [("agenda", (date(2026, 12, 2),))]
+    assert reply.body.splitlines() == [
+        "📅 Agenda del miércoles, 2 de diciembre de 2026:",
+        "• 09:30 CCCC4 — María Pérez, Consulta general (completada)",
+        "• 10:30 K7M3QX ‼️ — Luis, Consulta general (esperando tu respuesta)",
+        "• 12:30 AAAA3 — Ana, Consulta general (confirmada)",
+        "• 13:30 DDDD6 — María Pérez, Consulta general (marcada como no asistió)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("message", "day"),
+    [
+        ("AGENDA", date(2026, 12, 1)),
+        ("agenda hoy", date(2026, 12, 1)),
+        ("Agenda Today.", date(2026, 12, 1)),
+        ("AGENDA MAÑANA", date(2026, 12, 2)),
+        ("agenda manana", date(2026, 12, 2)),
+        ("agenda tomorrow", date(2026, 12, 2)),
+        ("agenda 2026-12-24", date(2026, 12, 24)),
+    ],
+)
+def test_agenda_days_are_local_where_today_differs_from_utc(message: str, day: date) -> None:
+    desk = make_desk(now=datetime(2026, 12, 2, 3, 0, tzinfo=UTC))  # still Dec 1, 21:00 locally
+    reply = ask(desk, message)
+    assert desk.calls == [("agenda", (day,))]
+    assert reply.keys == ["doctor.agenda.empty"]
+
+
+def test_an_empty_day_in_english() -> None:
+    reply = ask(make_desk("en"), "AGENDA 2026-12-24")
+    assert reply.body == "📅 You have no appointments on Thursday, December 24, 2026."
+
+
+# --- appointments -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("CANCELAR K7M3QX Me surgió una urgencia", "Me surgió una urgencia"),
+        ("cancel k7m3qx", None),
+    ],
+)
+def test_cancel_an_appointment(message: str, reason: str | None) -> None:
+    desk = make_desk()
+    desk.add_appointment("K7M3QX", WEDNESDAY_1030)
+    reply = ask(desk, message)
+    assert desk.mutations == [("cancel", ("K7M3QX", reason))]
+    assert reply.keys == ["doctor.cancelled"] and WEDNESDAY_1030_ES in reply.body
+    assert desk.appointments["K7M3QX"].status == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("message", "status"),
+    [
+        ("COMPLETADA K7M3QX", "completed"),
+        ("completed k7m3qx", "completed"),
+        ("Done K7M3QX.", "completed"),
+        ("NOASISTIO K7M3QX", "no_show"),
+        ("No asistió K7M3QX", "no_show"),
+        ("NO ASISTIO  k7m3qx", "no_show"),
+        ("no-show K7M3QX", "no_show"),
+        ("NOSHOW K7M3QX", "no_show"),
+    ],
+)
+def test_complete_and_no_show(message: str, status: str) -> None:
+    desk = make_desk()
+    desk.add_appointment("K7M3QX", NOW - timedelta(hours=1))
+    reply = ask(desk, message)
+    assert desk.appointments["K7M3QX"].status == status
+    assert len(desk.mutations) == 1
+    assert reply.keys == [f"doctor.{status}"] and "María Pérez" in reply.body
+
+
+@pytest.mark.parametrize(
+    ("message", "note_type", "private", "content"),
+    [
+        ("NOTA K7M3QX diagnóstico Migraña tensional", "diagnosis", False, "Migraña tensional"),
+        ("nota k7m3qx RECETA privada Paracetamol 1 g", "prescription", True, "Paracetamol 1 g"),
+        ("Nota K7M3QX tratamiento  Reposo.\nAgua.", "treatment", False, "Reposo.\nAgua."),
+        ("NOTE K7M3QX follow-up private Call in a week", "follow_up", True, "Call in a week"),
+        ("note K7M3QX diagnosis Tension headache", "diagnosis", False, "Tension headache"),
+    ],
+)  # fmt: skip
+def test_notes_are_saved_private_or_not(
+    message: str, note_type: str, private: bool, content: str
+) -> None:
+    desk = make_desk()
+    desk.add_appointment("K7M3QX", NOW - timedelta(hours=1))
+    reply = ask(desk, message)
+    assert desk.mutations == [("note", ("K7M3QX", note_type, private, content))]
+    assert reply.keys == ["doctor.note_saved_private" if private else "doctor.note_saved"]
+
+
+def test_every_note_word_maps_to_a_stored_note_type() -> None:
+    assert set(NOTE_WORDS.values()) == set(NOTE_TYPES)
+
+
+# --- block and resume ---------------------------------------------------------------------
+
+
+def test_block_a_whole_day() -> None:
+    desk = make_desk()
+    desk.free_slots = [WEDNESDAY_1030 + timedelta(minutes=30 * n) for n in range(4)]
+    reply = ask(desk, "BLOQUEAR 2026-12-02")
+    assert desk.mutations == [("block", (date(2026, 12, 2), None, None))]
+    assert (
+        reply.body == "🚫 Bloqueé todo el miércoles, 2 de diciembre de 2026. Horarios cerrados: 4."
+    )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "BLOQUEAR 2026-12-02 10:00-12:00",
+        "bloquear 2026-12-02 10:00 - 12:00.",
+        "block 2026-12-02 10:00\u201312:00",  # a phone's en dash
+    ],
+)
+def test_block_a_range_lists_the_bookings_it_keeps(message: str) -> None:
+    desk = make_desk()
+    desk.free_slots = [WEDNESDAY_1030 + timedelta(minutes=30), WEDNESDAY_1030 + timedelta(hours=3)]
+    desk.add_appointment("K7M3QX", WEDNESDAY_1030, patient_name="Luis")
+    desk.add_request("H4J9KP", WEDNESDAY_1030 + timedelta(hours=1), patient_name="Eva")
+    reply = ask(desk, message)
+    assert desk.mutations == [("block", (date(2026, 12, 2), time(10), time(12)))]
+    assert reply.keys == ["doctor.blocked", "doctor.blocked.affected"]
+    blocked, affected = reply.body.split("\n\n")
+    assert "el miércoles, 2 de diciembre de 2026, de 10:00 a 12:00" in blocked
+    assert blocked.endswith("Horarios cerrados: 1.")
+    assert affected.splitlines()[1:] == [
+        "• 10:30 K7M3QX — Luis, Consulta general (confirmada)",
+        "• 11:30 H4J9KP — Eva, Consulta general (esperando tu respuesta)",
+    ]
+    assert desk.appointments["K7M3QX"].status == "confirmed"  # kept, never dropped
+
+
+def test_block_tomorrow_in_english() -> None:
+    reply = ask(make_desk("en"), "BLOCK tomorrow 9:00-13:30")
+    assert reply.body == (
+        "🚫 Blocked Wednesday, December 2, 2026, from 9:00 AM to 1:30 PM. Times closed: 0."
+    )
+
+
+@pytest.mark.parametrize("message", ["REANUDAR +52 1 55 1234 5678", "resume +525512345678."])
+def test_resume_hands_the_patient_back_to_the_bot(message: str) -> None:
+    desk = make_desk()
+    desk.on_hold.add("+525512345678")
+    reply = ask(desk, message)
+    assert desk.mutations == [("resume_bot", ("+525512345678",))]
+    assert reply.keys == ["doctor.resumed"] and "+525512345678" in reply.body
+
+
+def test_resume_a_patient_who_was_not_waiting() -> None:
+    reply = ask(make_desk(), "REANUDAR +525512345678")
+    assert reply.keys == ["doctor.not_on_hold"]
+
+
+@pytest.mark.parametrize("message", ["AYUDA", "ayuda", "Help?", "HELP me"])
+def test_help(message: str) -> None:
+    desk = make_desk()
+    assert ask(desk, message).keys == ["doctor.help"]
+    assert desk.calls == []
+
+
+# --- refusals -----------------------------------------------------------------------------
+
+
+def test_an_unknown_code_is_not_found_and_reveals_nothing() -> None:
+    desk = desk_with_request()
+    reply = ask(desk, "APROBAR QQQQ44")
+    assert reply.keys == ["doctor.refused.not_found"]
+    assert "QQQQ44" in reply.body and "María" not in reply.body
+
+
+@pytest.mark.parametrize("message", ["APROBAR K7M3QX", "RECHAZAR K7M3QX"])
+def test_a_second_answer_says_the_request_is_already_approved(message: str) -> None:
+    desk = desk_with_request()
+    ask(desk, "APROBAR K7M3QX")
+    reply = ask(desk, message)
+    assert reply.keys == ["doctor.refused.illegal"]
+    assert reply.body == "⚠️ K7M3QX ya está aprobada; no cambié nada."
+    assert len(desk.mutations) == 2
+
+
+def test_cancelling_twice_says_it_was_cancelled() -> None:
+    desk = make_desk()
+    desk.add_appointment("K7M3QX", WEDNESDAY_1030)
+    ask(desk, "CANCELAR K7M3QX")
+    assert "K7M3QX ya está cancelada" in ask(desk, "CANCELAR K7M3QX").body
+
+
+def test_an_illegal_move_in_english() -> None:
+    desk = make_desk("en")
+    desk.add_appointment("K7M3QX", NOW - timedelta(hours=1), status="no_show")
+    assert ask(desk, "DONE K7M3QX").body.startswith("⚠️ K7M3QX is already marked as a no-show")
+
+
+def test_a_late_answer_says_the_request_expired_and_the_patient_was_told() -> None:
+    desk = desk_with_request(expires_at=NOW - timedelta(minutes=1))
+    reply = ask(desk, "SI K7M3QX")
+    assert reply.keys == ["doctor.refused.expired"]
+    assert "K7M3QX expiró a las 08:59" in reply.body and "avisamos al paciente" in reply.body
+
+
+def test_an_appointment_cannot_be_closed_before_it_starts() -> None:
+    desk = make_desk()
+    desk.add_appointment("K7M3QX", WEDNESDAY_1030)
+    assert ask(desk, "COMPLETADA K7M3QX").keys == ["doctor.refused.not_started"]
+    assert desk.appointments["K7M3QX"].status == "confirmed"
+
+
+@pytest.mark.parametrize(
+    ("error", "keys"),
+    [
+        (SlotNotBookable("blocked"), ["doctor.refused.slot_not_bookable"]),
+        (SlotTaken(), ["doctor.refused.other"]),
+        (BookingError(), ["doctor.refused.other"]),
+        (ValueError("bad"), ["doctor.refused.bad_input", "doctor.help"]),
+    ],
+)
+def test_other_refusals_become_sentences(error: Exception, keys: list[str]) -> None:
+    desk = desk_with_request()
+    desk.refuse_with = error
+    assert ask(desk, "APROBAR K7M3QX").keys == keys
+
+
+# --- what cannot be read changes nothing ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "hint"),
+    [
+        ("hola doctora", "doctor.unknown"),
+        ("", "doctor.unknown"),
+        ("   ", "doctor.unknown"),
+        ("👍", "doctor.unknown"),
+        ("APROBARK7M3QX", "doctor.unknown"),
+        ("SI K7-M3QX", "doctor.hint.bad_code"),
+        ("NO 3", "doctor.hint.bad_code"),
+        ("CANCELAR", "doctor.hint.missing_code"),
+        ("cancelar K7", "doctor.hint.bad_code"),
+        ("COMPLETADA", "doctor.hint.missing_code"),
+        ("noasistio ????", "doctor.hint.bad_code"),
+        ("AGENDA 2026-13-40", "doctor.hint.bad_date"),
+        ("agenda 24/12/2026", "doctor.hint.bad_date"),
+        ("agenda ayer", "doctor.hint.bad_date"),
+        ("BLOQUEAR", "doctor.hint.missing_date"),
+        ("BLOQUEAR 2026-02-30", "doctor.hint.bad_date"),
+        ("BLOQUEAR 2026-12-24 10:00-09:00", "doctor.hint.bad_range"),
+        ("BLOQUEAR 2026-12-24 10:00-10:00", "doctor.hint.bad_range"),
+        ("BLOQUEAR 2026-12-24 25:00-26:00", "doctor.hint.bad_range"),
+        ("BLOQUEAR 2026-12-24 de 10 a 12", "doctor.hint.bad_range"),
+        ("BLOQUEAR 2026-12-24 10:00", "doctor.hint.bad_range"),
+        ("NOTA", "doctor.hint.missing_code"),
+        ("NOTA K7M3QX", "doctor.hint.note_type"),
+        ("NOTA K7M3QX receipt Paracetamol", "doctor.hint.note_type"),
+        ("NOTA K7M3QX receta", "doctor.hint.missing_note_text"),
+        ("NOTA K7M3QX receta privada", "doctor.hint.missing_note_text"),
+        ("REANUDAR", "doctor.hint.bad_phone"),
+        ("REANUDAR 5512345678", "doctor.hint.bad_phone"),
+        ("REANUDAR +52 12", "doctor.hint.bad_phone"),
+    ],
+)
+def test_what_cannot_be_read_gets_a_hint_and_the_help_and_touches_nothing(
+    message: str, hint: str
+) -> None:
+    desk = desk_with_request()
+    reply = ask(desk, message)
+    assert reply.keys == [hint, "doctor.help"]
+    assert desk.calls == []
+
+
+def test_a_hint_quotes_the_bad_part() -> None:
+    reply = ask(make_desk(), "BLOQUEAR 2026-12-24 10:00-09:00")
+    assert reply.body.startswith("«10:00-09:00» no es un horario válido")
+
+
+# --- buttons ------------------------------------------------------------------------------
+
+
+def test_button_payloads_act_on_their_own_code_whatever_else_is_pending() -> None:
+    desk = desk_with_request()
+    desk.add_request("H4J9KP", WEDNESDAY_1030 + timedelta(hours=1))
+    assert ask(desk, "Aprobar", button_payloads("K7M3QX")[0]).keys == ["doctor.approved"]
+    assert ask(desk, "Rechazar", button_payloads("H4J9KP")[1]).keys == ["doctor.rejected"]
+    assert desk.mutations == [("approve", ("K7M3QX",)), ("reject", ("H4J9KP", None))]
+
+
+def test_a_payload_wins_over_the_text() -> None:
+    desk = desk_with_request()
+    ask(desk, "RECHAZAR K7M3QX", "APROBAR K7M3QX")
+    assert desk.mutations == [("approve", ("K7M3QX",))]
+
+
+@pytest.mark.parametrize("payload", ["APROBAR", "APROBAR K7-M3QX", "CANCELAR K7M3QX", "SI", "x"])
+def test_an_unknown_payload_is_never_guessed_from_the_text(payload: str) -> None:
+    desk = desk_with_request()
+    assert ask(desk, "SI", payload).keys == ["doctor.unknown", "doctor.help"]
+    assert desk.calls == []
+
+
+# --- anything at all ----------------------------------------------------------------------
+
+
+COMMAND_WORDS = sorted(BY_WORD)
+
+
+def starts_with_a_command_word(message: str) -> bool:
+    words = message.split()
+    return bool(words) and fold_word(words[0]) in BY_WORD
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=120),
+        st.tuples(st.sampled_from(COMMAND_WORDS), st.text(max_size=60)).map(" ".join),
+        st.lists(st.sampled_from([*COMMAND_WORDS, "K7M3QX", "hoy", "privada", "10:00-12:00"])).map(
+            " ".join
+        ),
+    )
+)
+def test_any_text_gets_an_answer_and_only_commands_change_anything(message: str) -> None:
+    desk = desk_with_request()
+    desk.add_appointment("H4J9KP", NOW - timedelta(hours=1))
+    reply = ask(desk, message)
+    assert reply.said
+    assert not desk.mutations or starts_with_a_command_word(message)

@@ -1,0 +1,61 @@
+"""The catalogues: Spanish and English say the same things, and every notice renders."""
+
+from __future__ import annotations
+
+import string
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from app.booking.notices import Notice
+from bot_flows.texts import CATALOGUES, render_notice, when
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_key_exists_in_every_language_with_the_same_placeholders() -> None:
+    spanish = CATALOGUES["es"]
+    for language, catalogue in CATALOGUES.items():
+        assert set(catalogue) == set(spanish), language
+        for key, template in catalogue.items():
+            assert placeholders(template) == placeholders(spanish[key]), (language, key)
+
+
+FACTS = {
+    "code": "K7M3QX",
+    "patient_name": "María Pérez",
+    "service": "Consulta general",
+    "doctor": "Dra. Ana López",
+    "start": "2026-12-01T16:30:00+00:00",
+    "old_start": "2026-12-01T16:00:00+00:00",
+    "timezone": "America/Mexico_City",
+    "age": 34,
+    "reason": "Dolor de cabeza",
+    "urgency": "urgent",
+    "deadline": "2026-12-01T15:30:00+00:00",
+    "rejection_reason": "Agenda llena",
+}
+PURPOSES = sorted(
+    key.removeprefix("notice.") for key in CATALOGUES["es"] if key.startswith("notice.")
+)
+
+
+@pytest.mark.parametrize("purpose", PURPOSES)
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_every_notice_renders_in_both_languages(purpose: str, language: str) -> None:
+    body = render_notice(Notice(uuid.uuid4(), purpose, "+525511111111", language, "k", FACTS))
+    assert "{" not in body and body.strip()
+
+
+def test_dates_are_local_and_in_the_readers_language() -> None:
+    instant = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)
+    assert when(instant, "America/Mexico_City", "es") == "martes 1 de diciembre, 10:30"
+    assert when(instant, "America/Mexico_City", "en") == "Tuesday, December 1, 10:30 AM"
+
+
+def test_the_doctor_notice_flags_urgency_and_names_the_deadline() -> None:
+    body = render_notice(Notice(uuid.uuid4(), "doctor_new_request", "+52", "es", "k", FACTS))
+    assert "‼️" in body and "URGENTE" in body and "09:30" in body and "34 años" in body
