@@ -1,0 +1,61 @@
+"""Twilio's inbound WhatsApp webhook: translate the form, call the inbox, answer TwiML."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from app.clock import utc_now
+from app.config import Config
+from app.database import get_database
+from app.phones import InvalidPhoneNumber, to_e164
+from app.web.twilio_auth import twilio_signed
+from bot_flows.engine import clean_text
+from bot_flows.inbox import InboundMessage, InboxSettings, UnknownPractice, receive
+from bot_flows.texts import render_notice
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+MAX_BODY = 2000  # characters of a message the bot reads; longer text is capped, not refused
+
+
+@bp.post("/whatsapp")
+@twilio_signed
+def inbound() -> Response:
+    """A patient's or doctor's message: processed once, answered with TwiML."""
+    message = _read_message()
+    config: Config = current_app.config["CITABOT"]
+    settings = InboxSettings(render=render_notice, hold_minutes=config.hold_minutes)
+    try:
+        answer = receive(get_database().sessions, message, utc_now(), settings)
+    except UnknownPractice:
+        abort(404, "no practice uses this WhatsApp number")
+    return twiml(answer.replies)
+
+
+def twiml(replies: list[str]) -> Response:
+    response = MessagingResponse()
+    for reply in replies:
+        response.message(reply)
+    return Response(str(response), mimetype="application/xml")
+
+
+def _read_message() -> InboundMessage:
+    form = request.form
+    sid, sender, to = form.get("MessageSid"), form.get("From"), form.get("To")
+    if not sid or not sender or not to or len(sid) > 64:
+        abort(400, "MessageSid, From and To are required")
+    try:
+        sender_e164, practice_e164 = to_e164(sender), to_e164(to)
+    except InvalidPhoneNumber:
+        abort(400, "From and To must be WhatsApp phone numbers")
+    media = form.get("NumMedia", "0")
+    if not media.isdigit():
+        abort(400, "NumMedia must be a number")
+    return InboundMessage(
+        sid=sid,
+        sender=sender_e164,
+        practice_number=practice_e164,
+        body=clean_text(form.get("Body", ""), MAX_BODY),
+        has_media=int(media) > 0,
+        button_payload=clean_text(form.get("ButtonPayload", ""), 100) or None,
+    )

@@ -1,0 +1,244 @@
+"""The real desks: the flows' requests carried out inside the message's transaction.
+
+Each desk is bound to one practice, one phone number and the moment the message
+arrived. Booking use cases run as savepoints of the message's transaction
+(`Savepoints`), so a refusal undoes only itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.booking import appointments, queries, requests
+from app.booking.blocking import BlockReport, block_period
+from app.booking.context import BookingContext
+from app.booking.errors import NotFound
+from app.booking.intake import PatientIntake
+from app.booking.notices import Notice, Render, queue_notices
+from app.db import Savepoints
+from app.models import Consent, Contact, Conversation, MedicalService, Profile
+from app.phones import to_e164
+from app.scheduling import search
+from bot_flows.ports import Practice, ServiceOption, SlotOption, StoredPatient
+
+
+class _Desk:
+    """What both desks share: the practice, the moment, and a booking context."""
+
+    def __init__(
+        self, session: Session, profile: Profile, now: datetime, render: Render, hold_minutes: int
+    ) -> None:
+        self._session = session
+        self._profile = profile
+        self._now = now
+        self._render = render
+        self._ctx = BookingContext(Savepoints(session), lambda: now, render, hold_minutes)
+
+    @property
+    def practice(self) -> Practice:
+        profile = self._profile
+        return Practice(
+            doctor=profile.name,
+            emergency_phone=profile.emergency_phone or "911",
+            cancellation_policy=profile.cancellation_policy,
+            language=profile.language,
+            timezone=profile.timezone,
+        )
+
+    def _booking(self, code: str) -> queries.Booking:
+        return queries.booking_by_code(self._ctx.sessions, profile_id=self._profile.id, code=code)
+
+
+class PatientDesk(_Desk):
+    """The patient side, for the phone number that is writing."""
+
+    def __init__(
+        self, session: Session, profile: Profile, contact: Contact, **kwargs: object
+    ) -> None:
+        super().__init__(session, profile, **kwargs)  # type: ignore[arg-type]
+        self._contact = contact
+
+    def has_consented(self) -> bool:
+        accepted = self._session.scalar(
+            select(Consent.accepted)
+            .where(Consent.profile_id == self._profile.id, Consent.phone == self._contact.phone)
+            .order_by(Consent.recorded_at.desc())
+            .limit(1)
+        )
+        return bool(accepted)
+
+    def record_consent(self, accepted: bool, text_version: str) -> None:
+        self._session.add(
+            Consent(
+                profile_id=self._profile.id,
+                phone=self._contact.phone,
+                accepted=accepted,
+                text_version=text_version,
+                language=self._contact.language or self._profile.language,
+                recorded_at=self._now,
+            )
+        )
+
+    def set_language(self, language: str) -> None:
+        self._contact.language = language
+
+    def services(self) -> list[ServiceOption]:
+        rows = self._session.scalars(
+            select(MedicalService)
+            .where(MedicalService.profile_id == self._profile.id, MedicalService.is_active)
+            .order_by(MedicalService.name)
+        )
+        return [ServiceOption(s.id, s.name, s.duration, s.price) for s in rows]
+
+    def free_days(self, service_id: uuid.UUID, limit: int) -> list[date]:
+        return search.free_days(self._session, self._profile, service_id, self._now, limit)
+
+    def free_times(self, service_id: uuid.UUID, day: date) -> list[SlotOption]:
+        found = search.free_times(self._session, self._profile, service_id, day, self._now)
+        return [SlotOption(slot.slot_id, slot.start) for slot in found]
+
+    def nearest_free(self, service_id: uuid.UUID, around: datetime, limit: int) -> list[SlotOption]:
+        found = search.nearest_free(
+            self._session, self._profile, service_id, around, self._now, limit
+        )
+        return [SlotOption(slot.slot_id, slot.start) for slot in found]
+
+    def stored_patient(self) -> StoredPatient | None:
+        contact = self._contact
+        if not contact.patient_name:
+            return None
+        return StoredPatient(contact.patient_name, contact.patient_age, contact.patient_gender)
+
+    def remember_patient(self, patient: StoredPatient) -> None:
+        self._contact.patient_name = patient.name
+        self._contact.patient_age = patient.age
+        self._contact.patient_gender = patient.gender
+
+    def hold(self, slot_id: uuid.UUID, intake: PatientIntake) -> requests.Hold:
+        if intake.phone != self._contact.phone:
+            raise ValueError("a patient can only book for their own phone number")
+        return requests.hold_slot(
+            self._ctx, profile_id=self._profile.id, slot_id=slot_id, intake=intake
+        )
+
+    def bookings(self) -> list[queries.Booking]:
+        return queries.patient_bookings(
+            self._ctx.sessions,
+            profile_id=self._profile.id,
+            phone=self._contact.phone,
+            now=self._now,
+        )
+
+    def withdraw(self) -> None:
+        requests.withdraw_request(self._ctx, profile_id=self._profile.id, phone=self._contact.phone)
+
+    def cancel(self, code: str) -> None:
+        booking = self._own(code)
+        if booking.kind == "request":
+            self.withdraw()
+            return
+        appointments.cancel_reservation(
+            self._ctx, profile_id=self._profile.id, code=code, patient_phone=self._contact.phone
+        )
+
+    def reschedule(self, code: str, slot_id: uuid.UUID) -> None:
+        appointments.reschedule_reservation(
+            self._ctx,
+            profile_id=self._profile.id,
+            code=code,
+            patient_phone=self._contact.phone,
+            new_slot_id=slot_id,
+        )
+
+    def confirm_attendance(self, code: str) -> None:
+        # Confirming changes nothing in the booking; it only has to be the patient's own.
+        self._own(code)
+
+    def hand_off(self) -> None:
+        profile = self._profile
+        if not profile.doctor_phone:
+            return
+        facts = {
+            "patient_name": self._contact.patient_name or "",
+            "phone": self._contact.phone,
+            "timezone": profile.timezone,
+        }
+        notice = Notice(
+            profile.id,
+            "doctor_handoff",
+            profile.doctor_phone,
+            profile.language,
+            f"handoff:{self._contact.id}:{self._now.isoformat()}",
+            facts,
+        )
+        queue_notices(self._session, [notice], self._render, self._now)
+
+    def _own(self, code: str) -> queries.Booking:
+        mine = [b for b in self.bookings() if b.code == code]
+        if not mine:
+            raise NotFound(code)
+        return mine[0]
+
+
+class DoctorDesk(_Desk):
+    """The doctor side, for the practice whose doctor is writing."""
+
+    def approve(self, code: str) -> queries.Booking:
+        requests.approve_request(self._ctx, profile_id=self._profile.id, code=code)
+        return self._booking(code)
+
+    def reject(self, code: str, reason: str | None) -> queries.Booking:
+        requests.reject_request(self._ctx, profile_id=self._profile.id, code=code, reason=reason)
+        return self._booking(code)
+
+    def pending(self) -> list[queries.PendingRequest]:
+        return queries.pending_requests(self._ctx.sessions, profile_id=self._profile.id)
+
+    def agenda(self, day: date) -> list[queries.Booking]:
+        return queries.doctor_agenda(self._ctx.sessions, profile_id=self._profile.id, day=day)
+
+    def cancel(self, code: str, reason: str | None) -> queries.Booking:
+        if self._booking(code).kind == "request":
+            return self.reject(code, reason)
+        appointments.cancel_reservation(
+            self._ctx, profile_id=self._profile.id, code=code, reason=reason
+        )
+        return self._booking(code)
+
+    def complete(self, code: str) -> queries.Booking:
+        appointments.complete_reservation(self._ctx, profile_id=self._profile.id, code=code)
+        return self._booking(code)
+
+    def no_show(self, code: str) -> queries.Booking:
+        appointments.mark_no_show(self._ctx, profile_id=self._profile.id, code=code)
+        return self._booking(code)
+
+    def note(self, code: str, note_type: str, private: bool, text: str) -> None:
+        appointments.add_note(
+            self._ctx,
+            profile_id=self._profile.id,
+            code=code,
+            note_type=note_type,
+            content=text,
+            private=private,
+        )
+
+    def block(self, day: date, start: time | None, end: time | None) -> BlockReport:
+        return block_period(self._ctx, profile_id=self._profile.id, day=day, start=start, end=end)
+
+    def resume_bot(self, phone: str) -> bool:
+        ended = self._session.execute(
+            update(Conversation)
+            .where(
+                Conversation.profile_id == self._profile.id,
+                Conversation.phone == to_e164(phone),
+                Conversation.handoff_until > self._now,
+            )
+            .values(handoff_until=None)
+            .returning(Conversation.id)
+        ).first()
+        return ended is not None

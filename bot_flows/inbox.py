@@ -1,0 +1,197 @@
+"""An incoming WhatsApp message, processed exactly once, one at a time per conversation.
+
+One transaction per message: the message is logged (its Twilio MessageSid is
+unique, so a retried or duplicated webhook changes nothing), the conversation
+row is locked (messages of one phone number are answered in order), the doctor's
+command or the patient's flow runs, and every reply is logged before commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.booking.notices import Render
+from app.db import insert_ignoring_conflicts, upsert
+from app.models import Contact, Conversation, MessageLog, MessageStatus, Profile
+from bot_flows import texts
+from bot_flows.desks import DoctorDesk, PatientDesk
+from bot_flows.doctor import answer_doctor
+from bot_flows.engine import Said
+from bot_flows.patient import Chat, Incoming, PatientState, answer_patient
+
+FLOOD_WINDOW = timedelta(minutes=1)
+
+
+class UnknownPractice(LookupError):
+    """No practice answers on the WhatsApp number the message was sent to."""
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A WhatsApp message as Twilio delivered it, already cleaned and capped."""
+
+    sid: str
+    sender: str
+    practice_number: str
+    body: str
+    has_media: bool = False
+    button_payload: str | None = None
+
+
+@dataclass(frozen=True)
+class InboxSettings:
+    render: Render
+    hold_minutes: int = 30
+    flood_limit: int = 20
+
+
+@dataclass
+class Answer:
+    """What to say back (as TwiML); empty for a duplicate or a silenced message."""
+
+    replies: list[str] = field(default_factory=list)
+    duplicate: bool = False
+
+
+def receive(
+    sessions: sessionmaker[Session], message: InboundMessage, now: datetime, settings: InboxSettings
+) -> Answer:
+    """Process `message` once; raises `UnknownPractice` for a number no practice uses."""
+    with sessions.begin() as session:
+        profile = session.scalar(
+            select(Profile).where(Profile.whatsapp_number == message.practice_number)
+        )
+        if profile is None:
+            raise UnknownPractice(message.practice_number)
+        if not _log_inbound(session, profile, message, now):
+            return Answer(duplicate=True)
+        contact = _touch_contact(session, profile, message.sender, now)
+        conversation = _lock_conversation(session, profile, message.sender, now)
+        language = contact.language or profile.language
+        if _flooded(conversation, now, settings.flood_limit):
+            said = [Said("flood")] if conversation.flood_count == settings.flood_limit + 1 else []
+        elif message.sender == profile.doctor_phone:
+            language = profile.language
+            desk = DoctorDesk(session, profile, now, settings.render, settings.hold_minutes)
+            said = answer_doctor(message.body, message.button_payload, now, desk)
+        else:
+            patient_desk = PatientDesk(
+                session, profile, contact, now, settings.render, settings.hold_minutes
+            )
+            chat = Chat(
+                state=conversation.state,
+                data=dict(conversation.data),
+                language=language,
+                last_activity=conversation.updated_at,
+                handoff_until=conversation.handoff_until,
+            )
+            said = answer_patient(
+                chat, Incoming(message.body, message.has_media), now, patient_desk
+            )
+            _store_chat(conversation, contact, chat)
+            language = chat.language
+        conversation.updated_at = now
+        replies = [texts.text(s.key, language, **s.values) for s in said]
+        _log_replies(session, profile, message.sender, replies, now)
+        return Answer(replies)
+
+
+def _log_inbound(
+    session: Session, profile: Profile, message: InboundMessage, now: datetime
+) -> bool:
+    """Log the message; False if its MessageSid was seen before (a duplicate)."""
+    row = {
+        "id": uuid.uuid4(),
+        "profile_id": profile.id,
+        "direction": "in",
+        "phone": message.sender,
+        "body": message.body,
+        "status": MessageStatus.RECEIVED,
+        "purpose": "media" if message.has_media and not message.body else None,
+        "provider_sid": message.sid,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return bool(insert_ignoring_conflicts(session, MessageLog.__table__, [row], ["provider_sid"]))
+
+
+def _touch_contact(session: Session, profile: Profile, phone: str, now: datetime) -> Contact:
+    contact_id = upsert(
+        session,
+        Contact.__table__,
+        {
+            "id": uuid.uuid4(),
+            "profile_id": profile.id,
+            "phone": phone,
+            "last_inbound_at": now,
+            "created_at": now,
+            "updated_at": now,
+        },
+        ["profile_id", "phone"],
+        ["last_inbound_at", "updated_at"],
+    )
+    return session.get_one(Contact, contact_id, populate_existing=True)
+
+
+def _lock_conversation(
+    session: Session, profile: Profile, phone: str, now: datetime
+) -> Conversation:
+    row = {
+        "id": uuid.uuid4(),
+        "profile_id": profile.id,
+        "phone": phone,
+        "state": PatientState.NEW,
+        "data": {},
+        "flood_count": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    insert_ignoring_conflicts(session, Conversation.__table__, [row], ["profile_id", "phone"])
+    return session.scalars(
+        select(Conversation)
+        .where(Conversation.profile_id == profile.id, Conversation.phone == phone)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _flooded(conversation: Conversation, now: datetime, limit: int) -> bool:
+    """Count the message in the number's one-minute window; True past `limit`."""
+    start = conversation.flood_window_start
+    if start is None or now - start >= FLOOD_WINDOW:
+        conversation.flood_window_start = now
+        conversation.flood_count = 1
+    else:
+        conversation.flood_count += 1
+    return conversation.flood_count > limit
+
+
+def _store_chat(conversation: Conversation, contact: Contact, chat: Chat) -> None:
+    conversation.state = chat.state
+    conversation.data = dict(chat.data)
+    conversation.handoff_until = chat.handoff_until
+    contact.language = chat.language
+
+
+def _log_replies(
+    session: Session, profile: Profile, phone: str, replies: list[str], now: datetime
+) -> None:
+    # Replies travel in the TwiML answer itself; they are logged as sent.
+    session.add_all(
+        MessageLog(
+            profile_id=profile.id,
+            direction="out",
+            phone=phone,
+            body=body,
+            status=MessageStatus.SENT,
+            purpose="reply",
+            created_at=now,
+            updated_at=now,
+        )
+        for body in replies
+    )

@@ -1,0 +1,104 @@
+"""Reading a patient's answers forgivingly, and showing them numbered choices.
+
+Numbers always work ("2", "2.", "2️⃣", "dos"); a few words work too ("sí",
+"urgente", "correo"), because many patients answer in words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+
+from babel.dates import format_date
+
+from bot_flows.engine import MAX_ANSWER
+from bot_flows.patient_states import PatientState, PatientTurn
+from bot_flows.texts import when
+
+NAME_LIMIT = 120  # the request keeps 255 characters; real names are far shorter
+EMAIL_LIMIT = 254  # the longest address mail servers accept
+DAY_FORMAT = {"es": "EEEE d 'de' MMMM", "en": "EEEE, MMMM d"}
+DIGIT = re.compile(r"\d")
+DIGITS = re.compile(r"\d+")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+
+YES_NO = {
+    "si": 1, "yes": 1, "ok": 1, "okay": 1, "vale": 1, "claro": 1, "dale": 1, "sure": 1,
+    "acepto": 1, "accept": 1, "de acuerdo": 1, "no": 2, "nop": 2, "nope": 2,
+    "no acepto": 2, "decline": 2, "rechazo": 2, "no gracias": 2, "no thanks": 2,
+}  # fmt: skip
+
+
+def choice(turn: PatientTurn, count: int, words: Mapping[str, int] | None = None) -> int | None:
+    """The option (1..count) the patient meant by a digit, a word of `words`, or "dos".
+
+    Words come before number words so that "cancelar una cita" means cancel, not 1.
+    """
+    meant = None if DIGIT.search(turn.words) else _meant(turn.words, words or {})
+    number = turn.number() if meant is None else meant
+    return number if number is not None and 1 <= number <= count else None
+
+
+def _meant(folded: str, vocabulary: Mapping[str, int]) -> int | None:
+    if folded in vocabulary:
+        return vocabulary[folded]
+    meant = {vocabulary[word] for word in folded.split() if word in vocabulary}
+    return meant.pop() if len(meant) == 1 else None
+
+
+def written(turn: PatientTurn, limit: int = MAX_ANSWER) -> str | None:
+    """A free-text answer, capped, if it says anything in letters or digits (not only emoji)."""
+    answer = turn.answer()[:limit].strip()
+    return answer if any(c.isalnum() for c in answer) else None
+
+
+def age_of(turn: PatientTurn) -> int | None:
+    """An age in digits: "34", "34 años", "tengo 34"; nothing outside 0-120.
+
+    Number words are not read: "treinta y cuatro" would otherwise be taken for 4.
+    """
+    digits = DIGITS.findall(turn.words)
+    age = int(digits[0]) if len(digits) == 1 else None
+    return age if age is not None and 0 <= age <= 120 else None
+
+
+def email_of(turn: PatientTurn) -> str | None:
+    """The address if it looks like one (name@domain.tld); mail delivery is the real test."""
+    address = turn.text.strip().removeprefix("mailto:").strip("<>").strip()
+    if len(address) <= EMAIL_LIMIT and EMAIL.fullmatch(address):
+        return address
+    return None
+
+
+def asking(key: str) -> Callable[[PatientTurn], None]:
+    """A question that is a single sentence of the catalogue."""
+
+    def ask(turn: PatientTurn) -> None:
+        turn.say(key)
+
+    return ask
+
+
+def not_understood(turn: PatientTurn, state: PatientState) -> PatientState:
+    """Say so kindly and stay: the same question is asked again."""
+    turn.say("patient.not_understood")
+    return state
+
+
+def numbered(labels: Iterable[str]) -> str:
+    return "\n".join(f"{number}. {label}" for number, label in enumerate(labels, start=1))
+
+
+def day_label(day: str | date, language: str) -> str:
+    """A local date in words: "martes 1 de diciembre", "Tuesday, December 1"."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    pattern = DAY_FORMAT.get(language, DAY_FORMAT["es"])
+    return format_date(day, pattern, locale=language)
+
+
+def when_label(turn: PatientTurn, start: str) -> str:
+    """A stored instant as the patient reads it: local day and time, their language."""
+    zone = turn.desk.practice.timezone
+    return when(datetime.fromisoformat(start), zone, turn.language)

@@ -1,0 +1,250 @@
+"""The clinical intake: who the patient is and why they come, one question at a time.
+
+Answers live in the conversation's data only until the request is sent; then
+they are dropped. "no" / "ninguno" / "ninguna" answers the optional questions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.booking.intake import ContactMethod, PatientIntake, Urgency
+from bot_flows.patient_answers import (
+    NAME_LIMIT,
+    YES_NO,
+    age_of,
+    choice,
+    email_of,
+    not_understood,
+    written,
+)
+from bot_flows.patient_states import PatientState, PatientTurn
+from bot_flows.ports import StoredPatient
+from bot_flows.texts import text
+
+S = PatientState
+GENDERS = ("female", "male", "other")
+URGENCIES = (Urgency.LOW, Urgency.NORMAL, Urgency.HIGH, Urgency.URGENT)
+CONTACTS = (ContactMethod.WHATSAPP, ContactMethod.PHONE, ContactMethod.EMAIL)
+SEX_WORDS = {
+    "femenino": 1, "mujer": 1, "female": 1, "woman": 1, "f": 1, "masculino": 2, "hombre": 2,
+    "male": 2, "man": 2, "m": 2, "otro": 3, "other": 3, "prefiero no decir": 3,
+    "prefer not to say": 3,
+}  # fmt: skip
+URGENCY_WORDS = {
+    "baja": 1, "low": 1, "normal": 2, "media": 2, "alta": 3, "high": 3, "urgente": 4,
+    "urgent": 4, "emergencia": 4,
+}  # fmt: skip
+CONTACT_WORDS = {
+    "whatsapp": 1, "wa": 1, "llamada": 2, "llamar": 2, "telefono": 2, "phone": 2, "call": 2,
+    "correo": 3, "email": 3, "mail": 3, "e mail": 3,
+}  # fmt: skip
+SEX_TEXT = {
+    "female": "patient.sex.female",
+    "male": "patient.sex.male",
+    "other": "patient.sex.other",
+}
+CONTACT_TEXT = {
+    "whatsapp": "patient.contact.whatsapp",
+    "phone": "patient.contact.phone",
+    "email": "patient.contact.email",
+}
+URGENCY_TEXT = {
+    "low": "urgency.low", "normal": "urgency.normal", "high": "urgency.high",
+    "urgent": "urgency.urgent",
+}  # fmt: skip
+SHOWN = 80  # characters of each answer the summary repeats: WhatsApp messages are short
+
+
+def start_intake(turn: PatientTurn) -> PatientState:
+    """A returning patient may reuse what they told us last time."""
+    stored = turn.desk.stored_patient()
+    if stored is None or not stored.name:
+        return S.NAME
+    turn.data["stored"] = {"name": stored.name, "age": stored.age, "gender": stored.gender}
+    return S.REUSE
+
+
+def ask_reuse(turn: PatientTurn) -> None:
+    stored = turn.data["stored"]
+    turn.say(
+        "patient.reuse",
+        name=stored["name"],
+        age=age_text(turn, stored["age"]),
+        sex=sex_text(turn, stored["gender"]),
+    )
+
+
+def answer_reuse(turn: PatientTurn) -> PatientState:
+    answer = choice(turn, 2, YES_NO)
+    if answer is None:
+        return not_understood(turn, S.REUSE)
+    stored = turn.data.pop("stored")
+    if answer == 2:
+        return S.NAME
+    turn.data.update(name=stored["name"], age=stored["age"], gender=stored["gender"])
+    if stored["age"] is None:
+        return S.AGE
+    return S.SEX if stored["gender"] is None else S.REASON
+
+
+def answer_name(turn: PatientTurn) -> PatientState:
+    name = written(turn, NAME_LIMIT)
+    if name is None:
+        turn.say("patient.write_words")
+        return S.NAME
+    turn.data["name"] = name
+    return S.AGE
+
+
+def answer_age(turn: PatientTurn) -> PatientState:
+    age = age_of(turn)
+    if age is None:
+        turn.say("patient.bad_age")
+        return S.AGE
+    turn.data["age"] = age
+    return S.REASON if turn.data.get("gender") else S.SEX
+
+
+def answer_sex(turn: PatientTurn) -> PatientState:
+    answer = choice(turn, 3, SEX_WORDS)
+    if answer is None:
+        return not_understood(turn, S.SEX)
+    turn.data["gender"] = GENDERS[answer - 1]
+    return S.REASON
+
+
+def answer_reason(turn: PatientTurn) -> PatientState:
+    """The reason is the one free-text answer the doctor needs to decide: "no" is not one."""
+    reason = None if turn.is_none() else written(turn)
+    if reason is None:
+        turn.say("patient.reason_needed")
+        return S.REASON
+    turn.data["reason"] = reason
+    return S.SYMPTOMS
+
+
+def answer_symptoms(turn: PatientTurn) -> PatientState:
+    return S.HISTORY if _optional(turn, "symptoms") else S.SYMPTOMS
+
+
+def answer_history(turn: PatientTurn) -> PatientState:
+    return S.MEDICATIONS if _optional(turn, "history") else S.HISTORY
+
+
+def answer_medications(turn: PatientTurn) -> PatientState:
+    return S.ALLERGIES if _optional(turn, "medications") else S.MEDICATIONS
+
+
+def answer_allergies(turn: PatientTurn) -> PatientState:
+    if not _optional(turn, "allergies"):
+        return S.ALLERGIES
+    if turn.data.get("red_flag"):
+        # We already told them to call the emergency number; asking "how urgent?" would jar.
+        turn.data["urgency"] = Urgency.URGENT.value
+        return S.CONTACT
+    return S.URGENCY
+
+
+def answer_urgency(turn: PatientTurn) -> PatientState:
+    answer = choice(turn, 4, URGENCY_WORDS)
+    if answer is None:
+        return not_understood(turn, S.URGENCY)
+    turn.data["urgency"] = URGENCIES[answer - 1].value
+    return S.CONTACT
+
+
+def answer_contact(turn: PatientTurn) -> PatientState:
+    answer = choice(turn, 3, CONTACT_WORDS)
+    if answer is None:
+        return not_understood(turn, S.CONTACT)
+    contact = CONTACTS[answer - 1]
+    turn.data["contact"] = contact.value
+    if contact is ContactMethod.EMAIL:
+        return S.EMAIL
+    turn.data.pop("email", None)
+    return S.SUMMARY
+
+
+def answer_email(turn: PatientTurn) -> PatientState:
+    email = email_of(turn)
+    if email is None:
+        turn.say("patient.bad_email")
+        return S.EMAIL
+    turn.data["email"] = email
+    return S.SUMMARY
+
+
+def intake_done(data: dict[str, Any]) -> bool:
+    """Whether every answer is in, so a newly chosen time goes straight to the summary."""
+    return "contact" in data and (data["contact"] != "email" or "email" in data)
+
+
+def intake_from(data: dict[str, Any], phone: str) -> PatientIntake:
+    """The request's intake; an emergency sign mentioned on the way makes it urgent."""
+    urgent = bool(data.get("red_flag"))
+    return PatientIntake(
+        phone=phone,
+        name=data["name"],
+        age=data["age"],
+        gender=data["gender"],
+        email=data.get("email"),
+        chief_complaint=data["reason"],
+        symptoms=data.get("symptoms"),
+        medical_history=data.get("history"),
+        current_medications=data.get("medications"),
+        allergies=data.get("allergies"),
+        urgency=Urgency.URGENT if urgent else Urgency(data["urgency"]),
+        contact_method=ContactMethod(data["contact"]),
+    )
+
+
+def stored_from(data: dict[str, Any]) -> StoredPatient:
+    return StoredPatient(name=data["name"], age=data["age"], gender=data["gender"])
+
+
+def summary_values(turn: PatientTurn) -> dict[str, str]:
+    """The answers as the summary repeats them, each kept short."""
+    data = turn.data
+    urgency = Urgency.URGENT.value if data.get("red_flag") else data["urgency"]
+    return {
+        "name": _short(turn, data["name"]),
+        "age": age_text(turn, data["age"]),
+        "sex": sex_text(turn, data["gender"]),
+        "reason": _short(turn, data["reason"]),
+        "symptoms": _short(turn, data.get("symptoms")),
+        "history": _short(turn, data.get("history")),
+        "medications": _short(turn, data.get("medications")),
+        "allergies": _short(turn, data.get("allergies")),
+        "urgency": text(URGENCY_TEXT[urgency], turn.language),
+        "contact": text(CONTACT_TEXT[data["contact"]], turn.language, email=data.get("email")),
+    }
+
+
+def age_text(turn: PatientTurn, age: int | None) -> str:
+    if age is None:
+        return text("age_unknown", turn.language)
+    return text("age", turn.language, age=age)
+
+
+def sex_text(turn: PatientTurn, gender: str | None) -> str:
+    return text(SEX_TEXT.get(gender or "", "not_given"), turn.language)
+
+
+def _optional(turn: PatientTurn, field: str) -> bool:
+    """Store an optional answer ("no" stores nothing); False if it said nothing readable."""
+    if turn.is_none():
+        turn.data[field] = None
+        return True
+    answer = written(turn)
+    if answer is None:
+        turn.say("patient.write_words")
+        return False
+    turn.data[field] = answer
+    return True
+
+
+def _short(turn: PatientTurn, answer: str | None) -> str:
+    if answer is None:
+        return text("patient.nothing", turn.language)
+    return answer if len(answer) <= SHOWN else answer[: SHOWN - 1].rstrip() + "…"

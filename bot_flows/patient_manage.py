@@ -1,0 +1,200 @@
+"""What is already booked: list it, cancel it, move it, and answer a reminder about it.
+
+The reminder's answers ("2" cancel, "3" reschedule) reuse the states of the menu's
+"cancel or reschedule" path, so both behave the same.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from app.booking.errors import BookingError, SlotNotBookable, SlotTaken
+from app.booking.queries import Booking
+from bot_flows.patient_answers import YES_NO, choice, not_understood, numbered, when_label
+from bot_flows.patient_booking import offer_days, offer_times, pick_slot
+from bot_flows.patient_states import PatientState, PatientTurn
+from bot_flows.texts import text
+
+S = PatientState
+STATUS_TEXT = {"request": "patient.status.waiting", "reservation": "patient.status.confirmed"}
+ACTION_WORDS = {
+    "cancelar": 1, "cancelarla": 1, "cancel": 1, "cambiar": 2, "cambiarla": 2, "mover": 2,
+    "reagendar": 2, "reprogramar": 2, "reschedule": 2, "move": 2, "change": 2,
+}  # fmt: skip
+REMINDER_WORDS = {
+    "confirmo": 1, "confirmar": 1, "confirm": 1, "si": 1, "yes": 1, "ok": 1, "alli estare": 1,
+    "cancelar": 2, "cancel": 2, "cambiar": 3, "reagendar": 3, "reprogramar": 3,
+    "reschedule": 3, "change": 3,
+}  # fmt: skip
+
+
+def show_bookings(turn: PatientTurn) -> PatientState:
+    bookings = [_entry(booking) for booking in turn.desk.bookings()]
+    if bookings:
+        turn.say("patient.bookings", bookings="\n".join(_line(turn, b) for b in bookings))
+    else:
+        turn.say("patient.no_bookings")
+    return S.MENU
+
+
+def start_managing(turn: PatientTurn) -> PatientState:
+    """Pick the booking to change; with only one, that one."""
+    bookings = turn.desk.bookings()
+    if not bookings:
+        turn.say("patient.no_bookings")
+        return S.MENU
+    entries = [_entry(booking) for booking in bookings]
+    if len(entries) == 1:
+        turn.data["booking"] = entries[0]
+        return S.ACTION
+    turn.data["bookings"] = entries
+    return S.PICK
+
+
+def ask_pick(turn: PatientTurn) -> None:
+    lines = (_line(turn, entry) for entry in turn.data["bookings"])
+    turn.say("patient.pick_booking", options=numbered(lines))
+
+
+def answer_pick(turn: PatientTurn) -> PatientState:
+    entries = turn.data["bookings"]
+    number = choice(turn, len(entries))
+    if number is None:
+        return not_understood(turn, S.PICK)
+    turn.data["booking"] = entries[number - 1]
+    return S.ACTION
+
+
+def ask_action(turn: PatientTurn) -> None:
+    turn.say("patient.action", booking=_line(turn, turn.data["booking"]))
+
+
+def answer_action(turn: PatientTurn) -> PatientState:
+    match choice(turn, 2, ACTION_WORDS):
+        case 1:
+            return S.CANCEL
+        case 2:
+            return start_moving(turn)
+    return not_understood(turn, S.ACTION)
+
+
+def ask_cancel(turn: PatientTurn) -> None:
+    """An appointment's cancellation shows the practice's policy first, as information."""
+    entry = turn.data["booking"]
+    when = when_label(turn, entry["start"])
+    if entry["kind"] == "request":
+        turn.say("patient.withdraw_confirm", code=entry["code"], when=when)
+        return
+    policy = turn.desk.practice.cancellation_policy
+    if policy:
+        turn.say("patient.policy", policy=policy)
+    turn.say("patient.cancel_confirm", code=entry["code"], when=when)
+
+
+def answer_cancel(turn: PatientTurn) -> PatientState:
+    answer = choice(turn, 2, YES_NO)
+    if answer is None:
+        return not_understood(turn, S.CANCEL)
+    if answer == 2:
+        turn.say("patient.kept")
+        return S.MENU
+    entry = turn.data["booking"]
+    try:
+        if entry["kind"] == "request":
+            turn.desk.withdraw()
+        else:
+            turn.desk.cancel(entry["code"])
+    except BookingError:
+        turn.say("patient.booking_gone")
+        return S.MENU
+    done = "patient.withdrawn" if entry["kind"] == "request" else "patient.cancelled"
+    turn.say(done, code=entry["code"])
+    return S.MENU
+
+
+def start_moving(turn: PatientTurn) -> PatientState:
+    """A new day and time of the same service; a request waiting for the doctor cannot move."""
+    entry = turn.data["booking"]
+    if entry["kind"] == "request":
+        turn.say("patient.move_request", code=entry["code"])
+        return S.ACTION
+    if entry["service_id"] is None:
+        turn.say("patient.cannot_move")
+        return S.MENU
+    turn.data.update(service_id=entry["service_id"], service=entry["service"])
+    return offer_days(turn, S.MOVE_DAY)
+
+
+def answer_move_time(turn: PatientTurn) -> PatientState:
+    if not pick_slot(turn, "times"):
+        return not_understood(turn, S.MOVE_TIME)
+    code = turn.data["booking"]["code"]
+    try:
+        turn.desk.reschedule(code, uuid.UUID(turn.data["slot_id"]))
+    except (SlotTaken, SlotNotBookable):
+        turn.say("patient.slot_taken")
+        return offer_times(turn, S.MOVE_DAY, S.MOVE_TIME)
+    except BookingError:
+        turn.say("patient.cannot_move")
+        return S.MENU
+    turn.say("patient.moved", code=code, when=when_label(turn, turn.data["start"]))
+    return S.MENU
+
+
+def ask_reminder(turn: PatientTurn) -> None:
+    turn.say("patient.reminder", code=turn.data["code"])
+
+
+def answer_reminder(turn: PatientTurn) -> PatientState:
+    answer = choice(turn, 3, REMINDER_WORDS)
+    if answer is None:
+        return not_understood(turn, S.REMINDER)
+    code = turn.data["code"]
+    if answer == 1:
+        return _confirm_attendance(turn, code)
+    entry = _find(turn, code)
+    if entry is None:
+        turn.say("patient.booking_gone")
+        return S.MENU
+    turn.data["booking"] = entry
+    return S.CANCEL if answer == 2 else start_moving(turn)
+
+
+def _confirm_attendance(turn: PatientTurn, code: str) -> PatientState:
+    try:
+        turn.desk.confirm_attendance(code)
+    except BookingError:
+        turn.say("patient.booking_gone")
+        return S.MENU
+    turn.say("patient.attendance_thanks")
+    return S.MENU
+
+
+def _find(turn: PatientTurn, code: str) -> dict[str, Any] | None:
+    for booking in turn.desk.bookings():
+        if booking.code == code:
+            return _entry(booking)
+    return None
+
+
+def _entry(booking: Booking) -> dict[str, Any]:
+    """A booking as the conversation keeps it (JSON: ids and instants as text)."""
+    return {
+        "code": booking.code,
+        "kind": booking.kind,
+        "start": booking.start.isoformat(),
+        "service": booking.service,
+        "service_id": str(booking.service_id) if booking.service_id else None,
+    }
+
+
+def _line(turn: PatientTurn, entry: dict[str, Any]) -> str:
+    return text(
+        "patient.booking_line",
+        turn.language,
+        code=entry["code"],
+        service=entry["service"],
+        when=when_label(turn, entry["start"]),
+        status=text(STATUS_TEXT[entry["kind"]], turn.language),
+    )

@@ -1,0 +1,86 @@
+"""The opening of a patient's conversation: welcome, consent, main menu and hand-off."""
+
+from __future__ import annotations
+
+from bot_flows.patient_answers import YES_NO, choice, not_understood
+from bot_flows.patient_booking import start_booking
+from bot_flows.patient_manage import show_bookings, start_managing
+from bot_flows.patient_states import PatientState, PatientTurn
+
+S = PatientState
+# The privacy notice the patient answered; a new wording gets a new version.
+CONSENT_VERSION = "privacy-2026-11"
+MENU_WORDS = {
+    "agendar": 1, "reservar": 1, "book": 1, "nueva cita": 1, "sacar cita": 1,
+    "mis citas": 2, "my appointments": 2, "ver citas": 2,
+    "cancelar": 3, "cambiar": 3, "reagendar": 3, "reprogramar": 3, "cancel": 3,
+    "reschedule": 3, "humano": 4, "persona": 4, "asesor": 4, "recepcion": 4,
+    "human": 4, "person": 4, "agent": 4, "hablar": 4, "talk": 4,
+}  # fmt: skip
+
+
+def nothing_to_ask(turn: PatientTurn) -> None:
+    """A conversation starts here: the first message is answered, never asked for."""
+
+
+def first_message(turn: PatientTurn) -> PatientState:
+    """Welcome; ask for consent unless this number already gave it (e.g. after a reset)."""
+    doctor = turn.desk.practice.doctor
+    if turn.desk.has_consented():
+        turn.say("patient.welcome_back", doctor=doctor)
+        return S.MENU
+    turn.say("patient.welcome", doctor=doctor)
+    return S.CONSENT
+
+
+def ask_consent(turn: PatientTurn) -> None:
+    turn.say("patient.consent", doctor=turn.desk.practice.doctor)
+
+
+def answer_consent(turn: PatientTurn) -> PatientState:
+    answer = choice(turn, 2, YES_NO)
+    if answer is None:
+        return not_understood(turn, S.CONSENT)
+    accepted = answer == 1
+    turn.desk.record_consent(accepted, CONSENT_VERSION)
+    if not accepted:
+        return S.DECLINED
+    turn.say("patient.consent_thanks")
+    return S.MENU
+
+
+def say_declined(turn: PatientTurn) -> None:
+    turn.say("patient.declined")
+
+
+def offer_notice_again(turn: PatientTurn) -> PatientState:
+    """Whoever declined may change their mind: any later message shows the notice again."""
+    return S.CONSENT
+
+
+def ask_menu(turn: PatientTurn) -> None:
+    turn.say("patient.menu")
+
+
+def answer_menu(turn: PatientTurn) -> PatientState:
+    match choice(turn, 4, MENU_WORDS):
+        case 1:
+            return start_booking(turn)
+        case 2:
+            return show_bookings(turn)
+        case 3:
+            return start_managing(turn)
+        case 4:
+            turn.desk.hand_off()
+            return S.HANDOFF
+    return not_understood(turn, S.MENU)
+
+
+def say_handed_off(turn: PatientTurn) -> None:
+    turn.say("patient.handoff")
+
+
+def welcome_back(turn: PatientTurn) -> PatientState:
+    """The hand-off is over (its 24 h passed, or the practice ended it): the bot answers again."""
+    turn.say("patient.back")
+    return S.MENU

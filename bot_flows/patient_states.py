@@ -1,0 +1,55 @@
+"""The patient conversation's states: readable names stored with the conversation."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot_flows.engine import Turn
+from bot_flows.ports import PatientDesk
+
+PatientTurn = Turn[PatientDesk]
+
+
+class PatientState(StrEnum):
+    """Where a patient's conversation stands; each value is at most 40 characters."""
+
+    NEW = "new"
+    CONSENT = "consent"
+    DECLINED = "declined"
+    MENU = "menu"
+    HANDOFF = "handoff"
+    # Booking
+    SERVICE = "booking_service"
+    DAY = "booking_day"
+    TIME = "booking_time"
+    REUSE = "intake_reuse"
+    NAME = "intake_name"
+    AGE = "intake_age"
+    SEX = "intake_sex"
+    REASON = "intake_reason"
+    SYMPTOMS = "intake_symptoms"
+    HISTORY = "intake_history"
+    MEDICATIONS = "intake_medications"
+    ALLERGIES = "intake_allergies"
+    URGENCY = "intake_urgency"
+    CONTACT = "intake_contact"
+    EMAIL = "intake_email"
+    SUMMARY = "booking_summary"
+    TAKEN = "booking_taken"
+    # Managing what is booked
+    PICK = "manage_pick"
+    ACTION = "manage_action"
+    CANCEL = "manage_cancel"
+    MOVE_DAY = "manage_move_day"
+    MOVE_TIME = "manage_move_time"
+    REMINDER = "reminder"
+
+
+S = PatientState
+
+BEFORE_CONSENT = frozenset({S.NEW, S.CONSENT, S.DECLINED})
+# States a message may open afresh whatever it says: the first message, and the
+# first one after a hand-off ended.
+OPENINGS = frozenset({S.NEW, S.HANDOFF})
+# States holding answers half given: after 24 h of silence they start over.
+AT_REST = BEFORE_CONSENT | {S.MENU, S.HANDOFF, S.REMINDER}

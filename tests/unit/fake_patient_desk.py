@@ -1,0 +1,289 @@
+"""An in-memory PatientDesk, and a patient who talks to the bot through it.
+
+The desk holds one practice, one patient's phone, free slots and a log of calls.
+It keeps the real desk's rules that the conversation can notice: one open request
+per phone, a taken slot cannot be held, only confirmed appointments move, and the
+intake must carry the desk's own phone number. Tests can make a slot "taken
+meanwhile" or make any method refuse once.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.booking.errors import (
+    BookingError,
+    IllegalTransition,
+    NotFound,
+    OpenRequestExists,
+    SlotTaken,
+)
+from app.booking.intake import PatientIntake
+from app.booking.queries import Booking
+from app.booking.requests import Hold
+from bot_flows.engine import Said
+from bot_flows.patient import Chat, Incoming, PatientState, answer_patient
+from bot_flows.ports import Practice, ServiceOption, SlotOption, StoredPatient
+from bot_flows.texts import text
+
+NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # Monday 09:00 in Mexico City
+PRACTICE = Practice(
+    doctor="Dra. Ana López",
+    emergency_phone="911",
+    cancellation_policy="Cancela con 24 horas de anticipación.",
+    language="es",
+    timezone="America/Mexico_City",
+)
+WEEK = [date(2026, 12, 1) + timedelta(days=n) for n in range(3)]  # Tuesday to Thursday
+MORNING = [time(10, 0), time(10, 30), time(11, 0)]
+MINUTE = timedelta(minutes=1)
+
+
+@dataclass
+class FakePatientDesk:
+    practice: Practice = PRACTICE
+    phone: str = "+5215512345678"
+    now: datetime = NOW
+    approval_required: bool = True
+    hold_minutes: int = 30
+    consented: bool = False
+    stored: StoredPatient | None = None
+    language: str | None = None
+    free: dict[uuid.UUID, list[SlotOption]] = field(default_factory=dict)
+    service_list: list[ServiceOption] = field(default_factory=list)
+    # Holding one of these fails as if another patient took it a moment before.
+    taken_meanwhile: set[uuid.UUID] = field(default_factory=set)
+    # method name -> error it raises on its next call
+    refusals: dict[str, BookingError] = field(default_factory=dict)
+    calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    intakes: list[PatientIntake] = field(default_factory=list)
+    handoffs: int = 0
+    _booked: dict[str, tuple[Booking, SlotOption]] = field(default_factory=dict)
+
+    @classmethod
+    def with_services(cls, *names: str, **settings: Any) -> FakePatientDesk:
+        """A desk whose services each have free mornings from Tuesday to Thursday."""
+        desk = cls(**settings)
+        for name in names:
+            desk.add_service(name, WEEK, MORNING)
+        return desk
+
+    def add_service(self, name: str, days: list[date], times: list[time]) -> ServiceOption:
+        service = ServiceOption(uuid.uuid4(), name, 30, Decimal("500.00"))
+        self.service_list.append(service)
+        self.free[service.id] = [
+            SlotOption(uuid.uuid4(), self._instant(day, at)) for day in days for at in times
+        ]
+        return service
+
+    def add_booking(
+        self,
+        code: str,
+        service: ServiceOption,
+        start: datetime,
+        kind: str = "reservation",
+        slot_id: uuid.UUID | None = None,
+    ) -> Booking:
+        """A booking made earlier, as `bookings()` lists it; a "request" waits for the doctor."""
+        status = "pending" if kind == "request" else "confirmed"
+        booking = Booking(code, kind, status, start, service.name, "María", None, service.id)
+        self._booked[code] = (booking, SlotOption(slot_id or uuid.uuid4(), start))
+        return booking
+
+    # The PatientDesk protocol
+
+    def has_consented(self) -> bool:
+        self._call("has_consented")
+        return self.consented
+
+    def record_consent(self, accepted: bool, text_version: str) -> None:
+        self._call("record_consent", accepted, text_version)
+        self.consented = accepted
+
+    def set_language(self, language: str) -> None:
+        self._call("set_language", language)
+        self.language = language
+
+    def services(self) -> list[ServiceOption]:
+        self._call("services")
+        return list(self.service_list)
+
+    def free_days(self, service_id: uuid.UUID, limit: int) -> list[date]:
+        self._call("free_days", service_id, limit)
+        days = sorted({self._local_day(slot.start) for slot in self._free(service_id)})
+        return days[:limit]
+
+    def free_times(self, service_id: uuid.UUID, day: date) -> list[SlotOption]:
+        self._call("free_times", service_id, day)
+        return [slot for slot in self._free(service_id) if self._local_day(slot.start) == day]
+
+    def nearest_free(self, service_id: uuid.UUID, around: datetime, limit: int) -> list[SlotOption]:
+        self._call("nearest_free", service_id, around, limit)
+        nearest = sorted(self._free(service_id), key=lambda slot: abs(slot.start - around))
+        return sorted(nearest[:limit], key=lambda slot: slot.start)
+
+    def stored_patient(self) -> StoredPatient | None:
+        self._call("stored_patient")
+        return self.stored
+
+    def remember_patient(self, patient: StoredPatient) -> None:
+        self._call("remember_patient", patient)
+        self.stored = patient
+
+    def hold(self, slot_id: uuid.UUID, intake: PatientIntake) -> Hold:
+        self._call("hold", slot_id, intake)
+        if intake.phone != self.phone:
+            raise ValueError("a patient can only book for their own phone number")
+        service_id, slot = self._find_free(slot_id)
+        if slot_id in self.taken_meanwhile or slot is None:
+            self._take(slot_id)
+            raise SlotTaken()
+        pending = [b.code for b, _ in self._booked.values() if b.kind == "request"]
+        if pending:
+            raise OpenRequestExists(pending[0])
+        self.intakes.append(intake)
+        self._take(slot_id)
+        code = f"K{len(self.intakes):05d}"
+        service = next(s for s in self.service_list if s.id == service_id)
+        kind = "request" if self.approval_required else "reservation"
+        self.add_booking(code, service, slot.start, kind, slot.slot_id)
+        expires_at = min(self.now + timedelta(minutes=self.hold_minutes), slot.start)
+        reservation_id = None if self.approval_required else uuid.uuid4()
+        return Hold(uuid.uuid4(), code, expires_at, reservation_id)
+
+    def bookings(self) -> list[Booking]:
+        self._call("bookings")
+        upcoming = [b for b, _ in self._booked.values() if b.start > self.now]
+        return sorted(upcoming, key=lambda b: (b.start, b.code))
+
+    def withdraw(self) -> None:
+        self._call("withdraw")
+        pending = [b.code for b, _ in self._booked.values() if b.kind == "request"]
+        if not pending:
+            raise NotFound("")
+        self._release(pending[0])
+
+    def cancel(self, code: str) -> None:
+        self._call("cancel", code)
+        self._own(code)
+        self._release(code)
+
+    def reschedule(self, code: str, slot_id: uuid.UUID) -> None:
+        self._call("reschedule", code, slot_id)
+        booking = self._own(code)
+        if booking.kind != "reservation":
+            raise IllegalTransition("reservation", code, booking.status, "rescheduled")
+        service_id, slot = self._find_free(slot_id)
+        if slot is None or service_id != booking.service_id:
+            raise SlotTaken()
+        self._take(slot_id)
+        self._release(code)
+        self._booked[code] = (replace(booking, start=slot.start), slot)
+
+    def confirm_attendance(self, code: str) -> None:
+        self._call("confirm_attendance", code)
+        self._own(code)
+
+    def hand_off(self) -> None:
+        self._call("hand_off")
+        self.handoffs += 1
+
+    # Helpers
+
+    def booked(self) -> list[Booking]:
+        return [booking for booking, _ in self._booked.values()]
+
+    def slot_at(self, service: ServiceOption, day: date, at: time) -> SlotOption:
+        start = self._instant(day, at)
+        return next(slot for slot in self.free[service.id] if slot.start == start)
+
+    def _call(self, name: str, *args: Any) -> None:
+        self.calls.append((name, args))
+        refusal = self.refusals.pop(name, None)
+        if refusal is not None:
+            raise refusal
+
+    def _own(self, code: str) -> Booking:
+        if code not in self._booked:
+            raise NotFound(code)
+        return self._booked[code][0]
+
+    def _free(self, service_id: uuid.UUID) -> list[SlotOption]:
+        slots = [slot for slot in self.free.get(service_id, []) if slot.start > self.now]
+        return sorted(slots, key=lambda slot: slot.start)
+
+    def _find_free(self, slot_id: uuid.UUID) -> tuple[uuid.UUID | None, SlotOption | None]:
+        for service_id, slots in self.free.items():
+            for slot in slots:
+                if slot.slot_id == slot_id:
+                    return service_id, slot
+        return None, None
+
+    def _take(self, slot_id: uuid.UUID) -> None:
+        for slots in self.free.values():
+            slots[:] = [slot for slot in slots if slot.slot_id != slot_id]
+
+    def _release(self, code: str) -> None:
+        booking, slot = self._booked.pop(code)
+        if booking.service_id in self.free:
+            self.free[booking.service_id].append(slot)
+
+    def _instant(self, day: date, at: time) -> datetime:
+        zone = ZoneInfo(self.practice.timezone)
+        return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+    def _local_day(self, instant: datetime) -> date:
+        return instant.astimezone(ZoneInfo(self.practice.timezone)).date()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot answered to one message, and how it reads in the chat's language."""
+
+    said: list[Said]
+    text: str
+
+    @property
+    def keys(self) -> list[str]:
+        return [s.key for s in self.said]
+
+
+class Patient:
+    """A patient writing to the bot through a fake desk; the clock moves with each message.
+
+    Every answer is rendered in both languages (a missing key or placeholder fails
+    the test), and the stored conversation must stay JSON and its state readable.
+    """
+
+    def __init__(self, desk: FakePatientDesk | None = None, language: str = "es") -> None:
+        self.desk = desk or FakePatientDesk.with_services("Consulta general", "Ultrasonido")
+        self.chat = Chat(PatientState.NEW, {}, language, None, None)
+        self.now = self.desk.now
+
+    @property
+    def state(self) -> str:
+        return self.chat.state
+
+    def send(self, text: str = "", *, media: bool = False, wait: timedelta = MINUTE) -> Reply:
+        self.now += wait
+        self.desk.now = self.now
+        said = answer_patient(self.chat, Incoming(text, media), self.now, self.desk)
+        json.dumps(self.chat.data)
+        assert self.chat.state in set(PatientState) and len(self.chat.state) <= 40
+        rendered = {lang: "\n\n".join(render(s, lang) for s in said) for lang in ("es", "en")}
+        return Reply(said, rendered[self.chat.language])
+
+    def say(self, *texts: str) -> Reply:
+        """Send several messages; the reply to the last one."""
+        replies = [self.send(text) for text in texts]
+        return replies[-1]
+
+
+def render(said: Said, language: str) -> str:
+    return text(said.key, language, **said.values)

@@ -1,0 +1,569 @@
+"""The patient's conversation, driven message by message through an in-memory desk."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from app.booking.errors import BookingError, IllegalTransition, NotFound, SlotTaken
+from app.booking.intake import ContactMethod, Urgency
+from bot_flows.patient import PatientState
+from bot_flows.patient_start import CONSENT_VERSION
+from bot_flows.ports import StoredPatient
+from tests.unit.fake_patient_desk import NOW, FakePatientDesk, Patient
+
+S = PatientState
+TUESDAY = date(2026, 12, 1)
+TO_MENU = ("hola", "1")
+TO_TIME = (*TO_MENU, "1", "1", "1")  # book, first service, first day
+INTAKE = (
+    "María Pérez", "34", "1", "Dolor de garganta", "Fiebre desde ayer", "Asma",
+    "Salbutamol", "Penicilina", "2", "1",
+)  # fmt: skip
+
+
+def at_summary(patient: Patient) -> None:
+    patient.say(*TO_TIME, "2", *INTAKE)
+    assert patient.state == S.SUMMARY
+
+
+def test_a_first_message_gets_a_welcome_naming_the_doctor_and_the_privacy_question() -> None:
+    patient = Patient()
+    reply = patient.send("Hola buenas tardes")
+    assert reply.keys == ["patient.welcome", "patient.consent"]
+    assert "Dra. Ana López" in reply.text and "1. Sí, acepto" in reply.text
+    assert patient.state == S.CONSENT
+
+
+def test_accepting_records_the_versioned_consent_and_shows_the_menu() -> None:
+    patient = Patient()
+    reply = patient.say("hola", "Sí")
+    assert ("record_consent", (True, CONSENT_VERSION)) in patient.desk.calls
+    assert reply.keys == ["patient.consent_thanks", "patient.menu"]
+    assert patient.state == S.MENU
+
+
+def test_declining_stores_only_the_refusal_and_a_later_message_offers_the_notice_again() -> None:
+    patient = Patient()
+    reply = patient.say("hola", "2")
+    assert reply.keys == ["patient.declined"]
+    assert patient.desk.calls == [
+        ("has_consented", ()),
+        ("record_consent", (False, CONSENT_VERSION)),
+    ]
+    assert patient.chat.data == {}
+    assert patient.send("hola otra vez").keys == ["patient.consent"]
+    assert patient.send("1").keys == ["patient.consent_thanks", "patient.menu"]
+
+
+@pytest.mark.parametrize("state", [S.CONSENT, S.DECLINED])
+def test_before_consent_the_menu_is_never_shown(state: PatientState) -> None:
+    patient = Patient()
+    patient.say(*(["hola"] if state == S.CONSENT else ["hola", "no acepto"]))
+    assert patient.send("menu").keys == ["patient.consent"]
+    assert patient.send("4").keys == ["patient.not_understood", "patient.consent"]
+    assert patient.state == S.CONSENT
+
+
+def test_a_number_that_consented_before_skips_the_notice() -> None:
+    patient = Patient(FakePatientDesk.with_services("Consulta general", consented=True))
+    reply = patient.send("hola")
+    assert reply.keys == ["patient.welcome_back", "patient.menu"]
+    assert not any(name == "record_consent" for name, _ in patient.desk.calls)
+
+
+def test_a_full_booking_in_spanish_sends_every_answer_and_forgets_them() -> None:
+    patient = Patient()
+    service = patient.desk.service_list[0]
+    slot = patient.desk.slot_at(service, TUESDAY, time(10, 30))
+    patient.say(*TO_MENU)
+    assert "1. Consulta general (30 min)" in patient.send("1").text
+    days = patient.send("1").text
+    assert "1. martes 1 de diciembre\n2. miércoles 2 de diciembre" in days
+    assert "2. 10:30" in patient.send("1").text
+    for answer in ("2", *INTAKE[:-2]):
+        patient.send(answer)
+    patient.send("2")
+    summary = patient.send("1")
+    assert summary.keys == ["patient.summary"]
+    assert "martes 1 de diciembre, 10:30" in summary.text and "Alergias: Penicilina" in summary.text
+    done = patient.send("1")
+    assert done.keys == ["patient.requested", "patient.menu"]
+    assert "*K00001*" in done.text and "antes de las 09:" in done.text
+    [(slot_id, intake)] = [args for name, args in patient.desk.calls if name == "hold"]
+    assert slot_id == slot.slot_id
+    assert intake.phone == patient.desk.phone
+    assert intake.name == "María Pérez" and intake.age == 34 and intake.gender == "female"
+    assert intake.chief_complaint == "Dolor de garganta"
+    assert intake.symptoms == "Fiebre desde ayer"
+    assert intake.medical_history == "Asma"
+    assert intake.current_medications == "Salbutamol"
+    assert intake.allergies == "Penicilina"
+    assert intake.urgency is Urgency.NORMAL
+    assert intake.contact_method is ContactMethod.WHATSAPP and intake.email is None
+    assert patient.desk.stored == StoredPatient("María Pérez", 34, "female")
+    assert patient.chat.data == {} and patient.state == S.MENU
+
+
+def test_no_to_optional_questions_stores_nothing_and_email_is_asked_for() -> None:
+    patient = Patient()
+    patient.say(*TO_TIME, "1", "Ana", "30", "2", "Revisión", "no", "ninguno", "Ninguna", "nada")
+    patient.say("1", "3", "ana@example.com", "1")
+    [intake] = patient.desk.intakes
+    assert (intake.symptoms, intake.medical_history) == (None, None)
+    assert (intake.current_medications, intake.allergies) == (None, None)
+    assert intake.urgency is Urgency.LOW and intake.gender == "male"
+    assert intake.contact_method is ContactMethod.EMAIL and intake.email == "ana@example.com"
+
+
+def test_a_practice_without_approval_confirms_at_once() -> None:
+    desk = FakePatientDesk.with_services("Consulta general", approval_required=False)
+    patient = Patient(desk)
+    patient.say(*TO_MENU, "1", "1", "1", *INTAKE)  # one service: no service question
+    reply = patient.send("confirmar")
+    assert reply.keys == ["patient.booked", "patient.menu"]
+    assert "confirmada para el martes 1 de diciembre, 10:00" in reply.text
+
+
+def test_switching_to_english_asks_the_same_question_in_english_and_carries_on() -> None:
+    patient = Patient()
+    patient.say(*TO_TIME)
+    reply = patient.send("English")
+    assert reply.keys == ["patient.language_set", "patient.times"]
+    assert "What time on Tuesday, December 1?" in reply.text and "10:30 AM" in reply.text
+    assert patient.desk.language == "en" and patient.chat.language == "en"
+    summary = patient.say("2", *INTAKE)
+    assert (
+        "Tuesday, December 1, 10:30 AM" in summary.text and "Allergies: Penicilina" in summary.text
+    )
+    assert "We sent your request *K00001*" in patient.send("1").text
+    back = patient.send("español")
+    assert back.keys == ["patient.language_set", "patient.menu"]
+    assert "seguimos en español" in back.text and patient.chat.language == "es"
+
+
+def test_english_as_the_very_first_message_welcomes_in_english() -> None:
+    reply = Patient().send("english")
+    assert reply.keys == ["patient.language_set", "patient.welcome", "patient.consent"]
+    assert "Do you accept?" in reply.text
+
+
+def test_a_returning_patient_may_reuse_their_details() -> None:
+    stored = StoredPatient("María Pérez", 34, "female")
+    patient = Patient(FakePatientDesk.with_services("Consulta general", stored=stored))
+    reply = patient.say(*TO_MENU, "1", "1", "1")
+    assert reply.keys == ["patient.reuse"]
+    assert "María Pérez, 34 años, femenino" in reply.text
+    assert patient.send("sí").keys == ["patient.ask_reason"]
+    patient.say("Control", "no", "no", "no", "no", "2", "1", "1")
+    assert patient.desk.intakes[0].name == "María Pérez" and patient.desk.intakes[0].age == 34
+
+
+def test_a_returning_patient_may_give_new_details() -> None:
+    stored = StoredPatient("María Pérez", None, None)
+    patient = Patient(FakePatientDesk.with_services("Consulta general", stored=stored))
+    reply = patient.say(*TO_MENU, "1", "1", "1")
+    assert "María Pérez, edad no indicada, no indicado" in reply.text
+    assert patient.send("2").keys == ["patient.ask_name"]
+    assert "stored" not in patient.chat.data
+
+
+def test_reusing_details_without_an_age_asks_for_it() -> None:
+    stored = StoredPatient("María Pérez", None, "female")
+    patient = Patient(FakePatientDesk.with_services("Consulta general", stored=stored))
+    reply = patient.say(*TO_MENU, "1", "1", "1")
+    assert "María Pérez, edad no indicada, femenino" in reply.text
+    assert patient.send("1").keys == ["patient.ask_age"]
+    assert patient.send("40").keys == ["patient.ask_reason"]
+
+
+@pytest.mark.parametrize("age", ["150", "abc", "34 o 35", "👍", "treinta y cuatro"])
+def test_an_impossible_age_repeats_the_question(age: str) -> None:
+    patient = Patient()
+    patient.say(*TO_TIME, "1", "María")
+    reply = patient.send(age)
+    assert reply.keys == ["patient.bad_age", "patient.ask_age"]
+    assert patient.state == S.AGE
+
+
+@pytest.mark.parametrize("age", ["34", "34 años", "Tengo 34 🙂", "0", "120", " 7 "])
+def test_an_age_is_read_from_the_words_around_it(age: str) -> None:
+    patient = Patient()
+    patient.say(*TO_TIME, "1", "María")
+    patient.send(age)
+    assert patient.state == S.SEX
+    assert patient.chat.data["age"] == int("".join(c for c in age if c.isdigit()))
+
+
+@pytest.mark.parametrize(
+    "email", ["maria@", "maria at example.com", "@example.com", "a@b", "x y@z.com", "a@b.c"]
+)
+def test_a_bad_email_repeats_the_question(email: str) -> None:
+    patient = Patient()
+    patient.say(*TO_TIME, "1", *INTAKE[:-1], "3")
+    reply = patient.send(email)
+    assert reply.keys == ["patient.bad_email", "patient.ask_email"]
+
+
+def test_a_name_of_only_emoji_is_asked_again() -> None:
+    patient = Patient()
+    patient.say(*TO_TIME, "1")
+    assert patient.send("🙂🙂").keys == ["patient.write_words", "patient.ask_name"]
+
+
+def test_the_reason_is_required() -> None:
+    patient = Patient()
+    patient.say(*TO_TIME, "1", "María", "34", "1")
+    assert patient.send("no").keys == ["patient.reason_needed", "patient.ask_reason"]
+
+
+def test_a_time_taken_meanwhile_offers_the_nearest_and_books_one() -> None:
+    patient = Patient()
+    at_summary(patient)
+    patient.desk.taken_meanwhile.add(uuid.UUID(patient.chat.data["slot_id"]))
+    reply = patient.send("1")
+    assert reply.keys == ["patient.slot_taken", "patient.nearest"]
+    assert "1. martes 1 de diciembre, 10:00\n2. martes 1 de diciembre, 11:00\n3." in reply.text
+    summary = patient.send("2")
+    assert summary.keys == ["patient.summary"] and "11:00" in summary.text
+    assert patient.send("1").keys == ["patient.requested", "patient.menu"]
+    [booking] = patient.desk.booked()
+    assert booking.start == datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # 11:00 in Mexico City
+
+
+def test_an_open_request_is_named_and_nothing_lingers() -> None:
+    patient = Patient()
+    service = patient.desk.service_list[0]
+    patient.desk.add_booking("H4J9KP", service, NOW + timedelta(days=3), kind="request")
+    at_summary(patient)
+    reply = patient.send("1")
+    assert reply.keys == ["patient.open_request", "patient.menu"]
+    assert "*H4J9KP*" in reply.text
+    assert patient.chat.data == {}
+
+
+def test_starting_over_forgets_the_answers() -> None:
+    patient = Patient()
+    at_summary(patient)
+    assert patient.send("2").keys == ["patient.services"]
+    assert "name" not in patient.chat.data
+
+
+def test_cancelling_at_the_summary_sends_nothing() -> None:
+    patient = Patient()
+    at_summary(patient)
+    assert patient.send("3").keys == ["patient.discarded", "patient.menu"]
+    assert patient.desk.intakes == [] and patient.chat.data == {}
+
+
+def test_a_time_may_be_typed_instead_of_its_number() -> None:
+    patient = Patient()
+    patient.say(*TO_TIME)
+    patient.send("a las 11:00")
+    assert patient.chat.data["start"] == "2026-12-01T17:00:00+00:00"
+
+
+def test_a_day_filled_meanwhile_offers_the_days_again() -> None:
+    patient = Patient()
+    patient.say(*TO_MENU, "1", "1")
+    service = patient.desk.service_list[0]
+    patient.desk.free[service.id] = [
+        slot for slot in patient.desk.free[service.id] if slot.start.day != 1
+    ]
+    reply = patient.send("1")
+    assert reply.keys == ["patient.day_full", "patient.days"]
+    assert "1. miércoles 2 de diciembre" in reply.text
+
+
+def test_no_free_days_says_so_and_returns_to_the_menu() -> None:
+    patient = Patient(FakePatientDesk.with_services())
+    patient.desk.add_service("Consulta general", [], [])
+    reply = patient.say(*TO_MENU, "1")
+    assert reply.keys == ["patient.no_days", "patient.menu"]
+
+
+def test_no_services_says_so() -> None:
+    patient = Patient(FakePatientDesk())
+    assert patient.say(*TO_MENU, "1").keys == ["patient.no_services", "patient.menu"]
+
+
+def test_my_appointments_lists_code_service_time_and_status() -> None:
+    patient = Patient()
+    service = patient.desk.service_list[0]
+    patient.desk.add_booking("K7M3QX", service, NOW + timedelta(days=1, hours=1, minutes=30))
+    patient.desk.add_booking("H4J9KP", service, NOW + timedelta(days=2), kind="request")
+    reply = patient.say(*TO_MENU, "2")
+    assert reply.keys == ["patient.bookings", "patient.menu"]
+    assert "*K7M3QX* · Consulta general · martes 1 de diciembre, 10:30 · confirmada" in reply.text
+    assert "*H4J9KP* · Consulta general · miércoles 2 de diciembre, 09:00" in reply.text
+    assert "esperando respuesta del médico" in reply.text
+
+
+def test_no_appointments_says_so() -> None:
+    assert Patient().say(*TO_MENU, "mis citas").keys == ["patient.no_bookings", "patient.menu"]
+
+
+def with_appointment(kind: str = "reservation") -> Patient:
+    patient = Patient()
+    service = patient.desk.service_list[0]
+    patient.desk.add_booking("K7M3QX", service, NOW + timedelta(days=3, hours=1), kind=kind)
+    return patient
+
+
+def test_cancelling_shows_the_policy_and_asks_to_confirm() -> None:
+    patient = with_appointment()
+    reply = patient.say(*TO_MENU, "3")
+    assert reply.keys == ["patient.action"]
+    reply = patient.send("1")
+    assert reply.keys == ["patient.policy", "patient.cancel_confirm"]
+    assert "Cancela con 24 horas de anticipación." in reply.text
+    assert patient.send("1").keys == ["patient.cancelled", "patient.menu"]
+    assert ("cancel", ("K7M3QX",)) in patient.desk.calls and patient.desk.booked() == []
+
+
+def test_keeping_an_appointment_changes_nothing() -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "1")
+    assert patient.send("no").keys == ["patient.kept", "patient.menu"]
+    assert len(patient.desk.booked()) == 1
+
+
+def test_a_pending_request_is_withdrawn() -> None:
+    patient = with_appointment(kind="request")
+    reply = patient.say(*TO_MENU, "3", "cancelar")
+    assert reply.keys == ["patient.withdraw_confirm"]
+    assert patient.send("1").keys == ["patient.withdrawn", "patient.menu"]
+    assert ("withdraw", ()) in patient.desk.calls and patient.desk.booked() == []
+
+
+def test_a_pending_request_cannot_be_moved() -> None:
+    patient = with_appointment(kind="request")
+    reply = patient.say(*TO_MENU, "3", "2")
+    assert reply.keys == ["patient.move_request", "patient.action"]
+
+
+def test_several_bookings_are_picked_by_number() -> None:
+    patient = with_appointment()
+    service = patient.desk.service_list[1]
+    patient.desk.add_booking("P2Q8RT", service, NOW + timedelta(days=4))
+    reply = patient.say(*TO_MENU, "3")
+    assert reply.keys == ["patient.pick_booking"]
+    assert "2. *P2Q8RT* · Ultrasonido" in reply.text
+    assert "*P2Q8RT*" in patient.send("2").text
+
+
+def test_rescheduling_picks_a_day_and_time_of_the_same_service() -> None:
+    patient = with_appointment()
+    service = patient.desk.service_list[0]
+    new_slot = patient.desk.slot_at(service, date(2026, 12, 2), time(11, 0))
+    assert patient.say(*TO_MENU, "3", "2").keys == ["patient.days"]
+    assert patient.send("2").keys == ["patient.times"]
+    reply = patient.send("3")
+    assert reply.keys == ["patient.moved", "patient.menu"]
+    assert "ahora es el miércoles 2 de diciembre, 11:00" in reply.text
+    assert ("reschedule", ("K7M3QX", new_slot.slot_id)) in patient.desk.calls
+
+
+def test_a_time_taken_while_rescheduling_offers_the_times_again() -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "2", "1")
+    patient.desk.refusals["reschedule"] = SlotTaken()
+    reply = patient.send("1")
+    assert reply.keys == ["patient.slot_taken", "patient.times"]
+    assert patient.state == S.MOVE_TIME
+
+
+def test_a_booking_gone_meanwhile_is_explained() -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "1")
+    patient.desk.refusals["cancel"] = NotFound("K7M3QX")
+    assert patient.send("1").keys == ["patient.booking_gone", "patient.menu"]
+
+
+def in_reminder(patient: Patient, code: str = "K7M3QX") -> None:
+    patient.say(*TO_MENU)
+    patient.chat.state = S.REMINDER  # as the reminder job leaves it
+    patient.chat.data = {"code": code}
+
+
+def test_reminder_1_confirms_attendance() -> None:
+    patient = with_appointment()
+    in_reminder(patient)
+    reply = patient.send("1", wait=timedelta(hours=30))  # a reminder is no stale booking
+    assert reply.keys == ["patient.attendance_thanks", "patient.menu"]
+    assert ("confirm_attendance", ("K7M3QX",)) in patient.desk.calls
+
+
+def test_reminder_2_cancels_after_showing_the_policy() -> None:
+    patient = with_appointment()
+    in_reminder(patient)
+    assert patient.send("2").keys == ["patient.policy", "patient.cancel_confirm"]
+    assert patient.send("1").keys == ["patient.cancelled", "patient.menu"]
+
+
+def test_reminder_3_reschedules() -> None:
+    patient = with_appointment()
+    in_reminder(patient)
+    assert patient.send("3").keys == ["patient.days"]
+    patient.send("1")
+    assert patient.send("1").keys == ["patient.moved", "patient.menu"]
+
+
+def test_a_reminder_about_a_booking_gone_says_so() -> None:
+    patient = with_appointment()
+    in_reminder(patient, code="ZZZZZZ")
+    assert patient.send("2").keys == ["patient.booking_gone", "patient.menu"]
+    in_reminder(patient, code="ZZZZZZ")
+    assert patient.send("1").keys == ["patient.booking_gone", "patient.menu"]
+
+
+def test_talking_to_the_practice_keeps_the_bot_quiet_for_a_day() -> None:
+    patient = Patient()
+    reply = patient.say(*TO_MENU, "4")
+    assert reply.keys == ["patient.handoff"]
+    assert patient.desk.handoffs == 1
+    assert patient.chat.handoff_until == patient.now + timedelta(hours=24)
+    for message in ("hola?", "1", "ayuda", "english"):
+        assert patient.send(message).keys == []
+    assert patient.send("", media=True).keys == []
+    assert patient.send("hola", wait=timedelta(hours=24)).keys == ["patient.back", "patient.menu"]
+
+
+def test_menu_ends_the_hand_off_early() -> None:
+    patient = Patient()
+    patient.say(*TO_MENU, "4")
+    assert patient.send("Menú").keys == ["patient.menu"]
+    assert patient.chat.handoff_until is None
+    assert patient.send("2").keys == ["patient.no_bookings", "patient.menu"]
+
+
+def test_a_day_of_silence_mid_booking_starts_over_politely() -> None:
+    patient = Patient()
+    patient.say(*TO_TIME, "1", "María")
+    reply = patient.send("34", wait=timedelta(hours=25))
+    assert reply.keys == ["patient.idle_reset", "patient.menu"]
+    assert patient.chat.data == {} and patient.state == S.MENU
+
+
+def test_a_day_of_silence_at_the_menu_needs_no_reset() -> None:
+    patient = Patient()
+    patient.say(*TO_MENU)
+    assert patient.send("2", wait=timedelta(days=3)).keys == ["patient.no_bookings", "patient.menu"]
+
+
+def test_media_gets_a_text_only_answer_and_the_same_question() -> None:
+    patient = Patient()
+    patient.say(*TO_TIME, "1", "María")
+    reply = patient.send("", media=True)
+    assert reply.keys == ["patient.text_only", "patient.ask_age"]
+    assert patient.state == S.AGE
+
+
+def test_a_picture_with_a_caption_is_read_as_text() -> None:
+    patient = Patient()
+    patient.say(*TO_TIME, "1", "María")
+    patient.send("34", media=True)
+    assert patient.state == S.SEX
+
+
+def test_media_as_a_first_message_is_welcomed() -> None:
+    assert Patient().send("", media=True).keys == ["patient.welcome", "patient.consent"]
+
+
+@pytest.mark.parametrize("two", ["2", "2.", "2️⃣", "dos", " 2 ", "opción 2", "*2*", "Dos"])
+def test_numbers_are_read_however_they_are_written(two: str) -> None:
+    patient = Patient()
+    patient.say(*TO_MENU)
+    assert patient.send(two).keys == ["patient.no_bookings", "patient.menu"]
+
+
+@pytest.mark.parametrize(
+    ("words", "key"),
+    [
+        ("quiero agendar una cita", "patient.services"),
+        ("cancelar una cita", "patient.no_bookings"),
+        ("hablar con una persona", "patient.handoff"),
+        ("5", "patient.not_understood"),
+        ("1 o 2", "patient.not_understood"),
+    ],
+)
+def test_the_menu_understands_a_few_words(words: str, key: str) -> None:
+    patient = Patient()
+    patient.say(*TO_MENU)
+    assert patient.send(words).keys[0] == key
+
+
+def test_emoji_right_to_left_text_and_very_long_answers_are_kept_capped() -> None:
+    patient = Patient()
+    patient.say(*TO_TIME, "1")
+    patient.send("👩‍⚕️ مريم " + "x" * 300)
+    summary = patient.say(
+        "34", "3", "ألم في الحلق 🤒", "tos 🤧 " * 1000, "no", "no", "no", "2", "1"
+    )
+    assert summary.keys == ["patient.summary"] and len(summary.text) < 1000
+    assert patient.send("1").keys == ["patient.requested", "patient.menu"]
+    [intake] = patient.desk.intakes
+    assert intake.name.startswith("👩‍⚕️ مريم") and len(intake.name) <= 120
+    assert intake.chief_complaint == "ألم في الحلق 🤒"
+    assert intake.symptoms is not None and len(intake.symptoms) <= 500
+
+
+@pytest.mark.parametrize("typed", ["10:30", "10.30", "a las 10:30 porfa", "10:30 am", "10h30"])
+def test_typed_times_are_matched_to_the_offered_ones(typed: str) -> None:
+    patient = Patient()
+    patient.say(*TO_TIME)
+    patient.send(typed)
+    assert patient.chat.data["start"] == "2026-12-01T16:30:00+00:00"
+
+
+@pytest.mark.parametrize("typed", ["4:00 pm", "10:45", "más tarde", "25"])
+def test_a_time_not_offered_asks_again(typed: str) -> None:
+    patient = Patient()
+    patient.say(*TO_TIME)
+    assert patient.send(typed).keys == ["patient.not_understood", "patient.times"]
+
+
+def test_a_refusal_the_flow_cannot_explain_keeps_the_summary() -> None:
+    patient = Patient()
+    at_summary(patient)
+    patient.desk.refusals["hold"] = BookingError("could not find a free request code")
+    assert patient.send("1").keys == ["patient.try_again", "patient.summary"]
+    assert patient.send("1").keys == ["patient.requested", "patient.menu"]
+
+
+def test_the_last_free_time_taken_meanwhile_says_nothing_is_left() -> None:
+    desk = FakePatientDesk.with_services()
+    desk.add_service("Consulta general", [TUESDAY], [time(10, 0)])
+    patient = Patient(desk)
+    patient.say(*TO_MENU, "1", "1", "1", *INTAKE)
+    desk.taken_meanwhile.add(uuid.UUID(patient.chat.data["slot_id"]))
+    reply = patient.send("1")
+    assert reply.keys == ["patient.slot_taken", "patient.no_days", "patient.menu"]
+    assert patient.chat.data == {}
+
+
+def test_an_appointment_that_cannot_move_any_more_is_explained() -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "2", "1")
+    patient.desk.refusals["reschedule"] = IllegalTransition("reservation", "K7M3QX", "x", "y")
+    assert patient.send("1").keys == ["patient.cannot_move", "patient.menu"]
+
+
+def test_a_booking_without_a_known_service_cannot_move_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    patient = with_appointment()
+    [booking] = patient.desk.booked()
+    monkeypatch.setattr(patient.desk, "bookings", lambda: [replace(booking, service_id=None)])
+    assert patient.say(*TO_MENU, "3", "2").keys == ["patient.cannot_move", "patient.menu"]
+
+
+def test_a_practice_without_a_policy_just_asks_to_confirm() -> None:
+    desk = FakePatientDesk.with_services("Consulta general")
+    desk.practice = replace(desk.practice, cancellation_policy=None)
+    patient = Patient(desk)
+    desk.add_booking("K7M3QX", desk.service_list[0], NOW + timedelta(days=3))
+    assert patient.say(*TO_MENU, "3", "1").keys == ["patient.cancel_confirm"]
