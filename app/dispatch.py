@@ -1,0 +1,199 @@
+"""Where follow-ups go once their transaction commits: RQ in production, a thread when embedded.
+
+Both carry ids only and are best effort by design: the database already says what
+is owed (queued messages, pending holds, unsent reminders), so a job lost with a
+dead Redis or process is found again by the periodic duties (`jobs tick`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import re
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Flask, current_app
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from rq import Queue
+
+from app import jobs
+from app.clock import Clock, utc_now
+from app.database import get_database
+from app.followups import FollowUp, dispatch_after_commit
+from app.queues import BOOKING_QUEUE, JOB_OPTIONS, JOB_QUEUES, QUEUE_NAMES, TICK_PERIOD
+
+log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "citabot.dispatcher"
+
+
+def job_id(followup: FollowUp, at: datetime) -> str:
+    """The RQ job id of a timed follow-up: its name, arguments and instant.
+
+    Asked for twice, it is one scheduled job (the scheduled registry is keyed by
+    id), and the id tells an operator what it is for. Immediate jobs keep RQ's
+    random ids: a duplicate of one merely runs twice, harmlessly, where a shared id
+    could be deleted from under its twin when the first finishes.
+    """
+    parts = [followup.job, *followup.args, str(int(at.timestamp()))]
+    return re.sub(r"[^A-Za-z0-9_-]", "_", "-".join(parts))
+
+
+class RQDispatcher:
+    """Production: each follow-up becomes an RQ job (`enqueue`, or `enqueue_at` when timed)."""
+
+    def __init__(self, connection: Redis) -> None:
+        self.connection = connection
+        self.queues = {name: Queue(name, connection=connection) for name in QUEUE_NAMES}
+
+    def dispatch(self, followups: list[FollowUp]) -> None:
+        """Enqueue `followups` in one round trip (a transaction's worth, or 100,000)."""
+        with self.connection.pipeline() as pipeline:
+            for followup in followups:
+                queue = self.queues[JOB_QUEUES.get(followup.job, BOOKING_QUEUE)]
+                function = f"app.jobs.{followup.job}"
+                options = JOB_OPTIONS | {"pipeline": pipeline}
+                if followup.at is None:
+                    queue.enqueue(function, *followup.args, **options)
+                else:
+                    at = _aware(followup.at)
+                    options["job_id"] = job_id(followup, at)
+                    queue.enqueue_at(at, function, *followup.args, **options)
+            pipeline.execute()
+
+
+def dispatch_connection(redis_url: str) -> Redis:
+    """A Redis client for dispatching from web requests: quick to give up.
+
+    With Redis down, a commit's follow-ups are logged and left to the tick; a
+    webhook must not wait through redis-py's default ten retries to learn that.
+    """
+    return Redis.from_url(
+        redis_url, socket_connect_timeout=1, socket_timeout=5, retry=Retry(NoBackoff(), 1)
+    )
+
+
+class InProcessDispatcher:
+    """The embedded mode (no Redis): follow-ups and the periodic duties on one daemon thread.
+
+    Follow-ups wait in a heap ordered by their time; the thread sleeps until the
+    earliest one (or the next duties, every 30 s) and is woken by new work. It is
+    started lazily by the first web request, never at import, in CLI commands or in
+    tests, which call `run_due` themselves with their own clock.
+    """
+
+    def __init__(
+        self,
+        run_job: Callable[[FollowUp], object],
+        run_duties: Callable[[], object],
+        clock: Clock = utc_now,
+        period: timedelta = TICK_PERIOD,
+    ) -> None:
+        self.run_job = run_job
+        self.run_duties = run_duties
+        self.clock = clock
+        self.period = period
+        self._heap: list[tuple[datetime, int, FollowUp]] = []
+        self._order = itertools.count()
+        self._changed = threading.Condition()
+        self._duties_at: datetime | None = None  # None: at once
+        self._thread: threading.Thread | None = None
+
+    def dispatch(self, followups: list[FollowUp]) -> None:
+        with self._changed:
+            now = self.clock()
+            for followup in followups:
+                heapq.heappush(self._heap, (followup.at or now, next(self._order), followup))
+            self._changed.notify()
+
+    def run_due(self) -> int:
+        """Run the follow-ups whose time has come, then the duties if theirs has; how many ran."""
+        with self._changed:
+            now = self.clock()
+            due = []
+            while self._heap and self._heap[0][0] <= now:
+                due.append(heapq.heappop(self._heap)[2])
+            duties = self._duties_at is None or self._duties_at <= now
+            if duties:
+                self._duties_at = now + self.period
+        for followup in due:
+            self._run(self.run_job, followup)
+        if duties:
+            self._run(self.run_duties)
+        return len(due) + duties
+
+    def seconds_to_wait(self) -> float:
+        """How long nothing is due (0 when something is)."""
+        with self._changed:
+            return self._seconds_to_wait()
+
+    def start(self) -> None:
+        """Start the thread, once."""
+        with self._changed:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="jobs", daemon=True)
+                self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            self.run_due()
+            with self._changed:
+                # Checked under the lock `dispatch` takes: new work cannot slip by unseen.
+                wait = self._seconds_to_wait()
+                if wait > 0:
+                    self._changed.wait(wait)
+
+    def _seconds_to_wait(self) -> float:
+        now = self.clock()
+        moments = [self._duties_at or now]
+        if self._heap:
+            moments.append(self._heap[0][0])
+        return max(0.0, (min(moments) - now).total_seconds())
+
+    @staticmethod
+    def _run(function: Callable[..., object], *args: Any) -> None:
+        try:
+            function(*args)
+        except Exception:
+            # The database still says what is owed; the next duties run retries it.
+            log.exception("background work failed: %s", args[0] if args else "periodic duties")
+
+
+def init_app(app: Flask) -> None:
+    """Give `app`'s committed transactions a dispatcher: RQ with REDIS_URL, else a thread."""
+    redis_url = app.config["CITABOT"].redis_url
+    dispatcher: RQDispatcher | InProcessDispatcher
+    if redis_url:
+        dispatcher = RQDispatcher(dispatch_connection(redis_url))
+    else:
+
+        def run_job(followup: FollowUp) -> None:
+            with app.app_context():
+                jobs.JOBS[followup.job](*followup.args)
+
+        def run_duties() -> None:
+            with app.app_context():
+                jobs.tick()
+
+        embedded = dispatcher = InProcessDispatcher(run_job, run_duties)
+
+        @app.before_request
+        def start_embedded_jobs() -> None:
+            if not current_app.testing:
+                embedded.start()
+
+    app.extensions[EXTENSION_KEY] = dispatcher
+    dispatch_after_commit(get_database(app).sessions, dispatcher)
+
+
+def _aware(instant: datetime) -> datetime:
+    # RQ reads a naive datetime as the server's local time: refuse the ambiguity.
+    if instant.tzinfo is None:
+        raise ValueError("follow-ups are scheduled at aware instants")
+    return instant.astimezone(UTC)

@@ -1,0 +1,134 @@
+"""Delivering queued outbound messages: claim, (reconcile,) send, record.
+
+Each message goes through three short transactions and one HTTP call between
+them: the claim (committed before sending, so the message is sent at most once),
+the send, and the record of what happened, which asks for a retry when one is
+due (`follow_up(..., "deliver_message", id, at=...)`). `deliver_message` is the
+job for one message; `deliver_due` is the periodic safety net that takes every
+due message, including those a dead worker left in `sending`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from redis import Redis
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from app.clock import Clock, utc_now
+from app.config import Config
+from app.messaging import outbox, planning, records
+from app.messaging.attempt import Outcome, attempt
+from app.messaging.console_messenger import ConsoleMessenger
+from app.messaging.outbox import Claim
+from app.messaging.port import Messenger, Outbound
+from app.messaging.rate import LocalRateLimiter, RateLimitedMessenger, RedisRateLimiter
+from app.messaging.records import Recorder
+from app.messaging.settings import MessagingSettings
+from app.messaging.twilio_messenger import TwilioMessenger
+
+log = logging.getLogger(__name__)
+HTTP_TIMEOUT = 10.0  # seconds; well inside MessagingSettings.send_margin
+CLAIM_TRIES = 3
+FLUSH_EVERY = 50  # results recorded per transaction while a batch is being sent
+
+
+@dataclass(frozen=True)
+class DeliveryContext:
+    sessions: sessionmaker[Session]
+    clock: Clock
+    messenger: Messenger
+    settings: MessagingSettings
+
+
+def deliver_message(ctx: DeliveryContext, message_id: uuid.UUID) -> str:
+    """Deliver one message if it is due; its outcome: sent, retry, failed or skipped."""
+    outcomes = _deliver(ctx, 1, [message_id])
+    return outcomes.get(message_id, Outcome.SKIPPED)
+
+
+def deliver_due(ctx: DeliveryContext, limit: int = 500) -> int:
+    """Take up to `limit` due messages, stuck ones included; return how many were sent."""
+    taken = sent = 0
+    while taken < limit:
+        outcomes = _deliver(ctx, min(ctx.settings.batch_size, limit - taken), None)
+        if not outcomes:
+            break
+        taken += len(outcomes)
+        sent += sum(outcome is Outcome.SENT for outcome in outcomes.values())
+    return sent
+
+
+def _deliver(
+    ctx: DeliveryContext, limit: int, ids: list[uuid.UUID] | None
+) -> dict[uuid.UUID, Outcome]:
+    planned, outcomes = _claim_and_plan(ctx, limit, ids)
+    recorder = Recorder(ctx.sessions, ctx.clock)
+    for claim, message in planned:
+        outcomes[claim.id] = recorder.add(claim, attempt(ctx, claim, message))
+        if len(recorder.results) >= FLUSH_EVERY:
+            recorder.flush()
+    recorder.flush()
+    return outcomes
+
+
+def _claim_and_plan(
+    ctx: DeliveryContext, limit: int, ids: list[uuid.UUID] | None
+) -> tuple[list[tuple[Claim, Outbound]], dict[uuid.UUID, Outcome]]:
+    """Claim due messages and turn them into provider messages; refuse the unsendable."""
+    for _ in range(CLAIM_TRIES):
+        try:
+            with ctx.sessions.begin() as session:
+                now = ctx.clock()
+                claims = outbox.claim(session, now, ctx.settings.lease, limit, ids)
+                planned, refused = planning.plan_claims(
+                    session, claims, ctx.settings, now, ctx.messenger.requires_templates
+                )
+                outbox.set_templates(session, planned)
+                records.mark_failed(session, refused, now)
+                records.ask_for_next(session, [c for c, _ in refused], now)
+        except IntegrityError:
+            continue  # another worker claimed a message to one of these recipients
+        for claim, code in refused:
+            log.warning("message %s not sendable: %s", claim.id, code)
+        return planned, {claim.id: Outcome.FAILED for claim, _ in refused}
+    return [], {}
+
+
+def build_delivery_context(
+    config: Config,
+    sessions: sessionmaker[Session],
+    clock: Clock = utc_now,
+    http_client: TwilioHttpClient | None = None,
+    redis: Redis | None = None,
+) -> DeliveryContext:
+    """Delivery as `config` says: Twilio or the console, rate-limited per sender.
+
+    With `redis` the rate is shared by every process; without, each counts its own.
+    """
+    settings = MessagingSettings.from_config(config)
+    inner: Messenger
+    if config.messaging_backend == "twilio":
+        if not (config.twilio_account_sid and config.twilio_auth_token):
+            raise ValueError(
+                "MESSAGING_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"
+            )
+        client = Client(
+            config.twilio_account_sid,
+            config.twilio_auth_token,
+            http_client=http_client or TwilioHttpClient(timeout=HTTP_TIMEOUT),
+        )
+        inner = TwilioMessenger(client)
+    else:
+        inner = ConsoleMessenger()
+    limiter = (
+        RedisRateLimiter(redis, settings.rate_per_second)
+        if redis is not None
+        else LocalRateLimiter(settings.rate_per_second)
+    )
+    return DeliveryContext(sessions, clock, RateLimitedMessenger(inner, limiter), settings)

@@ -1,0 +1,170 @@
+"""The outbox's state changes: claim messages for sending, then record what happened.
+
+A claim moves a message to `sending`, counts the attempt and gives it a lease (its
+`next_attempt_at`), committed before any HTTP call: two workers never both hold
+it, so it is sent at most once. Every later change is conditional on the claim
+still being ours (`attempts` unchanged): a worker that lost its lease cannot
+overwrite the one that took over.
+
+A message found in `sending` once its `next_attempt_at` has passed was claimed by
+a worker that died, or its last send ended uncertain: the provider may have it.
+Claiming it again says so (`was_sending`), and delivery asks the provider first.
+At most one message per recipient is in `sending` (a unique partial index), so
+whatever the provider shows that we did not record can only be that one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, exists, or_, select, tuple_, update
+from sqlalchemy.orm import Session, aliased
+
+from app.messaging.port import Outbound
+from app.models import MessageLog, MessageStatus
+
+TABLE = MessageLog.__table__
+Recipient = tuple[uuid.UUID, str]  # (profile_id, phone)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A message this worker holds until `lease_until`; `attempts` counts this claim too."""
+
+    id: uuid.UUID
+    profile_id: uuid.UUID
+    phone: str
+    body: str
+    purpose: str | None
+    variables: dict[str, Any] | None
+    created_at: datetime
+    attempts: int
+    lease_until: datetime
+    was_sending: bool
+    previous_content_sid: str | None
+
+    @property
+    def recipient(self) -> Recipient:
+        return (self.profile_id, self.phone)
+
+
+def claim(
+    session: Session,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    ids: Sequence[uuid.UUID] | None = None,
+) -> list[Claim]:
+    """Claim up to `limit` due outbound messages (only `ids`, if given), oldest due first.
+
+    Skips recipients who already have a message in flight, and takes one message
+    per recipient. A concurrent claim for the same recipient makes the UPDATE
+    violate the unique index: the caller retries the transaction.
+    """
+    other = aliased(MessageLog)
+    in_flight = exists().where(
+        other.profile_id == MessageLog.profile_id,
+        other.phone == MessageLog.phone,
+        other.status == MessageStatus.SENDING,
+        other.id != MessageLog.id,
+    )
+    due = (
+        select(MessageLog)
+        .where(
+            MessageLog.direction == "out",
+            MessageLog.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]),
+            or_(MessageLog.next_attempt_at.is_(None), MessageLog.next_attempt_at <= now),
+            ~in_flight,
+        )
+        .order_by(MessageLog.next_attempt_at, MessageLog.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if ids is not None:
+        due = due.where(MessageLog.id.in_(ids))
+    first: dict[Recipient, MessageLog] = {}
+    for row in session.scalars(due):
+        first.setdefault((row.profile_id, row.phone), row)
+    rows = list(first.values())
+    if not rows:
+        return []
+    lease_until = now + lease
+    session.execute(
+        update(MessageLog)
+        .where(MessageLog.id.in_([row.id for row in rows]))
+        .values(
+            status=MessageStatus.SENDING,
+            attempts=MessageLog.attempts + 1,
+            next_attempt_at=lease_until,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return [
+        Claim(
+            id=row.id,
+            profile_id=row.profile_id,
+            phone=row.phone,
+            body=row.body,
+            purpose=row.purpose,
+            variables=row.variables,
+            created_at=row.created_at,
+            attempts=row.attempts + 1,
+            lease_until=lease_until,
+            was_sending=row.status == MessageStatus.SENDING,
+            previous_content_sid=row.content_sid,
+        )
+        for row in rows
+    ]
+
+
+def next_in_line(
+    session: Session, recipients: Iterable[Recipient], now: datetime
+) -> list[uuid.UUID]:
+    """The next due queued message of each of `recipients`, to ask for its delivery."""
+    wanted = set(recipients)
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(MessageLog.id, MessageLog.profile_id, MessageLog.phone)
+        .where(
+            tuple_(MessageLog.profile_id, MessageLog.phone).in_(wanted),
+            MessageLog.direction == "out",
+            MessageLog.status == MessageStatus.QUEUED,
+            or_(MessageLog.next_attempt_at.is_(None), MessageLog.next_attempt_at <= now),
+        )
+        .order_by(MessageLog.next_attempt_at, MessageLog.created_at)
+    )
+    first: dict[Recipient, uuid.UUID] = {}
+    for message_id, profile_id, phone in rows:
+        first.setdefault((profile_id, phone), message_id)
+    return list(first.values())
+
+
+def still_ours() -> Any:
+    """Matches a row only while the claim bound as `b_id`/`b_attempts` still holds it."""
+    return (TABLE.c.id == bindparam("b_id")) & (TABLE.c.attempts == bindparam("b_attempts"))
+
+
+def claim_key(claim: Claim) -> dict[str, Any]:
+    return {"b_id": claim.id, "b_attempts": claim.attempts}
+
+
+def set_templates(session: Session, planned: Sequence[tuple[Claim, Outbound]]) -> None:
+    """Remember, before sending, which template each message may go as (None: a body).
+
+    A message cut off mid-send is later looked for at the provider as what it may
+    have gone as, so a template used by an earlier uncertain send is kept.
+    """
+    rows = [
+        claim_key(c)
+        | {"b_sid": m.content_sid or (c.previous_content_sid if c.was_sending else None)}
+        for c, m in planned
+    ]
+    if rows:
+        statement = update(TABLE).where(still_ours()).values(content_sid=bindparam("b_sid"))
+        session.execute(statement, rows)

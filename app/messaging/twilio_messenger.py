@@ -1,0 +1,85 @@
+"""The Twilio adapter: WhatsApp messages through the Programmable Messaging API."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from requests import ConnectTimeout, RequestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.rest import Client
+
+from app.messaging.port import (
+    FailureKind,
+    Outbound,
+    ProviderMessage,
+    ProviderUnavailable,
+    SendFailed,
+)
+from app.phones import WHATSAPP_PREFIX
+
+# Looking for a half-sent message: a few recent messages to one person are plenty.
+RECENT_LIMIT = 50
+
+
+class TwilioMessenger:
+    """Send through `client` (its http_client decides where requests really go)."""
+
+    requires_templates = True
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def send(self, message: Outbound) -> str:
+        fields: dict[str, Any] = {
+            "to": WHATSAPP_PREFIX + message.recipient,
+            "from_": WHATSAPP_PREFIX + message.sender,
+        }
+        if message.status_callback:
+            fields["status_callback"] = message.status_callback
+        if message.content_sid:
+            fields["content_sid"] = message.content_sid
+            fields["content_variables"] = json.dumps(dict(message.content_variables))
+        else:
+            fields["body"] = message.body
+        try:
+            sid = self.client.messages.create(**fields).sid
+        except TwilioRestException as error:
+            raise _failure(error) from None
+        except ConnectTimeout:
+            raise SendFailed("network", FailureKind.TRANSIENT) from None
+        except (RequestException, TwilioException):
+            # The request may have arrived: the connection broke or the answer was garbled.
+            raise SendFailed("network", FailureKind.UNCERTAIN) from None
+        if not sid:
+            raise SendFailed("no_sid", FailureKind.UNCERTAIN)
+        return str(sid)
+
+    def sent_since(self, sender: str, recipient: str, since: datetime) -> list[ProviderMessage]:
+        try:
+            found = self.client.messages.list(
+                to=WHATSAPP_PREFIX + recipient,
+                from_=WHATSAPP_PREFIX + sender,
+                date_sent_after=since,
+                limit=RECENT_LIMIT,
+            )
+        except (RequestException, TwilioException):
+            raise ProviderUnavailable("could not list recent messages") from None
+        # Replies in TwiML answers are "outbound-reply"; only API sends can be ours.
+        mine = [
+            ProviderMessage(str(m.sid), m.body or "", m.date_created)
+            for m in found
+            if m.direction == "outbound-api" and m.sid
+        ]
+        return sorted(mine, key=lambda m: m.created_at or since)
+
+
+def _failure(error: TwilioRestException) -> SendFailed:
+    """Classify Twilio's answer; only its numeric code is kept (its text may quote numbers)."""
+    code = str(error.code or error.status)
+    if error.status == 429:
+        return SendFailed(code, FailureKind.TRANSIENT)
+    if error.status >= 500:
+        return SendFailed(code, FailureKind.UNCERTAIN)
+    return SendFailed(code, FailureKind.PERMANENT)

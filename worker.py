@@ -1,0 +1,58 @@
+"""`python worker.py`: the RQ worker, with its scheduler, for production.
+
+Settings come from the environment like the web app's (`DATABASE_URL`, `REDIS_URL`,
+Twilio). Run as many as the load needs: jobs are idempotent, one scheduler at a
+time moves timed jobs (RQ's lock), and the periodic tick is booked once per
+30-second boundary however many workers there are (`app.queues.schedule_tick`).
+SIGTERM (or Ctrl+C) finishes the current job, then stops; a second one stops at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from redis import Redis
+from rq import Queue, SimpleWorker
+
+from app import create_app
+from app.clock import utc_now
+from app.database import get_database
+from app.queues import QUEUE_NAMES, schedule_tick
+
+
+class CitabotWorker(SimpleWorker):
+    """Runs each job in this process, with the app built once.
+
+    RQ's default worker forks a child per job: milliseconds each, when a delivery
+    must take about two to reach 500 messages a second; whatever a job opens (database
+    connections, HTTP sessions) dies with its child, so the next job opens it again;
+    and a child forked from a process holding pooled database connections shares
+    their sockets. Jobs here are short, idempotent and time-limited, so the fork's
+    isolation buys little.
+    """
+
+    def run_maintenance_tasks(self) -> None:
+        """RQ's housekeeping (every 10 minutes), plus: make sure a tick is booked."""
+        super().run_maintenance_tasks()
+        schedule_tick(self.connection, utc_now())
+
+
+def main() -> None:
+    """Build the app once, then work until told to stop."""
+    app = create_app()
+    redis_url = app.config["CITABOT"].redis_url
+    if not redis_url:
+        sys.exit("REDIS_URL is not set: without Redis, jobs run inside the web process.")
+    engine = get_database(app).engine
+    # RQ forks its scheduler process: the child must not reuse the parent's pooled
+    # database connections (SQLAlchemy's recipe for os.fork).
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    connection = Redis.from_url(redis_url)
+    queues = [Queue(name, connection=connection) for name in QUEUE_NAMES]
+    with app.app_context():
+        CitabotWorker(queues, connection=connection).work(with_scheduler=True)
+
+
+if __name__ == "__main__":
+    main()
