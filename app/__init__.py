@@ -16,9 +16,10 @@ def create_app(config: Config | None = None) -> Flask:
     Database(config.database_url).init_app(app)
 
     from app import cli, dispatch
-    from app.web import health
+    from app.web import health, webhooks
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(webhooks.bp)
     cli.init_app(app)
     dispatch.init_app(app)
     return app

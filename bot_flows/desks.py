@@ -57,10 +57,20 @@ class PatientDesk(_Desk):
     """The patient side, for the phone number that is writing."""
 
     def __init__(
-        self, session: Session, profile: Profile, contact: Contact, **kwargs: object
+        self,
+        session: Session,
+        profile: Profile,
+        contact: Contact,
+        now: datetime,
+        render: Render,
+        hold_minutes: int,
     ) -> None:
-        super().__init__(session, profile, **kwargs)  # type: ignore[arg-type]
+        super().__init__(session, profile, now, render, hold_minutes)
         self._contact = contact
+
+    @property
+    def phone(self) -> str:
+        return self._contact.phone
 
     def has_consented(self) -> bool:
         accepted = self._session.scalar(

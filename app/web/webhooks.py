@@ -1,6 +1,8 @@
-"""Twilio's inbound WhatsApp webhook: translate the form, call the inbox, answer TwiML."""
+"""Twilio's WhatsApp webhooks: inbound messages (answered with TwiML) and delivery status."""
 
 from __future__ import annotations
+
+import uuid
 
 from flask import Blueprint, Response, abort, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
@@ -8,6 +10,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from app.clock import utc_now
 from app.config import Config
 from app.database import get_database
+from app.messaging.status import record_status
 from app.phones import InvalidPhoneNumber, to_e164
 from app.web.twilio_auth import twilio_signed
 from bot_flows.engine import clean_text
@@ -30,6 +33,24 @@ def inbound() -> Response:
     except UnknownPractice:
         abort(404, "no practice uses this WhatsApp number")
     return twiml(answer.replies)
+
+
+@bp.post("/whatsapp/status")
+@twilio_signed
+def delivery_status() -> Response:
+    """Twilio reports how far an outbound message got; the status only moves forward."""
+    form = request.form
+    sid, status = form.get("MessageSid"), form.get("MessageStatus")
+    if not sid or not status or len(sid) > 64:
+        abort(400, "MessageSid and MessageStatus are required")
+    try:
+        message_id = uuid.UUID(request.args["m"]) if "m" in request.args else None
+    except ValueError:
+        abort(400, "m must be a message id")
+    with get_database().sessions.begin() as session:
+        error_code = form.get("ErrorCode", "")[:16] or None
+        record_status(session, sid, status.lower(), error_code, utc_now(), message_id)
+    return Response(status=204)
 
 
 def twiml(replies: list[str]) -> Response:
