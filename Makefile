@@ -25,6 +25,7 @@ run: install
 	$(EMBEDDED) $(BIN)/flask --app app slots generate --days 30
 	@echo
 	@echo "Citabot is running on http://$(HOST):$(PORT)  (health: /healthz)"
+	@echo "Simulator: http://$(HOST):$(PORT)/dev/chat  (say 'hola' as the patient; answer as the doctor)"
 	@echo
 	$(EMBEDDED) $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 

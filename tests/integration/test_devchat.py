@@ -1,0 +1,173 @@
+"""The local simulator: a self-contained page outside production only, transcripts per
+conversation from message_log, and messages that go through the real, signed webhook."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import create_app
+from app.booking.requests import hold_slot
+from app.clock import utc_now
+from app.config import Config
+from app.database import get_database
+from app.models import MessageLog, Profile
+from bot_flows import texts
+from tests.factories import context, intake, make_profile, make_service, make_slot
+
+PATIENT = "+525512345678"
+PATIENT_AS_WHATSAPP_WRITES_IT = "+5215512345678"
+T0 = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+
+
+def transcript(client: FlaskClient, profile: Profile, phone: str, **query: str) -> list[dict]:
+    response = client.get(
+        "/dev/chat/messages", query_string={"profile": str(profile.id), "phone": phone} | query
+    )
+    assert response.status_code == 200, response.json
+    return response.json["messages"]
+
+
+def log(session: Session, profile: Profile, phone: str, body: str, at: datetime, **fields) -> None:
+    values = {"direction": "out", "status": "sent", "purpose": "reply"} | fields
+    session.add(MessageLog(profile_id=profile.id, phone=phone, body=body, created_at=at, **values))
+    session.flush()
+
+
+def test_the_page_is_served_whole_with_the_practices_to_pick(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        profile = make_profile(session, name="Dra. Simulada")
+    response = client.get("/dev/chat")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert str(profile.id) in html and "Dra. Simulada" in html
+    assert "https://" not in html and "http://" not in html
+    assert not re.search(r"\b(?:src|href)\s*=|@import|url\(", html, re.IGNORECASE)
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_production_has_no_simulator(database_url: str) -> None:
+    app = create_app(Config(database_url=database_url, environment="production"))
+    app.config["TESTING"] = True  # no embedded job thread outliving the test
+    client = app.test_client()
+    try:
+        assert client.get("/dev/chat").status_code == 404
+        assert client.get("/dev/chat/messages").status_code == 404
+        assert client.post("/dev/chat/send", json={}).status_code == 404
+    finally:
+        get_database(app).engine.dispose()
+
+
+def test_a_transcript_is_one_conversation_in_order(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        profile, other = make_profile(session), make_profile(session)
+        log(session, profile, PATIENT, "second", T0 + timedelta(seconds=1), direction="in")
+        log(session, profile, PATIENT, "first", T0, direction="in", status="received")
+        # Replies to one message share its instant: they keep the order they were written in.
+        for n in range(3, 8):
+            log(session, profile, PATIENT, f"reply {n}", T0 + timedelta(seconds=1))
+        log(session, profile, PATIENT, "approved", T0 + timedelta(seconds=2), status="queued")
+        log(session, profile, "+525599999999", "another patient", T0)
+        log(session, other, PATIENT, "another practice", T0)
+
+    rows = transcript(client, profile, PATIENT_AS_WHATSAPP_WRITES_IT)
+    assert [r["body"] for r in rows] == [
+        "first", "second", "reply 3", "reply 4", "reply 5", "reply 6", "reply 7", "approved",
+    ]  # fmt: skip
+    assert [r["direction"] for r in rows[:3]] == ["in", "in", "out"]
+    assert rows[-1]["status"] == "queued"
+    assert rows[0]["created_at"] == "2026-12-01T15:00:00Z"
+    later = transcript(client, profile, PATIENT, after="2026-12-01T09:00:01-06:00")
+    assert [r["body"] for r in later] == [r["body"] for r in rows[1:]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"profile": "not-a-uuid", "phone": PATIENT},
+        {"phone": PATIENT},
+        {"profile": str(uuid.uuid4()), "phone": "5512345678"},
+        {"profile": str(uuid.uuid4()), "phone": "+52abc"},
+        {"profile": str(uuid.uuid4())},
+        {"profile": str(uuid.uuid4()), "phone": PATIENT, "after": "yesterday"},
+        {"profile": str(uuid.uuid4()), "phone": PATIENT, "after": "2026-12-01T15:00:00"},
+    ],
+)
+def test_a_transcript_needs_a_practice_id_a_phone_and_an_instant(
+    client: FlaskClient, query: dict[str, str]
+) -> None:
+    response = client.get("/dev/chat/messages", query_string=query)
+    assert response.status_code == 400
+    assert response.json["error"]
+
+
+def test_a_patient_message_goes_through_the_webhook_and_gets_the_consent_question(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        profile = make_profile(session)
+    sent = client.post(
+        "/dev/chat/send",
+        json={"profile": str(profile.id), "phone": PATIENT_AS_WHATSAPP_WRITES_IT, "body": "Hola"},
+    )
+    assert sent.status_code == 200, sent.json
+    rows = transcript(client, profile, PATIENT)
+    assert [(r["direction"], r["body"]) for r in rows] == [
+        ("in", "Hola"),
+        ("out", texts.text("patient.welcome", "es", doctor=profile.name)),
+        ("out", texts.text("patient.consent", "es", doctor=profile.name)),
+    ]
+
+
+def test_the_doctor_taps_approve_and_the_patient_is_owed_the_news(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        profile = make_profile(session)
+        service = make_service(session, profile)
+        slot = make_slot(session, service, utc_now().replace(microsecond=0) + timedelta(days=2))
+    hold = hold_slot(
+        context(sessions, utc_now), profile_id=profile.id, slot_id=slot.id, intake=intake(PATIENT)
+    )
+    [notice] = transcript(client, profile, profile.doctor_phone)
+    assert notice["purpose"] == "doctor_new_request"
+    approve = notice["buttons"][0]
+    assert approve == {"title": "Aprobar", "payload": f"APROBAR {hold.code}"}
+
+    sent = client.post(
+        "/dev/chat/send",
+        json={"profile": str(profile.id), "phone": profile.doctor_phone, "body": "Aprobar"}
+        | {"payload": approve["payload"]},
+    )
+    assert sent.status_code == 200, sent.json
+    tapped, answer = transcript(client, profile, profile.doctor_phone)[1:]
+    assert (tapped["direction"], tapped["body"]) == ("in", "Aprobar")
+    assert answer["direction"] == "out" and hold.code in answer["body"]
+    [news] = transcript(client, profile, PATIENT)
+    assert (news["purpose"], news["status"]) == ("patient_approved", "queued")
+
+
+def test_sending_refuses_what_the_webhook_could_not_take(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        profile = make_profile(session)
+        no_number = make_profile(session, whatsapp_number=None)
+    message = {"profile": str(profile.id), "phone": PATIENT, "body": "Hola"}
+    assert client.post("/dev/chat/send", json=message | {"phone": "55 1234"}).status_code == 400
+    assert client.post("/dev/chat/send", json=message | {"body": 7}).status_code == 400
+    assert client.post("/dev/chat/send", data="Hola").status_code == 400
+    for missing in (uuid.uuid4(), no_number.id):
+        response = client.post("/dev/chat/send", json=message | {"profile": str(missing)})
+        assert response.status_code == 404
+    assert transcript(client, profile, PATIENT) == []
