@@ -16,10 +16,12 @@ def create_app(config: Config | None = None) -> Flask:
     Database(config.database_url).init_app(app)
 
     from app import cli, dispatch
-    from app.web import health, webhooks
+    from app.web import devchat, health, webhooks
 
     app.register_blueprint(health.bp)
     app.register_blueprint(webhooks.bp)
+    if config.environment != "production":
+        app.register_blueprint(devchat.bp)  # the local simulator never exists in production
     cli.init_app(app)
     dispatch.init_app(app)
     return app
