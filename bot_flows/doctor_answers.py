@@ -25,6 +25,7 @@ from bot_flows.doctor_parsing import (
     Day,
     DayArgs,
     Decision,
+    MonthDay,
     NoArgs,
     NoteArgs,
     PhoneArgs,
@@ -63,6 +64,8 @@ class DoctorTurn:
         if isinstance(day, date):
             return day
         today = self.now.astimezone(ZoneInfo(self.practice.timezone)).date()
+        if isinstance(day, MonthDay):
+            return day.near(today)
         return today + timedelta(days=day)
 
     def day_name(self, day: date) -> str:

@@ -23,6 +23,8 @@ from bot_flows.engine import MAX_ANSWER
 WORD = re.compile(r"\S+")
 EDGES = ".,;:!?¡¿\"'()*"  # punctuation around a word: "K7M3QX." or "¿pendientes?"
 DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Latin American order: "25/11", "25/11/2026" (also with "." or "-" between the parts).
+DAY_MONTH = re.compile(r"(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}))?")
 # Phones may turn "-" into an en or em dash.
 RANGE = re.compile(r"(\d{1,2}):(\d{2})[-\u2013\u2014](\d{1,2}):(\d{2})")
 MAX_ECHO = 30  # characters of a bad argument quoted back
@@ -36,7 +38,26 @@ NOTE_WORDS = {
 }  # fmt: skip
 PRIVATE_WORDS = {"privada", "privado", "private"}
 
-Day = date | int  # a calendar date, or days from today in the practice's zone
+
+@dataclass(frozen=True)
+class MonthDay:
+    """A day and month written without the year ("25/11"): the one nearest to today.
+
+    So in December "25/11" is last month's agenda and "05/01" is next January.
+    """
+
+    month: int
+    day: int
+
+    def near(self, today: date) -> date:
+        candidates = []
+        for year in range(today.year - 4, today.year + 5):  # 29/02: the nearest leap year
+            with suppress(ValueError):
+                candidates.append(date(year, self.month, self.day))
+        return min(candidates, key=lambda candidate: abs(candidate - today))
+
+
+Day = date | int | MonthDay  # a calendar date, days from today, or a day of a month
 
 
 @dataclass(frozen=True)
@@ -168,7 +189,7 @@ def parse_code_and_reason(rest: Rest) -> CodeArgs | Hint:
 
 
 def parse_agenda(rest: Rest) -> DayArgs | Hint:
-    """`[hoy|mañana|AAAA-MM-DD]`, today when left out."""
+    """`[hoy|mañana|DD/MM|DD/MM/AAAA|AAAA-MM-DD]`, today when left out."""
     words = rest.words
     day = parse_day(words[0]) if words else 0
     return day if isinstance(day, Hint) else DayArgs(day)
@@ -214,14 +235,22 @@ def parse_phone(rest: Rest) -> PhoneArgs | Hint:
 
 
 def parse_day(word: str) -> Day | Hint:
-    """`hoy`, `mañana` (or English) as days from today, or an AAAA-MM-DD date that exists."""
+    """`hoy`, `mañana` (or English) as days from today, or a date that exists.
+
+    Dates are AAAA-MM-DD, DD/MM/AAAA or DD/MM (the nearest such day; see `MonthDay`).
+    """
     folded = fold_word(word)
     if folded in RELATIVE_DAYS:
         return RELATIVE_DAYS[folded]
-    match = DATE.fullmatch(folded)
-    if match:
-        with suppress(ValueError):  # "2026-13-40" has the shape but is no date
+    with suppress(ValueError):  # "2026-13-40" or "31/02" has the shape but is no date
+        if match := DATE.fullmatch(folded):
             return date(*(int(part) for part in match.groups()))
+        if match := DAY_MONTH.fullmatch(folded):
+            day, _, month, year = match.groups()
+            if year is not None:
+                return date(int(year), int(month), int(day))
+            date(2000, int(month), int(day))  # a leap year: any day of any month that exists
+            return MonthDay(int(month), int(day))
     return _bad("doctor.hint.bad_date", word)
 
 

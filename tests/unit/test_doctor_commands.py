@@ -194,6 +194,9 @@ def test_agenda_lists_the_day_in_time_order_with_status() -> None:
         ("agenda manana", date(2026, 12, 2)),
         ("agenda tomorrow", date(2026, 12, 2)),
         ("agenda 2026-12-24", date(2026, 12, 24)),
+        ("agenda 24/12/2026", date(2026, 12, 24)),
+        ("agenda 24/12", date(2026, 12, 24)),
+        ("agenda 1/12", date(2026, 12, 1)),
     ],
 )
 def test_agenda_days_are_local_where_today_differs_from_utc(message: str, day: date) -> None:
@@ -201,6 +204,37 @@ def test_agenda_days_are_local_where_today_differs_from_utc(message: str, day: d
     reply = ask(desk, message)
     assert desk.calls == [("agenda", (day,))]
     assert reply.keys == ["doctor.agenda.empty"]
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("25/11", date(2026, 11, 25)),  # last week: this year's, not next year's
+        ("25/11/2026", date(2026, 11, 25)),
+        ("05/01", date(2027, 1, 5)),  # next month: next year's
+        ("5/1/2027", date(2027, 1, 5)),
+        ("24.12", date(2026, 12, 24)),
+        ("24-12-2026", date(2026, 12, 24)),
+        ("25/11.", date(2026, 11, 25)),
+        ("29/02", date(2028, 2, 29)),  # the nearest leap year
+        ("2026-11-25", date(2026, 11, 25)),
+    ],
+)
+def test_agenda_reads_day_month_dates_as_the_nearest_such_day(written: str, day: date) -> None:
+    desk = make_desk()
+    reply = ask(desk, f"AGENDA {written}")
+    assert desk.calls == [("agenda", (day,))]
+    assert reply.keys == ["doctor.agenda.empty"]
+
+
+@pytest.mark.parametrize(
+    ("message", "day"),
+    [("BLOQUEAR 24/12", date(2026, 12, 24)), ("block 02/01/2027 10:00-12:00", date(2027, 1, 2))],
+)
+def test_block_reads_day_month_dates(message: str, day: date) -> None:
+    desk = make_desk()
+    ask(desk, message)
+    assert [(name, args[0]) for name, args in desk.mutations] == [("block", day)]
 
 
 def test_an_empty_day_in_english() -> None:
@@ -420,7 +454,12 @@ def test_other_refusals_become_sentences(error: Exception, keys: list[str]) -> N
         ("COMPLETADA", "doctor.hint.missing_code"),
         ("noasistio ????", "doctor.hint.bad_code"),
         ("AGENDA 2026-13-40", "doctor.hint.bad_date"),
-        ("agenda 24/12/2026", "doctor.hint.bad_date"),
+        ("agenda 12/24/2026", "doctor.hint.bad_date"),
+        ("agenda 31/02", "doctor.hint.bad_date"),
+        ("agenda 29/02/2027", "doctor.hint.bad_date"),
+        ("agenda 24/12/26", "doctor.hint.bad_date"),
+        ("agenda 24/12-2026", "doctor.hint.bad_date"),
+        ("agenda 0/12", "doctor.hint.bad_date"),
         ("agenda ayer", "doctor.hint.bad_date"),
         ("BLOQUEAR", "doctor.hint.missing_date"),
         ("BLOQUEAR 2026-02-30", "doctor.hint.bad_date"),
