@@ -62,17 +62,24 @@ def block_period(
     with ctx.sessions.begin() as session:
         profile = session.get_one(Profile, profile_id)
         since, until = _instants(day, start, end, ZoneInfo(profile.timezone))
-        session.add(
-            ClosedDate(
-                profile_id=profile_id,
-                day=day,
-                start_time=start,
-                end_time=end,
-                reason=reason,
-                source="doctor",
-                created_at=now,
-            )
+        already = select(ClosedDate.id).where(
+            ClosedDate.profile_id == profile_id,
+            ClosedDate.day == day,
+            ClosedDate.start_time.is_not_distinct_from(start),
+            ClosedDate.end_time.is_not_distinct_from(end),
         )
+        if session.scalar(already.limit(1)) is None:  # the same block twice is one block
+            session.add(
+                ClosedDate(
+                    profile_id=profile_id,
+                    day=day,
+                    start_time=start,
+                    end_time=end,
+                    reason=reason,
+                    source="doctor",
+                    created_at=now,
+                )
+            )
         in_period = (
             TimeSlot.profile_id == profile_id,
             TimeSlot.start_time < until,

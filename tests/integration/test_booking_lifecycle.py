@@ -33,6 +33,7 @@ from app.booking.queries import doctor_agenda, patient_bookings, pending_request
 from app.booking.requests import approve_request, hold_slot, reject_request, withdraw_request
 from app.models import (
     AppointmentNote,
+    ClosedDate,
     MedicalService,
     MessageLog,
     Profile,
@@ -358,6 +359,11 @@ def test_block_closes_free_slots_and_reports_bookings(
     report = block_period(practice.ctx, profile_id=practice.profile.id, day=local_day)
     assert report.blocked_slots == 4
     assert [booking.code for booking in report.affected] == [code]
+    again = block_period(practice.ctx, profile_id=practice.profile.id, day=local_day)
+    assert again.blocked_slots == 4
+    with sessions() as session:
+        closed = session.scalars(select(ClosedDate).where(ClosedDate.source == "doctor")).all()
+        assert [(c.day, c.start_time) for c in closed] == [(local_day, None)]
     with pytest.raises(SlotNotBookable):
         hold_slot(
             practice.ctx,
