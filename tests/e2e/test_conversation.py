@@ -611,6 +611,12 @@ def test_a_flood_is_acknowledged_once_then_dropped(world: World) -> None:
     assert flooder.say("menu") == [es("patient.menu")]
 
 
+def test_the_doctor_is_never_throttled(world: World) -> None:
+    doctor = world.doctor()
+    answers = [doctor.say("pendientes") for _ in range(30)]
+    assert all(answer and answer != [es("flood")] for answer in answers)
+
+
 # --- fuzz ---------------------------------------------------------------------------------
 
 WORDS = st.sampled_from(
