@@ -15,8 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from jinja2.utils import htmlsafe_json_dumps
-from sqlalchemy import ColumnElement, literal_column, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import HTTPException
 
@@ -124,7 +123,7 @@ def messages() -> ResponseReturnValue:
         )
         if after is not None:
             query = query.where(MessageLog.created_at >= after)
-        order = (MessageLog.created_at, MessageLog.direction, _insertion_order(session))
+        order = (MessageLog.created_at, MessageLog.direction)
         rows = session.scalars(query.order_by(*order)).all()
         return jsonify(messages=[_row(row) for row in rows])
 
@@ -159,15 +158,6 @@ def _instant(raw: str | None) -> datetime | None:
     if instant.utcoffset() is None:
         abort(400, "after must carry its UTC offset, e.g. 2026-12-01T15:00:00Z")
     return instant
-
-
-def _insertion_order(session: Session) -> ColumnElement[Any]:
-    # The replies to one message share its instant and the log has no sequence
-    # column: the row's physical position (SQLite's rowid, PostgreSQL's ctid) keeps
-    # them in the order they were written. (On PostgreSQL an update moves a row, so an
-    # outbox message may swap with another of the very same instant and phone: good
-    # enough for a developer's transcript.)
-    return literal_column("rowid" if session.get_bind().dialect.name == "sqlite" else "ctid")
 
 
 def _row(row: MessageLog) -> dict[str, Any]:

@@ -73,9 +73,9 @@ def test_a_transcript_is_one_conversation_in_order(
         profile, other = make_profile(session), make_profile(session)
         log(session, profile, PATIENT, "second", T0 + timedelta(seconds=1), direction="in")
         log(session, profile, PATIENT, "first", T0, direction="in", status="received")
-        # Replies to one message share its instant: they keep the order they were written in.
+        # The inbox logs the replies to one message a microsecond apart.
         for n in range(3, 8):
-            log(session, profile, PATIENT, f"reply {n}", T0 + timedelta(seconds=1))
+            log(session, profile, PATIENT, f"reply {n}", T0 + timedelta(seconds=1, microseconds=n))
         log(session, profile, PATIENT, "approved", T0 + timedelta(seconds=2), status="queued")
         log(session, profile, "+525599999999", "another patient", T0)
         log(session, other, PATIENT, "another practice", T0)
