@@ -30,6 +30,9 @@ class Config:
     # {"purpose": {"es": "HX...", "en": "HX..."}} (see app/messaging/templates.py).
     twilio_content_sids: Mapping[str, str | Mapping[str, str]] = field(default_factory=dict)
     whatsapp_rate_per_second: int = 80
+    # Where Twilio's REST API is reached instead of https://api.twilio.com: a local
+    # fake in end-to-end tests. Refused in production.
+    twilio_api_base_url: str | None = None
 
     @property
     def webhook_token(self) -> str | None:
@@ -57,6 +60,10 @@ class Config:
         hold = env.get("HOLD_MINUTES", "30")
         if not hold.isdigit() or not 1 <= int(hold) <= 24 * 60:
             raise ValueError(f"HOLD_MINUTES must be a whole number of minutes, not {hold!r}")
+        environment = env.get("CITABOT_ENV", "development")
+        api_base_url = env.get("TWILIO_API_BASE_URL") or None
+        if api_base_url and environment == "production":
+            raise ValueError("TWILIO_API_BASE_URL is for tests; production talks to Twilio")
         return cls(
             database_url=env.get("DATABASE_URL") or EMBEDDED_DATABASE_URL,
             redis_url=env.get("REDIS_URL") or None,
@@ -65,9 +72,10 @@ class Config:
             public_base_url=(env.get("PUBLIC_BASE_URL") or cls.public_base_url).rstrip("/"),
             messaging_backend=backend,
             hold_minutes=int(hold),
-            environment=env.get("CITABOT_ENV", "development"),
+            environment=environment,
             twilio_content_sids=_content_sids(env.get("TWILIO_CONTENT_SIDS") or "{}"),
             whatsapp_rate_per_second=int(rate),
+            twilio_api_base_url=api_base_url,
         )
 
 

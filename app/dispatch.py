@@ -55,6 +55,10 @@ class RQDispatcher:
     def dispatch(self, followups: list[FollowUp]) -> None:
         """Enqueue `followups` in one round trip (a transaction's worth, or 100,000)."""
         with self.connection.pipeline() as pipeline:
+            # MULTI first: RQ's `enqueue` calls it itself unless it was, and refuses once a
+            # timed job (`enqueue_at`) has queued commands, so a hold (expiry + notice)
+            # would dispatch nothing at all.
+            pipeline.multi()
             for followup in followups:
                 queue = self.queues[JOB_QUEUES.get(followup.job, BOOKING_QUEUE)]
                 function = f"app.jobs.{followup.job}"
