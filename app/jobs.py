@@ -9,10 +9,12 @@ values are ids, counts and outcomes only: RQ may log them.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from rq import get_current_job
 
@@ -23,6 +25,9 @@ from app.clock import utc_now
 from app.messaging import delivery
 from app.queues import schedule_tick
 from app.runtime import get_runtime
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def deliver_message(message_id: str) -> str:
@@ -45,6 +50,10 @@ def send_reminder(reservation_id: str, kind: str, start_iso: str) -> str:
     return outcome.value
 
 
+class TickFailed(RuntimeError):
+    """Some periodic duties failed (the others ran); names them, nothing more."""
+
+
 @dataclass(frozen=True)
 class TickReport:
     expired_holds: int
@@ -52,35 +61,59 @@ class TickReport:
     reminders_late: int
     expired_slots: int
     delivered: int
+    failed: tuple[str, ...] = ()  # the duties that raised, logged with their traceback
 
     def summary(self) -> str:
         """One line for cron logs and operators."""
-        return (
+        line = (
             f"tick: {self.expired_holds} holds expired, {self.reminders_sent} reminders sent"
             f" ({self.reminders_late} too late, skipped), {self.expired_slots} past slots"
             f" expired, {self.delivered} messages delivered"
         )
+        return line + (f"; failed: {', '.join(self.failed)}" if self.failed else "")
 
 
 def tick() -> TickReport:
     """Run every periodic duty once: the safety net under all the jobs above.
 
+    Each duty runs whatever the others do: one practice's bad row, or a database
+    hiccup in one sweep, must not stop holds from expiring or messages from going.
     Deliveries go last, so the notices the other duties queue leave in the same tick.
     """
     runtime = get_runtime()
-    expired = expiry.expire_overdue_holds(runtime.booking)
-    reminders = reminder_sending.send_due_reminders(runtime.booking)
-    slots = expire_past_slots(runtime.booking)
-    delivered = delivery.deliver_due(runtime.delivery)
-    return TickReport(expired, reminders.sent, reminders.late, slots, delivered)
+    failed: list[str] = []
+
+    def duty(name: str, run: Callable[[], T], nothing: T) -> T:
+        try:
+            return run()
+        except Exception:
+            log.exception("periodic duty %r failed; the next tick tries again", name)
+            failed.append(name)
+            return nothing
+
+    expired = duty("holds", lambda: expiry.expire_overdue_holds(runtime.booking), 0)
+    reminders = duty(
+        "reminders",
+        lambda: reminder_sending.send_due_reminders(runtime.booking),
+        reminder_sending.ReminderSweep(),
+    )
+    slots = duty("slots", lambda: expire_past_slots(runtime.booking), 0)
+    delivered = duty("messages", lambda: delivery.deliver_due(runtime.delivery), 0)
+    return TickReport(expired, reminders.sent, reminders.late, slots, delivered, tuple(failed))
 
 
 def periodic_tick() -> str:
-    """The worker's tick: book the next one first, so a crash mid-tick cannot end the chain."""
+    """The worker's tick: book the next one first, so a crash mid-tick cannot end the chain.
+
+    A failed duty fails the job (after the others ran), so it shows in RQ's failed registry.
+    """
     job = get_current_job()
     if job is not None:
         schedule_tick(job.connection, utc_now())
-    return tick().summary()
+    report = tick()
+    if report.failed:
+        raise TickFailed(report.summary())
+    return report.summary()
 
 
 # What a `FollowUp` may name (see app.followups), by name.

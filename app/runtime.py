@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
 
 from app.booking.context import BookingContext
 from app.clock import Clock, utc_now
 from app.config import Config
 from app.database import get_database
-from app.messaging.delivery import DeliveryContext, build_delivery_context
+from app.messaging.delivery import HTTP_TIMEOUT, DeliveryContext, build_delivery_context
 from bot_flows.texts import render_notice
 
 EXTENSION_KEY = "citabot.runtime"
+TWILIO_API = "https://api.twilio.com"
 _building = threading.Lock()
 
 
@@ -43,8 +46,15 @@ def build_runtime(
     """Assemble the runtime of `app` (`http_client`: where Twilio requests go, for tests)."""
     config: Config = app.config["CITABOT"]
     sessions = get_database(app).sessions
-    # With Redis, every worker process shares one per-sender rate limit.
-    redis = Redis.from_url(config.redis_url) if config.redis_url else None
+    if http_client is None and config.twilio_api_base_url:
+        http_client = RedirectedHttpClient(config.twilio_api_base_url)
+    # With Redis, every worker process shares one per-sender rate limit. Bounded waits:
+    # with Redis hung (not refusing), a send must fail soon, not block the tick for ever.
+    redis = (
+        Redis.from_url(config.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        if config.redis_url
+        else None
+    )
     return Runtime(
         config=config,
         sessions=sessions,
@@ -54,6 +64,23 @@ def build_runtime(
         ),
         delivery=build_delivery_context(config, sessions, clock, http_client, redis),
     )
+
+
+class RedirectedHttpClient(TwilioHttpClient):
+    """The SDK's client, with Twilio's API reached at `base_url` (TWILIO_API_BASE_URL).
+
+    How a worker or `jobs tick` started as a separate process by an end-to-end test
+    talks to the test's fake Twilio; `Config` refuses the setting in production.
+    """
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(timeout=HTTP_TIMEOUT)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        if url.startswith(TWILIO_API):
+            url = self.base_url + url.removeprefix(TWILIO_API)
+        return super().request(method, url, *args, **kwargs)
 
 
 def get_runtime(app: Flask | None = None) -> Runtime:

@@ -1,0 +1,196 @@
+"""`flask --app app jobs tick`: every periodic duty, once, through the real command.
+
+The command runs in-process (Flask's CLI runner) with a frozen clock installed
+as the app's runtime, against the test database; messages go to the console.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import create_app
+from app.booking.requests import hold_slot
+from app.config import Config
+from app.models import (
+    MessageLog,
+    MessageStatus,
+    Profile,
+    RequestStatus,
+    Reservation,
+    ReservationRequest,
+    SlotStatus,
+    TimeSlot,
+)
+from app.runtime import build_runtime, set_runtime
+from tests.conftest import FrozenClock
+from tests.factories import context, intake, make_profile, make_service, make_slot
+
+
+@dataclass
+class Overdue:
+    """What a tick at `now` owes: one hold to expire, one reminder, one past slot, stuck mail."""
+
+    now: datetime
+    request_id: uuid.UUID
+    patient: str
+    reservation_id: uuid.UUID
+    past_slot_id: uuid.UUID
+    lost_message_id: uuid.UUID
+    stuck_message_id: uuid.UUID
+
+
+@pytest.fixture
+def tick(app: Flask, runner: FlaskCliRunner, clock: FrozenClock) -> FlaskCliRunner:
+    set_runtime(app, build_runtime(app, clock=clock))
+    return runner
+
+
+def run_tick(runner: FlaskCliRunner, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(args=["jobs", "tick", *args])
+
+
+@pytest.fixture
+def overdue(sessions: sessionmaker[Session], clock: FrozenClock) -> Overdue:
+    """Booked at the clock's time; then the clock moves 31 minutes on, as if every job was lost."""
+    booked_at = clock.now
+    with sessions.begin() as session:
+        approving = make_profile(session)
+        direct = make_profile(session, appointment_approval_required=False)
+        approving_service = make_service(session, approving)
+        direct_service = make_service(session, direct)
+        held = make_slot(session, approving_service, booked_at + timedelta(days=2))
+        # Its 24 h reminder falls due one minute before the tick.
+        soon = make_slot(session, direct_service, booked_at + timedelta(hours=24, minutes=30))
+        past = make_slot(session, approving_service, booked_at - timedelta(hours=3))
+    ctx = context(sessions, clock)
+    patient = intake()
+    hold = hold_slot(ctx, profile_id=approving.id, slot_id=held.id, intake=patient)
+    confirmed = hold_slot(ctx, profile_id=direct.id, slot_id=soon.id, intake=intake())
+    assert confirmed.reservation_id is not None
+    clock.advance(minutes=31)
+    with sessions.begin() as session:
+        lost, stuck = (
+            MessageLog(
+                profile_id=approving.id,
+                direction="out",
+                phone=phone,
+                body="Hola",
+                status=status,
+                attempts=attempts,
+                next_attempt_at=clock.now - timedelta(seconds=5),
+                created_at=booked_at,
+            )
+            for phone, status, attempts in [
+                ("+525500000001", MessageStatus.QUEUED, 0),  # its job was lost with Redis
+                ("+525500000002", MessageStatus.SENDING, 1),  # its worker died mid-send
+            ]
+        )
+        session.add_all([lost, stuck])
+    return Overdue(
+        clock.now, hold.request_id, patient.phone, confirmed.reservation_id, past.id, lost.id,
+        stuck.id,
+    )  # fmt: skip
+
+
+def outbound(session: Session) -> list[MessageLog]:
+    return list(session.scalars(select(MessageLog).where(MessageLog.direction == "out")))
+
+
+def test_one_tick_does_every_duty_and_a_second_does_nothing_more(
+    tick: FlaskCliRunner, sessions: sessionmaker[Session], overdue: Overdue
+) -> None:
+    result = run_tick(tick)
+    assert result.exit_code == 0, result.output
+    with sessions() as session:
+        messages = outbound(session)
+        # Two booking notices to doctors, the expiry notice, the reminder, two stragglers.
+        assert len(messages) == 6
+        assert {m.status for m in messages} == {MessageStatus.SENT}
+        assert result.output.splitlines()[-1] == (
+            "tick: 1 holds expired, 1 reminders sent (0 too late, skipped),"
+            " 1 past slots expired, 6 messages delivered"
+        )
+        request = session.get_one(ReservationRequest, overdue.request_id)
+        assert request.status == RequestStatus.EXPIRED
+        [told] = [m for m in messages if m.purpose == "patient_expired"]
+        assert told.phone == overdue.patient
+        assert session.get_one(TimeSlot, request.slot_id).current_reservations == 0
+        reservation = session.get_one(Reservation, overdue.reservation_id)
+        assert reservation.reminder_24h_sent and not reservation.reminder_2h_sent
+        [reminder] = [m for m in messages if m.purpose == "reminder_24h"]
+        assert reminder.phone == reservation.patient_phone
+        assert session.get_one(TimeSlot, overdue.past_slot_id).status == SlotStatus.EXPIRED
+        stuck = session.get_one(MessageLog, overdue.stuck_message_id)
+        assert stuck.provider_sid and stuck.attempts == 2
+        sent_at = {m.id: m.updated_at for m in messages}
+
+    again = run_tick(tick)
+    assert again.exit_code == 0, again.output
+    assert again.output.strip() == (
+        "tick: 0 holds expired, 0 reminders sent (0 too late, skipped),"
+        " 0 past slots expired, 0 messages delivered"
+    )
+    with sessions() as session:
+        assert {m.id: m.updated_at for m in outbound(session)} == sent_at
+        assert session.scalar(select(func.count()).select_from(MessageLog)) == 6
+
+
+def test_a_practice_with_broken_data_fails_its_duty_in_one_line_and_the_rest_still_run(
+    tick: FlaskCliRunner, sessions: sessionmaker[Session], overdue: Overdue
+) -> None:
+    with sessions.begin() as session:
+        # Hand-edited in the database: reminders of this practice cannot be written.
+        reservation = session.get_one(Reservation, overdue.reservation_id)
+        session.execute(
+            update(Profile)
+            .where(Profile.id == reservation.profile_id)
+            .values(timezone="America/Ciudad_de_Mexico")
+        )
+    result = run_tick(tick)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "periodic duty 'reminders' failed" in result.output
+    assert "ZoneInfoNotFoundError" in result.output
+    assert "Error: reminders failed (see above); the next tick tries again" in result.output
+    with sessions() as session:
+        request = session.get_one(ReservationRequest, overdue.request_id)
+        assert request.status == RequestStatus.EXPIRED
+        assert session.get_one(TimeSlot, overdue.past_slot_id).status == SlotStatus.EXPIRED
+        assert not session.get_one(Reservation, overdue.reservation_id).reminder_24h_sent
+        messages = outbound(session)
+        assert len(messages) == 5 and {m.status for m in messages} == {MessageStatus.SENT}
+    # `--traceback` shows where, for whoever debugs it.
+    assert "Traceback" in run_tick(tick, "--traceback").output
+
+
+def test_an_unreachable_database_is_one_line_per_duty_and_exit_status_1(
+    database_url: str, clock: FrozenClock
+) -> None:
+    url = database_url.rsplit("/", 1)[0] + "/citabot_no_such_database"
+    app = create_app(Config(database_url=url, messaging_backend="console"))
+    set_runtime(app, build_runtime(app, clock=clock))
+    result = app.test_cli_runner().invoke(args=["jobs", "tick"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    for duty in ("holds", "reminders", "slots", "messages"):
+        assert f"periodic duty {duty!r} failed" in result.output
+    assert "OperationalError" in result.output
+    assert "Error: holds, reminders, slots, messages failed" in result.output
+
+
+def test_settings_that_cannot_work_stop_the_tick_with_one_line(database_url: str) -> None:
+    config = Config(database_url=database_url, messaging_backend="twilio")  # no account
+    result = create_app(config).test_cli_runner().invoke(args=["jobs", "tick"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "Error: tick could not start: ValueError: MESSAGING_BACKEND=twilio needs" in (
+        result.output
+    )
