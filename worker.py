@@ -9,7 +9,9 @@ SIGTERM (or Ctrl+C) finishes the current job, then stops; a second one stops at 
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import sys
 
 from redis import Redis
@@ -38,6 +40,16 @@ class CitabotWorker(SimpleWorker):
         schedule_tick(self.connection, utc_now())
 
 
+def _die_with(parent_pid: int) -> None:
+    """Have the kernel send SIGTERM to this process when its parent dies (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(0)
+
+
 def main() -> None:
     """Build the app once, then work until told to stop."""
     app = create_app()
@@ -45,9 +57,16 @@ def main() -> None:
     if not redis_url:
         sys.exit("REDIS_URL is not set: without Redis, jobs run inside the web process.")
     engine = get_database(app).engine
-    # RQ forks its scheduler process: the child must not reuse the parent's pooled
-    # database connections (SQLAlchemy's recipe for os.fork).
-    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    worker_pid = os.getpid()
+
+    def in_forked_child() -> None:
+        # RQ forks its scheduler process: the child must not reuse the parent's pooled
+        # database connections (SQLAlchemy's recipe for os.fork), nor outlive a worker
+        # killed with -9, holding the scheduler lock with no worker behind it.
+        engine.dispose(close=False)
+        _die_with(worker_pid)
+
+    os.register_at_fork(after_in_child=in_forked_child)
     connection = Redis.from_url(redis_url)
     queues = [Queue(name, connection=connection) for name in QUEUE_NAMES]
     with app.app_context():
