@@ -1,13 +1,15 @@
 """Per-sender rate limits: WhatsApp throttles each sender number (80 messages/s by default).
 
-A fixed one-second window per sender: simple, and at worst twice the rate across a
-window boundary for an instant, which the provider's own queue absorbs. With Redis
-the count is shared by every worker process; without it each process keeps its own.
+Each sender's messages are spaced evenly, 1/rate seconds apart: a send books the
+sender's next free instant and waits for it, so N messages from one number take
+at least (N - 1)/rate seconds, with no burst at a window's edge (a fixed
+one-second window lets twice the rate through across a boundary). With Redis the
+next free instant is shared by every worker process, on Redis's own clock;
+without it each process keeps its own.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +22,17 @@ from app.messaging.port import Messenger, Outbound, ProviderMessage
 
 KEY_PREFIX = "citabot:rate:"
 
+# KEYS[1]: the sender's next free instant (microseconds, Redis time); ARGV[1]: the
+# spacing in microseconds. Books the next free instant; returns how long to wait for it.
+_BOOK = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local at = math.max(tonumber(redis.call('GET', KEYS[1]) or now), now)
+local after = at + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], after, 'PX', math.floor((after - now) / 1000) + 1000)
+return at - now
+"""
+
 
 class RateLimiter(Protocol):
     def wait(self, sender: str) -> None:
@@ -28,7 +41,7 @@ class RateLimiter(Protocol):
 
 
 class LocalRateLimiter:
-    """Counts in this process only."""
+    """Spaces each sender's messages in this process only."""
 
     def __init__(
         self,
@@ -36,48 +49,33 @@ class LocalRateLimiter:
         now: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.per_second, self.now, self.sleep = per_second, now, sleep
-        self._windows: dict[str, tuple[int, int]] = {}
+        self.interval, self.now, self.sleep = 1.0 / per_second, now, sleep
+        self._next: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def wait(self, sender: str) -> None:
-        while True:
-            with self._lock:
-                instant = self.now()
-                second = math.floor(instant)
-                start, count = self._windows.get(sender, (second, 0))
-                if start != second:
-                    count = 0
-                if count < self.per_second:
-                    self._windows[sender] = (second, count + 1)
-                    return
-            self.sleep(second + 1 - instant)
+        with self._lock:
+            now = self.now()
+            at = max(self._next.get(sender, now), now)
+            self._next[sender] = at + self.interval
+        if at > now:
+            self.sleep(at - now)
 
 
 class RedisRateLimiter:
-    """Counts in Redis, shared by every process: one key per sender and second."""
+    """Spaces each sender's messages across every process: one Redis key per sender."""
 
     def __init__(
-        self,
-        redis: Redis,
-        per_second: int,
-        now: Callable[[], float] = time.time,
-        sleep: Callable[[float], None] = time.sleep,
+        self, redis: Redis, per_second: int, sleep: Callable[[float], None] = time.sleep
     ) -> None:
-        self.redis, self.per_second, self.now, self.sleep = redis, per_second, now, sleep
+        self.spacing_us = max(1, round(1_000_000 / per_second))
+        self.sleep = sleep
+        self._book = redis.register_script(_BOOK)
 
     def wait(self, sender: str) -> None:
-        while True:
-            instant = self.now()
-            second = math.floor(instant)
-            key = f"{KEY_PREFIX}{sender}:{second}"
-            pipe = self.redis.pipeline(transaction=False)
-            pipe.incr(key)
-            pipe.expire(key, 2)
-            count, _ = pipe.execute()
-            if int(count) <= self.per_second:
-                return
-            self.sleep(second + 1 - instant)
+        waited_us = int(self._book(keys=[KEY_PREFIX + sender], args=[self.spacing_us]))
+        if waited_us > 0:
+            self.sleep(waited_us / 1_000_000)
 
 
 class RateLimitedMessenger:

@@ -72,7 +72,10 @@ def mark_sent(session: Session, sent: Sequence[tuple[Claim, str]], now: datetime
                 else_=TABLE.c.status,
             ),
             provider_sid=func.coalesce(TABLE.c.provider_sid, bindparam("b_sid")),
-            error_code=None,
+            # A failure callback that overtook us keeps its code; a retry's code is cleared.
+            error_code=case(
+                (TABLE.c.status == MessageStatus.SENDING, None), else_=TABLE.c.error_code
+            ),
             next_attempt_at=None,
             updated_at=now,
         )

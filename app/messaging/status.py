@@ -25,7 +25,10 @@ PROGRESS = (
     MessageStatus.READ,
 )
 ENDINGS = (MessageStatus.FAILED, MessageStatus.UNDELIVERED)
-REPORTABLE = frozenset(PROGRESS + ENDINGS)
+# Our `queued` and `sending` say whether *we* have handed a message over (`sending`
+# also claims the one-in-flight-per-recipient slot); Twilio's own queued, accepted
+# and sending say nothing about that, so only `sent` and beyond are taken from it.
+REPORTABLE = frozenset(PROGRESS[PROGRESS.index(MessageStatus.SENT) :] + ENDINGS)
 
 
 def moves_to(current: str, reported: str) -> bool:

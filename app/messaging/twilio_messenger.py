@@ -57,12 +57,12 @@ class TwilioMessenger:
         return str(sid)
 
     def sent_since(self, sender: str, recipient: str, since: datetime) -> list[ProviderMessage]:
+        # No DateSent filter: Twilio matches it by day against the *sent* date, which a
+        # message still queued at Twilio does not have yet (the very one looked for).
+        # The list comes newest first; `since` is applied to the creation dates here.
         try:
             found = self.client.messages.list(
-                to=WHATSAPP_PREFIX + recipient,
-                from_=WHATSAPP_PREFIX + sender,
-                date_sent_after=since,
-                limit=RECENT_LIMIT,
+                to=WHATSAPP_PREFIX + recipient, from_=WHATSAPP_PREFIX + sender, limit=RECENT_LIMIT
             )
         except (RequestException, TwilioException):
             raise ProviderUnavailable("could not list recent messages") from None
@@ -70,7 +70,9 @@ class TwilioMessenger:
         mine = [
             ProviderMessage(str(m.sid), m.body or "", m.date_created)
             for m in found
-            if m.direction == "outbound-api" and m.sid
+            if m.direction == "outbound-api"
+            and m.sid
+            and (m.date_created is None or m.date_created >= since)
         ]
         return sorted(mine, key=lambda m: m.created_at or since)
 
