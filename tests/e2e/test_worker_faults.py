@@ -1,0 +1,459 @@
+"""Background work under faults, with real processes: ticks, a worker, a Redis server.
+
+Every process here is started by the test and ended by it, by its id: `flask jobs
+tick` and `python worker.py` subprocesses on the test database, and a
+`redis-server` of the test's own on a free port, so stopping it disturbs no one.
+Twilio is the local fake (tests/fake_twilio.py), reached from the subprocesses
+through TWILIO_API_BASE_URL, or the console backend.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from redis import Redis
+from rq import Queue
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+from twilio.request_validator import RequestValidator
+
+from app import create_app
+from app.booking.notices import Notice, queue_notices
+from app.booking.requests import hold_slot
+from app.clock import utc_now
+from app.config import DEVELOPMENT_TOKEN, Config
+from app.database import get_database
+from app.models import (
+    Contact,
+    MessageLog,
+    MessageStatus,
+    RequestStatus,
+    Reservation,
+    ReservationRequest,
+    SlotStatus,
+    TimeSlot,
+)
+from app.queues import MESSAGES_QUEUE
+from tests.factories import context, intake, make_profile, make_service
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, Created, FakeTwilio
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".venv" / "bin"
+CONSOLE_ID = re.compile(r", id ([0-9a-f-]{36})\)$", re.MULTILINE)
+TICK_LINE = re.compile(r"^tick: (\d+) holds expired, (\d+) reminders sent", re.MULTILINE)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
+    """Poll `condition` until it holds; fail the test with `what` if it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+class RedisServer:
+    """A redis-server of this test's own, without persistence: a restart forgets everything."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--daemonize", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = Redis.from_url(self.url)
+
+        def answers() -> bool:
+            with contextlib.suppress(Exception):
+                return bool(client.ping())
+            return False
+
+        wait_for(answers, 10, "redis-server to answer")
+        client.close()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def env(database_url: str) -> dict[str, str]:
+    """The environment of the subprocesses: the test database, messages on the console."""
+    inherited = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
+    return inherited | {
+        "DATABASE_URL": database_url,
+        "MESSAGING_BACKEND": "console",
+        "CITABOT_ENV": "testing",
+        "PYTHONUNBUFFERED": "1",
+        "WHATSAPP_RATE_PER_SECOND": "10000",
+    }
+
+
+def run_tick(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [BIN / "flask", "--app", "app", "jobs", "tick"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def start_tick(env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [BIN / "flask", "--app", "app", "jobs", "tick"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+class Workers:
+    """`python worker.py` processes, each in its own process group (it forks its scheduler)."""
+
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
+        self.env, self.logs = env, logs
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        with (self.logs / f"worker-{len(self.started)}.log").open("wb") as log:
+            worker = subprocess.Popen(
+                [BIN / "python", "worker.py"], cwd=ROOT, env=self.env, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        self.started.append(worker)
+        return worker
+
+    def kill(self, worker: subprocess.Popen[bytes]) -> None:
+        """kill -9 the worker alone: the scheduler it forked must not outlive it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _group_alive(worker.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        orphaned = _group_alive(worker.pid)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)
+        assert not orphaned, "the worker's scheduler outlived it"
+
+    def stop_all(self) -> None:
+        for worker in self.started:
+            self.kill(worker)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture
+def workers(env: dict[str, str], tmp_path: Path) -> Iterator[Workers]:
+    started = Workers(env, tmp_path)
+    yield started
+    started.stop_all()
+
+
+@pytest.fixture
+def redis_app(
+    database_url: str, redis_server: RedisServer, sessions: sessionmaker[Session]
+) -> Iterator[Flask]:
+    """The web app as deployed: follow-ups go to the test's own Redis after each commit."""
+    app = create_app(
+        Config(database_url=database_url, redis_url=redis_server.url, environment="testing")
+    )
+    app.config["TESTING"] = True
+    yield app
+    get_database(app).engine.dispose()
+
+
+def statuses(sessions: sessionmaker[Session]) -> Counter[str]:
+    with sessions() as session:
+        rows = session.execute(
+            select(MessageLog.status, func.count())
+            .where(MessageLog.direction == "out")
+            .group_by(MessageLog.status)
+        )
+        return Counter(dict(rows.all()))
+
+
+# -- three ticks at once ------------------------------------------------------------
+
+
+def seed_due_reminders(
+    sessions: sessionmaker[Session], now: datetime, practices: int, per_practice: int
+) -> dict[uuid.UUID, str]:
+    """Confirmed appointments whose reminder is due now: kind by reservation id.
+
+    Per practice, two thirds are 19-22 hours away (the 24 h reminder is due, up to
+    5 hours late), one third 70-100 minutes away (the 2 h one). Bulk inserts: the
+    booking path is not what is under test here.
+    """
+    kinds: dict[uuid.UUID, str] = {}
+    with sessions.begin() as session:
+        for _ in range(practices):
+            profile = make_profile(session, appointment_approval_required=False)
+            service = make_service(session, profile)
+            slots, reservations = [], []
+            for i in range(per_practice):
+                day_ahead = i % 3 != 2
+                start = (
+                    now + timedelta(hours=19, minutes=10 * i)
+                    if day_ahead
+                    else now + timedelta(minutes=70 + i)
+                )
+                slot_id, reservation_id = uuid.uuid4(), uuid.uuid4()
+                slots.append(
+                    {"id": slot_id, "profile_id": profile.id, "service_id": service.id,
+                     "start_time": start, "end_time": start + timedelta(minutes=1),
+                     "max_reservations": 1, "current_reservations": 1,
+                     "status": SlotStatus.RESERVED}
+                )  # fmt: skip
+                reservations.append(
+                    {"id": reservation_id, "profile_id": profile.id, "slot_id": slot_id,
+                     "service_id": service.id, "code": f"R{i:04d}", "patient_name": "Ana",
+                     "patient_phone": f"+52551{i:07d}", "reminder_24h_scheduled": day_ahead,
+                     "reminder_2h_scheduled": True}
+                )  # fmt: skip
+                kinds[reservation_id] = "24h" if day_ahead else "2h"
+            session.execute(TimeSlot.__table__.insert(), slots)
+            session.execute(Reservation.__table__.insert(), reservations)
+    return kinds
+
+
+def test_three_concurrent_ticks_send_each_due_reminder_exactly_once(
+    sessions: sessionmaker[Session], env: dict[str, str]
+) -> None:
+    kinds = seed_due_reminders(sessions, utc_now(), practices=40, per_practice=25)
+    assert len(kinds) == 1000
+
+    ticks = [start_tick(env) for _ in range(3)]
+    outputs = [tick.communicate(timeout=60) for tick in ticks]
+    for tick, (_, err) in zip(ticks, outputs, strict=True):
+        assert tick.returncode == 0, err
+    # Whatever the first three left queued (each delivers at most 500), a fourth sends.
+    last = run_tick(env)
+    assert last.returncode == 0, last.stderr
+    printed = "".join(out for out, _ in outputs) + last.stdout
+
+    reported = [int(sent) for _, sent in TICK_LINE.findall(printed)]
+    assert len(reported) == 4 and sum(reported) == 1000 and reported[-1] == 0
+    with sessions() as session:
+        messages = session.execute(
+            select(MessageLog.id, MessageLog.dedupe_key, MessageLog.status).where(
+                MessageLog.direction == "out"
+            )
+        ).all()
+        # One message per reservation and kind, every one sent...
+        keyed = Counter(":".join(key.split(":")[:3]) for _, key, _ in messages)
+        assert keyed == Counter(f"reservation:{r}:reminder_{k}" for r, k in kinds.items())
+        assert {status for _, _, status in messages} == {MessageStatus.SENT}
+        # ...and the flags say so.
+        flags = session.execute(
+            select(Reservation.id, Reservation.reminder_24h_sent, Reservation.reminder_2h_sent)
+        ).all()
+        assert all((day, hours) == (kinds[r] == "24h", kinds[r] == "2h") for r, day, hours in flags)
+    # Each printed once: no message went out twice, whichever tick took it.
+    assert Counter(CONSOLE_ID.findall(printed)) == Counter(str(m) for m, _, _ in messages)
+
+
+# -- Redis stops while patients book --------------------------------------------------
+
+
+def signed_post(app: Flask, form: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A webhook call as Twilio makes it, signed with the development token."""
+    url = app.config["CITABOT"].public_base_url + "/webhooks/whatsapp"
+    signature = RequestValidator(DEVELOPMENT_TOKEN).compute_signature(url, form)
+    return app.test_client().post(
+        "/webhooks/whatsapp", data=form, headers={"X-Twilio-Signature": signature}
+    )
+
+
+def test_bookings_commit_while_redis_is_down_and_their_messages_go_once_it_is_back(
+    redis_app: Flask, redis_server: RedisServer, env: dict[str, str], workers: Workers
+) -> None:
+    app_sessions = get_database(redis_app).sessions
+    with app_sessions.begin() as session:
+        profile = make_profile(session)
+        service = make_service(session, profile)
+        slot_ids = []
+        for i in range(7):
+            start = utc_now() + timedelta(days=2, hours=i)
+            slot = TimeSlot(
+                profile_id=profile.id, service_id=service.id, start_time=start,
+                end_time=start + timedelta(minutes=30), max_reservations=1,
+            )  # fmt: skip
+            session.add(slot)
+            session.flush()
+            slot_ids.append(slot.id)
+        doctor, practice = profile.doctor_phone, profile.whatsapp_number
+    ctx = context(app_sessions, utc_now)
+
+    def book(slot_id: uuid.UUID) -> str:
+        return hold_slot(ctx, profile_id=profile.id, slot_id=slot_id, intake=intake()).code
+
+    book(slot_ids[0])
+    queued = Queue(MESSAGES_QUEUE, connection=Redis.from_url(redis_server.url))
+    assert queued.count == 1  # the doctor's notice went to Redis
+
+    redis_server.stop()
+    started = time.monotonic()
+    codes = [book(slot_id) for slot_id in slot_ids[1:6]]
+    answer = signed_post(
+        redis_app,
+        {"MessageSid": "SM" + uuid.uuid4().hex, "From": f"whatsapp:{doctor}",
+         "To": f"whatsapp:{practice}", "Body": f"aprobar {codes[0]}", "NumMedia": "0"},
+    )  # fmt: skip
+    # Each commit learns at once that Redis is gone; nothing waits on it.
+    assert time.monotonic() - started < 10
+    assert answer.status_code == 200 and b"<Message>" in answer.data
+    with app_sessions() as session:
+        requests = session.scalars(select(ReservationRequest)).all()
+        assert len(requests) == 6
+        assert Counter(r.status for r in requests) == {
+            RequestStatus.PENDING: 5,
+            RequestStatus.APPROVED: 1,
+        }
+        assert session.scalar(select(func.count()).select_from(Reservation)) == 1
+    # Six notices to the doctor, one to the approved patient, waiting in the database;
+    # the doctor's answer went back in the webhook's TwiML (logged as sent).
+    assert statuses(app_sessions) == {MessageStatus.QUEUED: 7, MessageStatus.SENT: 1}
+
+    # Redis comes back empty (what it held before is gone too); the tick catches up.
+    redis_server.start()
+    tick = run_tick(env | {"REDIS_URL": redis_server.url})
+    assert tick.returncode == 0, tick.stderr
+    assert "7 messages delivered" in tick.stdout
+    assert statuses(app_sessions) == {MessageStatus.SENT: 8}
+
+    # And a worker on the new Redis delivers the next booking's notice by itself.
+    workers.env = env | {"REDIS_URL": redis_server.url}
+    workers.start()
+    book(slot_ids[6])
+    wait_for(lambda: statuses(app_sessions) == {MessageStatus.SENT: 9}, 20, "the worker")
+
+
+# -- a worker killed mid-delivery ------------------------------------------------------
+
+
+def queue_messages(sessions: sessionmaker[Session], count: int) -> None:
+    """`count` messages from one practice, to as many patients inside their 24 h window."""
+    now = utc_now()
+    with sessions.begin() as session:
+        profile = make_profile(session)
+        phones = [f"+52553{i:07d}" for i in range(count)]
+        session.execute(
+            Contact.__table__.insert(),
+            [{"profile_id": profile.id, "phone": p, "last_inbound_at": now} for p in phones],
+        )
+        notices = [
+            Notice(profile.id, "patient_approved", phone, "es", f"e2e:{phone}") for phone in phones
+        ]
+        queue_notices(session, notices, lambda notice: f"Mensaje para {notice.phone}", now)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTwilio]:
+    twilio = FakeTwilio().start()
+    yield twilio
+    twilio.stop()
+
+
+def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
+    redis_app: Flask,
+    redis_server: RedisServer,
+    env: dict[str, str],
+    workers: Workers,
+    fake: FakeTwilio,
+) -> None:
+    app_sessions = get_database(redis_app).sessions
+    queue_messages(app_sessions, 500)
+    assert Queue(MESSAGES_QUEUE, connection=Redis.from_url(redis_server.url)).count == 500
+    workers.env = env | {
+        "REDIS_URL": redis_server.url,
+        "MESSAGING_BACKEND": "twilio",
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_API_BASE_URL": fake.base_url,
+    }
+
+    # The 60th send reaches Twilio, whose answer is held back: the worker dies mid-send.
+    mid_send, answer = threading.Event(), threading.Event()
+    store = fake._store
+
+    def store_then_hold(form: dict[str, str]) -> Created:
+        created = store(form)
+        if len(fake.created) == 60:
+            mid_send.set()
+            answer.wait(10)
+        return created
+
+    fake._store = store_then_hold  # type: ignore[method-assign]
+    first = workers.start()
+    assert mid_send.wait(20), "the worker never got to 60 deliveries"
+    workers.kill(first)
+    answer.set()
+    with app_sessions() as session:
+        [half_sent] = session.scalars(
+            select(MessageLog.id).where(MessageLog.status == MessageStatus.SENDING)
+        ).all()
+    assert [c.message_id for c in fake.created[59:]] == [half_sent]
+
+    # A minute passes: the dead worker's leases run out, and Twilio has sent what it took.
+    with app_sessions.begin() as session:
+        session.execute(
+            update(MessageLog)
+            .where(MessageLog.status == MessageStatus.SENDING)
+            .values(next_attempt_at=utc_now() - timedelta(seconds=1))
+        )
+    for created in list(fake.created):
+        fake.set_status(created.sid, "sent")
+
+    # A new worker takes the jobs left in Redis while cron's tick sweeps at the same time;
+    # only the tick can find the message the dead worker held (its job died with it).
+    workers.start()
+    tick = run_tick(workers.env)
+    assert tick.returncode == 0, tick.stderr
+    wait_for(lambda: statuses(app_sessions) == {MessageStatus.SENT: 500}, 30, "every delivery")
+
+    sends = Counter(created.message_id for created in fake.created)
+    with app_sessions() as session:
+        sids = dict(session.execute(select(MessageLog.id, MessageLog.provider_sid)).all())
+    assert set(sends) == set(sids) and set(sends.values()) == {1}, "a message went twice"
+    assert {c.message_id: c.sid for c in fake.created} == sids
+    assert len({c.body for c in fake.created}) == 500
