@@ -5,11 +5,14 @@ sender's next free instant and waits for it, so N messages from one number take
 at least (N - 1)/rate seconds, with no burst at a window's edge (a fixed
 one-second window lets twice the rate through across a boundary). With Redis the
 next free instant is shared by every worker process, on Redis's own clock;
-without it each process keeps its own.
+without it each process keeps its own, and so does a process that cannot reach
+Redis: messages keep going out while Redis is down (several processes may then
+exceed the rate together; WhatsApp answers 429, which is retried).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -17,10 +20,13 @@ from datetime import datetime
 from typing import Protocol
 
 from redis import Redis
+from redis.exceptions import RedisError
 
 from app.messaging.port import Messenger, Outbound, ProviderMessage
 
 KEY_PREFIX = "citabot:rate:"
+REDIS_PAUSE = 30  # seconds without asking Redis after it failed to answer
+log = logging.getLogger(__name__)
 
 # KEYS[1]: the sender's next free instant (microseconds, Redis time); ARGV[1]: the
 # spacing in microseconds. Books the next free instant; returns how long to wait for it.
@@ -71,9 +77,20 @@ class RedisRateLimiter:
         self.spacing_us = max(1, round(1_000_000 / per_second))
         self.sleep = sleep
         self._book = redis.register_script(_BOOK)
+        self._fallback = LocalRateLimiter(per_second, sleep=sleep)
+        self._redis_again_at = 0.0  # monotonic; after a failure Redis is left alone a while
 
     def wait(self, sender: str) -> None:
-        waited_us = int(self._book(keys=[KEY_PREFIX + sender], args=[self.spacing_us]))
+        if time.monotonic() < self._redis_again_at:
+            self._fallback.wait(sender)
+            return
+        try:
+            waited_us = int(self._book(keys=[KEY_PREFIX + sender], args=[self.spacing_us]))
+        except RedisError as error:
+            log.warning("rate limit kept in this process for %d s: %s", REDIS_PAUSE, error)
+            self._redis_again_at = time.monotonic() + REDIS_PAUSE
+            self._fallback.wait(sender)
+            return
         if waited_us > 0:
             self.sleep(waited_us / 1_000_000)
 

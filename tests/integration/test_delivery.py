@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
 import time
 import uuid
@@ -473,3 +474,29 @@ def test_workers_sharing_redis_share_each_senders_rate(
     assert sorted(len(twilio.sends_for(i)) for i in ids) == [1] * count
     redis.delete(f"{KEY_PREFIX}{profile.whatsapp_number}")
     redis.close()
+
+
+def test_messages_keep_going_out_at_the_rate_while_redis_is_unreachable(
+    sessions: sessionmaker[Session],
+    clock: FrozenClock,
+    twilio: FakeTwilio,
+    profile: Profile,
+) -> None:
+    rate, count = 5, 4
+    config = twilio_config(whatsapp_rate_per_second=rate)
+    nowhere = Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.2)
+    ctx = build_delivery_context(config, sessions, clock, twilio.http_client(), nowhere)
+    ids = deliver_from_one_sender(sessions, clock, profile, count)
+
+    started = time.monotonic()
+    assert delivery.deliver_due(ctx) == count
+    elapsed = time.monotonic() - started
+
+    assert elapsed >= (count - 1) / rate
+    assert all(len(twilio.sends_for(i)) == 1 for i in ids)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
