@@ -41,10 +41,15 @@ def generate_command(days: int, profile_id: uuid.UUID | None) -> None:
         click.echo("No profiles: nothing to generate.")
     for report in reports:
         click.echo(summary_line(report))
+    skipped = sum(report.problem is not None for report in reports)
+    if skipped:
+        raise click.ClickException(f"{skipped} profile(s) skipped; fix them and run again.")
 
 
 def summary_line(report: ProfileSlotReport) -> str:
     """One line per profile, for the doctor or operator running the command."""
+    if report.problem is not None:
+        return f"{report.profile_name} ({report.profile_id}): skipped, {report.problem}"
     changes = report.changes
     return (
         f"{report.profile_name} ({report.profile_id}): {changes.created} created, "

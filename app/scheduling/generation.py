@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models import Profile
 from app.scheduling.reconcile import SlotChanges, reconcile_slots
 from app.scheduling.rules import SlotSpec, desired_slots
-from app.scheduling.schedules import load_schedule
+from app.scheduling.schedules import UnknownTimeZone, load_schedule
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+NO_CHANGES = SlotChanges(created=0, updated=0, removed=0, kept=0)
 
 
 class ProfileNotFound(LookupError):
@@ -30,11 +31,12 @@ class ProfileNotFound(LookupError):
 
 @dataclass(frozen=True)
 class ProfileSlotReport:
-    """What regeneration did to one profile's slots."""
+    """What regeneration did to one profile's slots, or why it skipped them."""
 
     profile_id: uuid.UUID
     profile_name: str
     changes: SlotChanges
+    problem: str | None = None
 
 
 def generate_slots(
@@ -48,7 +50,8 @@ def generate_slots(
 
     Idempotent: missing slots are created, free ones that no longer match are
     updated or removed; taken and blocked slots are never touched. Only the profile
-    `profile_id` when given, else every profile.
+    `profile_id` when given, else every profile. A profile whose schedule cannot be
+    read is reported with its `problem` and left as it was; the others go ahead.
     """
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be between 1 and {MAX_DAYS}, not {days}")
@@ -78,7 +81,10 @@ def _profile_ids(sessions: sessionmaker[Session], profile_id: uuid.UUID | None) 
 def _regenerate_profile(
     session: Session, profile_id: uuid.UUID, now: datetime, until: datetime
 ) -> ProfileSlotReport | None:
-    practice = load_schedule(session, profile_id, now, until)
+    try:
+        practice = load_schedule(session, profile_id, now, until)
+    except UnknownTimeZone as error:
+        return ProfileSlotReport(profile_id, error.profile_name, NO_CHANGES, str(error))
     if practice is None:  # deleted since the ids were read
         return None
     slots = desired_slots(

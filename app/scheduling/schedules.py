@@ -5,13 +5,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import AvailabilityRule, ClosedDate, MedicalService, Profile
 from app.scheduling.rules import Closure, Schedule, Service, WeeklyWindow
+
+
+class UnknownTimeZone(LookupError):
+    """A profile's time zone is not one this process knows: its slots cannot be placed."""
+
+    def __init__(self, profile_name: str, zone: str) -> None:
+        super().__init__(f"unknown time zone {zone!r}")
+        self.profile_name = profile_name
 
 
 @dataclass(frozen=True)
@@ -29,14 +37,18 @@ def load_schedule(
 ) -> PracticeSchedule | None:
     """The profile's schedule for the local days that (`after`, `until`] touches.
 
-    None if there is no such profile.
+    None if there is no such profile; `UnknownTimeZone` if its zone is not known
+    (the clinic import checks it, but the column can be edited by hand).
     """
     profile = session.execute(
         select(Profile.name, Profile.timezone).where(Profile.id == profile_id)
     ).first()
     if profile is None:
         return None
-    zone = ZoneInfo(profile.timezone)
+    try:
+        zone = ZoneInfo(profile.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:  # ValueError: not a key at all
+        raise UnknownTimeZone(profile.name, profile.timezone) from error
     first_day, last_day = after.astimezone(zone).date(), until.astimezone(zone).date()
     schedule = Schedule(
         zone=zone,
