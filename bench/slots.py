@@ -2,8 +2,9 @@
 
 Run by hand (`.venv/bin/python bench/slots.py`), not by the test suite. It creates a
 throwaway database on BENCH_PG_SERVER (default: the local server), migrates it,
-creates 1,000 profiles x 3 services x two weekday windows in America/Mexico_City,
-generates 90 days of slots through `generate_slots` (about 3 million rows), then
+creates 1,000 profiles x 3 services x two weekday windows (09:00-13:00, 15:00-19:00,
+30-minute slots) in America/Mexico_City, generates 90 days of slots through
+`generate_slots` (about 3 million rows; `--profiles N` for a smaller run), then
 times COPY loading the very same rows into the emptied `time_slot` table: the
 floor any generator has to pay for the indexes and constraints. The database is
 dropped at the end.
@@ -11,6 +12,7 @@ dropped at the end.
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import sys
@@ -33,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.db import make_engine, make_sessionmaker  # noqa: E402
 from app.models import AvailabilityRule, MedicalService, Profile  # noqa: E402
-from app.scheduling.generation import ProfileSlotReport, generate_slots  # noqa: E402
+from app.scheduling.generation import MAX_DAYS, ProfileSlotReport, generate_slots  # noqa: E402
 
 SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 PROFILES = 1_000
@@ -45,19 +47,26 @@ NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # midnight in Mexico City
 SLOT_COLUMNS = "profile_id, service_id, start_time, end_time, max_reservations"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Set up, measure, report, clean up."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=_positive, default=PROFILES, help="default: 1000")
+    parser.add_argument("--days", type=_positive, default=DAYS, help="default: 90")
+    options = parser.parse_args(argv)
+    if options.days > MAX_DAYS:
+        parser.error(f"--days: at most {MAX_DAYS}")
     name = f"citabot_bench_{uuid.uuid4().hex[:12]}"
     _admin(f'CREATE DATABASE "{name}"')
     engine = make_engine(f"postgresql+psycopg://{SERVER.removeprefix('postgresql://')}/{name}")
     try:
         command.upgrade(_alembic_config(engine), "head")
         sessions = make_sessionmaker(engine)
-        _create_practices(sessions)
-        rows, generation = _time_generation(sessions)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        _, second_run = _time_generation(sessions)
+        _create_practices(sessions, options.profiles)
+        rows, generation = _time_generation(sessions, options.days)
+        _, second_run = _time_generation(sessions, options.days)
         floor = _time_copy_floor(engine, rows)
+        # The whole run's peak, so an upper bound on what generation needs (Linux: kB).
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         _report(rows, generation, second_run, floor, peak_mb)
     finally:
         engine.dispose()
@@ -75,8 +84,14 @@ def _alembic_config(engine: Engine) -> AlembicConfig:
     return config
 
 
-def _create_practices(sessions: sessionmaker[Session]) -> None:
-    profiles = [{"id": uuid.uuid4(), "name": f"Consultorio {n}"} for n in range(PROFILES)]
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number >= 1, not {text!r}")
+    return int(text)
+
+
+def _create_practices(sessions: sessionmaker[Session], count: int) -> None:
+    profiles = [{"id": uuid.uuid4(), "name": f"Consultorio {n}"} for n in range(count)]
     services = [
         {"id": uuid.uuid4(), "profile_id": p["id"], "name": f"Servicio {n}", "duration": 30}
         for p in profiles
@@ -101,9 +116,9 @@ def _create_practices(sessions: sessionmaker[Session]) -> None:
         session.execute(insert(AvailabilityRule), rules)
 
 
-def _time_generation(sessions: sessionmaker[Session]) -> tuple[int, float]:
+def _time_generation(sessions: sessionmaker[Session], days: int) -> tuple[int, float]:
     _checkpoint(sessions)
-    reports, seconds = _timed(lambda: generate_slots(sessions, now=NOW, days=DAYS))
+    reports, seconds = _timed(lambda: generate_slots(sessions, now=NOW, days=days))
     with sessions() as session:
         rows = session.scalar(text("SELECT count(*) FROM time_slot")) or 0
     created = sum(report.changes.created for report in reports)
@@ -166,7 +181,7 @@ def _report(rows: int, generation: float, second_run: float, floor: float, peak_
     print(f"second run (no-op):  {second_run:.1f} s")
     print(f"COPY floor:          {floor:.1f} s, {rows / floor:,.0f} rows/s")
     print(f"ratio to COPY:       {generation / floor:.2f}x (target <= 2x)")
-    print(f"peak memory:         {peak_mb:,.0f} MB (target < 500 MB)")
+    print(f"peak RSS:            {peak_mb:,.0f} MB (target < 500 MB)")
 
 
 if __name__ == "__main__":
