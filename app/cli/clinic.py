@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError
 
+from app.cli.errors import database_unreachable
 from app.clinic.clinic_file import ClinicFileError, load_clinic_file
 from app.clinic.setup import ImportResult, import_clinic
 from app.clock import utc_now
@@ -30,7 +32,10 @@ def import_command(file: Path) -> None:
             click.echo(f"{file}: {problem}", err=True)
         click.echo("Nothing was imported. Fix the file and run the import again.", err=True)
         raise SystemExit(1) from None
-    result = import_clinic(get_database().sessions, clinic, utc_now())
+    try:
+        result = import_clinic(get_database().sessions, clinic, utc_now())
+    except OperationalError as error:
+        raise database_unreachable(error) from None
     click.echo(_summary(clinic.name, result), err=True)
     click.echo(str(result.profile_id))
 

@@ -6,7 +6,9 @@ import uuid
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError
 
+from app.cli.errors import database_unreachable
 from app.clock import utc_now
 from app.database import get_database
 from app.scheduling.generation import (
@@ -37,6 +39,8 @@ def generate_command(days: int, profile_id: uuid.UUID | None) -> None:
         )
     except ProfileNotFound as error:
         raise click.ClickException(str(error)) from error
+    except OperationalError as error:
+        raise database_unreachable(error) from None
     if not reports:
         click.echo("No profiles: nothing to generate.")
     for report in reports:

@@ -14,8 +14,10 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import create_app
 from app.clinic.clinic_file import read_clinic
 from app.clinic.setup import import_clinic
+from app.config import Config
 from app.db import Base
 from app.models import AvailabilityRule, ClosedDate, MedicalService, Profile
 from tests.conftest import FrozenClock
@@ -282,3 +284,20 @@ def test_a_missing_file_is_refused(runner: FlaskCliRunner, sessions: sessionmake
     assert result.exit_code == 1
     assert result.stderr.startswith("no/such/clinic.yaml: file not found\n")
     assert all(rows == [] for rows in snapshot(sessions).values())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["clinic", "import", str(DEMO)], ["slots", "generate", "--days", "3"]],
+    ids=["clinic import", "slots generate"],
+)
+def test_a_database_that_is_not_there_is_one_line_not_a_traceback(
+    database_url: str, args: list[str]
+) -> None:
+    url = database_url.rsplit("/", 1)[0] + "/citabot_no_such_database"
+    app = create_app(Config(database_url=url))
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert 'Error: the database could not be reached: connection failed' in result.output
+    assert 'database "citabot_no_such_database" does not exist' in result.output
