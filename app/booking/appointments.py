@@ -86,13 +86,11 @@ def reschedule_reservation(
             raise SlotNotBookable(
                 "same_slot" if new_slot.id == reservation.slot_id else "other_service"
             )
-        # Both slots locked in id order: two crossing moves cannot deadlock.
-        for slot_id in sorted([reservation.slot_id, new_slot.id]):
-            _lock_slot(session, slot_id)
         old_slot = session.get_one(TimeSlot, reservation.slot_id)
         old_start = old_slot.start_time
-        capacity.release(session, [old_slot.id])
-        capacity.take(session, new_slot)
+        # One take locks both slots (and the doctor's overlapping ones) in id order:
+        # crossing moves and concurrent holds cannot deadlock with it.
+        capacity.take(session, new_slot, giving_back=old_slot.id)
         reminders = due_reminders(new_slot.start_time, now)
         reservation.slot_id = new_slot.id
         reservation.reminder_24h_scheduled = "24h" in reminders

@@ -1,10 +1,16 @@
 """Taking and giving back a slot's capacity: the only code that writes those counters.
 
 Race-free by construction: capacity is taken with one conditional UPDATE (the row
-lock serialises competitors, and the WHERE clause re-checks room after the wait);
-the doctor's overlapping slots are checked in the same transaction and, on
-PostgreSQL, guarded by the exclusion constraint `ex_time_slot_no_overlap`, which
-catches the race two overlapping holds could otherwise win together.
+lock serialises competitors, and the WHERE clause re-checks room after the wait).
+Before it, every slot of the doctor that overlaps the one taken is locked, in id
+order: two takes that could collide (overlapping slots of two services) meet on
+those locks, the later one waits for the earlier to finish and then sees its place
+taken. Without them both would update their own row and then wait for each other
+inside the check of the exclusion constraint `ex_time_slot_no_overlap`, a
+deadlock PostgreSQL breaks by aborting one of them. The constraint stays as the
+last line. Whatever here writes the counters of several slots locks them in id
+order, so no two of these writers can deadlock. SQLite serialises writers anyway
+and ignores the locks.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,16 +28,26 @@ from app.models import RequestStatus, ReservationRequest, SlotStatus, TimeSlot
 OVERLAP_CONSTRAINT = "ex_time_slot_no_overlap"
 
 
-def take(session: Session, slot: TimeSlot) -> None:
-    """Take one place in `slot`, or raise `SlotTaken`."""
+def take(session: Session, slot: TimeSlot, *, giving_back: uuid.UUID | None = None) -> None:
+    """Take one place in `slot`, or raise `SlotTaken`.
+
+    With `giving_back`, one place in that slot of the same doctor is given back
+    first (a move), so that a move to an overlapping time does not collide with
+    itself; both happen under the same locks.
+    """
+    near = _overlapping(slot)
+    if giving_back is not None:
+        near = or_(near, TimeSlot.id == giving_back)
+    _lock_in_order(session, select(TimeSlot.id).where(TimeSlot.profile_id == slot.profile_id, near))
+    if giving_back is not None:
+        release(session, [giving_back])
     busy = session.scalar(
         select(TimeSlot.id)
         .where(
             TimeSlot.profile_id == slot.profile_id,
             TimeSlot.id != slot.id,
             TimeSlot.current_reservations > 0,
-            TimeSlot.start_time < slot.end_time,
-            TimeSlot.end_time > slot.start_time,
+            _overlapping(slot),
         )
         .limit(1)
     )
@@ -49,6 +65,7 @@ def take(session: Session, slot: TimeSlot) -> None:
             .returning(TimeSlot.id)
         ).first()
     except IntegrityError as error:
+        # Only a writer that bypasses `take` can get here now; still a clear refusal.
         if constraint_name(error) == OVERLAP_CONSTRAINT:
             raise SlotTaken("an overlapping slot was taken meanwhile") from None
         raise
@@ -63,6 +80,8 @@ def release(session: Session, slot_ids: Collection[uuid.UUID]) -> None:
         counts[slot_id] = counts.get(slot_id, 0) + 1
     if not counts:
         return
+    if len(counts) > 1:
+        _lock_in_order(session, select(TimeSlot.id).where(TimeSlot.id.in_(counts)))
     # One statement per distinct count (almost always just "1"), set-based.
     for n in sorted(set(counts.values())):
         ids = [slot_id for slot_id, count in counts.items() if count == n]
@@ -103,6 +122,20 @@ def refresh_status(session: Session, slot_ids: Collection[uuid.UUID]) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+
+
+def _overlapping(slot: TimeSlot) -> ColumnElement[bool]:
+    """Slots whose time overlaps `slot`'s (`slot` itself included)."""
+    return and_(TimeSlot.start_time < slot.end_time, TimeSlot.end_time > slot.start_time)
+
+
+def _lock_in_order(session: Session, slots: Select[tuple[uuid.UUID]]) -> None:
+    """Lock the rows of `slots` in id order, as every writer of several slots does.
+
+    `FOR NO KEY UPDATE` is what the counter's UPDATE takes anyway; unlike `FOR
+    UPDATE` it does not wait for (or block) rows being inserted that refer to the slot.
+    """
+    session.execute(slots.order_by(TimeSlot.id).with_for_update(key_share=True)).all()
 
 
 def constraint_name(error: IntegrityError) -> str | None:

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -46,15 +46,24 @@ def expire_overdue_holds(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> 
     total = 0
     while True:
         with ctx.sessions.begin() as session:
-            requests = session.scalars(
-                _overdue(now)
+            # Claimed and marked expired in one statement: no list of ids goes back.
+            claimed = (
+                select(ReservationRequest.id)
+                .where(*_overdue_clauses(now))
                 .order_by(ReservationRequest.expires_at)
                 .limit(batch_size)
                 .with_for_update(skip_locked=True)
+            )
+            requests = session.scalars(
+                update(ReservationRequest)
+                .where(ReservationRequest.id.in_(claimed))
+                .values(status=RequestStatus.EXPIRED, updated_at=now)
+                .returning(ReservationRequest)
+                .execution_options(populate_existing=True)
             ).all()
             if not requests:
                 return total
-            expire_locked(session, requests, now, ctx.render)
+            _give_back_and_tell(session, requests, now, ctx.render)
         total += len(requests)
 
 
@@ -69,13 +78,20 @@ def expire_locked(
         .values(status=RequestStatus.EXPIRED, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    slot_ids = [request.slot_id for request in requests]
-    capacity.release(session, slot_ids)
-    capacity.refresh_status(session, slot_ids)
     for request in requests:
         # Keep the caller's objects true to the database without writing them again.
         set_committed_value(request, "status", RequestStatus.EXPIRED)
         set_committed_value(request, "updated_at", now)
+    _give_back_and_tell(session, requests, now, render)
+
+
+def _give_back_and_tell(
+    session: Session, requests: Sequence[ReservationRequest], now: datetime, render: Render
+) -> None:
+    """For requests just expired: their places come back, their patients are told."""
+    slot_ids = [request.slot_id for request in requests]
+    capacity.release(session, slot_ids)
+    capacity.refresh_status(session, slot_ids)
     scenes = load_scenes(session, requests)
     notices = [
         scenes[request.id].to_patient(
@@ -90,7 +106,11 @@ def expire_locked(
 
 
 def _overdue(now: datetime):
-    return select(ReservationRequest).where(
+    return select(ReservationRequest).where(*_overdue_clauses(now))
+
+
+def _overdue_clauses(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
         ReservationRequest.status == RequestStatus.PENDING,
         ReservationRequest.expires_at <= now,
     )

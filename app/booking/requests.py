@@ -67,9 +67,12 @@ def hold_slot(
         open_code = _open_request_code(session, profile_id, intake.phone)
         if open_code:
             raise OpenRequestExists(open_code)
+        # The place first: `take` locks the doctor's overlapping slots in id order, and
+        # inserting the request before would lock its slot (the foreign key's check)
+        # out of that order.
+        capacity.take(session, slot)
         request = _new_request(profile, slot, intake, now, ctx.hold_minutes)
         _insert_with_fresh_code(session, request)
-        capacity.take(session, slot)
         scene = load_scene(session, slot.id, intake.phone)
         if profile.appointment_approval_required:
             capacity.refresh_status(session, [slot.id])

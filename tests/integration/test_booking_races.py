@@ -13,20 +13,22 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.booking.appointments import reschedule_reservation
 from app.booking.context import BookingContext
 from app.booking.errors import IllegalTransition, OpenRequestExists, RequestExpired, SlotTaken
 from app.booking.expiry import expire_overdue_holds, expire_request
 from app.booking.requests import Hold, approve_request, hold_slot, reject_request
-from app.db import Base, make_engine, make_sessionmaker
+from app.db import Base, Savepoints, make_engine, make_sessionmaker
 from app.models import (
     MessageLog,
     RequestStatus,
@@ -39,7 +41,7 @@ from tests.factories import context, intake, make_profile, make_service, make_sl
 
 CROWD = 200
 HOLD_ROUNDS = 20
-OVERLAP_ROUNDS = 30
+OVERLAP_ROUNDS = 50
 OVERLAP_CROWD = 4
 DECISION_ROUNDS = 100
 ANSWER_ROUNDS = 50
@@ -234,30 +236,19 @@ def test_one_patient_racing_for_many_slots_keeps_a_single_open_request(
 
 # --- 2. Overlapping slots of two services ------------------------------------------------
 
-DEADLOCK_BUG = (
-    "capacity.take: two holds of overlapping slots deadlock inside the exclusion check of"
-    " ex_time_slot_no_overlap (each waits for the other's uncommitted row); PostgreSQL aborts"
-    " one with DeadlockDetected, which hold_slot lets out as OperationalError, not SlotTaken"
-)
 
+def hold_inside_a_message(ctx: BookingContext, **booking: Any) -> object:
+    """`hold_slot` as the conversation calls it: a savepoint of the message's transaction.
 
-@pytest.fixture
-def overlap_sessions(
-    database_url: str, crowd_sessions: sessionmaker[Session]
-) -> Iterator[sessionmaker[Session]]:
-    """Sessions whose deadlocks are broken after 50 ms instead of PostgreSQL's default second.
-
-    Only the cost of the deadlock bug (see DEADLOCK_BUG) changes: rounds that hit it
-    stay fast. The tables are emptied by `crowd_sessions`.
+    After a refusal the message's transaction must go on (here: one more statement,
+    then the commit), as it does to answer the patient.
     """
-    engine = make_engine(
-        database_url,
-        pool_size=2 * OVERLAP_CROWD + 2,
-        max_overflow=0,
-        connect_args={"options": "-c deadlock_timeout=50ms"},
-    )
-    yield make_sessionmaker(engine)
-    engine.dispose()
+    with ctx.sessions.begin() as session:
+        try:
+            return hold_slot(replace(ctx, sessions=Savepoints(session)), **booking)
+        except SlotTaken as refusal:
+            session.execute(select(1))
+            return refusal
 
 
 @dataclass(frozen=True)
@@ -268,12 +259,14 @@ class OverlapBench:
     ctx: BookingContext
     pairs: list[tuple[uuid.UUID, uuid.UUID]]
 
-    def race(self, round_no: int, per_slot: int) -> list[object]:
+    def race(
+        self, round_no: int, per_slot: int, hold: Callable[..., object] = hold_slot
+    ) -> list[object]:
         """`per_slot` patients on each slot of pair `round_no`, all at once."""
         return run_together(
             [
                 partial(
-                    hold_slot,
+                    hold,
                     self.ctx,
                     profile_id=self.profile_id,
                     slot_id=slot_id,
@@ -284,10 +277,17 @@ class OverlapBench:
             ]
         )
 
+    def assert_one_taken(self, round_no: int) -> None:
+        books = sorted(
+            (books_of(self.ctx.sessions, slot_id) for slot_id in self.pairs[round_no]),
+            key=lambda books: books.current,
+        )
+        assert [(b.current, b.pending) for b in books] == [(0, 0), (1, 1)], f"round {round_no}"
+
 
 @pytest.fixture
-def overlaps(overlap_sessions: sessionmaker[Session], clock: FrozenClock) -> OverlapBench:
-    with overlap_sessions.begin() as session:
+def overlaps(crowd_sessions: sessionmaker[Session], clock: FrozenClock) -> OverlapBench:
+    with crowd_sessions.begin() as session:
         profile = make_profile(session)
         long_visit = make_service(session, profile, duration=60)
         short_visit = make_service(session, profile, duration=30)
@@ -298,39 +298,82 @@ def overlaps(overlap_sessions: sessionmaker[Session], clock: FrozenClock) -> Ove
             )
             for start in slot_starts(clock, OVERLAP_ROUNDS, timedelta(hours=2))
         ]
-    return OverlapBench(profile.id, context(overlap_sessions, clock), pairs)
+    return OverlapBench(profile.id, context(crowd_sessions, clock), pairs)
 
 
 @pytest.mark.parametrize("per_slot", [1, OVERLAP_CROWD], ids=["one-each", "a-crowd-each"])
 def test_overlapping_slots_of_two_services_are_never_both_taken(
     overlaps: OverlapBench, per_slot: int
 ) -> None:
-    sessions = overlaps.ctx.sessions
-    for round_no, pair in enumerate(overlaps.pairs):
+    for round_no in range(OVERLAP_ROUNDS):
         outcomes = overlaps.race(round_no, per_slot)
 
-        winners = [outcome for outcome in outcomes if isinstance(outcome, Hold)]
-        assert len(winners) == 1, f"round {round_no}: {kinds(outcomes)}"
-        # Losers are refused; the deadlock of DEADLOCK_BUG is a refusal too, if a rude one.
-        assert all(
-            isinstance(outcome, SlotTaken | Hold) or "DeadlockDetected" in str(outcome)
-            for outcome in outcomes
-        ), f"round {round_no}: {kinds(outcomes)}"
-        books = sorted(
-            (books_of(sessions, slot_id) for slot_id in pair), key=lambda books: books.current
+        assert kinds(outcomes) == {"Hold": 1, "SlotTaken": 2 * per_slot - 1}, (
+            f"round {round_no}: {outcomes}"
         )
-        assert [(b.current, b.pending) for b in books] == [(0, 0), (1, 1)]
-    assert overlapping_taken_pairs(sessions) == 0
+        overlaps.assert_one_taken(round_no)
+    assert overlapping_taken_pairs(overlaps.ctx.sessions) == 0
 
 
-@pytest.mark.xfail(strict=True, reason=DEADLOCK_BUG)
+@pytest.mark.parametrize(
+    "hold", [hold_slot, hold_inside_a_message], ids=["own-transaction", "inside-a-message"]
+)
 def test_the_loser_of_an_overlapping_race_is_told_the_slot_is_taken(
-    overlaps: OverlapBench,
+    overlaps: OverlapBench, hold: Callable[..., object]
 ) -> None:
+    """Not a deadlock (a 500): the loser is refused like any patient who came second."""
     for round_no in range(OVERLAP_ROUNDS):
-        outcomes = overlaps.race(round_no, per_slot=1)
+        outcomes = overlaps.race(round_no, per_slot=1, hold=hold)
 
         assert kinds(outcomes) == {"Hold": 1, "SlotTaken": 1}, f"round {round_no}: {outcomes}"
+        overlaps.assert_one_taken(round_no)
+
+
+def test_a_move_racing_a_hold_of_an_overlapping_slot_leaves_one_taker(
+    crowd_sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    """A reschedule takes capacity too: against a hold of an overlapping slot, one wins."""
+    with crowd_sessions.begin() as session:
+        profile = make_profile(session, appointment_approval_required=False)
+        long_visit = make_service(session, profile, duration=60)
+        short_visit = make_service(session, profile, duration=30)
+        rounds = [
+            (
+                make_slot(session, long_visit, start + timedelta(days=5)).id,  # booked first
+                make_slot(session, long_visit, start).id,  # the move's target
+                make_slot(session, short_visit, start + timedelta(minutes=30)).id,
+            )
+            for start in slot_starts(clock, OVERLAP_ROUNDS, timedelta(hours=2))
+        ]
+    ctx = context(crowd_sessions, clock)
+
+    for round_no, (booked, target, other) in enumerate(rounds):
+        mover = crowd_phone(round_no, 1)
+        code = hold_slot(ctx, profile_id=profile.id, slot_id=booked, intake=intake(mover)).code
+        move = partial(
+            reschedule_reservation,
+            ctx,
+            profile_id=profile.id,
+            code=code,
+            patient_phone=mover,
+            new_slot_id=target,
+        )
+        other_hold = partial(
+            hold_slot,
+            ctx,
+            profile_id=profile.id,
+            slot_id=other,
+            intake=intake(crowd_phone(round_no, 2)),
+        )
+        moved, held = run_together([move, other_hold])
+
+        assert kinds([moved, held]) in (
+            {"Reservation": 1, "SlotTaken": 1},
+            {"SlotTaken": 1, "Hold": 1},
+        ), f"round {round_no}: {moved!r}, {held!r}"
+        places = [books_of(crowd_sessions, slot).current for slot in (booked, target, other)]
+        assert places == ([0, 1, 0] if isinstance(moved, Reservation) else [1, 0, 1])
+    assert overlapping_taken_pairs(crowd_sessions) == 0
 
 
 # --- 3. The doctor's answer racing the deadline, and the doctor's two answers -------------
