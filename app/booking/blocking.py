@@ -85,6 +85,13 @@ def block_period(
             TimeSlot.start_time < until,
             TimeSlot.end_time > since,
         )
+        # Locked in id order first, as `capacity.take` locks them: never a deadlock.
+        session.execute(
+            select(TimeSlot.id)
+            .where(*in_period)
+            .order_by(TimeSlot.id)
+            .with_for_update(key_share=True)
+        ).all()
         blocked = session.execute(
             update(TimeSlot)
             .where(*in_period, TimeSlot.status != SlotStatus.EXPIRED)
