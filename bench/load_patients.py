@@ -1,0 +1,303 @@
+"""Simulated patients for bench/webhook_load.py: whole bookings over signed HTTP webhooks.
+
+A patient is a script that answers the bot the way a person would: "hola", accept
+the notice, book, pick a service, find *their* day and time in the lists the bot
+sends (each patient is given a free time no other patient is given, so they rarely
+collide), answer the intake and confirm. It waits for each reply before it writes
+again. A "seat" is one thread with one keep-alive HTTP connection that plays
+patient after patient (a fresh phone number each time) until its phase ends:
+
+- open loop: each seat writes at moments drawn from a Poisson process, so N seats
+  together offer the target rate whatever the server does; a reply that comes back
+  after the next moment delays that send, and the delay is recorded (`lags`), so
+  latency measured from the planned moment is free of coordinated omission;
+- closed loop: each seat writes again as soon as it has the reply: the most the
+  server can take with that many patients at once.
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import random
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+from xml.etree import ElementTree
+
+from twilio.request_validator import RequestValidator
+
+from app.config import DEVELOPMENT_TOKEN
+from bot_flows.patient_answers import day_label
+from bot_flows.texts import CATALOGUES
+
+WEBHOOK_PATH = "/webhooks/whatsapp"
+FLOOR_PATH = "/floor"
+TIMES_PER_DAY = 12  # the bot lists a day's first 12 free times
+DAYS_AHEAD = 6  # tomorrow .. tomorrow + 5: always among the 7 soonest days the bot lists
+STEPS = (
+    "hola", "consent", "book", "service", "day", "time", "name", "age", "sex", "reason",
+    "symptoms", "history", "medications", "allergies", "urgency", "contact", "confirm",
+)  # fmt: skip
+# Age, sex, reason, symptoms, history, medications, allergies, urgency, contact.
+INTAKE = ("34", "2", "Dolor de cabeza", "no", "no", "ninguno", "ninguna", "2", "1")
+OPTION = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
+SIGNER = RequestValidator(DEVELOPMENT_TOKEN)
+_phones = itertools.count(1)
+
+
+def _start_of(key: str) -> str:
+    """The fixed opening of a Spanish sentence, to recognise it among the replies."""
+    return CATALOGUES["es"][key].split("{", 1)[0]
+
+
+NOT_UNDERSTOOD = _start_of("patient.not_understood")
+BOOKED = (_start_of("patient.requested"), _start_of("patient.booked"))
+COLLIDED = _start_of("patient.slot_taken")
+OPEN_REQUEST = _start_of("patient.open_request")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The free time a patient means to book, as the bot will list it."""
+
+    practice_number: str
+    service: int  # its number in the bot's list of services
+    day: str  # as the bot writes it: "miércoles 2 de diciembre"
+    time: str  # "09:30"
+    reused: bool  # every target was handed out already: this one may collide
+
+
+class Targets:
+    """Hands each patient a (practice, day, time) no other patient holds, spread across practices.
+
+    `start` is the practices' first bookable hour; every practice opens at that hour
+    every day, with at least `TIMES_PER_DAY` half-hour slots.
+    """
+
+    def __init__(self, practice_numbers: list[str], tomorrow: date, start_hour: int) -> None:
+        self.numbers = practice_numbers
+        self.tomorrow, self.start_hour = tomorrow, start_hour
+        self.days = [day_label(date.fromordinal(tomorrow.toordinal() + n), "es")
+                     for n in range(DAYS_AHEAD)]  # fmt: skip
+        self.times = [f"{start_hour + n // 2:02d}:{30 * (n % 2):02d}" for n in range(TIMES_PER_DAY)]
+        self._next = itertools.count()
+
+    def twin(self) -> Targets:
+        """The same targets counted apart: for the floor's patients, who book nothing."""
+        return Targets(self.numbers, self.tomorrow, self.start_hour)
+
+    @property
+    def capacity(self) -> int:
+        return len(self.numbers) * DAYS_AHEAD * TIMES_PER_DAY
+
+    def take(self) -> Target:
+        index = next(self._next)  # atomic under the GIL
+        practice, rest = index % len(self.numbers), index // len(self.numbers)
+        day, hour = divmod(rest % (DAYS_AHEAD * TIMES_PER_DAY), TIMES_PER_DAY)
+        return Target(
+            self.numbers[practice],
+            service=1 + index % 3,
+            day=self.days[day],
+            time=self.times[hour],
+            reused=index >= self.capacity,
+        )
+
+
+@dataclass
+class Tally:
+    """One seat's record; seats never share one, so no locks (merged after the phase)."""
+
+    latencies: list[float] = field(default_factory=list)  # s, send -> whole reply read
+    lags: list[float] = field(default_factory=list)  # s, planned moment -> send (open loop)
+    errors: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    first_send: float = float("inf")
+    last_reply: float = 0.0
+
+    def merge(self, other: Tally) -> None:
+        self.latencies += other.latencies
+        self.lags += other.lags
+        self.errors += other.errors
+        self.outcomes += other.outcomes
+        self.first_send = min(self.first_send, other.first_send)
+        self.last_reply = max(self.last_reply, other.last_reply)
+
+
+Conversation = Generator[str, list[str], None]
+
+
+def booking(target: Target, tally: Tally, rng: random.Random) -> Conversation:
+    """A new patient's whole booking; each `yield` sends a message and gets the replies."""
+    yield "hola"
+    yield "1"  # accept the privacy notice
+    yield "1"  # book
+    days = yield str(target.service)
+    times = yield _pick(days, target.day, tally, rng)
+    yield _pick(times, target.time, tally, rng)
+    yield f"Paciente {rng.randrange(10**6)}"
+    # Not `yield from`: a tuple's iterator cannot take the replies `seat` sends in.
+    for answer in INTAKE[:-1]:  # noqa: UP028
+        yield answer
+    summary = yield INTAKE[-1]
+    if not any(reply.startswith("📋") for reply in summary):
+        tally.outcomes["no summary"] += 1
+    tally.outcomes[_outcome((yield "1"))] += 1
+
+
+def chatter(target: Target, tally: Tally, rng: random.Random) -> Conversation:
+    """The same 17 messages for the floor, which reads none of them."""
+    for body in ("hola", "1", "1", str(target.service), "1", "1", "Paciente", *INTAKE, "1"):  # noqa: UP028
+        yield body
+
+
+def _pick(replies: list[str], label: str, tally: Tally, rng: random.Random) -> str:
+    """The number of `label` in the list the bot sent; another one if it is not there."""
+    options = [match.groups() for reply in replies for match in OPTION.finditer(reply)]
+    for number, text in options:
+        if text == label:
+            return number
+    tally.outcomes["retargeted"] += 1
+    return rng.choice(options)[0] if options else "1"
+
+
+def _outcome(replies: list[str]) -> str:
+    first = replies[0] if replies else ""
+    if first.startswith(BOOKED):
+        return "booked"
+    if first.startswith(COLLIDED):
+        return "collision"
+    return "open request" if first.startswith(OPEN_REQUEST) else "unexpected answer"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a seat posts, and which conversation its patients hold."""
+
+    host: str
+    port: int
+    path: str
+    base_url: str  # what the server believes its public URL is (signatures use it)
+    conversation: Callable[[Target, Tally, random.Random], Conversation]
+    reads_replies: bool
+
+
+@dataclass(frozen=True)
+class Phase:
+    start: float  # time.perf_counter() values
+    end: float
+    interval: float  # mean seconds between one seat's sends; 0: closed loop
+
+
+def seat(endpoint: Endpoint, phase: Phase, targets: Targets, seed: int, tally: Tally) -> None:
+    """Play patients one after another until the phase ends (a thread's body)."""
+    rng = random.Random(seed)
+    connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=60)
+    due = phase.start + (rng.expovariate(1 / phase.interval) if phase.interval else 0.0)
+    try:
+        while True:
+            target = targets.take()
+            phone = f"+5233{next(_phones):08d}"
+            conversation = endpoint.conversation(target, tally, rng)
+            body: str | None = next(conversation)
+            while body is not None:
+                if phase.interval:
+                    time.sleep(max(0.0, due - time.perf_counter()))
+                sent = time.perf_counter()
+                if sent >= phase.end:
+                    return
+                if phase.interval:
+                    tally.lags.append(sent - due)
+                    due += rng.expovariate(1 / phase.interval)
+                form = message_form(phone, target, body)
+                replies = _exchange(connection, endpoint, form, tally, sent)
+                if replies is None:
+                    break  # the error is counted; this patient gives up
+                if NOT_UNDERSTOOD in "".join(replies):
+                    tally.outcomes["not understood"] += 1
+                    break
+                try:
+                    body = conversation.send(replies)
+                except StopIteration:
+                    body = None
+            conversation.close()
+    finally:
+        connection.close()
+
+
+def message_form(phone: str, target: Target, body: str) -> dict[str, str]:
+    """The fields Twilio posts for a WhatsApp text message."""
+    sid = f"SM{random.getrandbits(128):032x}"
+    return {
+        "SmsMessageSid": sid,
+        "NumMedia": "0",
+        "ProfileName": "Paciente",
+        "MessageType": "text",
+        "SmsSid": sid,
+        "WaId": phone.removeprefix("+"),
+        "SmsStatus": "received",
+        "Body": body,
+        "To": f"whatsapp:{target.practice_number}",
+        "NumSegments": "1",
+        "ReferralNumMedia": "0",
+        "MessageSid": sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": f"whatsapp:{phone}",
+        "ApiVersion": "2010-04-01",
+    }
+
+
+def _exchange(
+    connection: http.client.HTTPConnection,
+    endpoint: Endpoint,
+    form: dict[str, str],
+    tally: Tally,
+    sent: float,
+) -> list[str] | None:
+    """POST one signed message; the replies, or None after counting what went wrong."""
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": SIGNER.compute_signature(endpoint.base_url + endpoint.path, form),
+    }
+    body = urlencode(form)
+    tally.first_send = min(tally.first_send, sent)
+    try:
+        status, data = _post(connection, endpoint.path, body, headers)
+    except (OSError, http.client.HTTPException) as error:
+        connection.close()
+        tally.errors[type(error).__name__] += 1
+        return None
+    done = time.perf_counter()
+    tally.last_reply = done
+    tally.latencies.append(done - sent)
+    if status != 200:
+        tally.errors[f"HTTP {status}"] += 1
+        return None
+    if not endpoint.reads_replies:
+        return []
+    return [message.text or "" for message in ElementTree.fromstring(data).iter("Message")]
+
+
+def _post(
+    connection: http.client.HTTPConnection, path: str, body: str, headers: dict[str, str]
+) -> tuple[int, bytes]:
+    """One request; a keep-alive connection the server closed while idle is reopened once.
+
+    The server closes idle connections (gunicorn's keep-alive timeout) without having
+    read anything from them, so sending again cannot deliver a message twice.
+    """
+    reused = connection.sock is not None
+    try:
+        connection.request("POST", path, body, headers)
+        response = connection.getresponse()
+    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+        if not reused:
+            raise
+        connection.close()
+        connection.request("POST", path, body, headers)
+        response = connection.getresponse()
+    return response.status, response.read()

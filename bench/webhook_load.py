@@ -1,0 +1,568 @@
+"""Benchmark: whole WhatsApp bookings through the webhook under gunicorn, against a floor.
+
+Run by hand (`.venv/bin/python bench/webhook_load.py`; `--help` for the knobs), not
+by the test suite. It creates a throwaway database on BENCH_PG_SERVER (default: the
+local server), migrates it, imports the demo clinic as many practices (open every
+day 08:00-16:00, so each has 6 days x 12 listed times for patients to be given
+without collisions) and generates their slots. Then it starts two gunicorn servers
+with the same settings on free loopback ports: the app (`app:create_app()`,
+embedded mode: no Redis, console messages) and the floor (`bench/baseline_app.py`:
+Flask + SQLAlchemy + psycopg doing one 4-statement transaction per POST).
+
+After a warm-up, four phases of `--duration` seconds each run one after the other:
+floor and app open loop at `--rate` messages/s (`--patients` simulated patients),
+then floor and app closed loop (`--closed-patients` writing back to back). Each
+reports messages/s, latency as the client sees it (p50/p95/p99 from send, p99 from
+the planned moment), gunicorn's own request time (p50/p99), errors, bookings, and
+the CPU spent per message by the gunicorn workers, PostgreSQL and this process.
+Before the load, one conversation is replayed in-process to count the SQL
+statements and pool checkouts of each step. The database is dropped at the end.
+
+Targets: app p99 < 50 ms at 300 messages/s; app closed-loop throughput >= half the floor's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
+
+import psycopg
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from app.clinic.clinic_file import read_clinic  # noqa: E402
+from app.clinic.file_formats import read_document  # noqa: E402
+from app.clinic.setup import import_clinic  # noqa: E402
+from app.config import Config  # noqa: E402
+from app.database import get_database  # noqa: E402
+from app.db import make_engine, make_sessionmaker  # noqa: E402
+from app.scheduling.generation import generate_slots  # noqa: E402
+from bench.baseline_app import create_table  # noqa: E402
+from bench.load_patients import (  # noqa: E402
+    DAYS_AHEAD,
+    FLOOR_PATH,
+    SIGNER,
+    STEPS,
+    TIMES_PER_DAY,
+    WEBHOOK_PATH,
+    Endpoint,
+    Phase,
+    Tally,
+    Target,
+    Targets,
+    booking,
+    chatter,
+    message_form,
+    seat,
+)
+
+SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+DEMO_CLINIC = ROOT / "examples" / "demo_clinic.yaml"
+TIMEZONE = "America/Mexico_City"
+OPENS, CLOSES = 8, 16  # every day; 16 half-hour slots, the first 12 are the patients' targets
+MESSAGES = len(STEPS)
+CEILING_GUESS = 1000  # msg/s: sizes the practices for the closed loop, whatever it reaches
+WARMUP_PATIENTS = 8
+TRACED_BOOKINGS = 2  # the first one pays for cold caches; the second is printed
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Server:
+    """A gunicorn master we started, its log files and the URL it signs against."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    access_log: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    tally: Tally
+    seconds: float  # first send to last reply
+    server_ms: list[float]  # gunicorn's request times
+    per_worker: list[int]  # requests each worker served, most first
+    cpu: dict[str, float]  # CPU seconds: workers, postgres, generator
+
+    @property
+    def sent(self) -> int:
+        return len(self.tally.latencies) + sum(
+            n for kind, n in self.tally.errors.items() if not kind.startswith("HTTP")
+        )
+
+    @property
+    def answered(self) -> int:
+        """Messages answered 200."""
+        http_errors = sum(n for kind, n in self.tally.errors.items() if kind.startswith("HTTP"))
+        return len(self.tally.latencies) - http_errors
+
+    @property
+    def rate(self) -> float:
+        return len(self.tally.latencies) / self.seconds if self.seconds else 0.0
+
+
+def main() -> None:
+    """Set up, load, report, clean up."""
+    args = _arguments()
+    phases = 4 * args.duration + 2 * args.warmup
+    print(f"4 phases of {args.duration} s + warm-up: about {phases + 60:.0f} s in all.")
+    name = f"citabot_bench_{uuid.uuid4().hex[:12]}"
+    url = f"postgresql+psycopg://{SERVER.removeprefix('postgresql://')}/{name}"
+    _admin(f'CREATE DATABASE "{name}"')
+    logs = Path(tempfile.mkdtemp(prefix="citabot-bench-"))
+    try:
+        targets = _prepare(url, args)
+        _trace_statements(url, targets)
+        with _serve("app", url, logs, args) as app, _serve("floor", url, logs, args) as floor:
+            results = _run_phases(args, name, targets, app, floor)
+        _report(args, results)
+        _check_database(url, results)
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if args.keep_logs:
+            print(f"\ngunicorn logs kept in {logs}")
+        else:
+            for path in logs.iterdir():
+                path.unlink()
+            logs.rmdir()
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rate", type=float, default=300, help="open-loop messages/s")
+    parser.add_argument("--patients", type=int, default=300, help="open-loop patients at once")
+    parser.add_argument("--closed-patients", type=int, default=32, help="closed-loop patients")
+    parser.add_argument("--duration", type=float, default=60, help="seconds per phase")
+    parser.add_argument("--warmup", type=float, default=10, help="seconds of warm-up per server")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), default="gthread")
+    parser.add_argument("--threads", type=int, default=2, help="per worker (gthread)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep-logs", action="store_true", help="keep gunicorn's log files")
+    return parser.parse_args()
+
+
+def _admin(statement: str) -> None:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(statement)  # type: ignore[arg-type]
+
+
+# --- the database ----------------------------------------------------------------------------
+
+
+def _prepare(url: str, args: argparse.Namespace) -> Targets:
+    """Migrate, make the floor's table, import the practices, generate their slots."""
+    started = time.perf_counter()
+    config = AlembicConfig(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "head")
+    engine = make_engine(url)
+    try:
+        create_table(engine)
+        sessions = make_sessionmaker(engine)
+        # Each patient books once: enough targets for the warm-up and the closed loop at
+        # the ceiling, the open loop at its rate, and the patients cut short at each end.
+        wanted = (
+            (args.warmup + args.duration) * CEILING_GUESS / MESSAGES
+            + args.rate * args.duration / MESSAGES
+            + WARMUP_PATIENTS
+            + args.patients
+            + args.closed_patients
+        )
+        count = math.ceil(wanted / (DAYS_AHEAD * TIMES_PER_DAY))
+        numbers = [f"+5255{n:08d}" for n in range(1, count + 1)]
+        template = read_document(DEMO_CLINIC)
+        assert isinstance(template, dict)
+        now = datetime.now(UTC)
+        for n, number in enumerate(numbers, start=1):
+            clinic = read_clinic(_practice(template, n, number))
+            import_clinic(sessions, clinic, now)
+        generate_slots(sessions, now=now, days=DAYS_AHEAD + 2)
+        with sessions() as session:
+            slots = session.scalar(text("SELECT count(*) FROM time_slot"))
+    finally:
+        engine.dispose()
+    took = time.perf_counter() - started
+    print(f"Database: {count} practices, {slots:,} slots, ready in {took:.1f} s.")
+    tomorrow = datetime.now(ZoneInfo(TIMEZONE)).date() + timedelta(days=1)
+    return Targets(numbers, tomorrow, OPENS)
+
+
+def _practice(template: dict[str, object], n: int, number: str) -> dict[str, object]:
+    """The demo clinic as practice `n`: its own numbers, open every day, never closed."""
+    return template | {
+        "name": f"Consultorio {n}",
+        "whatsapp_number": number,
+        "doctor_phone": f"+5281{n:08d}",
+        "timezone": TIMEZONE,
+        "availability": [
+            {"days": list(range(7)), "start": f"{OPENS:02d}:00", "end": f"{CLOSES:02d}:00"}
+        ],
+        "closed": [],
+    }
+
+
+def _trace_statements(url: str, targets: Targets) -> None:
+    """Replay two bookings in-process (no HTTP); print the second one's statements per step."""
+    config = Config(database_url=url, messaging_backend="console")
+    app = create_app(config)
+    app.testing = True  # no background thread: this is only about the message's own work
+    engine = get_database(app).engine
+    counts = {"statements": 0, "checkouts": 0}
+
+    def count(kind: str) -> None:
+        counts[kind] += 1
+
+    event.listen(engine, "before_cursor_execute", lambda *_: count("statements"))
+    event.listen(engine.pool, "checkout", lambda *_: count("checkouts"))
+    client = app.test_client()
+    rows: list[tuple[str, int, int, float]] = []
+    for n in range(TRACED_BOOKINGS):
+        rows.clear()
+        tally = Tally()
+        target = targets.take()
+        phone = f"+5222{n:08d}"  # Puebla: the load's patients write from Guadalajara (+5233)
+        conversation = booking(target, tally, random.Random(0))
+        body: str | None = next(conversation)
+        for step in STEPS:
+            assert body is not None
+            before = dict(counts)
+            started = time.perf_counter()
+            replies = _post_in_process(client, config.public_base_url, phone, target, body)
+            took = (time.perf_counter() - started) * 1000
+            rows.append((step, *(counts[k] - before[k] for k in ("statements", "checkouts")), took))
+            try:
+                body = conversation.send(replies)
+            except StopIteration:
+                body = None
+        if tally.outcomes != {"booked": 1}:
+            raise SystemExit(f"the traced booking did not go through: {dict(tally.outcomes)}")
+    engine.dispose()
+    print("\nOne booking replayed in-process: SQL statements per message, each a round trip to")
+    print("PostgreSQL (plus BEGIN, COMMIT and the pool's pre-ping on each checkout):")
+    print(f"  {'step':<12} {'statements':>10} {'checkouts':>9} {'ms':>6}")
+    for step, statements, checkouts, took in rows:
+        print(f"  {step:<12} {statements:>10} {checkouts:>9} {took:>6.1f}")
+    total = [sum(row[i] for row in rows) for i in (1, 2, 3)]
+    print(f"  {'total':<12} {total[0]:>10} {total[1]:>9} {total[2]:>6.1f}")
+
+
+def _post_in_process(
+    client: FlaskClient, base_url: str, phone: str, target: Target, body: str
+) -> list[str]:
+    form = message_form(phone, target, body)
+    signature = SIGNER.compute_signature(base_url + WEBHOOK_PATH, form)
+    response = client.post(WEBHOOK_PATH, data=form, headers={"X-Twilio-Signature": signature})
+    if response.status_code != 200:
+        raise SystemExit(f"the traced booking got HTTP {response.status_code}")
+    return [m.text or "" for m in ElementTree.fromstring(response.data).iter("Message")]
+
+
+# --- the servers -----------------------------------------------------------------------------
+
+
+@contextmanager
+def _serve(name: str, url: str, logs: Path, args: argparse.Namespace) -> Iterator[Server]:
+    """Run a gunicorn with the benchmark's settings until the block ends."""
+    port = _free_port()
+    target = "app:create_app()" if name == "app" else "bench.baseline_app:create_app()"
+    access_log = logs / f"{name}-access.log"
+    argv = [
+        str(GUNICORN),
+        target,
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={args.workers}",
+        f"--worker-class={args.worker_class}",
+        f"--threads={args.threads}",
+        f"--chdir={ROOT}",
+        f"--access-logfile={access_log}",
+        "--access-logformat=%(D)s %(p)s",
+        "--no-control-socket",  # two masters (and other runs) would share its default path
+        f"--error-logfile={logs / f'{name}-error.log'}",
+    ]
+    environment = os.environ | {
+        "DATABASE_URL": url,
+        "REDIS_URL": "",
+        "MESSAGING_BACKEND": "console",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "CITABOT_ENV": "development",
+        "TWILIO_AUTH_TOKEN": "",
+        "TWILIO_ACCOUNT_SID": "",
+    }
+    with open(logs / f"{name}-stdout.log", "wb") as stdout:
+        process = subprocess.Popen(argv, env=environment, stdout=stdout, stderr=subprocess.STDOUT)
+    server = Server(name, process, port, access_log)
+    try:
+        _wait_until_up(server, args.workers)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_up(server: Server, workers: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise SystemExit(f"gunicorn ({server.name}) exited with {server.process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{server.base_url}/healthz", timeout=2) as response:
+                if response.status == 200 and len(_workers(server)) == workers:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn ({server.name}) did not answer within a minute")
+
+
+def _workers(server: Server) -> list[int]:
+    """The pids of the master's children: the workers."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            stat = _stat(int(entry.name))
+            if stat and int(stat[1]) == server.process.pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat from the state on (field 3), or None if the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    seconds = {}
+    for pid in pids:
+        stat = _stat(pid)
+        if stat:
+            seconds[pid] = (int(stat[11]) + int(stat[12])) / CLOCK_TICKS
+    return seconds
+
+
+def _backends(database: str) -> list[int]:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+# --- the load --------------------------------------------------------------------------------
+
+
+def _run_phases(
+    args: argparse.Namespace, database: str, targets: Targets, app: Server, floor: Server
+) -> list[Result]:
+    endpoints = {
+        "app": Endpoint("127.0.0.1", app.port, WEBHOOK_PATH, app.base_url, booking, True),
+        "floor": Endpoint("127.0.0.1", floor.port, FLOOR_PATH, floor.base_url, chatter, False),
+    }
+    servers = {"app": app, "floor": floor}
+    given = {"app": targets, "floor": targets.twin()}
+    results = []
+    for name, endpoint in endpoints.items():
+        tally = _load(endpoint, given[name], WARMUP_PATIENTS, args.warmup, 0.0, args.seed)
+        results.append(Result(f"{name} warm-up", tally, args.warmup, [], [], {}))
+        print(f"Warmed up {name}: {len(tally.latencies)} messages in {args.warmup:.0f} s.")
+    plan = [
+        ("open", args.patients, args.patients / args.rate),
+        ("closed", args.closed_patients, 0.0),
+    ]
+    for mode, patients, interval in plan:
+        for name in ("floor", "app"):
+            label = f"{name} {mode}"
+            result = _measure(label, servers[name], endpoints[name], database, given[name],
+                              patients, args, interval)  # fmt: skip
+            print(f"{label:<12} {result.rate:7.1f} msg/s, p99 {_ms(result.tally.latencies, 99)}"
+                  f" ms, errors {sum(result.tally.errors.values())}")  # fmt: skip
+            results.append(result)
+    return results
+
+
+def _measure(
+    label: str,
+    server: Server,
+    endpoint: Endpoint,
+    database: str,
+    targets: Targets,
+    patients: int,
+    args: argparse.Namespace,
+    interval: float,
+) -> Result:
+    """One phase, with the CPU the workers, PostgreSQL and this process spent on it."""
+    workers, backends = _workers(server), _backends(database)
+    before = _cpu_seconds(workers), _cpu_seconds(backends), time.process_time()
+    log_start = server.access_log.stat().st_size
+    tally = _load(endpoint, targets, patients, args.duration, interval, args.seed)
+    time.sleep(0.2)  # gunicorn writes its access log line after the response
+    backends = sorted(set(backends) | set(_backends(database)))
+    after = _cpu_seconds(workers), _cpu_seconds(backends), time.process_time()
+    cpu = {
+        "workers": sum(t - before[0].get(p, t) for p, t in after[0].items()),
+        "postgres": sum(t - before[1].get(p, 0.0) for p, t in after[1].items()),
+        "generator": after[2] - before[2],
+    }
+    with server.access_log.open("rb") as log:
+        log.seek(log_start)
+        lines = [line.split() for line in log if line.strip()]
+    server_ms = [int(microseconds) / 1000 for microseconds, _ in lines]
+    per_worker = sorted(Counter(pid for _, pid in lines).values(), reverse=True)
+    seconds = tally.last_reply - tally.first_send
+    return Result(label, tally, seconds, server_ms, per_worker, cpu)
+
+
+def _load(
+    endpoint: Endpoint,
+    targets: Targets,
+    patients: int,
+    duration: float,
+    interval: float,
+    seed: int,
+) -> Tally:
+    """`patients` seats for `duration` seconds; their tallies merged."""
+    start = time.perf_counter() + 0.5  # every thread is running before the first send
+    phase = Phase(start, start + duration, interval)
+    tallies = [Tally() for _ in range(patients)]
+    threads = [
+        threading.Thread(target=seat, args=(endpoint, phase, targets, seed * 100_003 + n, tally))
+        for n, tally in enumerate(tallies)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    merged = Tally()
+    for tally in tallies:
+        merged.merge(tally)
+    return merged
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def _ms(values: list[float], percentile: float, scale: float = 1000) -> str:
+    if not values:
+        return "-"
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, math.ceil(percentile / 100 * len(ordered)) - 1)
+    return f"{ordered[index] * scale:.1f}"
+
+
+def _report(args: argparse.Namespace, results: list[Result]) -> None:
+    print(
+        f"\ngunicorn: {args.workers} {args.worker_class} workers"
+        + (f" x {args.threads} threads" if args.worker_class == "gthread" else "")
+        + f"; open loop: {args.patients} patients at {args.rate:.0f} msg/s (Poisson);"
+        f" closed loop: {args.closed_patients} patients; {args.duration:.0f} s per phase."
+    )
+    header = (
+        f"{'phase':<12} {'msg/s':>7} {'sent':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'p99*':>6}"
+        f" {'srv50':>6} {'srv99':>6} {'err':>4} {'booked':>6} {'cpu ms/msg: wrk':>15}"
+        f" {'pg':>5} {'gen':>5}"
+    )
+    print(header)
+    measured = [r for r in results if not r.name.endswith("warm-up")]
+    for r in measured:
+        lat = r.tally.latencies
+        corrected = [lag + latency for lag, latency in zip(r.tally.lags, lat, strict=False)]
+        per_message = {k: v / max(1, len(lat)) * 1000 for k, v in r.cpu.items()}
+        booked = r.tally.outcomes["booked"] if r.name.startswith("app") else "-"
+        print(
+            f"{r.name:<12} {r.rate:>7.1f} {r.sent:>6} {_ms(lat, 50):>6} {_ms(lat, 95):>6}"
+            f" {_ms(lat, 99):>6} {_ms(corrected, 99):>6} {_ms(r.server_ms, 50, 1):>6}"
+            f" {_ms(r.server_ms, 99, 1):>6} {sum(r.tally.errors.values()):>4} {booked:>6}"
+            f" {per_message['workers']:>15.2f} {per_message['postgres']:>5.2f}"
+            f" {per_message['generator']:>5.2f}"
+        )
+    print("latencies in ms; p99* from the planned send moment (open loop); srv = gunicorn's")
+    print("own request time; cpu = CPU time per message of the gunicorn workers, PostgreSQL")
+    print("backends and this load generator (all on the same machine).")
+    for r in measured:
+        extra = {**r.tally.errors, **{k: v for k, v in r.tally.outcomes.items() if k != "booked"}}
+        shares = "/".join(f"{100 * n / max(1, sum(r.per_worker)):.0f}" for n in r.per_worker)
+        print(f"  {r.name}: requests per worker {shares} %; {dict(sorted(extra.items())) or ''}")
+    by_name = {r.name: r for r in results}
+    app_open, app_closed = by_name["app open"], by_name["app closed"]
+    floor_closed = by_name["floor closed"]
+    p99 = float(_ms(app_open.tally.latencies, 99))
+    ratio = app_closed.rate / floor_closed.rate if floor_closed.rate else 0.0
+    print(
+        f"\nTarget p99 < 50 ms at {args.rate:.0f} msg/s: app p99 {p99:.1f} ms at"
+        f" {app_open.rate:.1f} msg/s -> {'met' if p99 < 50 else 'MISSED'}"
+    )
+    print(
+        f"Target throughput >= 1/2 of the floor: app {app_closed.rate:.1f} / floor"
+        f" {floor_closed.rate:.1f} msg/s = {ratio:.2f} -> {'met' if ratio >= 0.5 else 'MISSED'}"
+    )
+    median = statistics.median(app_open.server_ms) if app_open.server_ms else 0.0
+    print(f"(app open loop: gunicorn median {median:.1f} ms per message)")
+
+
+def _check_database(url: str, results: list[Result]) -> None:
+    """Every booking the patients were told about is a request in the database."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            requests = connection.scalar(text("SELECT count(*) FROM reservation_request"))
+            floor_rows = connection.scalar(text("SELECT count(*) FROM bench_floor"))
+    finally:
+        engine.dispose()
+    booked = TRACED_BOOKINGS + sum(r.tally.outcomes["booked"] for r in results)
+    floor_replies = sum(r.answered for r in results if r.name.startswith("floor"))
+    agrees = requests == booked and floor_rows == floor_replies
+    print(
+        f"Database: {requests} booking requests for {booked} patients told they booked,"
+        f" {floor_rows} floor rows for {floor_replies} floor replies:"
+        f" {'consistent' if agrees else 'INCONSISTENT'}."
+    )
+
+
+if __name__ == "__main__":
+    main()
