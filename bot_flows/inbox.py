@@ -11,12 +11,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.booking.notices import Render
-from app.db import insert_ignoring_conflicts, upsert
+from app.db import insert_ignoring_conflicts
 from app.models import Contact, Conversation, MessageLog, MessageStatus, Profile
 from bot_flows import texts
 from bot_flows.desks import DoctorDesk, PatientDesk
@@ -123,43 +125,59 @@ def _log_inbound(
 
 
 def _touch_contact(session: Session, profile: Profile, phone: str, now: datetime) -> Contact:
-    contact_id = upsert(
-        session,
-        Contact.__table__,
-        {
-            "id": uuid.uuid4(),
-            "profile_id": profile.id,
-            "phone": phone,
-            "last_inbound_at": now,
-            "created_at": now,
-            "updated_at": now,
-        },
-        ["profile_id", "phone"],
-        ["last_inbound_at", "updated_at"],
+    """The sender's contact row, created or stamped with this message: one round trip."""
+    insert = _insert(session)
+    statement = insert(Contact).values(
+        id=uuid.uuid4(),
+        profile_id=profile.id,
+        phone=phone,
+        last_inbound_at=now,
+        created_at=now,
+        updated_at=now,
     )
-    return session.get_one(Contact, contact_id, populate_existing=True)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Contact.profile_id, Contact.phone],
+        set_={"last_inbound_at": now, "updated_at": now},
+    )
+    return session.scalars(
+        statement.returning(Contact), execution_options={"populate_existing": True}
+    ).one()
 
 
 def _lock_conversation(
     session: Session, profile: Profile, phone: str, now: datetime
 ) -> Conversation:
-    row = {
-        "id": uuid.uuid4(),
-        "profile_id": profile.id,
-        "phone": phone,
-        "state": PatientState.NEW,
-        "data": {},
-        "flood_count": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
-    insert_ignoring_conflicts(session, Conversation.__table__, [row], ["profile_id", "phone"])
+    """The sender's conversation, created if new, locked until commit: one round trip.
+
+    ON CONFLICT DO UPDATE locks the row it meets as SELECT ... FOR UPDATE would;
+    the update writes back what is there, so `updated_at` still says when the
+    conversation last moved (its 24-hour reset).
+    """
+    insert = _insert(session)
+    table = Conversation.__table__
+    statement = insert(Conversation).values(
+        id=uuid.uuid4(),
+        profile_id=profile.id,
+        phone=phone,
+        state=PatientState.NEW,
+        data={},
+        flood_count=0,
+        created_at=now,
+        updated_at=now,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Conversation.profile_id, Conversation.phone],
+        set_={"updated_at": table.c.updated_at},
+    )
     return session.scalars(
-        select(Conversation)
-        .where(Conversation.profile_id == profile.id, Conversation.phone == phone)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        statement.returning(Conversation), execution_options={"populate_existing": True}
     ).one()
+
+
+def _insert(session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 def _flooded(conversation: Conversation, now: datetime, limit: int) -> bool:
