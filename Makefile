@@ -49,8 +49,12 @@ lint: install
 test: install services lint
 	$(BIN)/pytest
 
+# Each benchmark makes and drops its own database; figures go in bench/README.md.
 bench: install services
 	$(BIN)/python bench/slots.py
+	$(BIN)/python bench/holds.py
+	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/webhook_load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis .ruff_cache
