@@ -11,14 +11,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.booking.notices import Render
-from app.db import insert_ignoring_conflicts
+from app.db import dialect_insert, insert_ignoring_conflicts
 from app.models import Contact, Conversation, MessageLog, MessageStatus, Profile
 from bot_flows import texts
 from bot_flows.desks import DoctorDesk, PatientDesk
@@ -126,7 +124,7 @@ def _log_inbound(
 
 def _touch_contact(session: Session, profile: Profile, phone: str, now: datetime) -> Contact:
     """The sender's contact row, created or stamped with this message: one round trip."""
-    insert = _insert(session)
+    insert = dialect_insert(session)
     statement = insert(Contact).values(
         id=uuid.uuid4(),
         profile_id=profile.id,
@@ -153,7 +151,7 @@ def _lock_conversation(
     the update writes back what is there, so `updated_at` still says when the
     conversation last moved (its 24-hour reset).
     """
-    insert = _insert(session)
+    insert = dialect_insert(session)
     table = Conversation.__table__
     statement = insert(Conversation).values(
         id=uuid.uuid4(),
@@ -172,12 +170,6 @@ def _lock_conversation(
     return session.scalars(
         statement.returning(Conversation), execution_options={"populate_existing": True}
     ).one()
-
-
-def _insert(session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
 
 
 def _flooded(conversation: Conversation, now: datetime, limit: int) -> bool:

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.booking.errors import SlotTaken
+from app.db import among
 from app.models import RequestStatus, ReservationRequest, SlotStatus, TimeSlot
 
 OVERLAP_CONSTRAINT = "ex_time_slot_no_overlap"
@@ -73,22 +75,27 @@ def take(session: Session, slot: TimeSlot, *, giving_back: uuid.UUID | None = No
         raise SlotTaken("the slot is full")
 
 
-def release(session: Session, slot_ids: Collection[uuid.UUID]) -> None:
-    """Give back one place per id in `slot_ids` (an id may appear several times)."""
+def release(session: Session, slot_ids: Collection[uuid.UUID], *, refresh: bool = False) -> None:
+    """Give back one place per id in `slot_ids` (an id may appear several times).
+
+    With `refresh`, the statement also does what `refresh_status` does: each row is
+    written once, not twice (a sweep gives back thousands of places at a time).
+    """
     counts: dict[uuid.UUID, int] = {}
     for slot_id in slot_ids:
         counts[slot_id] = counts.get(slot_id, 0) + 1
     if not counts:
         return
     if len(counts) > 1:
-        _lock_in_order(session, select(TimeSlot.id).where(TimeSlot.id.in_(counts)))
+        _lock_in_order(session, select(TimeSlot.id).where(among(session, TimeSlot.id, counts)))
     # One statement per distinct count (almost always just "1"), set-based.
     for n in sorted(set(counts.values())):
         ids = [slot_id for slot_id, count in counts.items() if count == n]
+        remaining = TimeSlot.current_reservations - n
         session.execute(
             update(TimeSlot)
-            .where(TimeSlot.id.in_(ids))
-            .values(current_reservations=TimeSlot.current_reservations - n)
+            .where(among(session, TimeSlot.id, ids))
+            .values(current_reservations=remaining, **(_truth(remaining) if refresh else {}))
             .execution_options(synchronize_session=False)
         )
 
@@ -102,26 +109,31 @@ def refresh_status(session: Session, slot_ids: Collection[uuid.UUID]) -> None:
     """
     if not slot_ids:
         return
+    session.execute(
+        update(TimeSlot)
+        .where(among(session, TimeSlot.id, set(slot_ids)))
+        .values(_truth(TimeSlot.current_reservations))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _truth(taken: ColumnElement[int]) -> dict[str, ColumnElement[Any]]:
+    """The status and `expires_at` of a slot with `taken` places taken (`refresh_status`)."""
     pending = (
         ReservationRequest.slot_id == TimeSlot.id,
         ReservationRequest.status == (RequestStatus.PENDING),
     )
-    session.execute(
-        update(TimeSlot)
-        .where(TimeSlot.id.in_(set(slot_ids)))
-        .values(
-            status=case(
-                (TimeSlot.status.in_([SlotStatus.BLOCKED, SlotStatus.EXPIRED]), TimeSlot.status),
-                (TimeSlot.current_reservations < TimeSlot.max_reservations, SlotStatus.AVAILABLE),
-                (exists().where(*pending), SlotStatus.PENDING_APPROVAL),
-                else_=SlotStatus.RESERVED,
-            ),
-            expires_at=select(func.max(ReservationRequest.expires_at))
-            .where(*pending)
-            .scalar_subquery(),
-        )
-        .execution_options(synchronize_session=False)
-    )
+    return {
+        "status": case(
+            (TimeSlot.status.in_([SlotStatus.BLOCKED, SlotStatus.EXPIRED]), TimeSlot.status),
+            (taken < TimeSlot.max_reservations, SlotStatus.AVAILABLE),
+            (exists().where(*pending), SlotStatus.PENDING_APPROVAL),
+            else_=SlotStatus.RESERVED,
+        ),
+        "expires_at": select(func.max(ReservationRequest.expires_at))
+        .where(*pending)
+        .scalar_subquery(),
+    }
 
 
 def _overlapping(slot: TimeSlot) -> ColumnElement[bool]:

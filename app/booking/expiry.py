@@ -12,14 +12,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, Row, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.booking import capacity
 from app.booking.context import BookingContext
-from app.booking.notices import Render, load_scenes, queue_notices
+from app.booking.notices import REQUEST_COLUMNS, Render, load_scenes, queue_notices
+from app.db import among
 from app.models import RequestStatus, ReservationRequest
 
 SWEEP_BATCH = 2000
@@ -46,7 +48,8 @@ def expire_overdue_holds(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> 
     total = 0
     while True:
         with ctx.sessions.begin() as session:
-            # Claimed and marked expired in one statement: no list of ids goes back.
+            # Claimed and marked expired in one statement: no list of ids goes back,
+            # and only the columns the notices need come back (rows, not objects).
             claimed = (
                 select(ReservationRequest.id)
                 .where(*_overdue_clauses(now))
@@ -54,12 +57,12 @@ def expire_overdue_holds(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> 
                 .limit(batch_size)
                 .with_for_update(skip_locked=True)
             )
-            requests = session.scalars(
+            requests = session.execute(
                 update(ReservationRequest)
                 .where(ReservationRequest.id.in_(claimed))
                 .values(status=RequestStatus.EXPIRED, updated_at=now)
-                .returning(ReservationRequest)
-                .execution_options(populate_existing=True)
+                .returning(*REQUEST_COLUMNS)
+                .execution_options(synchronize_session=False)
             ).all()
             if not requests:
                 return total
@@ -74,7 +77,7 @@ def expire_locked(
     ids = [request.id for request in requests]
     session.execute(
         update(ReservationRequest)
-        .where(ReservationRequest.id.in_(ids))
+        .where(among(session, ReservationRequest.id, ids))
         .values(status=RequestStatus.EXPIRED, updated_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -86,12 +89,17 @@ def expire_locked(
 
 
 def _give_back_and_tell(
-    session: Session, requests: Sequence[ReservationRequest], now: datetime, render: Render
+    session: Session,
+    requests: Sequence[ReservationRequest | Row[Any]],
+    now: datetime,
+    render: Render,
 ) -> None:
-    """For requests just expired: their places come back, their patients are told."""
+    """For requests just expired: their places come back, their patients are told.
+
+    The sweep passes rows of `REQUEST_COLUMNS`, `expire_locked` the objects it locked.
+    """
     slot_ids = [request.slot_id for request in requests]
-    capacity.release(session, slot_ids)
-    capacity.refresh_status(session, slot_ids)
+    capacity.release(session, slot_ids, refresh=True)
     scenes = load_scenes(session, requests)
     notices = [
         scenes[request.id].to_patient(

@@ -12,12 +12,12 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from app.db import insert_ignoring_conflicts
+from app.db import among, insert_ignoring_conflicts
 from app.followups import follow_up
 from app.models import Contact, MedicalService, MessageLog, MessageStatus, Profile, TimeSlot
 from app.models.booking import Reservation, ReservationRequest
@@ -37,6 +37,30 @@ class Notice:
 
 Render = Callable[[Notice], str]
 
+# The columns of a request that its scene and facts read: enough to expire it
+# from a row, without loading the whole object.
+REQUEST_COLUMNS = (
+    ReservationRequest.id,
+    ReservationRequest.profile_id,
+    ReservationRequest.slot_id,
+    ReservationRequest.service_id,
+    ReservationRequest.code,
+    ReservationRequest.patient_name,
+    ReservationRequest.patient_phone,
+    ReservationRequest.patient_age,
+    ReservationRequest.chief_complaint,
+    ReservationRequest.urgency_level,
+    ReservationRequest.expires_at,
+)
+Booking = ReservationRequest | Reservation | Row[Any]
+
+
+class Slot(Protocol):
+    """What a notice tells of a slot: a `TimeSlot`, or a row with its start."""
+
+    @property
+    def start_time(self) -> datetime: ...
+
 
 @dataclass(frozen=True)
 class Scene:
@@ -44,12 +68,12 @@ class Scene:
 
     profile: Profile
     service: MedicalService
-    slot: TimeSlot
+    slot: Slot
     patient_language: str
 
-    def facts(self, booking: ReservationRequest | Reservation, **extra: Any) -> dict[str, Any]:
-        """The facts of `booking` (a request or a reservation) in this scene."""
-        request = booking if isinstance(booking, ReservationRequest) else None
+    def facts(self, booking: Booking, **extra: Any) -> dict[str, Any]:
+        """The facts of `booking` (a request, a row of its `REQUEST_COLUMNS`, a reservation)."""
+        request = None if isinstance(booking, Reservation) else booking
         facts: dict[str, Any] = {
             "code": booking.code,
             "patient_name": booking.patient_name,
@@ -92,19 +116,27 @@ def load_scene(session: Session, slot_id: uuid.UUID, patient_phone: str) -> Scen
     return Scene(profile, service, slot, language or profile.language)
 
 
-def load_scenes(
-    session: Session, bookings: Sequence[ReservationRequest | Reservation]
-) -> dict[uuid.UUID, Scene]:
-    """The scene of each booking, by booking id, in four queries whatever their number."""
-    slots = _by_id(session, TimeSlot, {b.slot_id for b in bookings})
+def load_scenes(session: Session, bookings: Sequence[Booking]) -> dict[uuid.UUID, Scene]:
+    """The scene of each booking, by booking id, in four queries whatever their number.
+
+    Slots (one per booking, thousands in a sweep) come as rows of their start only.
+    """
+    slots = {
+        row.id: row
+        for row in session.execute(
+            select(TimeSlot.id, TimeSlot.start_time).where(
+                among(session, TimeSlot.id, {b.slot_id for b in bookings})
+            )
+        )
+    }
     services = _by_id(session, MedicalService, {b.service_id for b in bookings})
     profiles = _by_id(session, Profile, {b.profile_id for b in bookings})
     languages = {
         (profile_id, phone): language
         for profile_id, phone, language in session.execute(
             select(Contact.profile_id, Contact.phone, Contact.language).where(
-                Contact.profile_id.in_(profiles),
-                Contact.phone.in_({b.patient_phone for b in bookings}),
+                among(session, Contact.profile_id, profiles),
+                among(session, Contact.phone, {b.patient_phone for b in bookings}),
             )
         )
     }
@@ -122,7 +154,8 @@ def load_scenes(
 
 
 def _by_id(session: Session, model: type[Any], ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))}
+    query = select(model).where(among(session, model.id, ids))
+    return {row.id: row for row in session.scalars(query)}
 
 
 def queue_notices(
