@@ -23,8 +23,10 @@ from app.booking.context import BookingContext
 from app.booking.notices import REQUEST_COLUMNS, Render, load_scenes, queue_notices
 from app.db import among
 from app.models import RequestStatus, ReservationRequest
+from app.scheduling import search
 
 SWEEP_BATCH = 2000
+NEAREST = 3  # free times offered to a patient whose hold lapsed
 
 
 def expire_request(ctx: BookingContext, request_id: uuid.UUID) -> bool:
@@ -85,7 +87,7 @@ def expire_locked(
         # Keep the caller's objects true to the database without writing them again.
         set_committed_value(request, "status", RequestStatus.EXPIRED)
         set_committed_value(request, "updated_at", now)
-    _give_back_and_tell(session, requests, now, render)
+    _give_back_and_tell(session, requests, now, render, offer_nearest=True)
 
 
 def _give_back_and_tell(
@@ -93,23 +95,29 @@ def _give_back_and_tell(
     requests: Sequence[ReservationRequest | Row[Any]],
     now: datetime,
     render: Render,
+    offer_nearest: bool = False,
 ) -> None:
     """For requests just expired: their places come back, their patients are told.
 
     The sweep passes rows of `REQUEST_COLUMNS`, `expire_locked` the objects it locked.
+    With `offer_nearest` (a hold expiring at its own deadline, one at a time) the
+    notice offers the free times nearest the one that lapsed; the sweep, which may
+    catch up on thousands at once, says to write *menu* instead.
     """
     slot_ids = [request.slot_id for request in requests]
     capacity.release(session, slot_ids, refresh=True)
     scenes = load_scenes(session, requests)
-    notices = [
-        scenes[request.id].to_patient(
-            "patient_expired",
-            request.patient_phone,
-            f"request:{request.id}:expired",
-            scenes[request.id].facts(request),
-        )
-        for request in requests
-    ]
+    notices = []
+    for request in requests:
+        scene = scenes[request.id]
+        facts = scene.facts(request)
+        if offer_nearest:
+            nearest = search.nearest_free(
+                session, scene.profile, request.service_id, scene.slot.start_time, now, NEAREST
+            )
+            facts["alternatives"] = [slot.start.isoformat() for slot in nearest]
+        key = f"request:{request.id}:expired"
+        notices.append(scene.to_patient("patient_expired", request.patient_phone, key, facts))
     queue_notices(session, notices, render, now)
 
 

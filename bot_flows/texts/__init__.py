@@ -76,7 +76,19 @@ def _reason_text(facts: Mapping[str, Any], lang: str) -> str:
     return text("reason_text", lang, reason=reason) if reason else ""
 
 
+def _alternatives(facts: Mapping[str, Any], lang: str) -> str:
+    starts = facts.get("alternatives") or []
+    if not starts:
+        return text("alternatives_none", lang)
+    zone = str(facts["timezone"])
+    times = "\n".join(
+        f"• {_format(datetime.fromisoformat(start), zone, lang, WHEN_FORMAT)}" for start in starts
+    )
+    return text("alternatives", lang, times=times)
+
+
 DERIVED: dict[str, Callable[[Mapping[str, Any], str], str]] = {
+    "alternatives_text": _alternatives,
     "when": _local("start", WHEN_FORMAT),
     "old_when": _local("old_start", WHEN_FORMAT),
     "deadline": _local("deadline", TIME_FORMAT),

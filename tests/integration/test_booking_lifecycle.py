@@ -39,6 +39,7 @@ from app.models import (
     Profile,
     TimeSlot,
 )
+from bot_flows.texts import when
 from tests.conftest import FrozenClock
 from tests.factories import context, intake, make_profile, make_service, make_slot
 
@@ -163,6 +164,39 @@ def test_expiry_job_and_sweep_end_every_overdue_hold_once(
     assert purposes.count("patient_expired") == 3
     for slot in practice.slots[:3]:
         assert slot_state(sessions, slot) == ("available", 0)
+
+
+def test_a_lapsed_hold_offers_the_nearest_free_times_and_the_sweep_the_menu(
+    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    first, _second_patient = (
+        hold_slot(
+            practice.ctx,
+            profile_id=practice.profile.id,
+            slot_id=slot.id,
+            intake=intake(phone=phone),
+        )
+        for slot, phone in zip(practice.slots, ["+525599990011", "+525599990012"], strict=False)
+    )
+    clock.advance(minutes=30)
+    assert expire_request(practice.ctx, first.request_id) is True
+    assert expire_overdue_holds(practice.ctx) == 1
+    with sessions() as session:
+        bodies = dict(
+            session.execute(
+                select(MessageLog.phone, MessageLog.body).where(
+                    MessageLog.purpose == "patient_expired"
+                )
+            ).all()
+        )
+    zone = practice.profile.timezone
+    offered = [when(slot.start_time, zone, "es") for slot in practice.slots]
+    job_notice = bodies["+525599990011"]
+    assert "Horarios libres cercanos" in job_notice
+    # The lapsed time is free again and offered first; the second one is still held.
+    assert [time in job_notice for time in offered] == [True, False, True, True]
+    assert job_notice.index(offered[0]) < job_notice.index(offered[2])
+    assert bodies["+525599990012"].endswith("Escribe *menu* para elegir otro.")
 
 
 def test_one_open_request_per_patient(practice: Practice) -> None:

@@ -31,9 +31,11 @@ TEXTS: dict[str, str] = {
         "Sorry, {doctor} cannot see you on {when}.{reason_text}\n"
         "Write *menu* to choose another time."
     ),
+    "alternatives": "Free times nearby:\n{times}\nWrite *menu* to book one.",
+    "alternatives_none": "Write *menu* to choose another.",
     "notice.patient_expired": (
         "⌛ {doctor} could not answer your request for {when} in time, so the time was "
-        "released.\nWrite *menu* to choose another."
+        "released.\n{alternatives_text}"
     ),
     "notice.patient_cancelled_by_doctor": (
         "Your appointment on {when} ({service}) was cancelled by the practice.{reason_text}\n"

@@ -31,9 +31,11 @@ TEXTS: dict[str, str] = {
         "Lo sentimos, {doctor} no puede atenderte el {when}.{reason_text}\n"
         "Escribe *menu* para elegir otro horario."
     ),
+    "alternatives": "Horarios libres cercanos:\n{times}\nEscribe *menu* para agendar uno.",
+    "alternatives_none": "Escribe *menu* para elegir otro.",
     "notice.patient_expired": (
         "⌛ {doctor} no alcanzó a responder tu solicitud para el {when}, así que liberamos "
-        "el horario.\nEscribe *menu* para elegir otro."
+        "el horario.\n{alternatives_text}"
     ),
     "notice.patient_cancelled_by_doctor": (
         "Tu cita del {when} ({service}) fue cancelada por el consultorio.{reason_text}\n"
