@@ -10,7 +10,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -123,7 +123,16 @@ def _pattern(language: str, formats: tuple[tuple[str, str], ...]) -> tuple[DateT
 
 
 def _format(instant: datetime, timezone: str, language: str, formats: dict[str, str]) -> str:
-    pattern, locale = _pattern(language, tuple(formats.items()))
+    return _formatted(instant, timezone, language, tuple(formats.items()))
+
+
+@lru_cache(maxsize=8192)
+def _formatted(
+    instant: datetime, timezone: str, language: str, formats: tuple[tuple[str, str], ...]
+) -> str:
+    # Babel takes tens of microseconds a date; a sweep writes the same hours over and
+    # over (every practice opens at 09:00), so each is written once.
+    pattern, locale = _pattern(language, formats)
     return pattern.apply(instant.astimezone(_zone(timezone)), locale)
 
 
