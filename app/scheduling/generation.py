@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Profile
-from app.scheduling.reconcile import SlotChanges, reconcile_slots
+from app.scheduling.reconcile import SlotChanges, last_stored_start, reconcile_slots
 from app.scheduling.rules import SlotSpec, desired_slots
 from app.scheduling.schedules import UnknownTimeZone, load_schedule
 
@@ -46,12 +46,14 @@ def generate_slots(
     days: int = DEFAULT_DAYS,
     profile_id: uuid.UUID | None = None,
 ) -> list[ProfileSlotReport]:
-    """Make the stored slots starting in (now, now + days] match the availability rules.
+    """Make the stored slots after `now` match the availability rules.
 
-    Idempotent: missing slots are created, free ones that no longer match are
-    updated or removed; taken and blocked slots are never touched. Only the profile
-    `profile_id` when given, else every profile. A profile whose schedule cannot be
-    read is reported with its `problem` and left as it was; the others go ahead.
+    Idempotent: missing slots starting in (now, now + days] are created; free ones
+    that no longer match are updated or removed wherever they lie, also beyond that
+    horizon (left there by a run with more days); taken and blocked slots are never
+    touched. Only the profile `profile_id` when given, else every profile. A
+    profile whose schedule cannot be read is reported with its `problem` and left
+    as it was; the others go ahead.
     """
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be between 1 and {MAX_DAYS}, not {days}")
@@ -81,8 +83,11 @@ def _profile_ids(sessions: sessionmaker[Session], profile_id: uuid.UUID | None) 
 def _regenerate_profile(
     session: Session, profile_id: uuid.UUID, now: datetime, until: datetime
 ) -> ProfileSlotReport | None:
+    # Free slots an earlier, longer run made beyond `until` are still offered to
+    # patients: compare them with the rules too, or a closed weekday lives on there.
+    reach = max(until, last_stored_start(session, profile_id, now) or until)
     try:
-        practice = load_schedule(session, profile_id, now, until)
+        practice = load_schedule(session, profile_id, now, reach)
     except UnknownTimeZone as error:
         return ProfileSlotReport(profile_id, error.profile_name, NO_CHANGES, str(error))
     if practice is None:  # deleted since the ids were read
@@ -91,7 +96,7 @@ def _regenerate_profile(
         practice.schedule, first_day=practice.first_day, last_day=practice.last_day, now=now
     )
     changes = reconcile_slots(
-        session, profile_id, _starting_by(until, slots), after=now, until=until
+        session, profile_id, _starting_by(reach, slots), after=now, until=reach, create_until=until
     )
     return ProfileSlotReport(profile_id, practice.name, changes)
 

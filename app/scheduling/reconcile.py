@@ -33,7 +33,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -69,6 +68,21 @@ class SlotChanges:
     kept: int  # no longer match the rules, left alone: taken, blocked or expired
 
 
+def last_stored_start(session: Session, profile_id: uuid.UUID, after: datetime) -> datetime | None:
+    """When the profile's last stored slot starting after `after` starts, if any.
+
+    An earlier, longer run may have left free slots beyond this run's horizon;
+    reconciling up to here reaches them too. Any status, not only free ones: as a
+    plain max() this is one backward step on ix_time_slot_profile_start, whereas a
+    filter on the status makes PostgreSQL read and sort all the profile's slots.
+    """
+    return session.scalar(
+        select(func.max(slot.c.start_time)).where(
+            slot.c.profile_id == profile_id, slot.c.start_time > after
+        )
+    )
+
+
 def reconcile_slots(
     session: Session,
     profile_id: uuid.UUID,
@@ -76,8 +90,14 @@ def reconcile_slots(
     *,
     after: datetime,
     until: datetime,
+    create_until: datetime,
 ) -> SlotChanges:
-    """Store `slots` as the profile's slots starting in (`after`, `until`]."""
+    """Store `slots` as the profile's slots starting in (`after`, `until`].
+
+    Free slots in that range are removed or updated to match; missing ones are
+    created only if they start by `create_until`, so that a range reaching further
+    than this run's horizon (see `last_stored_start`) cleans up without growing.
+    """
     connection = session.connection()
     desired.create(connection)
     _stage(session, slots)
@@ -86,7 +106,7 @@ def reconcile_slots(
     _lock_changing_slots(session, in_range)
     removed = session.execute(delete(slot).where(*in_range, *_free(), ~_wanted())).rowcount
     updated = session.execute(_update_changed(in_range)).rowcount
-    created = session.execute(_insert_missing(session, profile_id)).rowcount
+    created = session.execute(_insert_missing(session, profile_id, create_until)).rowcount
     kept = session.scalar(select(func.count()).select_from(slot).where(*in_range, ~_matching()))
     desired.drop(connection)
     return SlotChanges(created=created, updated=updated, removed=removed, kept=kept or 0)
@@ -147,7 +167,7 @@ def _update_changed(in_range: tuple[ColumnElement[bool], ...]) -> Any:
     )
 
 
-def _insert_missing(session: Session, profile_id: uuid.UUID) -> Any:
+def _insert_missing(session: Session, profile_id: uuid.UUID, create_until: datetime) -> Any:
     dialect_insert = (
         postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     )
@@ -158,7 +178,7 @@ def _insert_missing(session: Session, profile_id: uuid.UUID) -> Any:
         desired.c.start_time,
         desired.c.end_time,
         desired.c.max_reservations,
-    ).where(true())  # SQLite needs a WHERE before ON CONFLICT to parse INSERT ... SELECT
+    ).where(desired.c.start_time <= create_until)  # a WHERE also lets SQLite parse ON CONFLICT
     return (
         dialect_insert(slot)
         .from_select(columns, rows, include_defaults=False)

@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.scheduling.generation import NO_CHANGES, ProfileNotFound, generate_slots
 from app.scheduling.reconcile import SlotChanges
+from app.scheduling.search import free_slots
 from tests.conftest import FrozenClock
 from tests.factories import context, intake, make_profile, make_service, make_slot
 
@@ -64,8 +65,13 @@ def rule(
     return AvailabilityRule(**(values | fields))
 
 
-def stored(sessions: sessionmaker[Session], profile_id: uuid.UUID) -> list[tuple[str, int, str]]:
-    """The profile's slots as (local 'MM-DD HH:MM-HH:MM', capacity, status), in time order."""
+def stored(
+    sessions: sessionmaker[Session], profile_id: uuid.UUID, weekday: int | None = None
+) -> list[tuple[str, int, str]]:
+    """The profile's slots as (local 'MM-DD HH:MM-HH:MM', capacity, status), in time order.
+
+    Only those on the local `weekday` (Python's numbering, Monday = 0) when given.
+    """
     with sessions() as session:
         rows = session.scalars(
             select(TimeSlot).where(TimeSlot.profile_id == profile_id).order_by(TimeSlot.start_time)
@@ -78,6 +84,7 @@ def stored(sessions: sessionmaker[Session], profile_id: uuid.UUID) -> list[tuple
                 row.status,
             )
             for row in rows
+            if weekday in (None, row.start_time.astimezone(MEXICO_CITY).weekday())
         ]
 
 
@@ -299,6 +306,45 @@ def test_closing_a_day_removes_its_free_slots_and_keeps_booked_ones(
         for day in ("12-03", "12-04")
     }
     assert days == {"12-03": ["10:00-10:30"], "12-04": ["10:00-10:30", "10:30-11:00"]}
+
+
+def test_a_shorter_run_after_a_rule_change_also_fixes_the_free_slots_beyond_its_days(
+    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    # 60 days, a rule change, then the default 30: the slots of days 31-60 are still
+    # offered (the booking horizon is 60 days), so they must follow the new rules.
+    with sessions.begin() as session:
+        session.add(rule(practice.profile_id, 6, "09:00", "11:00"))  # Saturday
+    run(sessions, clock, days=60)
+    held = slot_at(sessions, practice, "2027-01-09 09:00")  # a Saturday after day 30
+    hold_slot(
+        context(sessions, clock), profile_id=practice.profile_id, slot_id=held.id, intake=intake()
+    )
+    with sessions.begin() as session:
+        session.execute(delete(AvailabilityRule).where(AvailabilityRule.day_of_week.in_([3, 6])))
+        # Wednesdays now take two patients per slot, and Sundays open 09:00-10:00.
+        session.add(rule(practice.profile_id, 3, "09:00", "11:00", max_appointments_per_slot=2))
+        session.add(rule(practice.profile_id, 0, "09:00", "10:00"))
+
+    changes = run(sessions, clock, days=30)
+
+    # Removed: 8 Saturdays x 4 and 2027-01-30 09:00, but for the held one; updated:
+    # 9 Wednesdays x 4, through 2027-01-27; created: Sundays up to day 30 only.
+    assert changes == SlotChanges(created=4 * 2, updated=9 * 4, removed=8 * 4 + 1 - 1, kept=1)
+    saturdays, sundays, wednesdays = (
+        stored(sessions, practice.profile_id, day) for day in (5, 6, 2)
+    )
+    assert saturdays == [("01-09 09:00-09:30", 1, "pending_approval")]
+    assert [label[:11] for label, _, _ in sundays] == [
+        f"12-{day:02} {start}" for day in (6, 13, 20, 27) for start in ("09:00", "09:30")
+    ]
+    assert {capacity for _, capacity, _ in wednesdays} == {2}
+    assert wednesdays[-1][0] == "01-27 10:30-11:00"
+    with sessions() as session:
+        profile = session.get_one(Profile, practice.profile_id)
+        offered = list(free_slots(session, profile, practice.service_id, clock()))
+    assert {slot.start.astimezone(MEXICO_CITY).weekday() for slot in offered} == {0, 1, 2, 3, 4, 6}
+    assert run(sessions, clock, days=30) == SlotChanges(created=0, updated=0, removed=0, kept=1)
 
 
 def test_one_profile_only_and_an_unknown_one(
