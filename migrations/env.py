@@ -51,6 +51,7 @@ def run_migrations_online() -> None:
             target_metadata=Base.metadata,
             include_object=include_object,
             compare_type=True,
+            compare_server_default=True,
             # SQLite cannot ALTER constraints: batch mode rebuilds the table instead.
             render_as_batch=True,
             transaction_per_migration=True,

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,7 +25,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import Base, gen_random_uuid
 
 NOW = text("CURRENT_TIMESTAMP")
-FALSE = text("false")
+# false(), not text("false"): it renders per dialect (SQLite: 0), as the migrations wrote it.
+FALSE = false()
 
 
 class RequestStatus(StrEnum):

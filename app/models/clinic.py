@@ -20,12 +20,15 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, gen_random_uuid
 
 NOW = text("CURRENT_TIMESTAMP")
+# true(), not text("true"): it renders per dialect (SQLite: 1), as the migrations wrote it.
+TRUE = true()
 
 
 class Profile(Base):
@@ -56,7 +59,7 @@ class Profile(Base):
         String(50), default="general", server_default="general"
     )
     appointment_approval_required: Mapped[bool] = mapped_column(
-        Boolean, default=True, server_default=text("true")
+        Boolean, default=True, server_default=TRUE
     )
     max_appointment_duration: Mapped[int | None] = mapped_column(
         Integer, default=60, server_default="60"
@@ -102,7 +105,7 @@ class MedicalService(Base):
     price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     category: Mapped[str | None] = mapped_column(String(100))
     requirements: Mapped[str | None] = mapped_column(Text)
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=TRUE)
     created_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
     updated_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
 
@@ -137,7 +140,7 @@ class AvailabilityRule(Base):
     max_appointments_per_slot: Mapped[int] = mapped_column(
         Integer, default=1, server_default="1"
     )
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=TRUE)
     effective_from: Mapped[date | None] = mapped_column(Date, server_default=text("CURRENT_DATE"))
     effective_to: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
