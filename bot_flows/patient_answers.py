@@ -1,7 +1,9 @@
 """Reading a patient's answers forgivingly, and showing them numbered choices.
 
 Numbers always work ("2", "2.", "2️⃣", "dos"); a few words work too ("sí",
-"urgente", "correo"), because many patients answer in words.
+"urgente", "correo"), because many patients answer in words. Where an answer
+cannot be taken back (consent, cancelling, sending the request) only a message
+that is nothing but the answer counts: see `clear_choice`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date
 
-from bot_flows.engine import MAX_ANSWER
+from bot_flows.engine import MAX_ANSWER, NUMBER_WORDS
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.texts import when
 
@@ -25,9 +27,19 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 
 YES_NO = {
     "si": 1, "yes": 1, "ok": 1, "okay": 1, "vale": 1, "claro": 1, "dale": 1, "sure": 1,
-    "acepto": 1, "accept": 1, "de acuerdo": 1, "no": 2, "nop": 2, "nope": 2,
-    "no acepto": 2, "decline": 2, "rechazo": 2, "no gracias": 2, "no thanks": 2,
+    "acepto": 1, "accept": 1, "de acuerdo": 1, "si acepto": 1, "si claro": 1, "si gracias": 1,
+    "claro que si": 1, "okey": 1, "sip": 1, "yes please": 1, "i accept": 1, "yes i accept": 1,
+    "ok acepto": 1,
+    "no": 2, "nop": 2, "nope": 2, "no acepto": 2, "decline": 2, "rechazo": 2, "no gracias": 2,
+    "no thanks": 2, "no quiero": 2, "i dont accept": 2, "i do not accept": 2,
 }  # fmt: skip
+# "opción 2", "option 2", "la 2": a lone option number with a word before it.
+LONE_OPTION = re.compile(
+    r"(?:(?:opcion|option|numero|number|la|el) )?(\d{1,3}|"
+    + "|".join(NUMBER_WORDS)
+    + r")(?: (.+))?"
+)
+REPEATS = re.compile(r"([a-z])\1+")
 
 
 def choice(turn: PatientTurn, count: int, words: Mapping[str, int] | None = None) -> int | None:
@@ -38,6 +50,35 @@ def choice(turn: PatientTurn, count: int, words: Mapping[str, int] | None = None
     meant = None if DIGIT.search(turn.words) else _meant(turn.words, words or {})
     number = turn.number() if meant is None else meant
     return number if number is not None and 1 <= number <= count else None
+
+
+def clear_choice(turn: PatientTurn, count: int, words: Mapping[str, int]) -> int | None:
+    """The option (1..count) when the whole message is that option and nothing else.
+
+    "2", "dos", "opción 2", "no acepto", "2. No acepto" (the option as shown), "Nooo"
+    count; "no entiendo", "no puedo respirar" or "quiero una cita, no?" do not, and
+    the question is asked again rather than guessed.
+    """
+    return clear_option(turn.words, count, words)
+
+
+def clear_option(folded: str, count: int, words: Mapping[str, int]) -> int | None:
+    """`clear_choice` over text already folded (`engine.fold`)."""
+    vocabulary = {_squeezed(phrase): number for phrase, number in words.items()}
+    lone = LONE_OPTION.fullmatch(folded)
+    if lone is not None:
+        written, label = lone.groups()
+        number = int(written) if written.isdigit() else NUMBER_WORDS[written]
+        if label is not None and vocabulary.get(_squeezed(label)) != number:
+            return None
+    else:
+        number = vocabulary.get(_squeezed(folded))
+    return number if number is not None and 1 <= number <= count else None
+
+
+def _squeezed(folded: str) -> str:
+    """Letters typed twice or more once: "siii" and "nooo" are "si" and "no"."""
+    return REPEATS.sub(r"\1", folded)
 
 
 def _meant(folded: str, vocabulary: Mapping[str, int]) -> int | None:

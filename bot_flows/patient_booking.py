@@ -14,7 +14,14 @@ from zoneinfo import ZoneInfo
 
 from app.booking.errors import BookingError, OpenRequestExists, SlotNotBookable, SlotTaken
 from app.booking.requests import Hold
-from bot_flows.patient_answers import choice, day_label, not_understood, numbered, when_label
+from bot_flows.patient_answers import (
+    choice,
+    clear_choice,
+    day_label,
+    not_understood,
+    numbered,
+    when_label,
+)
 from bot_flows.patient_intake import (
     intake_done,
     intake_from,
@@ -31,11 +38,14 @@ DAYS_SHOWN = 7
 TIMES_SHOWN = 12
 NEAREST_SHOWN = 3
 SUMMARY_WORDS = {
-    "confirmar": 1, "confirmo": 1, "confirm": 1, "si": 1, "yes": 1, "ok": 1,
+    "confirmar": 1, "confirmo": 1, "confirm": 1, "si": 1, "yes": 1, "ok": 1, "si confirmo": 1,
+    "si confirmar": 1, "enviar": 1, "send": 1,
     "de nuevo": 2, "empezar de nuevo": 2, "otra vez": 2, "start over": 2, "restart": 2,
     "cancelar": 3, "cancel": 3,
 }  # fmt: skip
 # "10:30", "9.15", "4:00 pm", "16h30": a time typed instead of its number.
+# Sending or discarding the request cannot be undone: only a message that is just
+# the answer counts ("no, no quiero cancelar" is asked again).
 CLOCK = re.compile(r"(\d{1,2})\s*[:.h]\s*(\d{2})\s*(?:([ap])\.?\s*m\b)?")
 
 
@@ -144,7 +154,7 @@ def ask_summary(turn: PatientTurn) -> None:
 
 
 def answer_summary(turn: PatientTurn) -> PatientState:
-    match choice(turn, 3, SUMMARY_WORDS):
+    match clear_choice(turn, 3, SUMMARY_WORDS):
         case 1:
             return send_request(turn)
         case 2:

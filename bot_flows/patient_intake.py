@@ -14,6 +14,7 @@ from bot_flows.patient_answers import (
     YES_NO,
     age_of,
     choice,
+    clear_choice,
     email_of,
     not_understood,
     written,
@@ -38,6 +39,9 @@ URGENCY_WORDS = {
 CONTACT_WORDS = {
     "whatsapp": 1, "wa": 1, "llamada": 2, "llamar": 2, "telefono": 2, "phone": 2, "call": 2,
     "correo": 3, "email": 3, "mail": 3, "e mail": 3,
+}  # fmt: skip
+REUSE_WORDS = YES_NO | {
+    "no quiero cambiarlos": 2, "cambiarlos": 2, "no i want to change them": 2, "change them": 2,
 }  # fmt: skip
 SEX_TEXT = {
     "female": "patient.sex.female",
@@ -76,7 +80,8 @@ def ask_reuse(turn: PatientTurn) -> None:
 
 
 def answer_reuse(turn: PatientTurn) -> PatientState:
-    answer = choice(turn, 2, YES_NO)
+    """A clear yes or no: "sí, pero cambió mi edad" is asked again, not taken for yes."""
+    answer = clear_choice(turn, 2, REUSE_WORDS)
     if answer is None:
         return not_understood(turn, S.REUSE)
     stored = turn.data.pop("stored")

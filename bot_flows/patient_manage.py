@@ -11,7 +11,14 @@ from typing import Any
 
 from app.booking.errors import BookingError, SlotNotBookable, SlotTaken
 from app.booking.queries import Booking
-from bot_flows.patient_answers import YES_NO, choice, not_understood, numbered, when_label
+from bot_flows.patient_answers import (
+    YES_NO,
+    choice,
+    clear_choice,
+    not_understood,
+    numbered,
+    when_label,
+)
 from bot_flows.patient_booking import offer_days, offer_times, pick_slot
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.texts import text
@@ -22,6 +29,15 @@ ACTION_WORDS = {
     "cancelar": 1, "cancelarla": 1, "cancel": 1, "cambiar": 2, "cambiarla": 2, "mover": 2,
     "reagendar": 2, "reprogramar": 2, "reschedule": 2, "move": 2, "change": 2,
 }  # fmt: skip
+# Cancelling cannot be undone: only a message that is just the answer counts.
+CANCEL_WORDS = YES_NO | {
+    "si cancelar": 1, "cancelar": 1, "cancelarla": 1, "cancelala": 1, "si cancelarla": 1,
+    "si retirarla": 1, "retirarla": 1, "retirar": 1, "yes cancel": 1, "cancel": 1,
+    "yes withdraw it": 1, "withdraw": 1, "no conservarla": 2, "conservarla": 2,
+    "mantenerla": 2, "no cancelar": 2, "no la cancele": 2, "no keep it": 2, "keep it": 2,
+    "keep": 2,
+}  # fmt: skip
+# Only "2" leads to cancelling, and that is confirmed again (`answer_cancel`).
 REMINDER_WORDS = {
     "confirmo": 1, "confirmar": 1, "confirm": 1, "si": 1, "yes": 1, "ok": 1, "alli estare": 1,
     "cancelar": 2, "cancel": 2, "cambiar": 3, "reagendar": 3, "reprogramar": 3,
@@ -93,7 +109,7 @@ def ask_cancel(turn: PatientTurn) -> None:
 
 
 def answer_cancel(turn: PatientTurn) -> PatientState:
-    answer = choice(turn, 2, YES_NO)
+    answer = clear_choice(turn, 2, CANCEL_WORDS)
     if answer is None:
         return not_understood(turn, S.CANCEL)
     if answer == 2:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from bot_flows.patient_answers import YES_NO, choice, not_understood
+from bot_flows.engine import fold
+from bot_flows.patient_answers import YES_NO, choice, clear_choice, clear_option, not_understood
 from bot_flows.patient_booking import start_booking
 from bot_flows.patient_manage import show_bookings, start_managing
 from bot_flows.patient_states import PatientState, PatientTurn
+from bot_flows.red_flags import red_flag
 
 S = PatientState
 # The privacy notice the patient answered; a new wording gets a new version.
@@ -38,7 +40,14 @@ def ask_consent(turn: PatientTurn) -> None:
 
 
 def answer_consent(turn: PatientTurn) -> PatientState:
-    answer = choice(turn, 2, YES_NO)
+    """Only a clear "1" / "sí" or "2" / "no" is recorded; anything else asks again.
+
+    A message with emergency words is never an answer: the warning was given, and
+    the notice is shown again without "I did not understand" after it.
+    """
+    if red_flag(turn.text) is not None:
+        return S.CONSENT
+    answer = clear_choice(turn, 2, YES_NO)
     if answer is None:
         return not_understood(turn, S.CONSENT)
     accepted = answer == 1
@@ -47,6 +56,11 @@ def answer_consent(turn: PatientTurn) -> PatientState:
         return S.DECLINED
     turn.say("patient.consent_thanks")
     return S.MENU
+
+
+def is_consent_answer(text: str) -> bool:
+    """Whether `text` would answer the privacy question (so it says nothing about health)."""
+    return clear_option(fold(text), 2, YES_NO) is not None
 
 
 def say_declined(turn: PatientTurn) -> None:

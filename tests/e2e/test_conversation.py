@@ -336,9 +336,14 @@ def test_a_red_flag_gets_the_emergency_number_and_an_urgent_request(world: World
 def test_a_red_flag_before_consent_is_answered_and_nothing_is_stored(world: World) -> None:
     patient = world.patient()
     patient.say("hola")
+    notice = es("patient.consent", doctor=world.practice.profile.name)
     warned = patient.say("no puedo respirar")
-    assert warned[0] == es("patient.emergency", phone="911")
-    assert conversation_of(world, patient.phone).data == {}
+    assert warned == [es("patient.emergency", phone="911"), notice]
+    assert patient.say("No entiendo") == [es("patient.not_understood"), notice]
+    conversation = conversation_of(world, patient.phone)
+    assert conversation.state == "consent" and conversation.data == {}
+    with world.sessions() as session:
+        assert session.scalars(select(Consent)).all() == []  # neither answer was a refusal
 
 
 def test_the_patient_switches_language_both_ways(world: World) -> None:

@@ -59,6 +59,37 @@ def test_declining_stores_only_the_refusal_and_a_later_message_offers_the_notice
     assert patient.send("1").keys == ["patient.consent_thanks", "patient.menu"]
 
 
+@pytest.mark.parametrize(
+    ("answer", "accepted"),
+    [
+        ("1", True), ("Sí", True), ("si, acepto", True), ("SIIII", True), ("ok 👍", True),
+        ("de acuerdo", True), ("1. Sí, acepto", True), ("opción 1", True), ("yes", True),
+        ("uno", True), ("2", False), ("No", False), ("nooo", False), ("No acepto", False),
+        ("2. No acepto", False), ("no, gracias", False), ("I don't accept", False),
+    ],
+)  # fmt: skip
+def test_a_clear_answer_to_the_privacy_question_is_recorded(answer: str, accepted: bool) -> None:
+    patient = Patient()
+    patient.say("hola", answer)
+    assert ("record_consent", (accepted, CONSENT_VERSION)) in patient.desk.calls
+    assert patient.state == (S.MENU if accepted else S.DECLINED)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "No entiendo", "no sé qué es esto", "quiero una cita, no?", "no tengo tiempo, ok",
+        "1 no", "2. Sí, acepto", "sí y no", "3", "ok no", "👍", "si, pero no quiero dar mi nombre",
+    ],
+)  # fmt: skip
+def test_an_unclear_answer_to_the_privacy_question_is_asked_again(answer: str) -> None:
+    patient = Patient()
+    patient.send("hola")
+    assert patient.send(answer).keys == ["patient.not_understood", "patient.consent"]
+    assert not any(name == "record_consent" for name, _ in patient.desk.calls)
+    assert patient.state == S.CONSENT
+
+
 @pytest.mark.parametrize("state", [S.CONSENT, S.DECLINED])
 def test_before_consent_the_menu_is_never_shown(state: PatientState) -> None:
     patient = Patient()
@@ -171,6 +202,15 @@ def test_a_returning_patient_may_give_new_details() -> None:
     assert "stored" not in patient.chat.data
 
 
+def test_reusing_details_needs_a_clear_yes() -> None:
+    stored = StoredPatient("María Pérez", 34, "female")
+    patient = Patient(FakePatientDesk.with_services("Consulta general", stored=stored))
+    patient.say(*TO_MENU, "1", "1", "1")
+    unclear = patient.send("sí, pero ahora tengo 35")
+    assert unclear.keys == ["patient.not_understood", "patient.reuse"]
+    assert patient.send("2. No, quiero cambiarlos").keys == ["patient.ask_name"]
+
+
 def test_reusing_details_without_an_age_asks_for_it() -> None:
     stored = StoredPatient("María Pérez", None, "female")
     patient = Patient(FakePatientDesk.with_services("Consulta general", stored=stored))
@@ -252,6 +292,14 @@ def test_starting_over_forgets_the_answers() -> None:
     assert "name" not in patient.chat.data
 
 
+@pytest.mark.parametrize("answer", ["no quiero cancelar", "si pero cambia la hora", "ok no"])
+def test_an_unclear_answer_at_the_summary_sends_and_discards_nothing(answer: str) -> None:
+    patient = Patient()
+    at_summary(patient)
+    assert patient.send(answer).keys == ["patient.not_understood", "patient.summary"]
+    assert patient.desk.intakes == [] and "reason" in patient.chat.data
+
+
 def test_cancelling_at_the_summary_sends_nothing() -> None:
     patient = Patient()
     at_summary(patient)
@@ -322,6 +370,27 @@ def test_cancelling_shows_the_policy_and_asks_to_confirm() -> None:
     assert "Cancela con 24 horas de anticipación." in reply.text
     assert patient.send("1").keys == ["patient.cancelled", "patient.menu"]
     assert ("cancel", ("K7M3QX",)) in patient.desk.calls and patient.desk.booked() == []
+
+
+@pytest.mark.parametrize(
+    "answer", ["sí, pero mejor no", "ok, déjame pensarlo", "no sé", "vale, mejor la conservo"]
+)
+def test_an_unclear_answer_to_cancelling_cancels_nothing(answer: str) -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "1")
+    assert patient.send(answer).keys[:2] == ["patient.not_understood", "patient.policy"]
+    assert len(patient.desk.booked()) == 1 and patient.state == S.CANCEL
+
+
+@pytest.mark.parametrize(
+    ("answer", "cancelled"),
+    [("1. Sí, cancelar", True), ("Sí", True), ("no, conservarla", False), ("2", False)],
+)
+def test_a_clear_answer_to_cancelling_is_carried_out(answer: str, cancelled: bool) -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "1")
+    patient.send(answer)
+    assert len(patient.desk.booked()) == (0 if cancelled else 1) and patient.state == S.MENU
 
 
 def test_keeping_an_appointment_changes_nothing() -> None:

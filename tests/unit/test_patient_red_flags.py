@@ -109,12 +109,18 @@ def test_before_consent_the_warning_is_given_and_nothing_is_noted() -> None:
     reply = patient.send("tengo dolor en el pecho")
     assert reply.keys == ["patient.emergency", "patient.welcome", "patient.consent"]
     assert patient.chat.data == {}
-    assert patient.send("me quiero morir").keys == [
-        "patient.emergency",
-        "patient.not_understood",
-        "patient.consent",
-    ]
+    assert patient.send("me quiero morir").keys == ["patient.emergency", "patient.consent"]
     assert patient.chat.data == {}
+
+
+@pytest.mark.parametrize("message", ["no puedo respirar", "No, me duele el pecho", "2 infarto"])
+def test_emergency_words_at_the_consent_question_record_no_answer(message: str) -> None:
+    patient = Patient()
+    patient.send("hola")
+    reply = patient.send(message)
+    assert reply.keys == ["patient.emergency", "patient.consent"]
+    assert not any(name == "record_consent" for name, _ in patient.desk.calls)
+    assert patient.state == S.CONSENT
 
 
 def test_the_warning_breaks_the_silence_of_a_hand_off() -> None:
