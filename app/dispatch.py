@@ -66,7 +66,7 @@ class RQDispatcher:
                 if followup.at is None:
                     queue.enqueue(function, *followup.args, **options)
                 else:
-                    at = _aware(followup.at)
+                    at = scheduled_instant(followup.at)
                     options["job_id"] = job_id(followup, at)
                     queue.enqueue_at(at, function, *followup.args, **options)
             pipeline.execute()
@@ -196,8 +196,17 @@ def init_app(app: Flask) -> None:
     dispatch_after_commit(get_database(app).sessions, dispatcher)
 
 
-def _aware(instant: datetime) -> datetime:
+def scheduled_instant(instant: datetime) -> datetime:
+    """When RQ should run a job due at `instant`: the next whole second (UTC), never before.
+
+    RQ keeps scheduled times in whole seconds, cut down: a job due at 10:30:00.7
+    would run at 10:30:00, find its hold not yet overdue (or its retry not yet due)
+    and do nothing, leaving the work to the next sweep.
+    """
     # RQ reads a naive datetime as the server's local time: refuse the ambiguity.
     if instant.tzinfo is None:
         raise ValueError("follow-ups are scheduled at aware instants")
-    return instant.astimezone(UTC)
+    instant = instant.astimezone(UTC)
+    if instant.microsecond:
+        instant = instant.replace(microsecond=0) + timedelta(seconds=1)
+    return instant

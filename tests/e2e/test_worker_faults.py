@@ -13,7 +13,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -50,6 +49,7 @@ from app.models import (
 from app.queues import MESSAGES_QUEUE
 from tests.factories import context, intake, make_profile, make_service
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, Created, FakeTwilio
+from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.slow
 
@@ -59,12 +59,6 @@ CONSOLE_ID = re.compile(r", id ([0-9a-f-]{36})\)$", re.MULTILINE)
 TICK_LINE = re.compile(r"^tick: (\d+) holds expired, (\d+) reminders sent", re.MULTILINE)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
     """Poll `condition` until it holds; fail the test with `what` if it never does."""
     deadline = time.monotonic() + timeout
@@ -72,45 +66,6 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for {what}")
         time.sleep(0.05)
-
-
-class RedisServer:
-    """A redis-server of this test's own, without persistence: a restart forgets everything."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = Redis.from_url(self.url)
-
-        def answers() -> bool:
-            with contextlib.suppress(Exception):
-                return bool(client.ping())
-            return False
-
-        wait_for(answers, 10, "redis-server to answer")
-        client.close()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from app.dispatch import InProcessDispatcher, job_id
+from app.dispatch import InProcessDispatcher, job_id, scheduled_instant
 from app.followups import FollowUp
 from app.queues import TICK_PERIOD
 from tests.conftest import FrozenClock
@@ -132,3 +132,22 @@ def test_timed_job_ids_name_the_work_and_its_instant() -> None:
     retry = FollowUp("deliver_message", ("m1",), START)
     later = START + timedelta(seconds=30)
     assert job_id(retry, START) != job_id(retry, later)
+
+
+@pytest.mark.parametrize("microseconds", [1, 400_000, 999_999])
+def test_a_timed_job_is_scheduled_at_the_next_whole_second_never_before_its_time(
+    microseconds: int,
+) -> None:
+    # RQ keeps whole seconds, cut down: 15:00:00.4 would fire at 15:00:00, too early.
+    deadline = START + timedelta(minutes=30, microseconds=microseconds)
+    at = scheduled_instant(deadline)
+    assert deadline <= at < deadline + timedelta(seconds=1)
+    assert at.microsecond == 0 and at.tzinfo == UTC
+    assert scheduled_instant(START) == START  # already whole: unchanged
+
+
+def test_a_timed_job_is_scheduled_in_utc_and_never_at_a_naive_instant() -> None:
+    local = START.astimezone(timezone(timedelta(hours=-6)))
+    assert scheduled_instant(local) == START and scheduled_instant(local).tzinfo == UTC
+    with pytest.raises(ValueError, match="aware"):
+        scheduled_instant(START.replace(tzinfo=None))
