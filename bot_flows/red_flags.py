@@ -3,8 +3,15 @@
 A pure function over folded text (lower case, no accents, no punctuation), so
 "Dolor de PECHO", "dolor de pecho" and "dolor de pécho!!" read alike. It errs on
 the side of safety: a patient who writes "no tengo dolor de pecho" is still told
-to call for help. It never diagnoses and never advises; the flow only shows the
+to call for help (negations are not read: "no tengo dolor de pecho, solo tos" and
+"ya no tengo dolor de pecho" are too close to the real thing to risk silence), and
+"tuve un infarto hace años" in a medical history makes the request urgent for the
+doctor to judge. It never diagnoses and never advises; the flow only shows the
 emergency number and marks the request urgent for the doctor.
+
+Common misspellings are written into the patterns where it is cheap ("desmallo",
+"corason", "inconsiente", "toraxico"); they are matched as whole words only, so
+"matricular" never reads as "matar".
 """
 
 from __future__ import annotations
@@ -27,37 +34,43 @@ class RedFlag(StrEnum):
 # Patterns match whole words of folded text; "can't" folds to "cant", "daño" to "dano".
 PATTERNS: dict[RedFlag, tuple[str, ...]] = {
     RedFlag.CHEST_PAIN: (
-        r"dolor (?:fuerte |muy fuerte )?(?:de|del|en el|en mi) pecho",
-        r"dolor toracico",
-        r"(?:me )?duele (?:mucho )?(?:el|mi) pecho",
-        r"(?:opresion|presion|punzada) (?:en el|en mi|del) pecho",
-        r"infarto",
-        r"ataque (?:al|del) corazon",
+        r"dolor (?:fuerte |muy fuerte |intenso )?(?:(?:de|del|en|en el|en mi) )?pecho",
+        r"dolor tora(?:c|x|s)ico",
+        r"(?:me )?duele (?:mucho )?(?:el |mi )?pecho",
+        r"(?:opresion|presion|punzada) (?:en el|en mi|del|en) pecho",
+        r"infart\w*",
+        r"ataque (?:al|del) cora[sz]on",
+        r"ataque cardiac[oa]",
+        r"paro cardiac[oa]",
         r"chest (?:pain|pains|tightness|pressure|hurts)",
-        r"(?:pain|pressure|tightness) in (?:my|the) chest",
+        r"(?:pain|pressure|tightness) in (?:my |the )?chest",
         r"my chest (?:hurts|is tight)",
         r"tight chest",
         r"heart attack",
     ),
     RedFlag.BREATHING: (
-        r"no (?:puedo|puede|podemos) respirar",
+        r"no (?:puedo|puede|podemos|pueden) respirar",
+        r"no (?:respira|esta respirando)",
+        r"(?:deja|dejo) de respirar",
+        r"(?:me|le|nos) cuesta (?:mucho |trabajo )?respirar",
         r"dificultad (?:para|al) respirar",
         r"(?:me|le) falta (?:el )?aire",
+        r"no (?:me|le) entra (?:el )?aire",
         r"falta de aire",
         r"(?:me|se) (?:ahogo|ahoga|esta ahogando|estoy ahogando)",
         r"respir\w* con dificultad",
-        r"cant breathe",
-        r"cannot breathe",
-        r"can not breathe",
+        r"(?:cant|cannot|can not) breathe?",
+        r"(?:not|isnt|wasnt|stopped) breathing",
         r"(?:difficulty|trouble|struggling|hard to) breath(?:e|ing)",
         r"short(?:ness)? of breath",
         r"choking",
     ),
     RedFlag.BLEEDING: (
-        r"sangrado (?:abundante|fuerte|muy fuerte|que no para)",
+        # "sangrado vaginal abundante": one word may say where.
+        r"sangrado (?:\w+ )?(?:abundante|fuerte|muy fuerte|que no para)",
         r"(?:sangra|sangrando|sangro) (?:mucho|demasiado|sin parar)",
         r"mucha sangre",
-        r"hemorragia",
+        r"hemorr?agia",
         r"no (?:para|deja) de sangrar",
         r"(?:vomit\w*|tos\w*) (?:con )?sangre",
         r"heavy bleeding",
@@ -70,12 +83,12 @@ PATTERNS: dict[RedFlag, tuple[str, ...]] = {
     RedFlag.UNCONSCIOUS: (
         r"perd\w* (?:el )?(?:conocimiento|sentido|la conciencia)",
         r"perdida de (?:la )?(?:conciencia|conocimiento)",
-        r"(?:se|me) desmay\w*",
-        r"desmayo",
-        r"inconsciente",
+        r"(?:se|me|le) desma(?:y|ll)\w*",
+        r"desma(?:y|ll)o",
+        r"incon(?:sc|s|c)iente",
         # Not "no responde": patients write it about the doctor who has not answered yet.
         r"no (?:reacciona|despierta)",
-        r"convulsion\w*",
+        r"convul(?:s|c)ion\w*",
         r"passed out",
         r"faint(?:ed|ing)",
         r"unconscious",
@@ -104,11 +117,13 @@ PATTERNS: dict[RedFlag, tuple[str, ...]] = {
         r"paraly[sz]\w*",
     ),
     RedFlag.SUICIDE: (
-        r"suicid\w*",
+        r"sui(?:c|s)id\w*",
         r"quitarme la vida",
         r"(?:me )?quiero morir\w*",
+        r"ganas de morir\w*",
         r"no quiero (?:vivir|seguir viviendo)",
         r"matarme",
+        r"me (?:quiero|voy a) matar",
         r"hacerme dano",
         r"acabar con mi vida",
         r"kill myself",

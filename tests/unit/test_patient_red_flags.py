@@ -20,22 +20,27 @@ SIGNS = {
         "Tengo dolor de pecho", "DOLOR EN EL PECHO desde hace una hora", "me duele mucho el pecho",
         "siento opresión en el pecho", "creo que es un infarto", "dolor torácico",
         "Dolor fuerte de pécho 😰", "I have chest pain", "sharp pain in my chest",
-        "my chest hurts", "Heart attack?",
+        "my chest hurts", "Heart attack?", "dolor pecho", "pain in chest", "dolor toráxico",
+        "dolor toracico", "ataque cardíaco", "ataque al corason", "le dio un paro cardiaco",
+        "creo que me está infartando",
     ],
     RedFlag.BREATHING: [
         "no puedo respirar", "me falta el aire", "Dificultad para respirar",
         "mi hijo se está ahogando", "me estoy ahogando", "I can't breathe",
-        "shortness of breath", "trouble breathing", "he cannot breathe",
+        "shortness of breath", "trouble breathing", "he cannot breathe", "me cuesta respirar",
+        "a mi papá le cuesta mucho respirar", "mi bebé no respira", "dejó de respirar",
+        "no me entra el aire", "he's not breathing", "she stopped breathing", "i cant breath",
     ],
     RedFlag.BLEEDING: [
         "sangrado abundante", "estoy sangrando mucho", "no para de sangrar", "HEMORRAGIA",
         "vomitando sangre", "heavy bleeding", "bleeding a lot", "it won't stop bleeding",
-        "coughing blood",
+        "coughing blood", "sangrado vaginal abundante", "sangra mucho", "hemoragia",
     ],
     RedFlag.UNCONSCIOUS: [
         "se desmayó", "mi mamá perdió el conocimiento", "está inconsciente",
         "tuvo una convulsión", "he passed out", "she fainted", "lost consciousness",
-        "had a seizure",
+        "had a seizure", "se desmalló", "está inconsiente", "convulsión", "le dan convulsiones",
+        "convulciona",
     ],
     RedFlag.STROKE: [
         "creo que es un derrame cerebral", "tiene la cara caída", "no puede hablar bien",
@@ -45,7 +50,8 @@ SIGNS = {
     RedFlag.SUICIDE: [
         "pienso en suicidarme", "quiero quitarme la vida", "me quiero morir",
         "ya no quiero vivir", "pensamientos suicidas", "I want to kill myself",
-        "I want to die", "thinking about ending my life", "self-harm",
+        "I want to die", "thinking about ending my life", "self-harm", "me quiero matar",
+        "quiero morir", "me voy a matar", "tengo ganas de morirme", "pienso en el suisidio",
     ],
 }  # fmt: skip
 NEAR_MISSES = [
@@ -53,8 +59,13 @@ NEAR_MISSES = [
     "ejercicios para respirar mejor", "alergia al polen", "chequeo del corazón",
     "control de presión arterial", "el doctor no responde", "quiero vivir mejor", "mareo leve",
     "sangrado nasal leve hace un mes", "chest x-ray", "breathing exercises", "heart checkup",
-    "headache", "back pain", "", "🙂", "1",
+    "headache", "back pain", "", "🙂", "1", "pechuga de pollo", "dolor al dar pecho",
+    "me cuesta dormir", "ataque de tos", "ataque de risa", "me quiero matricular",
+    "respiro mejor con el inhalador", "sangrado leve", "sangra poco al cepillarme",
+    "revisión del corazón", "breathe in and out", "chest workout",
 ]  # fmt: skip
+# A negation is not read: the warning costs a sentence, silence could cost a life.
+WARNED_ANYWAY = ["no tengo dolor de pecho", "ya no me falta el aire", "tuve un infarto en 2019"]
 
 
 @pytest.mark.parametrize(
@@ -67,6 +78,11 @@ def test_emergency_signs_are_recognised_in_both_languages(message: str, sign: Re
 @pytest.mark.parametrize("message", NEAR_MISSES)
 def test_near_misses_are_not_emergencies(message: str) -> None:
     assert red_flag(message) is None
+
+
+@pytest.mark.parametrize("message", WARNED_ANYWAY)
+def test_negated_or_past_signs_are_still_warned_about(message: str) -> None:
+    assert red_flag(message) is not None
 
 
 def test_an_emergency_reason_gets_the_number_at_once_and_the_request_is_urgent() -> None:
