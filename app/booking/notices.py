@@ -53,6 +53,10 @@ REQUEST_COLUMNS = (
     ReservationRequest.expires_at,
 )
 Booking = ReservationRequest | Reservation | Row[Any]
+# What the doctor reads of a request's intake. A patient's own notices never carry
+# it: their sentences do not use it, and an outbox row should hold no more health
+# data than its message needs.
+CLINICAL_FACTS = frozenset({"age", "reason", "urgency"})
 
 
 class Slot(Protocol):
@@ -99,8 +103,9 @@ class Scene:
         return Notice(profile.id, purpose, profile.doctor_phone, profile.language, key, facts)
 
     def to_patient(self, purpose: str, phone: str, key: str, facts: dict[str, Any]) -> Notice:
-        """A notice to the patient, in the language they chose."""
-        return Notice(self.profile.id, purpose, phone, self.patient_language, key, facts)
+        """A notice to the patient, in the language they chose, without the clinical facts."""
+        kept = {name: value for name, value in facts.items() if name not in CLINICAL_FACTS}
+        return Notice(self.profile.id, purpose, phone, self.patient_language, key, kept)
 
 
 def load_scene(session: Session, slot_id: uuid.UUID, patient_phone: str) -> Scene:
