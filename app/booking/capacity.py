@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -75,18 +75,40 @@ def take(session: Session, slot: TimeSlot, *, giving_back: uuid.UUID | None = No
         raise SlotTaken("the slot is full")
 
 
-def release(session: Session, slot_ids: Collection[uuid.UUID], *, refresh: bool = False) -> None:
+def lock_starts(session: Session, slot_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Row[Any]]:
+    """Lock the slots `slot_ids` in id order; return each one's id and start, by id.
+
+    For a caller that releases many slots (`release(..., locked=True)`) and tells
+    their patients when: the lock and the read are one statement.
+    """
+    rows = session.execute(
+        select(TimeSlot.id, TimeSlot.start_time)
+        .where(among(session, TimeSlot.id, set(slot_ids)))
+        .order_by(TimeSlot.id)
+        .with_for_update(key_share=True)
+    )
+    return {row.id: row for row in rows}
+
+
+def release(
+    session: Session,
+    slot_ids: Collection[uuid.UUID],
+    *,
+    refresh: bool = False,
+    locked: bool = False,
+) -> None:
     """Give back one place per id in `slot_ids` (an id may appear several times).
 
     With `refresh`, the statement also does what `refresh_status` does: each row is
     written once, not twice (a sweep gives back thousands of places at a time).
+    With `locked`, the caller already holds the rows' locks, taken in id order.
     """
     counts: dict[uuid.UUID, int] = {}
     for slot_id in slot_ids:
         counts[slot_id] = counts.get(slot_id, 0) + 1
     if not counts:
         return
-    if len(counts) > 1:
+    if len(counts) > 1 and not locked:
         _lock_in_order(session, select(TimeSlot.id).where(among(session, TimeSlot.id, counts)))
     # One statement per distinct count (almost always just "1"), set-based.
     for n in sorted(set(counts.values())):
@@ -130,9 +152,15 @@ def _truth(taken: ColumnElement[int]) -> dict[str, ColumnElement[Any]]:
             (exists().where(*pending), SlotStatus.PENDING_APPROVAL),
             else_=SlotStatus.RESERVED,
         ),
-        "expires_at": select(func.max(ReservationRequest.expires_at))
-        .where(*pending)
-        .scalar_subquery(),
+        # With no place taken no request can be pending: the lookup is skipped (a
+        # sweep frees thousands of slots at once).
+        "expires_at": case(
+            (
+                taken > 0,
+                select(func.max(ReservationRequest.expires_at)).where(*pending).scalar_subquery(),
+            ),
+            else_=None,
+        ),
     }
 
 

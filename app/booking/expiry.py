@@ -105,8 +105,10 @@ def _give_back_and_tell(
     catch up on thousands at once, says to write *menu* instead.
     """
     slot_ids = [request.slot_id for request in requests]
-    capacity.release(session, slot_ids, refresh=True)
-    scenes = load_scenes(session, requests)
+    # One statement locks the slots (in id order) and reads the starts the notices tell.
+    slots = capacity.lock_starts(session, slot_ids)
+    capacity.release(session, slot_ids, refresh=True, locked=True)
+    scenes = load_scenes(session, requests, slots)
     notices = []
     for request in requests:
         scene = scenes[request.id]

@@ -121,19 +121,23 @@ def load_scene(session: Session, slot_id: uuid.UUID, patient_phone: str) -> Scen
     return Scene(profile, service, slot, language or profile.language)
 
 
-def load_scenes(session: Session, bookings: Sequence[Booking]) -> dict[uuid.UUID, Scene]:
+def load_scenes(
+    session: Session, bookings: Sequence[Booking], slots: Mapping[uuid.UUID, Slot] | None = None
+) -> dict[uuid.UUID, Scene]:
     """The scene of each booking, by booking id, in four queries whatever their number.
 
-    Slots (one per booking, thousands in a sweep) come as rows of their start only.
+    Slots (one per booking, thousands in a sweep) come as rows of their start only,
+    or from `slots` when the caller has just read them (by slot id).
     """
-    slots = {
-        row.id: row
-        for row in session.execute(
-            select(TimeSlot.id, TimeSlot.start_time).where(
-                among(session, TimeSlot.id, {b.slot_id for b in bookings})
+    if slots is None:
+        slots = {
+            row.id: row
+            for row in session.execute(
+                select(TimeSlot.id, TimeSlot.start_time).where(
+                    among(session, TimeSlot.id, {b.slot_id for b in bookings})
+                )
             )
-        )
-    }
+        }
     services = _by_id(session, MedicalService, {b.service_id for b in bookings})
     profiles = _by_id(session, Profile, {b.profile_id for b in bookings})
     languages = {
