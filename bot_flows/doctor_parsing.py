@@ -16,7 +16,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from app.booking.codes import normalize_code
+from app.booking.codes import LENGTH, normalize_code
 from app.phones import InvalidPhoneNumber, to_e164
 from bot_flows.engine import MAX_ANSWER
 
@@ -159,14 +159,16 @@ def no_arguments(rest: Rest) -> NoArgs:
 
 
 def parse_decision(rest: Rest) -> Decision | Hint:
-    """`[code] [reason]`: a first word with a digit must be a code, else it is the reason.
+    """`[code] [reason]`: a first word is the code only if it is shaped exactly like one.
 
-    So "no, no puedo ese día" rejects the only pending request with that reason,
-    while a mistyped "SI K7M3Q" is refused instead of approving something else.
+    Codes are `LENGTH` characters of the code alphabet, so "NO fecha ocupada" and
+    "no, no puedo ese día" reject the only pending request with that reason
+    (FECHA is made of code letters, but is five long), while a first word with a
+    digit that is no code ("SI K7M3Q") is refused instead of approving something else.
     """
     words = rest.words
     code = read_code(words[0]) if words else None
-    if code:
+    if code and len(code) == LENGTH:
         return Decision(code, _reason(rest.after(1)))
     if words and any(c.isdigit() for c in words[0]):
         return _bad("doctor.hint.bad_code", words[0])

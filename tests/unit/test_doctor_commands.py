@@ -120,6 +120,28 @@ def test_no_without_a_code_rejects_the_only_pending_request_with_the_reason() ->
     assert "Motivo: no puedo ese día" in reply.body
 
 
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("NO fecha ocupada", "fecha ocupada"),  # FECHA: code letters, but not a code's length
+        ("no ACE", "ACE"),
+        ("RECHAZAR hecha la agenda", "hecha la agenda"),
+    ],
+)
+def test_words_after_no_that_are_not_shaped_like_a_code_are_the_reason(
+    message: str, reason: str
+) -> None:
+    desk = desk_with_request()
+    ask(desk, message)
+    assert desk.mutations == [("reject", ("K7M3QX", reason))]
+
+
+def test_a_word_shaped_like_a_code_is_read_as_one() -> None:
+    desk = desk_with_request()
+    assert ask(desk, "NO MARCHA").keys == ["doctor.refused.not_found"]
+    assert desk.requests["K7M3QX"].status == "pending"
+
+
 @pytest.mark.parametrize("message", ["SI", "NO", "APROBAR", "rechazar"])
 def test_yes_or_no_with_nothing_pending_says_so(message: str) -> None:
     desk = make_desk()
@@ -372,6 +394,21 @@ def test_help(message: str) -> None:
     desk = make_desk()
     assert ask(desk, message).keys == ["doctor.help"]
     assert desk.calls == []
+
+
+@pytest.mark.parametrize(("language", "iso"), [("es", "AAAA-MM-DD"), ("en", "YYYY-MM-DD")])
+def test_help_shows_dates_as_the_product_writes_them(language: str, iso: str) -> None:
+    help_text = ask(make_desk(language), "AYUDA").body
+    assert f"AGENDA [hoy|mañana|{iso}]" in help_text or f"[today|tomorrow|{iso}]" in help_text
+    assert f"<{iso}> [HH:MM-HH:MM]" in help_text
+    assert help_text.index(iso) < help_text.index("DD/MM")
+
+
+@pytest.mark.parametrize("message", ["AGENDA 2026-12-02", "AGENDA 2/12", "agenda 02/12/2026"])
+def test_the_agenda_reads_every_date_the_help_mentions(message: str) -> None:
+    desk = make_desk()
+    desk.add_appointment("K7M3QX", WEDNESDAY_1030, patient_name="Ana")
+    assert ask(desk, message).keys == ["doctor.agenda"]
 
 
 # --- refusals -----------------------------------------------------------------------------

@@ -6,14 +6,15 @@ TEXTS: dict[str, str] = {
         "• APPROVE <code> — approve a request\n"
         "• REJECT <code> [reason] — decline it\n"
         "• PENDING — requests waiting for your answer\n"
-        "• AGENDA [today|tomorrow|DD/MM] — the day's appointments\n"
+        "• AGENDA [today|tomorrow|YYYY-MM-DD] — the day's appointments\n"
         "• CANCEL <code> [reason] — cancel an appointment\n"
         "• COMPLETED <code> — the patient was seen\n"
         "• NOSHOW <code> — the patient did not come\n"
         "• NOTE <code> <diagnosis|treatment|follow-up|prescription> [private] <text>\n"
-        "• BLOCK <DD/MM> [HH:MM-HH:MM] — close a day or a time range\n"
+        "• BLOCK <YYYY-MM-DD> [HH:MM-HH:MM] — close a day or a time range\n"
         "• RESUME <phone> — the assistant answers that patient again\n"
         "• HELP — this list\n"
+        "Dates may also be DD/MM (day/month, 24/12).\n"
         "With a single pending request, YES or NO is enough."
     ),
     "doctor.unknown": "🤔 I did not recognise that message as a command; nothing was changed.",
@@ -22,10 +23,12 @@ TEXTS: dict[str, str] = {
         "“{value}” is not a code: codes are 4 to 8 letters and digits, like K7M3QX. "
         "Nothing was changed."
     ),
-    "doctor.hint.missing_date": "The date is missing, e.g. 24/12 (day/month); nothing was changed.",
+    "doctor.hint.missing_date": (
+        "The date is missing, e.g. 2026-12-24 or 24/12 (day/month); nothing was changed."
+    ),
     "doctor.hint.bad_date": (
-        "“{value}” is not a valid date: write DD/MM (day/month, like 24/12), DD/MM/YYYY, "
-        "today or tomorrow. Nothing was changed."
+        "“{value}” is not a valid date: write YYYY-MM-DD (like 2026-12-24), DD/MM "
+        "(day/month, like 24/12), today or tomorrow. Nothing was changed."
     ),
     "doctor.hint.bad_range": (
         "“{value}” is not a valid time range: write HH:MM-HH:MM, starting before it ends "

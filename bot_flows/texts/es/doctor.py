@@ -6,14 +6,15 @@ TEXTS: dict[str, str] = {
         "• APROBAR <código> — aprobar una solicitud\n"
         "• RECHAZAR <código> [motivo] — rechazarla\n"
         "• PENDIENTES — solicitudes por responder\n"
-        "• AGENDA [hoy|mañana|DD/MM] — citas del día\n"
+        "• AGENDA [hoy|mañana|AAAA-MM-DD] — citas del día\n"
         "• CANCELAR <código> [motivo] — cancelar una cita\n"
         "• COMPLETADA <código> — el paciente fue atendido\n"
         "• NOASISTIO <código> — el paciente no vino\n"
         "• NOTA <código> <diagnostico|tratamiento|seguimiento|receta> [privada] <texto>\n"
-        "• BLOQUEAR <DD/MM> [HH:MM-HH:MM] — cerrar un día o un horario\n"
+        "• BLOQUEAR <AAAA-MM-DD> [HH:MM-HH:MM] — cerrar un día o un horario\n"
         "• REANUDAR <teléfono> — el asistente vuelve a contestarle a ese paciente\n"
         "• AYUDA — esta lista\n"
+        "Las fechas también valen como DD/MM (24/12).\n"
         "Con una sola solicitud pendiente basta con SI o NO."
     ),
     "doctor.unknown": "🤔 No reconocí ese mensaje como un comando; no cambié nada.",
@@ -21,10 +22,10 @@ TEXTS: dict[str, str] = {
     "doctor.hint.bad_code": (
         "«{value}» no es un código: son de 4 a 8 letras y números, como K7M3QX. No cambié nada."
     ),
-    "doctor.hint.missing_date": "Falta la fecha, por ejemplo 24/12; no cambié nada.",
+    "doctor.hint.missing_date": "Falta la fecha, por ejemplo 2026-12-24 o 24/12; no cambié nada.",
     "doctor.hint.bad_date": (
-        "«{value}» no es una fecha válida: escribe DD/MM (como 24/12), DD/MM/AAAA, hoy o "
-        "mañana. No cambié nada."
+        "«{value}» no es una fecha válida: escribe AAAA-MM-DD (como 2026-12-24), DD/MM "
+        "(como 24/12), hoy o mañana. No cambié nada."
     ),
     "doctor.hint.bad_range": (
         "«{value}» no es un horario válido: escribe HH:MM-HH:MM con el inicio antes del fin "
