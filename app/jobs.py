@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from rq import get_current_job
@@ -28,6 +28,7 @@ from app.runtime import get_runtime
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+DELIVERY_BUDGET = timedelta(seconds=20)
 
 
 def deliver_message(message_id: str) -> str:
@@ -97,8 +98,20 @@ def tick() -> TickReport:
         lambda: reminder_sending.send_due_reminders(runtime.booking),
         reminder_sending.ReminderSweep(),
     )
+    if reminders.failed_practices:
+        log.error(
+            "periodic duty 'reminders' failed for practices %s (see above); the others' went out",
+            ", ".join(map(str, reminders.failed_practices)),
+        )
+        failed.append("reminders")
     slots = duty("slots", lambda: expire_past_slots(runtime.booking), 0)
-    delivered = duty("messages", lambda: delivery.deliver_due(runtime.delivery), 0)
+    # Until nothing is due, within a budget: a backlog after an outage drains in a few
+    # ticks, and a tick still ends well before its timeout.
+    delivered = duty(
+        "messages",
+        lambda: delivery.deliver_due(runtime.delivery, limit=None, budget=DELIVERY_BUDGET),
+        0,
+    )
     return TickReport(expired, reminders.sent, reminders.late, slots, delivered, tuple(failed))
 
 

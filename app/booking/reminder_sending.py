@@ -6,17 +6,24 @@ job, a dead worker or a stopped Redis left behind. Both decide with the reservat
 row locked (`remind_locked`), so a reminder is queued once whoever gets there first,
 and never for an appointment that was cancelled or moved meanwhile. The sweep claims
 rows with `FOR UPDATE SKIP LOCKED`: concurrent ticks share the work, never repeat it.
+
+`reminder_24h_sent` / `reminder_2h_sent` mean *handed to the outbox*: set in the
+transaction that writes the reminder's message_log row, which delivery then sends
+with its retries. Whether WhatsApp took it is that row's `status` (its dedupe key
+is ``reservation:<id>:reminder_<kind>:<start>``), never the flag.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import Select, or_, select, tuple_
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.booking.context import BookingContext
@@ -35,6 +42,7 @@ REMINDER_STATE = "reminder"
 IDLE_STATES = ("new", "menu", REMINDER_STATE)
 IDLE_AFTER = timedelta(hours=24)
 SWEEP_BATCH = 500
+log = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -48,6 +56,7 @@ class Outcome(StrEnum):
 class ReminderSweep:
     sent: int = 0
     late: int = 0
+    failed_practices: tuple[uuid.UUID, ...] = ()  # left out of this sweep, logged
 
 
 def send_reminder(
@@ -73,20 +82,69 @@ def send_reminder(
 
 
 def send_due_reminders(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> ReminderSweep:
-    """Queue every reminder whose instant has come, a batch per transaction."""
+    """Queue every reminder whose instant has come, a batch per transaction.
+
+    A batch that fails (one practice's bad row: a broken time zone, a hand-edited
+    value) is tried again practice by practice; a practice that fails on its own
+    is logged by id and left out of the rest of this sweep, so every other
+    practice's reminders still go out. A database that cannot be reached fails
+    the whole sweep, as it would every practice.
+    """
     now = ctx.clock()
     sent = late = 0
+    failed: set[uuid.UUID] = set()
     for kind in REMINDER_LEADS:
         while True:
-            with ctx.sessions.begin() as session:
-                reservations = _claim_due(session, kind, now, batch_size)
-                outcomes = remind_locked(session, reservations, kind, now, ctx.render)
+            try:
+                outcomes = _remind_batch(ctx, kind, now, batch_size, failed)
+            except OperationalError:
+                raise
+            except Exception as error:
+                log.warning(
+                    "a batch of %s reminders failed (%s); trying practice by practice",
+                    kind, type(error).__name__,
+                )  # fmt: skip
+                outcomes = _remind_each_practice(ctx, kind, now, batch_size, failed)
             sent += outcomes.count(Outcome.SENT)
             late += outcomes.count(Outcome.LATE)
             # Rows changed since they were selected leave nothing to do: stop, not spin.
             if not {Outcome.SENT, Outcome.LATE} & set(outcomes):
                 break
-    return ReminderSweep(sent, late)
+    return ReminderSweep(sent, late, tuple(sorted(failed)))
+
+
+def _remind_batch(
+    ctx: BookingContext,
+    kind: str,
+    now: datetime,
+    limit: int,
+    failed: set[uuid.UUID],
+    profile_id: uuid.UUID | None = None,
+) -> list[Outcome]:
+    with ctx.sessions.begin() as session:
+        reservations = _claim_due(session, kind, now, limit, failed, profile_id)
+        return remind_locked(session, reservations, kind, now, ctx.render)
+
+
+def _remind_each_practice(
+    ctx: BookingContext, kind: str, now: datetime, limit: int, failed: set[uuid.UUID]
+) -> list[Outcome]:
+    """One batch per practice with `kind` reminders due, each in its own transaction."""
+    with ctx.sessions() as session:
+        practices = session.scalars(
+            _due(kind, now, failed).with_only_columns(Reservation.profile_id).distinct()
+        ).all()
+    outcomes: list[Outcome] = []
+    for profile_id in practices:
+        try:
+            outcomes += _remind_batch(ctx, kind, now, limit, failed, profile_id)
+        except OperationalError:
+            raise
+        except Exception:
+            log.exception("%s reminders of practice %s failed; skipped until the next sweep",
+                          kind, profile_id)  # fmt: skip
+            failed.add(profile_id)
+    return outcomes
 
 
 def remind_locked(
@@ -138,9 +196,9 @@ def _notice(reservation: Reservation, kind: str, scene: Scene) -> Notice:
     )
 
 
-def _claim_due(session: Session, kind: str, now: datetime, limit: int) -> list[Reservation]:
-    """Lock up to `limit` reservations whose `kind` reminder is owed and due, skipping locked."""
-    ids = session.scalars(
+def _due(kind: str, now: datetime, failed: set[uuid.UUID]) -> Select[tuple[uuid.UUID]]:
+    """Reservations whose `kind` reminder is owed and due, outside the practices that failed."""
+    query = (
         select(Reservation.id)
         .join(TimeSlot, TimeSlot.id == Reservation.slot_id)
         .where(
@@ -149,7 +207,24 @@ def _claim_due(session: Session, kind: str, now: datetime, limit: int) -> list[R
             getattr(Reservation, f"reminder_{kind}_sent").is_(False),
             TimeSlot.start_time <= now + REMINDER_LEADS[kind],
         )
-        .order_by(TimeSlot.start_time)
+    )
+    return query.where(Reservation.profile_id.not_in(failed)) if failed else query
+
+
+def _claim_due(
+    session: Session,
+    kind: str,
+    now: datetime,
+    limit: int,
+    failed: set[uuid.UUID],
+    profile_id: uuid.UUID | None = None,
+) -> list[Reservation]:
+    """Lock up to `limit` due reservations (of `profile_id`, if given), skipping locked ones."""
+    query = _due(kind, now, failed)
+    if profile_id is not None:
+        query = query.where(Reservation.profile_id == profile_id)
+    ids = session.scalars(
+        query.order_by(TimeSlot.start_time)
         .limit(limit)
         .with_for_update(of=Reservation, skip_locked=True)
     ).all()

@@ -11,9 +11,11 @@ due message, including those a dead worker left in `sending`.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import timedelta
 
 from redis import Redis
 from sqlalchemy.exc import IntegrityError
@@ -54,15 +56,25 @@ def deliver_message(ctx: DeliveryContext, message_id: uuid.UUID) -> str:
     return outcomes.get(message_id, Outcome.SKIPPED)
 
 
-def deliver_due(ctx: DeliveryContext, limit: int = 500) -> int:
-    """Take up to `limit` due messages, stuck ones included; return how many were sent."""
+def deliver_due(
+    ctx: DeliveryContext, limit: int | None = 500, budget: timedelta | None = None
+) -> int:
+    """Take due messages, stuck ones included, a batch at a time; return how many were sent.
+
+    Stops when nothing is due, once `limit` messages were taken (None: no limit),
+    or after the batch during which `budget` (real time) ran out.
+    """
     taken = sent = 0
-    while taken < limit:
-        outcomes = _deliver(ctx, min(ctx.settings.batch_size, limit - taken), None)
+    size = ctx.settings.batch_size
+    ends = time.monotonic() + budget.total_seconds() if budget is not None else None
+    while limit is None or taken < limit:
+        outcomes = _deliver(ctx, size if limit is None else min(size, limit - taken), None)
         if not outcomes:
             break
         taken += len(outcomes)
         sent += sum(outcome is Outcome.SENT for outcome in outcomes.values())
+        if ends is not None and time.monotonic() >= ends:
+            break
     return sent
 
 

@@ -169,6 +169,8 @@ class Reservation(Base):
     )
     notes: Mapped[str | None] = mapped_column(Text)
 
+    # `_sent`: the reminder was handed to the outbox (its message_log row written in the
+    # same transaction), not that WhatsApp accepted it: that row's status says so.
     reminder_24h_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=FALSE)
     reminder_2h_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=FALSE)
     reminder_24h_scheduled: Mapped[bool] = mapped_column(

@@ -16,9 +16,10 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app
+from app import create_app, jobs
 from app.booking.requests import hold_slot
 from app.config import Config
+from app.messaging.settings import MessagingSettings
 from app.models import (
     MessageLog,
     MessageStatus,
@@ -45,6 +46,17 @@ class Overdue:
     past_slot_id: uuid.UUID
     lost_message_id: uuid.UUID
     stuck_message_id: uuid.UUID
+
+
+@pytest.fixture
+def config(database_url: str) -> Config:
+    """Messages on the console, at a rate that does not pace a backlog of hundreds."""
+    return Config(
+        database_url=database_url,
+        messaging_backend="console",
+        environment="testing",
+        whatsapp_rate_per_second=100_000,
+    )
 
 
 @pytest.fixture
@@ -100,6 +112,11 @@ def overdue(sessions: sessionmaker[Session], clock: FrozenClock) -> Overdue:
     )  # fmt: skip
 
 
+def session_profile_id(sessions: sessionmaker[Session], reservation_id: uuid.UUID) -> uuid.UUID:
+    with sessions() as session:
+        return session.get_one(Reservation, reservation_id).profile_id
+
+
 def outbound(session: Session) -> list[MessageLog]:
     return list(session.scalars(select(MessageLog).where(MessageLog.direction == "out")))
 
@@ -146,6 +163,14 @@ def test_one_tick_does_every_duty_and_a_second_does_nothing_more(
 def test_a_practice_with_broken_data_fails_its_duty_in_one_line_and_the_rest_still_run(
     tick: FlaskCliRunner, sessions: sessionmaker[Session], overdue: Overdue
 ) -> None:
+    # Another practice's reminder, due in the same sweep (the same batch): it still goes.
+    booked_at = overdue.now - timedelta(minutes=31)
+    with sessions.begin() as session:
+        healthy = make_profile(session, appointment_approval_required=False)
+        start = booked_at + timedelta(hours=24, minutes=20)
+        slot = make_slot(session, make_service(session, healthy), start)
+    ctx = context(sessions, lambda: booked_at)
+    other = hold_slot(ctx, profile_id=healthy.id, slot_id=slot.id, intake=intake())
     with sessions.begin() as session:
         # Hand-edited in the database: reminders of this practice cannot be written.
         reservation = session.get_one(Reservation, overdue.reservation_id)
@@ -157,16 +182,24 @@ def test_a_practice_with_broken_data_fails_its_duty_in_one_line_and_the_rest_sti
     result = run_tick(tick)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "periodic duty 'reminders' failed" in result.output
+    broken = session_profile_id(sessions, overdue.reservation_id)
+    assert f"periodic duty 'reminders' failed for practices {broken}" in result.output
+    assert f"24h reminders of practice {broken} failed" in result.output
     assert "ZoneInfoNotFoundError" in result.output
     assert "Error: reminders failed (see above); the next tick tries again" in result.output
+    assert "1 reminders sent" in result.output
     with sessions() as session:
         request = session.get_one(ReservationRequest, overdue.request_id)
         assert request.status == RequestStatus.EXPIRED
         assert session.get_one(TimeSlot, overdue.past_slot_id).status == SlotStatus.EXPIRED
         assert not session.get_one(Reservation, overdue.reservation_id).reminder_24h_sent
+        assert other.reservation_id is not None
+        assert session.get_one(Reservation, other.reservation_id).reminder_24h_sent
         messages = outbound(session)
-        assert len(messages) == 5 and {m.status for m in messages} == {MessageStatus.SENT}
+        # The five of the other test, the other practice's booking notice and its reminder.
+        assert len(messages) == 7 and {m.status for m in messages} == {MessageStatus.SENT}
+        [reminder] = [m for m in messages if m.purpose == "reminder_24h"]
+        assert reminder.profile_id == healthy.id
     # `--traceback` shows where, for whoever debugs it.
     assert "Traceback" in run_tick(tick, "--traceback").output
 
@@ -194,3 +227,51 @@ def test_settings_that_cannot_work_stop_the_tick_with_one_line(database_url: str
     assert "Error: tick could not start: ValueError: MESSAGING_BACKEND=twilio needs" in (
         result.output
     )
+
+
+def queue_backlog(sessions: sessionmaker[Session], now: datetime, count: int) -> None:
+    """`count` messages due, as an outage leaves them: one practice, as many patients."""
+    with sessions.begin() as session:
+        profile = make_profile(session)
+        session.execute(
+            MessageLog.__table__.insert(),
+            [
+                {"profile_id": profile.id, "direction": "out", "phone": f"+52554{i:07d}",
+                 "body": "Hola", "status": MessageStatus.QUEUED, "next_attempt_at": now,
+                 "created_at": now}
+                for i in range(count)
+            ],
+        )  # fmt: skip
+
+
+def delivered(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return session.scalar(
+            select(func.count()).where(MessageLog.status == MessageStatus.SENT)
+        ) or 0
+
+
+def test_one_tick_drains_a_backlog_bigger_than_a_batch(
+    tick: FlaskCliRunner, sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    queue_backlog(sessions, clock.now, 1234)
+    result = run_tick(tick)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].endswith(", 1234 messages delivered")
+    assert delivered(sessions) == 1234
+
+
+def test_the_tick_stops_delivering_once_its_time_budget_is_spent(
+    tick: FlaskCliRunner,
+    sessions: sessionmaker[Session],
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(jobs, "DELIVERY_BUDGET", timedelta(0))
+    queue_backlog(sessions, clock.now, 150)
+    result = run_tick(tick)
+    assert result.exit_code == 0, result.output
+    # The batch under way when the budget ran out is finished; the next tick goes on.
+    assert delivered(sessions) == MessagingSettings(public_base_url="").batch_size
+    assert run_tick(tick).exit_code == 0
+    assert delivered(sessions) == 150
