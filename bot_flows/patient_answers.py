@@ -9,6 +9,7 @@ that is nothing but the answer counts: see `clear_choice`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 
@@ -40,6 +41,17 @@ LONE_OPTION = re.compile(
     + r")(?: (.+))?"
 )
 REPEATS = re.compile(r"([a-z])\1+")
+# What may follow a typed hour: "pm", "p. m.", "de la tarde", "hrs".
+_DAYTIME = (
+    r"(?:\s*(?:([ap])\.?\s*m\b\.?|(?:de|en|por) la (manana|tarde|noche)\b|(?:h|hrs?|horas)\b))"
+)
+CLOCKS = (
+    re.compile(r"\b(\d{1,2})\s*[:.h]\s*(\d{2})\b" + _DAYTIME + "?"),  # 16:30, 4.30 pm, 16h30
+    re.compile(r"(?<![\d:.])(\d{2})(\d{2})(?![\d:.])" + _DAYTIME + "?"),  # 1630, 0930
+    re.compile(r"\b(\d{1,2})()" + _DAYTIME),  # 4 pm, 4 de la tarde, 16 hrs
+)
+AFTERNOON = frozenset({"p", "tarde", "noche"})
+TWELVE_IS_MIDNIGHT = frozenset({"a", "manana", "noche"})  # "12 am", "12 de la noche"
 
 
 def choice(turn: PatientTurn, count: int, words: Mapping[str, int] | None = None) -> int | None:
@@ -102,6 +114,27 @@ def age_of(turn: PatientTurn) -> int | None:
     digits = DIGITS.findall(turn.words)
     age = int(digits[0]) if len(digits) == 1 else None
     return age if age is not None and 0 <= age <= 120 else None
+
+
+def clock_of(turn: PatientTurn) -> tuple[int, int] | None:
+    """A time of day typed instead of its number, as (hour, minute) on a 24-hour clock.
+
+    "16:30", "4:30 pm", "16.30", "16h30", "1630", "4 pm", "4 de la tarde", "16 hrs".
+    """
+    decomposed = unicodedata.normalize("NFKD", turn.text.casefold())
+    written = "".join(c for c in decomposed if not unicodedata.combining(c))
+    for clock in CLOCKS:
+        typed = clock.search(written)
+        if typed is None:
+            continue
+        hour, minute = int(typed[1]), int(typed[2] or 0)
+        meridiem = typed[3] or typed[4]
+        if meridiem in AFTERNOON and hour < 12:
+            hour += 12
+        elif meridiem in TWELVE_IS_MIDNIGHT and hour == 12:
+            hour = 0
+        return (hour, minute) if hour < 24 and minute < 60 else None
+    return None
 
 
 def email_of(turn: PatientTurn) -> str | None:

@@ -1,15 +1,17 @@
 """Booking: service, day and time, then (after the intake) the summary and the request.
 
 Choices offered are kept in the conversation's data, so a repeated question shows
-the same numbered list and "2" keeps meaning the same thing.
+the same numbered list and "2" keeps meaning the same thing. A day's free times
+are all kept: a dozen are shown at a time, with one more number for the next
+ones, and a time typed ("16:30") may be any of them.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from app.booking.errors import BookingError, OpenRequestExists, SlotNotBookable, SlotTaken
@@ -23,6 +25,7 @@ from bot_flows.patient_answers import (
     when_label,
 )
 from bot_flows.patient_intake import (
+    clock_of,
     intake_done,
     intake_from,
     start_intake,
@@ -43,10 +46,12 @@ SUMMARY_WORDS = {
     "de nuevo": 2, "empezar de nuevo": 2, "otra vez": 2, "start over": 2, "restart": 2,
     "cancelar": 3, "cancel": 3,
 }  # fmt: skip
-# "10:30", "9.15", "4:00 pm", "16h30": a time typed instead of its number.
 # Sending or discarding the request cannot be undone: only a message that is just
 # the answer counts ("no, no quiero cancelar" is asked again).
-CLOCK = re.compile(r"(\d{1,2})\s*[:.h]\s*(\d{2})\s*(?:([ap])\.?\s*m\b)?")
+MORE_WORDS = frozenset({
+    "mas", "mas horarios", "mas horas", "otros horarios", "otras horas", "otra hora", "otros",
+    "mas tarde", "more", "more times", "other times", "later",
+})  # fmt: skip
 
 
 def start_booking(turn: PatientTurn) -> PatientState:
@@ -114,34 +119,45 @@ def offer_times(turn: PatientTurn, day_state: PatientState, then: PatientState) 
     if not times:
         turn.say("patient.day_full")
         return offer_days(turn, day_state)
-    turn.data["times"] = _options(times[:TIMES_SHOWN])
+    turn.data["times"] = _options(times)
+    turn.data["times_from"] = 0
     return then
 
 
 def ask_time(turn: PatientTurn) -> None:
     zone = turn.desk.practice.timezone
-    labels = (
-        clock_time(datetime.fromisoformat(start), zone, turn.language)
-        for _, start in turn.data["times"]
-    )
+    shown, more = _times_shown(turn.data)
+    labels = [clock_time(datetime.fromisoformat(start), zone, turn.language) for _, start in shown]
+    if more:
+        labels.append(text("patient.more_times", turn.language))
     day = day_label(turn.data["day"], turn.language)
+    """The day's free times from `times_from` on, and "more times" if some are left."""
     turn.say("patient.times", day=day, options=numbered(labels))
 
 
 def answer_time(turn: PatientTurn) -> PatientState:
-    if not pick_slot(turn, "times"):
-        return not_understood(turn, S.TIME)
-    return S.SUMMARY if intake_done(turn.data) else start_intake(turn)
+    match pick_time(turn):
+        case "more":
+            return S.TIME
+        case "picked":
+            return S.SUMMARY if intake_done(turn.data) else start_intake(turn)
+    return not_understood(turn, S.TIME)
 
 
-def pick_slot(turn: PatientTurn, offered: str) -> bool:
-    """Keep the time chosen among `turn.data[offered]`, by its number or typed ("10:30")."""
-    options = turn.data[offered]
-    number = choice(turn, len(options)) or _typed_time(turn, options)
-    if number is None:
-        return False
-    turn.data["slot_id"], turn.data["start"] = options[number - 1]
-    return True
+def pick_time(turn: PatientTurn) -> Literal["picked", "more"] | None:
+    """Keep the day's time chosen by its number or typed; or move on to the next times.
+
+    A typed time ("16:30") may be any free time of the day, shown or not; a typed
+    time that is not free is not understood, never read as an option number.
+    """
+    if clock_of(turn) is not None:
+        return "picked" if _pick(turn, turn.data["times"]) else None
+    shown, more = _times_shown(turn.data)
+    number = choice(turn, len(shown) + int(more))
+    if more and (number == len(shown) + 1 or turn.words in MORE_WORDS):
+        turn.data["times_from"] = turn.data.get("times_from", 0) + TIMES_SHOWN
+        return "more"
+    return "picked" if _pick(turn, shown) else None
 
 
 def ask_summary(turn: PatientTurn) -> None:
@@ -192,7 +208,7 @@ def ask_nearest(turn: PatientTurn) -> None:
 
 
 def answer_nearest(turn: PatientTurn) -> PatientState:
-    return S.SUMMARY if pick_slot(turn, "nearest") else not_understood(turn, S.TAKEN)
+    return S.SUMMARY if _pick(turn, turn.data["nearest"]) else not_understood(turn, S.TAKEN)
 
 
 def drop_answers(turn: PatientTurn) -> None:
@@ -234,18 +250,27 @@ def _options(slots: list[SlotOption]) -> list[list[str]]:
     return [[str(slot.slot_id), slot.start.isoformat()] for slot in slots]
 
 
-def _typed_time(turn: PatientTurn, options: list[list[str]]) -> int | None:
-    typed = CLOCK.search(turn.text.lower())
+def _times_shown(data: dict[str, Any]) -> tuple[list[list[str]], bool]:
+    """The free times on screen, and whether more come after them."""
+    start = data.get("times_from", 0)  # absent in conversations stored before paging
+    end = start + TIMES_SHOWN
+    return data["times"][start:end], end < len(data["times"])
+
+
+def _pick(turn: PatientTurn, options: list[list[str]]) -> bool:
+    """Keep the option chosen by its number (1..) or by its local time typed ("10:30")."""
+    typed = clock_of(turn)
     if typed is None:
-        return None
-    hour, minute = int(typed[1]), int(typed[2])
-    if typed[3] == "p" and hour < 12:
-        hour += 12
-    elif typed[3] == "a" and hour == 12:
-        hour = 0
-    zone = ZoneInfo(turn.desk.practice.timezone)
-    for number, (_, start) in enumerate(options, start=1):
-        local = datetime.fromisoformat(start).astimezone(zone)
-        if (local.hour, local.minute) == (hour, minute):
-            return number
-    return None
+        number = choice(turn, len(options))
+        chosen = None if number is None else options[number - 1]
+    else:
+        chosen = next((option for option in options if _local(turn, option) == typed), None)
+    if chosen is None:
+        return False
+    turn.data["slot_id"], turn.data["start"] = chosen
+    return True
+
+
+def _local(turn: PatientTurn, option: list[str]) -> tuple[int, int]:
+    local = datetime.fromisoformat(option[1]).astimezone(ZoneInfo(turn.desk.practice.timezone))
+    return local.hour, local.minute

@@ -19,7 +19,7 @@ from bot_flows.patient_answers import (
     numbered,
     when_label,
 )
-from bot_flows.patient_booking import offer_days, offer_times, pick_slot
+from bot_flows.patient_booking import offer_days, offer_times, pick_time
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.texts import text
 
@@ -143,11 +143,14 @@ def start_moving(turn: PatientTurn) -> PatientState:
 
 
 def answer_move_time(turn: PatientTurn) -> PatientState:
-    if not pick_slot(turn, "times"):
+    picked = pick_time(turn)
+    if picked is None:
         return not_understood(turn, S.MOVE_TIME)
     code = turn.data["booking"]["code"]
     try:
         turn.desk.reschedule(code, uuid.UUID(turn.data["slot_id"]))
+    if picked == "more":
+        return S.MOVE_TIME
     except (SlotTaken, SlotNotBookable):
         turn.say("patient.slot_taken")
         return offer_times(turn, S.MOVE_DAY, S.MOVE_TIME)

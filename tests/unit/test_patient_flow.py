@@ -13,7 +13,7 @@ from app.booking.intake import ContactMethod, Urgency
 from bot_flows.patient import PatientState
 from bot_flows.patient_start import CONSENT_VERSION
 from bot_flows.ports import StoredPatient
-from tests.unit.fake_patient_desk import NOW, FakePatientDesk, Patient
+from tests.unit.fake_patient_desk import NOW, FakePatientDesk, Patient, Reply
 
 S = PatientState
 TUESDAY = date(2026, 12, 1)
@@ -593,6 +593,71 @@ def test_a_time_not_offered_asks_again(typed: str) -> None:
     patient = Patient()
     patient.say(*TO_TIME)
     assert patient.send(typed).keys == ["patient.not_understood", "patient.times"]
+
+
+LONG_DAY = [time(9 + n // 2, 30 * (n % 2)) for n in range(20)]  # 09:00 to 18:30
+
+
+def long_day(rescheduling: bool = False) -> tuple[Patient, Reply]:
+    """A patient shown the 20 free times of a long Tuesday: 12, then "more"."""
+    desk = FakePatientDesk.with_services()
+    service = desk.add_service("Consulta general", [TUESDAY], LONG_DAY)
+    patient = Patient(desk)
+    if rescheduling:
+        desk.add_booking("K7M3QX", service, NOW + timedelta(days=3))
+        return patient, patient.say(*TO_MENU, "3", "2", "1")
+    return patient, patient.say(*TO_MENU, "1", "1")
+
+
+def test_a_long_day_shows_twelve_times_and_a_number_for_the_rest() -> None:
+    patient, times = long_day()
+    assert "12. 14:30\n13. Más horarios ➡️" in times.text and "15:00" not in times.text
+    more = patient.send("13")
+    assert more.keys == ["patient.times"] and patient.state == S.TIME
+    assert "1. 15:00\n" in more.text and "8. 18:30" in more.text and "Más horarios" not in more.text
+    patient.send("2")
+    assert patient.chat.data["start"] == "2026-12-01T21:30:00+00:00"  # 15:30 in Mexico City
+
+
+@pytest.mark.parametrize("words", ["más horarios", "Más", "otros horarios", "more times"])
+def test_more_times_may_be_asked_for_in_words(words: str) -> None:
+    patient, _ = long_day()
+    assert "1. 15:00" in patient.send(words).text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["16:30", "4:30 pm", "4:30 p. m.", "16.30", "1630", "a las 16h30", "4:30 de la tarde"],
+)
+def test_any_free_time_of_the_day_may_be_typed_even_if_not_shown(typed: str) -> None:
+    patient, _ = long_day()
+    patient.send(typed)
+    assert patient.chat.data["start"] == "2026-12-01T22:30:00+00:00"  # 16:30 in Mexico City
+    assert patient.state == S.NAME
+
+
+@pytest.mark.parametrize(
+    ("typed", "start"),
+    [("4 pm", "22:00"), ("4 de la tarde", "22:00"), ("18 hrs", "00:00"), ("9 am", "15:00")],
+)
+def test_an_hour_typed_alone_is_a_time_not_an_option_number(typed: str, start: str) -> None:
+    patient, _ = long_day()
+    patient.send(typed)
+    assert patient.chat.data["start"].endswith(f"T{start}:00+00:00")
+
+
+@pytest.mark.parametrize("typed", ["19:00", "16:45", "4:30 am", "25:00", "2530"])
+def test_a_typed_time_that_is_not_free_asks_again(typed: str) -> None:
+    patient, _ = long_day()
+    assert patient.send(typed).keys == ["patient.not_understood", "patient.times"]
+    assert "slot_id" not in patient.chat.data
+
+
+def test_rescheduling_offers_more_times_and_takes_a_typed_one() -> None:
+    patient, times = long_day(rescheduling=True)
+    assert "13. Más horarios" in times.text
+    assert "1. 15:00" in patient.send("13").text and patient.state == S.MOVE_TIME
+    assert patient.send("18:00").keys == ["patient.moved", "patient.menu"]
 
 
 def test_a_refusal_the_flow_cannot_explain_keeps_the_summary() -> None:

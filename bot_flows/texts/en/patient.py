@@ -71,6 +71,7 @@ TEXTS: dict[str, str] = {
     ),
     "patient.day_full": "That day just filled up 😕 Please choose another.",
     "patient.times": "🕐 What time on {day}?\n{options}",
+    "patient.more_times": "More times ➡️",
     # Intake
     "patient.reuse": (
         "Last time you gave us these details:\n{name}, {age}, {sex}\nShall we use them again?\n"

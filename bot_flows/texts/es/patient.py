@@ -75,6 +75,7 @@ TEXTS: dict[str, str] = {
     ),
     "patient.day_full": "Ese día se acaba de llenar 😕 Elige otro, por favor.",
     "patient.times": "🕐 ¿A qué hora, el {day}?\n{options}",
+    "patient.more_times": "Más horarios ➡️",
     # Intake
     "patient.reuse": (
         "La vez pasada nos diste estos datos:\n{name}, {age}, {sex}\n¿Los usamos de nuevo?\n"
