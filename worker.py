@@ -2,9 +2,10 @@
 
 Settings come from the environment like the web app's (`DATABASE_URL`, `REDIS_URL`,
 Twilio). Run as many as the load needs: jobs are idempotent, one scheduler at a
-time moves timed jobs (RQ's lock), and the periodic tick is booked once per
-30-second boundary however many workers there are (`app.queues.schedule_tick`).
-SIGTERM (or Ctrl+C) finishes the current job, then stops; a second one stops at once.
+time moves timed jobs (RQ's lock), the periodic tick is booked once per 30-second
+boundary and the slot upkeep once a day however many workers there are
+(`app.queues`). SIGTERM (or Ctrl+C) finishes the current job, then stops; a
+second one stops at once.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import signal
 import sys
 
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue, SimpleWorker
 
 from app import create_app
 from app.clock import utc_now
 from app.database import get_database
-from app.queues import QUEUE_NAMES, schedule_tick
+from app.queues import QUEUE_NAMES, schedule_slot_upkeep, schedule_tick
 
 
 class CitabotWorker(SimpleWorker):
@@ -34,10 +37,36 @@ class CitabotWorker(SimpleWorker):
     isolation buys little.
     """
 
+    # RQ's housekeeping, which also restarts a scheduler that died (it dies with any Redis
+    # error), every 30 s rather than 10 minutes: a Redis blip stops timed jobs and the
+    # tick chain for seconds, not minutes. The idle wait for a job is cut to match
+    # (RQ's dequeue timeout is worker_ttl - 15 s), or maintenance would wait behind it.
+    MAINTENANCE_INTERVAL = 30
+    WORKER_TTL = MAINTENANCE_INTERVAL + 15
+    # Redis unreachable: try again at most this many seconds apart (RQ's default is 60).
+    max_connection_wait_time = 5.0
+
+    def __init__(self, queues: list[Queue], connection: Redis) -> None:
+        super().__init__(
+            queues,
+            connection=connection,
+            maintenance_interval=self.MAINTENANCE_INTERVAL,
+            worker_ttl=self.WORKER_TTL,
+        )
+
     def run_maintenance_tasks(self) -> None:
-        """RQ's housekeeping (every 10 minutes), plus: make sure a tick is booked."""
-        super().run_maintenance_tasks()
-        schedule_tick(self.connection, utc_now())
+        """RQ's housekeeping, plus: make sure the next tick and slot upkeep are booked.
+
+        With Redis unreachable it is left for the next turn (RQ's dequeue loop waits
+        for Redis to come back); raised here, it would end the worker.
+        """
+        try:
+            super().run_maintenance_tasks()
+            now = utc_now()
+            schedule_tick(self.connection, now)
+            schedule_slot_upkeep(self.connection, now)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            self.log.warning("maintenance postponed, Redis unreachable: %s", type(error).__name__)
 
 
 def _die_with(parent_pid: int) -> None:

@@ -13,6 +13,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,7 +27,14 @@ from app import jobs
 from app.clock import Clock, utc_now
 from app.database import get_database
 from app.followups import FollowUp, dispatch_after_commit
-from app.queues import BOOKING_QUEUE, JOB_OPTIONS, JOB_QUEUES, QUEUE_NAMES, TICK_PERIOD
+from app.queues import (
+    BOOKING_QUEUE,
+    JOB_OPTIONS,
+    JOB_QUEUES,
+    QUEUE_NAMES,
+    TICK_PERIOD,
+    next_slot_upkeep,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +91,23 @@ def dispatch_connection(redis_url: str) -> Redis:
     )
 
 
+@dataclass
+class _Timer:
+    """A periodic duty of the embedded mode: what to run, how often, and when next."""
+
+    run: Callable[[], object]
+    period: timedelta
+    due_at: datetime | None  # None: at once
+
+
 class InProcessDispatcher:
     """The embedded mode (no Redis): follow-ups and the periodic duties on one daemon thread.
 
     Follow-ups wait in a heap ordered by their time; the thread sleeps until the
-    earliest one (or the next duties, every 30 s) and is woken by new work. It is
-    started lazily by the first web request, never at import, in CLI commands or in
-    tests, which call `run_due` themselves with their own clock.
+    earliest one (or the next duties: the tick's every 30 s, the daily slot upkeep's
+    at its hour) and is woken by new work. It is started lazily by the first web
+    request, never at import, in CLI commands or in tests, which call `run_due`
+    themselves with their own clock.
     """
 
     def __init__(
@@ -98,15 +116,17 @@ class InProcessDispatcher:
         run_duties: Callable[[], object],
         clock: Clock = utc_now,
         period: timedelta = TICK_PERIOD,
+        run_daily: Callable[[], object] | None = None,
     ) -> None:
         self.run_job = run_job
-        self.run_duties = run_duties
         self.clock = clock
-        self.period = period
         self._heap: list[tuple[datetime, int, FollowUp]] = []
         self._order = itertools.count()
         self._changed = threading.Condition()
-        self._duties_at: datetime | None = None  # None: at once
+        self._timers = [_Timer(run_duties, period, None)]
+        if run_daily is not None:
+            # At its hour, as with RQ, not at start: `make run` has just generated slots.
+            self._timers.append(_Timer(run_daily, timedelta(days=1), next_slot_upkeep(clock())))
         self._thread: threading.Thread | None = None
 
     def dispatch(self, followups: list[FollowUp]) -> None:
@@ -117,20 +137,22 @@ class InProcessDispatcher:
             self._changed.notify()
 
     def run_due(self) -> int:
-        """Run the follow-ups whose time has come, then the duties if theirs has; how many ran."""
+        """Run the follow-ups whose time has come, then the duties whose time has; how many ran."""
         with self._changed:
             now = self.clock()
             due = []
             while self._heap and self._heap[0][0] <= now:
                 due.append(heapq.heappop(self._heap)[2])
-            duties = self._duties_at is None or self._duties_at <= now
-            if duties:
-                self._duties_at = now + self.period
+            duties = []
+            for timer in self._timers:
+                if timer.due_at is None or timer.due_at <= now:
+                    timer.due_at = now + timer.period
+                    duties.append(timer.run)
         for followup in due:
             self._run(self.run_job, followup)
-        if duties:
-            self._run(self.run_duties)
-        return len(due) + duties
+        for duty in duties:
+            self._run(duty)
+        return len(due) + len(duties)
 
     def seconds_to_wait(self) -> float:
         """How long nothing is due (0 when something is)."""
@@ -155,7 +177,7 @@ class InProcessDispatcher:
 
     def _seconds_to_wait(self) -> float:
         now = self.clock()
-        moments = [self._duties_at or now]
+        moments = [timer.due_at or now for timer in self._timers]
         if self._heap:
             moments.append(self._heap[0][0])
         return max(0.0, (min(moments) - now).total_seconds())
@@ -185,7 +207,11 @@ def init_app(app: Flask) -> None:
             with app.app_context():
                 jobs.tick()
 
-        embedded = dispatcher = InProcessDispatcher(run_job, run_duties)
+        def run_daily() -> None:
+            with app.app_context():
+                jobs.keep_slots_ahead()
+
+        embedded = dispatcher = InProcessDispatcher(run_job, run_duties, run_daily=run_daily)
 
         @app.before_request
         def start_embedded_jobs() -> None:

@@ -1,12 +1,13 @@
-"""The RQ side of background work: queue names, job options, and the periodic tick's booking.
+"""The RQ side of background work: queue names, job options, and the booking of periodic jobs.
 
-Shared by the dispatcher (which enqueues), the jobs (the tick books its successor)
-and `worker.py` (which listens), so that all three agree.
+Shared by the dispatcher (which enqueues), the jobs (each periodic job books its
+successor) and `worker.py` (which listens, and books them on its maintenance
+runs), so that all three agree.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from redis import Redis
@@ -22,6 +23,9 @@ JOB_QUEUES = {"deliver_message": MESSAGES_QUEUE}
 JOB_OPTIONS: dict[str, Any] = {"result_ttl": 0, "failure_ttl": 7 * 24 * 3600}
 TICK_PERIOD = timedelta(seconds=30)
 TICK_TIMEOUT = 15 * 60
+# Slots are generated ahead once a day, at night in the Americas (21:00-00:00 local).
+SLOT_UPKEEP_AT = time(3, 0, tzinfo=UTC)
+SLOT_UPKEEP_TIMEOUT = 60 * 60
 
 
 def schedule_tick(connection: Redis, now: datetime) -> bool:
@@ -30,21 +34,46 @@ def schedule_tick(connection: Redis, now: datetime) -> bool:
     The job id names the boundary and is enqueued with `unique=True`, so however
     many workers (and running ticks) ask, each boundary gets one tick. Each tick
     books the next one; every worker books one at start and on its maintenance
-    runs, which restarts the chain after Redis lost it.
+    runs (every 30 s), which restarts the chain after Redis lost it.
     """
     period = int(TICK_PERIOD.total_seconds())
     at = datetime.fromtimestamp((int(now.timestamp()) // period + 1) * period, UTC)
+    # Kept a while after it ran, so the boundary cannot be booked again.
+    return _book_once(
+        connection, at, "periodic_tick", f"tick-{int(at.timestamp())}", 4 * period, TICK_TIMEOUT
+    )
+
+
+def next_slot_upkeep(now: datetime) -> datetime:
+    """The first daily slot upkeep instant (SLOT_UPKEEP_AT, UTC) after `now`."""
+    at = datetime.combine(now.astimezone(UTC).date(), SLOT_UPKEEP_AT)
+    return at if at > now else at + timedelta(days=1)
+
+
+def schedule_slot_upkeep(connection: Redis, now: datetime) -> bool:
+    """Book the daily slot upkeep at its next instant after `now`; True if this call did.
+
+    One job per day (its id names the day), booked like the tick: by its
+    predecessor, and by every worker at start and on its maintenance runs.
+    """
+    at = next_slot_upkeep(now)
+    job_id = f"slots-{at.date().isoformat()}"
+    return _book_once(connection, at, "keep_slots_ahead", job_id, 3600, SLOT_UPKEEP_TIMEOUT)
+
+
+def _book_once(
+    connection: Redis, at: datetime, job: str, job_id: str, result_ttl: int, timeout: int
+) -> bool:
     queue = Queue(BOOKING_QUEUE, connection=connection)
     try:
         queue.enqueue_at(
             at,
-            "app.jobs.periodic_tick",
-            job_id=f"tick-{int(at.timestamp())}",
+            f"app.jobs.{job}",
+            job_id=job_id,
             unique=True,
-            # Kept a while after it ran, so the boundary cannot be booked again.
-            result_ttl=4 * period,
+            result_ttl=result_ttl,
             failure_ttl=JOB_OPTIONS["failure_ttl"],
-            job_timeout=TICK_TIMEOUT,
+            job_timeout=timeout,
         )
     except DuplicateJobError:
         return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from flask import Flask
@@ -21,6 +21,7 @@ from app.booking.requests import hold_slot
 from app.config import Config
 from app.messaging.settings import MessagingSettings
 from app.models import (
+    AvailabilityRule,
     MessageLog,
     MessageStatus,
     Profile,
@@ -275,3 +276,50 @@ def test_the_tick_stops_delivering_once_its_time_budget_is_spent(
     assert delivered(sessions) == MessagingSettings(public_base_url="").batch_size
     assert run_tick(tick).exit_code == 0
     assert delivered(sessions) == 150
+
+
+def practice_open_daily(session: Session, horizon: int, **fields: object) -> uuid.UUID:
+    """A practice taking bookings `horizon` days ahead, open 09:00-10:00 every day."""
+    profile = make_profile(session, booking_horizon_days=horizon, **fields)
+    make_service(session, profile, duration=30)
+    for day in range(7):
+        session.add(
+            AvailabilityRule(
+                profile_id=profile.id, day_of_week=day, start_time=time(9),
+                end_time=time(10), slot_duration=30,
+            )
+        )  # fmt: skip
+    return profile.id
+
+
+def last_slot(sessions: sessionmaker[Session], profile_id: uuid.UUID) -> datetime | None:
+    with sessions() as session:
+        return session.scalar(
+            select(func.max(TimeSlot.start_time)).where(TimeSlot.profile_id == profile_id)
+        )
+
+
+def test_the_daily_duty_keeps_each_practices_slots_as_far_ahead_as_it_books(
+    tick: FlaskCliRunner,
+    app: Flask,
+    sessions: sessionmaker[Session],
+    clock: FrozenClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with sessions.begin() as session:
+        far, near = practice_open_daily(session, 10), practice_open_daily(session, 3)
+        broken = practice_open_daily(session, 10, timezone="America/Ciudad_de_Mexico")
+
+    with app.app_context(), pytest.raises(jobs.SlotUpkeepFailed, match="1 profiles failed"):
+        jobs.keep_slots_ahead()
+    # Open 15:00-16:00 UTC, the clock at 15:00: the last slot is the one at 15:00, N days on.
+    assert last_slot(sessions, far) == clock.now + timedelta(days=10)
+    assert last_slot(sessions, near) == clock.now + timedelta(days=3)
+    assert last_slot(sessions, broken) is None
+    assert f"slots of profile {broken} not generated" in caplog.text
+
+    clock.advance(days=1)  # a day on, one more day is open for booking
+    with app.app_context(), pytest.raises(jobs.SlotUpkeepFailed):
+        jobs.keep_slots_ahead()
+    assert last_slot(sessions, far) == clock.now + timedelta(days=10)
+    assert last_slot(sessions, near) == clock.now + timedelta(days=3)

@@ -151,3 +151,27 @@ def test_a_timed_job_is_scheduled_in_utc_and_never_at_a_naive_instant() -> None:
     assert scheduled_instant(local) == START and scheduled_instant(local).tzinfo == UTC
     with pytest.raises(ValueError, match="aware"):
         scheduled_instant(START.replace(tzinfo=None))
+
+
+def test_the_daily_duty_runs_at_its_hour_then_every_day_never_at_start(
+    clock: FrozenClock, recorder: Recorder
+) -> None:
+    daily: list[datetime] = []
+    dispatcher = InProcessDispatcher(
+        recorder.run_job, recorder.run_duties, clock=clock, run_daily=lambda: daily.append(clock())
+    )
+    dispatcher.run_due()
+    assert recorder.duties == 1 and daily == []  # `make run` has just generated the slots
+
+    hour = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)  # the next 03:00 UTC
+    clock.now = hour - timedelta(seconds=1)
+    dispatcher.run_due()
+    assert daily == []
+    assert dispatcher.seconds_to_wait() == 1  # sooner than the next tick: the thread wakes
+    clock.now = hour
+    dispatcher.run_due()
+    clock.advance(hours=12)
+    dispatcher.run_due()
+    clock.advance(hours=12)
+    dispatcher.run_due()
+    assert daily == [hour, hour + timedelta(days=1)]
