@@ -19,13 +19,13 @@ from app.booking.requests import Hold
 from bot_flows.patient_answers import (
     choice,
     clear_choice,
+    clock_of,
     day_label,
     not_understood,
     numbered,
     when_label,
 )
 from bot_flows.patient_intake import (
-    clock_of,
     intake_done,
     intake_from,
     start_intake,
@@ -40,14 +40,14 @@ S = PatientState
 DAYS_SHOWN = 7
 TIMES_SHOWN = 12
 NEAREST_SHOWN = 3
+# Sending or discarding the request cannot be undone: only a message that is just
+# the answer counts ("no, no quiero cancelar" is asked again).
 SUMMARY_WORDS = {
     "confirmar": 1, "confirmo": 1, "confirm": 1, "si": 1, "yes": 1, "ok": 1, "si confirmo": 1,
     "si confirmar": 1, "enviar": 1, "send": 1,
     "de nuevo": 2, "empezar de nuevo": 2, "otra vez": 2, "start over": 2, "restart": 2,
     "cancelar": 3, "cancel": 3,
 }  # fmt: skip
-# Sending or discarding the request cannot be undone: only a message that is just
-# the answer counts ("no, no quiero cancelar" is asked again).
 MORE_WORDS = frozenset({
     "mas", "mas horarios", "mas horas", "otros horarios", "otras horas", "otra hora", "otros",
     "mas tarde", "more", "more times", "other times", "later",
@@ -125,13 +125,13 @@ def offer_times(turn: PatientTurn, day_state: PatientState, then: PatientState) 
 
 
 def ask_time(turn: PatientTurn) -> None:
+    """The day's free times from `times_from` on, and "more times" if some are left."""
     zone = turn.desk.practice.timezone
     shown, more = _times_shown(turn.data)
     labels = [clock_time(datetime.fromisoformat(start), zone, turn.language) for _, start in shown]
     if more:
         labels.append(text("patient.more_times", turn.language))
     day = day_label(turn.data["day"], turn.language)
-    """The day's free times from `times_from` on, and "more times" if some are left."""
     turn.say("patient.times", day=day, options=numbered(labels))
 
 

@@ -146,11 +146,11 @@ def answer_move_time(turn: PatientTurn) -> PatientState:
     picked = pick_time(turn)
     if picked is None:
         return not_understood(turn, S.MOVE_TIME)
+    if picked == "more":
+        return S.MOVE_TIME
     code = turn.data["booking"]["code"]
     try:
         turn.desk.reschedule(code, uuid.UUID(turn.data["slot_id"]))
-    if picked == "more":
-        return S.MOVE_TIME
     except (SlotTaken, SlotNotBookable):
         turn.say("patient.slot_taken")
         return offer_times(turn, S.MOVE_DAY, S.MOVE_TIME)
