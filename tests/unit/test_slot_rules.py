@@ -291,6 +291,9 @@ def weekly_windows(draw: st.DrawFn, around: datetime) -> WeeklyWindow:
         lambda end: min(max(end, start + 1), latest)
     )
     end = draw(st.one_of(beyond, close_by, st.integers(start + 1, latest)))
+    # Mostly unbounded; else a date near `around`, either side, in any order.
+    near = st.integers(-2, 2).map(lambda days: around.date() + timedelta(days=days))
+    effective = st.one_of(st.none(), st.none(), near)
     return WeeklyWindow(
         day_of_week=draw(st.one_of(st.just(around.isoweekday() % 7), st.integers(0, 6))),
         start=time(*divmod(start, 60)),
@@ -298,7 +301,24 @@ def weekly_windows(draw: st.DrawFn, around: datetime) -> WeeklyWindow:
         slot_duration=draw(st.integers(5, 120)),
         buffer_time=draw(st.one_of(st.just(0), st.integers(0, 30))),
         capacity=draw(st.integers(1, 3)),
+        effective_from=draw(effective),
+        effective_to=draw(effective),
     )
+
+
+@st.composite
+def closures(draw: st.DrawFn, around: datetime, first_day: date, last_day: date) -> Closure:
+    """A closed day, or a closed time range, most often near `around` on its day."""
+    day = draw(st.one_of(st.just(around.date()), st.sampled_from(list(days(first_day, last_day)))))
+    if draw(st.integers(0, 3)) == 0:
+        return Closure(day)
+    minute = around.hour * 60 + around.minute
+    near = st.integers(minute - 120, minute + 60).map(
+        lambda start: min(max(start, 0), LAST_MINUTE - 1)
+    )
+    start = draw(st.one_of(near, st.integers(0, LAST_MINUTE - 1)))
+    end = draw(st.integers(start + 1, min(start + 180, LAST_MINUTE)))
+    return Closure(day, time(*divmod(start, 60)), time(*divmod(end, 60)))
 
 
 @st.composite
@@ -310,9 +330,15 @@ def scenarios(draw: st.DrawFn) -> tuple[Schedule, date, date, datetime]:
     durations = draw(st.lists(minutes, min_size=1, max_size=2))
     services = tuple(Service(uuid.uuid4(), minutes) for minutes in durations)
     windows = tuple(draw(st.lists(weekly_windows(around), min_size=1, max_size=3)))
+    # A day either side of the range too: its closures must touch nothing.
+    margin = timedelta(days=1)
+    closed = tuple(
+        draw(st.lists(closures(around, first_day - margin, last_day + margin), max_size=3))
+    )
     # Mostly a little before `around`, sometimes just after it.
     now = around.replace(tzinfo=zone) - timedelta(minutes=draw(st.integers(-60, 2 * 24 * 60)))
-    return Schedule(zone=zone, windows=windows, services=services), first_day, last_day, now
+    schedule = Schedule(zone=zone, windows=windows, services=services, closures=closed)
+    return schedule, first_day, last_day, now
 
 
 def first_occurrence(wall_time: datetime, zone: ZoneInfo) -> datetime | None:
@@ -335,6 +361,45 @@ def highest_reading(start: datetime, end: datetime, zone: ZoneInfo) -> datetime:
                for n in range(1, minutes + 1))  # fmt: skip
 
 
+def first_reading_from(wall_time: datetime, zone: ZoneInfo) -> datetime:
+    """The first instant the clock shows `wall_time` or later, found minute by minute.
+
+    Offsets change on whole minutes, so the answer is a whole minute; three hours
+    before the naive conversion the clock still shows less, whatever the zone does.
+    """
+    instant = wall_time.replace(tzinfo=zone).astimezone(UTC) - timedelta(hours=3)
+    assert wall(instant, zone) < wall_time
+    while wall(instant, zone) < wall_time:
+        instant += timedelta(minutes=1)
+    return instant
+
+
+def closed_ranges(schedule: Schedule, day: date) -> list[tuple[datetime, datetime]]:
+    """The day's closed time ranges as instants: from the first reading of the start
+    (or later) to the first reading of the end (or later)."""
+    return [
+        (
+            first_reading_from(datetime.combine(day, closure.start), schedule.zone),
+            first_reading_from(datetime.combine(day, closure.end), schedule.zone),
+        )
+        for closure in schedule.closures
+        if closure.day == day and closure.start is not None and closure.end is not None
+    ]
+
+
+def closed_days(schedule: Schedule) -> set[date]:
+    return {closure.day for closure in schedule.closures if closure.start is None}
+
+
+def in_effect(rule: WeeklyWindow, day: date) -> bool:
+    """The rule's weekday, inside its effective dates (inclusive, None: unbounded)."""
+    return (
+        rule.day_of_week == day.isoweekday() % 7
+        and (rule.effective_from is None or rule.effective_from <= day)
+        and (rule.effective_to is None or day <= rule.effective_to)
+    )
+
+
 def grid(rule: WeeklyWindow, day: date) -> Iterator[datetime]:
     step = timedelta(minutes=rule.slot_duration + rule.buffer_time)
     wall_time, end = datetime.combine(day, rule.start), datetime.combine(day, rule.end)
@@ -347,11 +412,15 @@ def expected(
     schedule: Schedule, first_day: date, last_day: date, now: datetime
 ) -> dict[tuple[uuid.UUID, datetime], tuple[datetime, int]]:
     """(service, start) -> (end, capacity): every grid start the clock shows after `now`
-    whose slot ends before the clock first shows the window's end."""
+    on a day that is not closed, whose slot ends before the clock first shows the
+    window's end and meets none of the day's closed ranges."""
     wanted: dict[tuple[uuid.UUID, datetime], tuple[datetime, int]] = {}
     for day in days(first_day, last_day):
+        if day in closed_days(schedule):
+            continue
+        closed = closed_ranges(schedule, day)
         for rule in schedule.windows:
-            if rule.day_of_week != day.isoweekday() % 7:
+            if not in_effect(rule, day):
                 continue
             closes = datetime.combine(day, rule.end)
             for wall_time in grid(rule, day):
@@ -361,6 +430,8 @@ def expected(
                 for service in schedule.services:
                     end = start + timedelta(minutes=service.duration)
                     if highest_reading(start, end, schedule.zone) >= closes:
+                        continue
+                    if any(start < until and since < end for since, until in closed):
                         continue
                     _, capacity = wanted.get((service.id, start), (end, 0))
                     wanted[service.id, start] = (end, max(capacity, rule.capacity))
@@ -379,6 +450,15 @@ def test_random_rules_give_exactly_the_slots_the_clock_allows(
 
     offsets = {instant.astimezone(zone).utcoffset() for spec in made for instant in spec[1:3]}
     event("slots on both sides of a clock change" if len(offsets) > 1 else "one offset")
+    event("with closures" if schedule.closures else "no closures")
+    bounded = any(rule.effective_from or rule.effective_to for rule in schedule.windows)
+    event("with effective dates" if bounded else "unbounded rules")
+    shut = closed_days(schedule)
+    closed = [
+        closed_range
+        for day in days(first_day - timedelta(days=1), last_day + timedelta(days=1))
+        for closed_range in closed_ranges(schedule, day)
+    ]
     keys = [(spec.service_id, spec.start) for spec in made]
     assert len(keys) == len(set(keys)), "a (service, start) offered twice"
     for spec in made:
@@ -387,13 +467,17 @@ def test_random_rules_give_exactly_the_slots_the_clock_allows(
         shown = spec.start.astimezone(zone)
         assert shown.fold == 0, "a repeated wall time must be offered at its first occurrence"
         assert first_day <= shown.date() <= last_day
+        assert shown.date() not in shut, f"{spec} is on a closed day"
+        assert not any(spec.start < until and since < spec.end for since, until in closed), (
+            f"{spec} overlaps a closed range"
+        )
         assert any(
-            rule.is_open_on(shown.date())
+            in_effect(rule, shown.date())
             and shown.replace(tzinfo=None) in set(grid(rule, shown.date()))
             and highest_reading(spec.start, spec.end, zone)
             < datetime.combine(shown.date(), rule.end)
             for rule in schedule.windows
-        ), f"{spec} is outside every window on the practice's clock"
+        ), f"{spec} is outside every window in effect that day on the practice's clock"
     assert {key: (spec.end, spec.capacity) for key, spec in zip(keys, made, strict=True)} == (
         expected(schedule, first_day, last_day, now)
     )
