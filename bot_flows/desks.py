@@ -54,7 +54,7 @@ class _Desk:
 
 
 class PatientDesk(_Desk):
-    """The patient side, for the phone number that is writing."""
+    """The patient side, for the phone number that is writing (`message_sid`: its message)."""
 
     def __init__(
         self,
@@ -64,9 +64,11 @@ class PatientDesk(_Desk):
         now: datetime,
         render: Render,
         hold_minutes: int,
+        message_sid: str,
     ) -> None:
         super().__init__(session, profile, now, render, hold_minutes)
         self._contact = contact
+        self._message_sid = message_sid
 
     @property
     def phone(self) -> str:
@@ -169,21 +171,22 @@ class PatientDesk(_Desk):
         self._own(code)
 
     def hand_off(self) -> None:
+        key = f"handoff:{self._contact.id}:{self._now.isoformat()}"
+        self._tell_doctor("doctor_handoff", key, {"timezone": self._profile.timezone})
+
+    def forward_to_practice(self, text: str, urgent: bool) -> None:
+        # One notice per incoming message: a retried webhook cannot forward it twice.
+        key = f"forward:{self._message_sid}"
+        self._tell_doctor("doctor_patient_message", key, {"body": text, "urgent": urgent})
+
+    def _tell_doctor(self, purpose: str, key: str, facts: dict[str, object]) -> None:
+        """Queue a notice about this patient to the doctor's own WhatsApp, if on file."""
         profile = self._profile
         if not profile.doctor_phone:
             return
-        facts = {
-            "patient_name": self._contact.patient_name or "",
-            "phone": self._contact.phone,
-            "timezone": profile.timezone,
-        }
+        about = {"patient_name": self._contact.patient_name or "", "phone": self._contact.phone}
         notice = Notice(
-            profile.id,
-            "doctor_handoff",
-            profile.doctor_phone,
-            profile.language,
-            f"handoff:{self._contact.id}:{self._now.isoformat()}",
-            facts,
+            profile.id, purpose, profile.doctor_phone, profile.language, key, about | facts
         )
         queue_notices(self._session, [notice], self._render, self._now)
 

@@ -83,7 +83,7 @@ def receive(
             said = answer_doctor(message.body, message.button_payload, now, desk)
         else:
             patient_desk = PatientDesk(
-                session, profile, contact, now, settings.render, settings.hold_minutes
+                session, profile, contact, now, settings.render, settings.hold_minutes, message.sid
             )
             chat = Chat(
                 state=conversation.state,

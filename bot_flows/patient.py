@@ -1,8 +1,9 @@
 """The patient's WhatsApp conversation, written as a table: state -> (question, answer).
 
 Read `FLOW` top to bottom; `patient.mmd` draws the same table. Before any state
-answers, `answer_patient` applies what holds everywhere: a hand-off keeps the bot
-quiet, 24 h of silence start a half-finished booking over, emergency words get the
+answers, `answer_patient` applies what holds everywhere: during a hand-off the bot
+is quiet and passes each message on to the doctor, 24 h of silence start a
+half-finished booking over, emergency words get the
 emergency number at once, and "menu", "ayuda", "english" and media-only messages
 are understood in every state. No health question is asked before consent.
 """
@@ -74,6 +75,7 @@ __all__ = ["Chat", "Incoming", "PatientState", "answer_patient"]
 
 S = PatientState
 HANDOFF_TIME = timedelta(hours=24)
+FORWARD_LIMIT = 500  # characters of a message passed on to the doctor: one screen
 IDLE_TIME = timedelta(hours=24)
 MENU_WORDS = frozenset({"menu", "inicio", "menu principal", "main menu", "volver al menu"})
 HELP_WORDS = frozenset({"ayuda", "help", "ayudame", "ayuda por favor", "help me"})
@@ -176,7 +178,7 @@ def answer_patient(chat: Chat, message: Incoming, now: datetime, desk: PatientDe
     """Answer one message: move `chat` on and return what to send back (nothing in hand-off)."""
     turn: PatientTurn = Turn(message.text, chat.data, chat.language, now, desk)
     if chat.handoff_until is not None and chat.handoff_until > now:
-        _while_handed_off(chat, turn)
+        _while_handed_off(chat, message, turn)
     else:
         state = _respond(chat, message, turn)
         if state == S.HANDOFF and chat.state != S.HANDOFF:
@@ -213,13 +215,22 @@ def _respond(chat: Chat, message: Incoming, turn: PatientTurn) -> str:
     return run(FLOW, state, turn)
 
 
-def _while_handed_off(chat: Chat, turn: PatientTurn) -> None:
-    """The practice is answering in person: quiet, except "menu" and emergency words."""
+def _while_handed_off(chat: Chat, message: Incoming, turn: PatientTurn) -> None:
+    """The practice is answering in person: each message goes on to the doctor.
+
+    The bot stays quiet, except that "menu" is the patient's own way back to it, and
+    emergency words get the emergency number at once (the doctor's copy says urgent).
+    """
     if turn.words in MENU_WORDS:
         chat.handoff_until = None
         chat.state = enter(FLOW, S.MENU, turn)
         return
-    _watch_for_red_flags(S.HANDOFF, turn)
+    urgent = _watch_for_red_flags(S.HANDOFF, turn)
+    written = message.text.strip()
+    if written:
+        if len(written) > FORWARD_LIMIT:
+            written = written[: FORWARD_LIMIT - 1].rstrip() + "…"
+        turn.desk.forward_to_practice(written, urgent)
 
 
 def _resumable(state: str, turn: PatientTurn) -> PatientState:
@@ -234,16 +245,17 @@ def _idle(chat: Chat, now: datetime) -> bool:
     return chat.last_activity is not None and now - chat.last_activity > IDLE_TIME
 
 
-def _watch_for_red_flags(state: PatientState, turn: PatientTurn) -> None:
+def _watch_for_red_flags(state: PatientState, turn: PatientTurn) -> bool:
     """Emergency words get the emergency number at once, and make the request urgent.
 
     Before consent nothing is noted: the warning is all we may do with it.
     """
     if red_flag(turn.text) is None:
-        return
+        return False
     turn.say("patient.emergency", phone=turn.desk.practice.emergency_phone)
     if state not in BEFORE_CONSENT:
         turn.data["red_flag"] = True
+    return True
 
 
 def _switch_language(turn: PatientTurn, language: str) -> None:

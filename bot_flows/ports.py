@@ -91,6 +91,9 @@ class PatientDesk(Protocol):
     def hand_off(self) -> None:
         """Tell the doctor the patient wants a person; the bot stays quiet meanwhile."""
 
+    def forward_to_practice(self, text: str, urgent: bool) -> None:
+        """Pass on to the doctor what the patient wrote during a hand-off (urgent: red flag)."""
+
 
 class DoctorDesk(Protocol):
     """What the doctor's commands may do, for the practice whose doctor is writing."""

@@ -76,6 +76,12 @@ def _reason_text(facts: Mapping[str, Any], lang: str) -> str:
     return text("reason_text", lang, reason=reason) if reason else ""
 
 
+def _patient_label(facts: Mapping[str, Any], lang: str) -> str:
+    """ "Juan Ruiz (+52...)", or only the phone when the patient never gave a name."""
+    name, phone = facts.get("patient_name"), facts.get("phone") or ""
+    return text("patient_label", lang, patient_name=name, phone=phone) if name else phone
+
+
 def _alternatives(facts: Mapping[str, Any], lang: str) -> str:
     starts = facts.get("alternatives") or []
     if not starts:
@@ -97,6 +103,8 @@ DERIVED: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "reason_text": _reason_text,
     "urgency_text": lambda facts, lang: text(f"urgency.{facts.get('urgency') or 'normal'}", lang),
     "urgent_mark": lambda facts, _: " ‼️" if facts.get("urgency") == "urgent" else "",
+    "urgent_text": lambda facts, lang: text("forward_urgent", lang) if facts.get("urgent") else "",
+    "patient_label": _patient_label,
 }
 
 

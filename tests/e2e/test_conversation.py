@@ -298,9 +298,28 @@ def test_a_hand_off_quiets_the_bot_until_the_doctor_resumes_it(world: World) -> 
     assert patient.say("hola, ¿me pueden llamar?") == []
     assert patient.say("1") == []
     assert inbound_count(world, patient.phone) == 5  # still logged for the practice to read
+    passed_on = [m.body for m in world.outbox(doctor.phone, "doctor_patient_message")]
+    assert passed_on == [
+        f"💬 Mensaje de {patient.phone}:\nhola, ¿me pueden llamar?",
+        f"💬 Mensaje de {patient.phone}:\n1",
+    ]
+    assert patient.say("me duele mucho el pecho") == [es("patient.emergency", phone="911")]
+    [*_, urgent] = world.outbox(doctor.phone, "doctor_patient_message")
+    assert urgent.body.startswith("🚨 URGENTE") and urgent.body.endswith("me duele mucho el pecho")
     assert doctor.say(f"REANUDAR {patient.phone}") == [es("doctor.resumed", phone=patient.phone)]
     assert patient.say("hola") == [es("patient.back"), es("patient.menu")]
     assert conversation_of(world, patient.phone).handoff_until is None
+
+
+def test_a_flood_during_a_hand_off_is_not_passed_on(world: World) -> None:
+    patient, doctor = world.patient(), world.doctor()
+    start(patient)
+    patient.say("4")
+    world.clock.advance(minutes=1)
+    answers = [patient.say(f"¿hola? {n}") for n in range(30)]
+    assert answers[20] == [es("flood")]
+    forwarded = world.outbox(doctor.phone, "doctor_patient_message")
+    assert [m.body.rsplit("\n", 1)[1] for m in forwarded] == [f"¿hola? {n}" for n in range(20)]
 
 
 def test_a_hand_off_ends_by_itself_after_24_hours(world: World) -> None:

@@ -64,6 +64,7 @@ class FakePatientDesk:
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     intakes: list[PatientIntake] = field(default_factory=list)
     handoffs: int = 0
+    forwarded: list[tuple[str, bool]] = field(default_factory=list)
     _booked: dict[str, tuple[Booking, SlotOption]] = field(default_factory=dict)
 
     @classmethod
@@ -193,6 +194,10 @@ class FakePatientDesk:
     def hand_off(self) -> None:
         self._call("hand_off")
         self.handoffs += 1
+
+    def forward_to_practice(self, text: str, urgent: bool) -> None:
+        self._call("forward_to_practice", text, urgent)
+        self.forwarded.append((text, urgent))
 
     # Helpers
 

@@ -501,6 +501,28 @@ def test_talking_to_the_practice_keeps_the_bot_quiet_for_a_day() -> None:
     assert patient.send("hola", wait=timedelta(hours=24)).keys == ["patient.back", "patient.menu"]
 
 
+def test_during_a_hand_off_each_message_is_passed_on_to_the_doctor() -> None:
+    patient = Patient()
+    patient.say(*TO_MENU, "4")
+    for message in ("  ¿Me pueden llamar hoy?  ", "1", "ayuda", "English"):
+        patient.send(message)
+    patient.send("", media=True)  # nothing to pass on
+    assert patient.desk.forwarded == [
+        ("¿Me pueden llamar hoy?", False), ("1", False), ("ayuda", False), ("English", False),
+    ]  # fmt: skip
+    patient.send("menu")  # the patient's own way back: not passed on, the bot answers again
+    patient.send("2")
+    assert len(patient.desk.forwarded) == 4
+
+
+def test_a_long_message_is_passed_on_capped() -> None:
+    patient = Patient()
+    patient.say(*TO_MENU, "4")
+    patient.send("Necesito hablar con la doctora. " * 100)
+    [(text, _)] = patient.desk.forwarded
+    assert len(text) == 500 and text.endswith("…") and text.startswith("Necesito hablar")
+
+
 def test_menu_ends_the_hand_off_early() -> None:
     patient = Patient()
     patient.say(*TO_MENU, "4")

@@ -146,6 +146,7 @@ def test_the_warning_breaks_the_silence_of_a_hand_off() -> None:
     reply = patient.send("no puedo respirar")
     assert reply.keys == ["patient.emergency"]
     assert patient.chat.handoff_until is not None
+    assert patient.desk.forwarded == [("hola?", False), ("no puedo respirar", True)]
 
 
 def test_the_warning_comes_with_a_reset_after_a_day_of_silence() -> None:

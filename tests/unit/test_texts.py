@@ -56,6 +56,17 @@ def test_dates_are_local_and_in_the_readers_language() -> None:
     assert when(instant, "America/Mexico_City", "en") == "Tuesday, December 1, 10:30 AM"
 
 
+def test_a_forwarded_message_names_the_patient_and_says_when_it_is_urgent() -> None:
+    facts = {"patient_name": "Juan Ruiz", "phone": "+5215512345678", "body": "¿Me llaman?"}
+    plain = render_notice(Notice(uuid.uuid4(), "doctor_patient_message", "+52", "es", "k", facts))
+    assert plain == "💬 Mensaje de Juan Ruiz (+5215512345678):\n¿Me llaman?"
+    nameless = facts | {"patient_name": "", "urgent": True}
+    urgent = render_notice(
+        Notice(uuid.uuid4(), "doctor_patient_message", "+52", "en", "k", nameless)
+    )
+    assert urgent.startswith("🚨 URGENT") and "Message from +5215512345678:\n" in urgent
+
+
 def test_the_doctor_notice_flags_urgency_and_names_the_deadline() -> None:
     body = render_notice(Notice(uuid.uuid4(), "doctor_new_request", "+52", "es", "k", FACTS))
     assert "‼️" in body and "URGENTE" in body and "09:30" in body and "34 años" in body

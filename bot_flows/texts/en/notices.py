@@ -55,7 +55,12 @@ TEXTS: dict[str, str] = {
         "not answer them for 24 hours; write to them directly. To let it answer again "
         "sooner: RESUME {phone}"
     ),
+    "notice.doctor_patient_message": "{urgent_text}💬 Message from {patient_label}:\n{body}",
     "flood": "We got many messages in a row 🙏 Please wait a minute and write again.",
+    "forward_urgent": (
+        "🚨 URGENT: this may be an emergency; we already asked them to call emergency services.\n"
+    ),
+    "patient_label": "{patient_name} ({phone})",
     "reason_text": " Reason: {reason}",
     "age": "{age} years old",
     "age_unknown": "age not given",

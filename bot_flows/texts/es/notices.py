@@ -55,7 +55,10 @@ TEXTS: dict[str, str] = {
         "no le responderá durante 24 horas; escríbele directamente. Para que vuelva a "
         "atenderle antes: REANUDAR {phone}"
     ),
+    "notice.doctor_patient_message": "{urgent_text}💬 Mensaje de {patient_label}:\n{body}",
     "flood": "Recibimos muchos mensajes seguidos 🙏 Espera un minuto y vuelve a escribirnos.",
+    "forward_urgent": "🚨 URGENTE: puede ser una emergencia; ya le pedimos llamar a emergencias.\n",
+    "patient_label": "{patient_name} ({phone})",
     "reason_text": " Motivo: {reason}",
     "age": "{age} años",
     "age_unknown": "edad no indicada",
