@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +20,11 @@ from app.messaging.port import (
 )
 from app.phones import WHATSAPP_PREFIX
 
+log = logging.getLogger(__name__)
 # Looking for a half-sent message: a few recent messages to one person are plenty.
 RECENT_LIMIT = 50
+# Not about the message but about our credentials or account: nothing went out.
+ACCOUNT_REFUSED = frozenset({401, 403})
 
 
 class TwilioMessenger:
@@ -78,9 +82,21 @@ class TwilioMessenger:
 
 
 def _failure(error: TwilioRestException) -> SendFailed:
-    """Classify Twilio's answer; only its numeric code is kept (its text may quote numbers)."""
+    """Classify Twilio's answer; only its numeric code is kept (its text may quote numbers).
+
+    401 and 403 (a wrong or rotated token, a suspended account: Twilio's 20003) say
+    nothing about the message, and every message would fail alike: they are retried
+    with the backoff, and logged as the operator's problem they are.
+    """
     code = str(error.code or error.status)
     if error.status == 429:
+        return SendFailed(code, FailureKind.TRANSIENT)
+    if error.status in ACCOUNT_REFUSED:
+        log.error(
+            "Twilio refused the account (HTTP %s, error %s): check TWILIO_ACCOUNT_SID,"
+            " TWILIO_AUTH_TOKEN and the account's status; messages wait and are retried",
+            error.status, code,
+        )  # fmt: skip
         return SendFailed(code, FailureKind.TRANSIENT)
     if error.status >= 500:
         return SendFailed(code, FailureKind.UNCERTAIN)
