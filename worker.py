@@ -81,7 +81,10 @@ def _die_with(parent_pid: int) -> None:
 
 def main() -> None:
     """Build the app once, then work until told to stop."""
-    app = create_app()
+    try:
+        app = create_app()
+    except ValueError as error:  # settings that cannot work: say which, in one line
+        sys.exit(f"worker: {error}")
     redis_url = app.config["CITABOT"].redis_url
     if not redis_url:
         sys.exit("REDIS_URL is not set: without Redis, jobs run inside the web process.")

@@ -20,8 +20,9 @@ def create_app(config: Config | None = None) -> Flask:
 
     app.register_blueprint(health.bp)
     app.register_blueprint(webhooks.bp)
-    if config.environment != "production":
-        app.register_blueprint(devchat.bp)  # the local simulator never exists in production
+    if config.development_mode:
+        # The local simulator: never in production, nor wherever a real token is set.
+        app.register_blueprint(devchat.bp)
     cli.init_app(app)
     dispatch.init_app(app)
     return app

@@ -35,16 +35,26 @@ class Config:
     twilio_api_base_url: str | None = None
 
     @property
+    def development_mode(self) -> bool:
+        """No Twilio token and not production: the local simulator and its fixed token.
+
+        Only then: the simulator signs whatever it is asked to send and shows any
+        transcript, so with a real token (a deployment that forgot CITABOT_ENV) it
+        would let anyone pose as a doctor or a patient.
+        """
+        return self.environment != "production" and not self.twilio_auth_token
+
+    @property
     def webhook_token(self) -> str | None:
         """The token webhook signatures are checked against.
 
-        Outside production, with no Twilio account, a fixed development token lets
-        the local simulator sign its messages. In production without a token every
-        webhook is refused.
+        TWILIO_AUTH_TOKEN when set. In development mode, a fixed development token
+        lets the local simulator sign its messages. In production without a token
+        every webhook is refused.
         """
         if self.twilio_auth_token:
             return self.twilio_auth_token
-        return None if self.environment == "production" else DEVELOPMENT_TOKEN
+        return DEVELOPMENT_TOKEN if self.development_mode else None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -64,6 +74,17 @@ class Config:
         api_base_url = env.get("TWILIO_API_BASE_URL") or None
         if api_base_url and environment == "production":
             raise ValueError("TWILIO_API_BASE_URL is for tests; production talks to Twilio")
+        if backend == "console" and environment == "production":
+            # It prints to stdout, which production logs; doctors' notices carry the reason
+            # for the visit.
+            chosen = "MESSAGING_BACKEND=console" if env.get("MESSAGING_BACKEND") else (
+                "the console backend (the default without TWILIO_ACCOUNT_SID)"
+            )
+            raise ValueError(
+                f"{chosen} prints every message, health data included, instead of sending it;"
+                " production needs MESSAGING_BACKEND=twilio with TWILIO_ACCOUNT_SID and"
+                " TWILIO_AUTH_TOKEN"
+            )
         return cls(
             database_url=env.get("DATABASE_URL") or EMBEDDED_DATABASE_URL,
             redis_url=env.get("REDIS_URL") or None,

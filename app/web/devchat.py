@@ -1,9 +1,10 @@
-"""The local simulator: the patient's and the doctor's WhatsApp side by side, never in production.
+"""The local simulator: the patient's and the doctor's WhatsApp side by side, in development only.
 
-`create_app` registers this blueprint only outside production. Every message goes
-through the real webhook, signed the way Twilio signs it, and both transcripts are
-read back from message_log: the bot's replies, and the outbox's queued messages
-(the doctor's new-request notice, the patient's approval) as they are sent.
+`create_app` registers this blueprint only in development mode (not production, and
+no TWILIO_AUTH_TOKEN: see `Config.development_mode`). Every message goes through the
+real webhook, signed the way Twilio signs it, and both transcripts are read back
+from message_log: the bot's replies, and the outbox's queued messages (the doctor's
+new-request notice, the patient's approval) as they are sent.
 """
 
 from __future__ import annotations
@@ -66,10 +67,10 @@ def page() -> Response:
 def send() -> ResponseReturnValue:
     """Deliver one message from `phone` to the practice, as Twilio would, through the webhook.
 
-    Signed here rather than in the browser: the token never reaches the page (it is
-    the real Twilio token when TWILIO_AUTH_TOKEN is set), the signed URL is exactly
-    the one the webhook checks (PUBLIC_BASE_URL may point elsewhere, e.g. a tunnel),
-    and WebCrypto would need a secure context. The request still goes through the
+    Signed here, with the development token (the only one this blueprint exists
+    with), rather than in the browser: the signed URL is exactly the one the
+    webhook checks (PUBLIC_BASE_URL may point elsewhere, e.g. a tunnel), and
+    WebCrypto would need a secure context. The request still goes through the
     whole stack (routing, signature check, webhook) via the app's own WSGI client;
     a real HTTP call to ourselves could deadlock a single-threaded server.
     """

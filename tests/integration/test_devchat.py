@@ -1,5 +1,6 @@
-"""The local simulator: a self-contained page outside production only, transcripts per
-conversation from message_log, and messages that go through the real, signed webhook."""
+"""The local simulator: a self-contained page in development mode only (no real Twilio token,
+not production), transcripts per conversation from message_log, and messages that go
+through the real, signed webhook."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
+from twilio.request_validator import RequestValidator
 
 from app import create_app
 from app.booking.requests import hold_slot
 from app.clock import utc_now
-from app.config import Config
+from app.config import DEVELOPMENT_TOKEN, Config
 from app.database import get_database
 from app.models import MessageLog, Profile
 from bot_flows import texts
@@ -23,6 +26,7 @@ from tests.factories import context, intake, make_profile, make_service, make_sl
 PATIENT = "+525512345678"
 PATIENT_AS_WHATSAPP_WRITES_IT = "+5215512345678"
 T0 = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "real-token"}
 
 
 def transcript(client: FlaskClient, profile: Profile, phone: str, **query: str) -> list[dict]:
@@ -54,14 +58,45 @@ def test_the_page_is_served_whole_with_the_practices_to_pick(
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
 
 
-def test_production_has_no_simulator(database_url: str) -> None:
-    app = create_app(Config(database_url=database_url, environment="production"))
+def without_simulator(app: Flask) -> None:
+    """Every simulator endpoint is missing from `app`, and the development token is refused."""
     app.config["TESTING"] = True  # no embedded job thread outliving the test
     client = app.test_client()
     try:
         assert client.get("/dev/chat").status_code == 404
         assert client.get("/dev/chat/messages").status_code == 404
         assert client.post("/dev/chat/send", json={}).status_code == 404
+        form = {"MessageSid": "SM" + "0" * 32, "From": f"whatsapp:{PATIENT}",
+                "To": "whatsapp:+14155238886", "Body": "Hola", "NumMedia": "0"}  # fmt: skip
+        url = app.config["CITABOT"].public_base_url + "/webhooks/whatsapp"
+        signature = RequestValidator(DEVELOPMENT_TOKEN).compute_signature(url, form)
+        answer = client.post(
+            "/webhooks/whatsapp", data=form, headers={"X-Twilio-Signature": signature}
+        )
+        assert answer.status_code == 403
+    finally:
+        get_database(app).engine.dispose()
+
+
+def test_production_has_no_simulator(database_url: str) -> None:
+    environ = {"DATABASE_URL": database_url, "CITABOT_ENV": "production"} | TWILIO
+    without_simulator(create_app(Config.from_env(environ)))
+
+
+def test_a_deployment_with_a_real_token_has_no_simulator_even_without_citabot_env(
+    database_url: str,
+) -> None:
+    # It would sign with the real token: anyone could pose as the doctor, read transcripts.
+    without_simulator(create_app(Config.from_env({"DATABASE_URL": database_url} | TWILIO)))
+
+
+def test_make_run_serves_the_simulator(database_url: str, sessions: sessionmaker[Session]) -> None:
+    # `make run`: no token, no CITABOT_ENV, messages on the console.
+    environ = {"DATABASE_URL": database_url, "MESSAGING_BACKEND": "console"}
+    app = create_app(Config.from_env(environ))
+    app.config["TESTING"] = True
+    try:
+        assert app.test_client().get("/dev/chat").status_code == 200
     finally:
         get_database(app).engine.dispose()
 

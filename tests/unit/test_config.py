@@ -1,0 +1,60 @@
+"""Settings from the environment: what production refuses, and when development mode applies."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import DEVELOPMENT_TOKEN, Config
+
+TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "real-token"}
+
+
+@pytest.mark.parametrize(
+    ("environ", "said"),
+    [
+        ({}, "the console backend (the default without TWILIO_ACCOUNT_SID)"),
+        ({"MESSAGING_BACKEND": "console"}, "MESSAGING_BACKEND=console"),
+        (TWILIO | {"MESSAGING_BACKEND": "console"}, "MESSAGING_BACKEND=console"),
+    ],
+    ids=["defaulted", "explicit", "explicit-with-an-account"],
+)
+def test_production_refuses_the_console_which_would_print_health_data_to_the_logs(
+    environ: dict[str, str], said: str
+) -> None:
+    with pytest.raises(ValueError) as refused:
+        Config.from_env({"CITABOT_ENV": "production"} | environ)
+    assert str(refused.value).startswith(said + " prints every message, health data included")
+    assert "MESSAGING_BACKEND=twilio" in str(refused.value)
+
+
+def test_production_with_a_twilio_account_sends_through_twilio() -> None:
+    config = Config.from_env({"CITABOT_ENV": "production"} | TWILIO)
+    assert config.messaging_backend == "twilio"
+    assert not config.development_mode and config.webhook_token == "real-token"
+
+
+def test_the_console_stays_the_default_in_development() -> None:
+    assert Config.from_env({}).messaging_backend == "console"
+    assert Config.from_env({"CITABOT_ENV": "testing"}).messaging_backend == "console"
+
+
+@pytest.mark.parametrize(
+    ("environ", "development", "token"),
+    [
+        ({}, True, DEVELOPMENT_TOKEN),  # `make run`
+        ({"TWILIO_AUTH_TOKEN": "real-token"}, False, "real-token"),  # CITABOT_ENV forgotten
+        ({"CITABOT_ENV": "production"} | TWILIO, False, "real-token"),
+    ],
+    ids=["make-run", "a-deployment-without-CITABOT_ENV", "production"],
+)
+def test_the_development_token_and_simulator_only_without_a_real_token_outside_production(
+    environ: dict[str, str], development: bool, token: str
+) -> None:
+    config = Config.from_env(environ)
+    assert config.development_mode is development
+    assert config.webhook_token == token
+
+
+def test_production_without_a_token_refuses_every_webhook() -> None:
+    config = Config(environment="production", messaging_backend="twilio")
+    assert not config.development_mode and config.webhook_token is None
