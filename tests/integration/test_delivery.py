@@ -7,6 +7,7 @@ count is what a patient would see on their phone.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import threading
@@ -267,6 +268,34 @@ def test_too_many_requests_is_retried_with_backoff(
     assert row(sessions, message_id).attempts == 3
 
 
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_account_is_retried_and_logged_without_the_message(
+    sessions: sessionmaker[Session],
+    clock: FrozenClock,
+    ctx: DeliveryContext,
+    twilio: FakeTwilio,
+    profile: Profile,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+) -> None:
+    # A rotated token or a suspended account: every queued message would fail alike.
+    write_in(sessions, profile, clock.now)
+    message_id = queue(sessions, clock, profile)
+    twilio.fail_next(status=status, code=20003)
+
+    assert delivery.deliver_message(ctx, message_id) == "retry"
+    stored = row(sessions, message_id)
+    assert (stored.status, stored.error_code) == ("queued", "20003")
+    [logged] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert f"HTTP {status}, error 20003" in logged.getMessage()
+    assert stored.body not in caplog.text and PATIENT not in caplog.text
+
+    clock.advance(seconds=15)  # the token is fixed meanwhile: the retry goes through
+    assert delivery.deliver_due(ctx) == 1
+    assert [code for _, code in twilio.requests] == [status, 201]
+    assert len(twilio.sends_for(message_id)) == 1 and row(sessions, message_id).status == "sent"
+
+
 @pytest.mark.parametrize("code", [63016, 21211], ids=["outside-window", "invalid-number"])
 def test_a_permanent_refusal_fails_at_once_with_twilios_code(
     sessions: sessionmaker[Session],
@@ -412,7 +441,13 @@ def test_the_console_renders_templates_as_their_text(
         stored = row(sessions, message_id)
         assert stored.body in printed
         assert stored.status == "sent" and (stored.provider_sid or "").startswith("CONSOLE-")
-    assert "template HXapproved_es" in printed and "{{" not in printed
+    # The template is named, and shown as its rendered text: the body the patient reads.
+    approved = row(sessions, templated)
+    assert (
+        f"--- WhatsApp {profile.whatsapp_number} -> {PATIENT}"
+        f" (patient_approved [template HXapproved_es], id {templated})\n{approved.body}\n---"
+    ) in printed
+    assert approved.content_sid == "HXapproved_es" and "K7M3QX" in approved.body
 
 
 def deliver_from_one_sender(
