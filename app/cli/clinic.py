@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError
 
 from app.cli.errors import database_unreachable
+from app.clinic.bookability import nothing_bookable
 from app.clinic.clinic_file import ClinicFileError, load_clinic_file
 from app.clinic.setup import ImportResult, import_clinic
 from app.clock import utc_now
@@ -22,8 +23,8 @@ group = AppGroup("clinic", help="Set up a practice.")
 def import_command(file: Path) -> None:
     """Create or update the practice in FILE (JSON or YAML) and print its id.
 
-    Only the id goes to standard output, so scripts can capture it; problems and
-    the summary go to standard error.
+    Only the id goes to standard output, so scripts can capture it; problems, the
+    summary and warnings go to standard error, one line each.
     """
     try:
         clinic = load_clinic_file(file)
@@ -32,11 +33,15 @@ def import_command(file: Path) -> None:
             click.echo(f"{file}: {problem}", err=True)
         click.echo("Nothing was imported. Fix the file and run the import again.", err=True)
         raise SystemExit(1) from None
+    now = utc_now()
     try:
-        result = import_clinic(get_database().sessions, clinic, utc_now())
+        result = import_clinic(get_database().sessions, clinic, now)
     except OperationalError as error:
         raise database_unreachable(error) from None
     click.echo(_summary(clinic.name, result), err=True)
+    warning = nothing_bookable(clinic, now)
+    if warning is not None:
+        click.echo(f"{file}: warning: {warning}", err=True)
     click.echo(str(result.profile_id))
 
 

@@ -6,7 +6,8 @@ Fields (0 = Sunday ... 6 = Saturday, as in the database; times are "HH:MM" on th
 - required: `name`, `whatsapp_number` (the practice's Twilio WhatsApp sender),
   `doctor_phone` (the doctor's own WhatsApp, where requests go for approval), both
   in international form; `timezone` (IANA, e.g. America/Mexico_City); `services`
-  (at least one); `availability` (a list, may be empty).
+  (at least one); `availability` (a list; empty is allowed, and `clinic import`
+  warns that nothing can be booked, as it does when every entry has ended).
 - optional: `specialty`, `language` ('es' or 'en'; 'es'), `approval_required`
   (true), `emergency_phone` (a short number of 2-6 digits or an international one;
   "911"), `cancellation_policy`, `closed` (dates; repeats collapse), `email`,
@@ -14,8 +15,8 @@ Fields (0 = Sunday ... 6 = Saturday, as in the database; times are "HH:MM" on th
   'general'), `min_notice_minutes` (how soon a booking may start; 60),
   `booking_horizon_days` (how far ahead patients may book, 1-365; 60).
 - each service: `name` (unique ignoring accents and capitals), `duration` (1-480
-  minutes); optional `price` (500 or "500.00"), `category`, `requirements`,
-  `description`.
+  minutes, and no longer than the longest availability window); optional `price`
+  (500 or "500.00"), `category`, `requirements`, `description`.
 - each availability entry: `days`, `start`, `end`; optional `slot_duration` (5-480;
   30), `buffer_time` (0-480; 0), `max_appointments_per_slot` (1-50; 1),
   `effective_from`, `effective_to` (in force forever when left out). Entries may
@@ -97,6 +98,20 @@ def read_clinic(data: object) -> Clinic:
     services = fields.required("services", a_list)
     availability = fields.required("availability", a_list)
     min_notice, horizon = _booking_window(fields)
+    # Services are checked against the opening hours, so those are read first; their
+    # problems are still reported after the services', in the order of the file. With
+    # a broken window the services are not compared: it would blame them for it.
+    hours_problems = Problems()
+    opening_hours = (
+        read_opening_hours(availability, "availability", hours_problems)
+        if availability is not None
+        else ()
+    )
+    comparable = opening_hours if not hours_problems.lines else ()
+    offered = (
+        read_services(services, "services", problems, comparable) if services is not None else ()
+    )
+    problems.lines.extend(hours_problems.lines)
     # Whatever is missing is already a recorded problem, so the stand-ins ("", ())
     # never leave this function: it raises below instead.
     clinic = Clinic(
@@ -104,12 +119,8 @@ def read_clinic(data: object) -> Clinic:
         whatsapp_number=whatsapp_number or "",
         doctor_phone=doctor_phone or "",
         timezone=timezone or "",
-        services=read_services(services, "services", problems) if services is not None else (),
-        availability=(
-            read_opening_hours(availability, "availability", problems)
-            if availability is not None
-            else ()
-        ),
+        services=offered,
+        availability=opening_hours,
         specialty=fields.optional("specialty", text(100), None),
         language=fields.optional("language", one_of(("es", "en")), "es"),
         approval_required=fields.optional("approval_required", true_or_false, True),

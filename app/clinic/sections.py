@@ -32,12 +32,23 @@ HOURS_KEYS = (
 )
 
 
-def read_services(items: list[object], path: str, problems: Problems) -> tuple[Service, ...]:
-    """Every service, refusing an empty list and names that differ only in accents or case."""
+def read_services(
+    items: list[object],
+    path: str,
+    problems: Problems,
+    opening_hours: tuple[OpeningHours, ...] = (),
+) -> tuple[Service, ...]:
+    """Every service, refusing an empty list and names that differ only in accents or case.
+
+    With `opening_hours` (every entry of `availability`, all valid, so that indexes
+    match the file's), a service longer than every one of them is refused too: it
+    would be listed to patients and never have a free time.
+    """
     if not items:
         problems.add(path, "must list at least one service")
     services: list[Service] = []
     first_index: dict[str, int] = {}
+    longest = _longest(opening_hours)
     for index, item in enumerate(items):
         fields = _entry(item, f"{path}[{index}]", SERVICE_KEYS, problems)
         if fields is None:
@@ -49,14 +60,30 @@ def read_services(items: list[object], path: str, problems: Problems) -> tuple[S
             problems.add(fields.at("name"), f"duplicate service name {name!r} (as in {other})")
         elif key:
             first_index[key] = index
-        service = _service(fields, name)
+        service = _service(fields, name, longest)
         if service:
             services.append(service)
     return tuple(services)
 
 
-def _service(fields: Fields, name: str | None) -> Service | None:
+def _longest(opening_hours: tuple[OpeningHours, ...]) -> tuple[int, int] | None:
+    """The longest window's length in minutes and its index (the first of equals), if any."""
+    lengths = [_minutes(hours.end) - _minutes(hours.start) for hours in opening_hours]
+    if not lengths:
+        return None
+    index = lengths.index(max(lengths))
+    return lengths[index], index
+
+
+def _service(fields: Fields, name: str | None, longest: tuple[int, int] | None) -> Service | None:
     duration = fields.required("duration", whole_number(1, 480, "minutes"))
+    if duration is not None and longest is not None and duration > longest[0]:
+        length, index = longest
+        fields.problems.add(
+            fields.at("duration"),
+            f"{duration} minutes is longer than every availability window (the longest,"
+            f" availability[{index}], is {length} minutes), so it could never be booked",
+        )
     price = fields.optional("price", money, None)
     category = fields.optional("category", text(100), None)
     requirements = fields.optional("requirements", long_text, None)

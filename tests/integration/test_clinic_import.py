@@ -250,6 +250,12 @@ def test_the_command_names_services_no_longer_offered(
             'doctor_phone: "call me"',
             "doctor_phone: 'call me' is not in international format",
         ),
+        (
+            "duration: 15",
+            "duration: 300",
+            "services[2].duration: 300 minutes is longer than every availability window"
+            " (the longest, availability[0], is 240 minutes), so it could never be booked",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_and_changes_nothing(
@@ -278,6 +284,25 @@ def test_a_bad_file_is_refused_and_changes_nothing(
     assert snapshot(sessions) == before
 
 
+def test_a_clinic_with_nothing_to_book_is_imported_with_a_warning(
+    runner: FlaskCliRunner, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    closed_for_now = demo_data() | {"availability": []}
+    path = tmp_path / "clinic.yaml"
+    path.write_text(yaml.safe_dump(closed_for_now, allow_unicode=True), encoding="utf-8")
+
+    result = runner.invoke(args=["clinic", "import", str(path)])
+
+    assert result.exit_code == 0, result.output
+    with sessions() as session:
+        assert result.stdout == f"{session.scalars(select(Profile.id)).one()}\n"
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}: warning: availability: no opening hours, so patients cannot book anything"
+        " until some are added"
+    ]
+    assert rules(sessions, uuid.UUID(result.stdout.strip())) == []
+
+
 def test_a_missing_file_is_refused(runner: FlaskCliRunner, sessions: sessionmaker[Session]) -> None:
     result = runner.invoke(args=["clinic", "import", "no/such/clinic.yaml"])
 
@@ -299,5 +324,5 @@ def test_a_database_that_is_not_there_is_one_line_not_a_traceback(
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert 'Error: the database could not be reached: connection failed' in result.output
+    assert "Error: the database could not be reached: connection failed" in result.output
     assert 'database "citabot_no_such_database" does not exist' in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from app.clinic.bookability import nothing_bookable
 from app.clinic.clinic_file import ClinicFileError, load_clinic_file, read_clinic
 from app.clinic.practice import Clinic, OpeningHours, Service, service_key
 
@@ -381,6 +382,63 @@ def test_a_window_shorter_than_a_slot_is_refused() -> None:
         "availability[0]: 09:00-09:20 is shorter than one slot (30 minutes),"
         " so no appointment fits",
     )
+
+
+def test_a_service_longer_than_every_window_is_refused() -> None:
+    data = changed(("services", 1, "duration"), 241)
+
+    assert problems_of(data) == (
+        "services[1].duration: 241 minutes is longer than every availability window"
+        " (the longest, availability[0], is 240 minutes), so it could never be booked",
+    )
+
+
+def test_a_service_that_fits_one_window_only_is_accepted() -> None:
+    clinic = read_clinic(changed(("services", 1, "duration"), 240))
+
+    assert clinic.services[1].duration == 240
+
+
+def test_a_broken_window_is_blamed_alone_not_the_services_it_would_have_fitted() -> None:
+    data = changed(("availability", 0, "end"), "08:00")
+    data["services"][1]["duration"] = 200
+
+    assert problems_of(data) == ("availability[0].end: must be after start (09:00)",)
+
+
+def test_no_opening_hours_at_all_is_allowed() -> None:
+    assert read_clinic(changed(("availability",), [])).availability == ()
+
+
+NOON_IN_MEXICO_CITY = datetime(2026, 12, 1, 18, tzinfo=UTC)
+
+
+def test_no_opening_hours_is_a_warning() -> None:
+    clinic = read_clinic(changed(("availability",), []))
+
+    assert nothing_bookable(clinic, NOON_IN_MEXICO_CITY) == (
+        "availability: no opening hours, so patients cannot book anything until some are added"
+    )
+
+
+def test_opening_hours_that_have_all_ended_are_a_warning() -> None:
+    data = changed(("availability", 0, "effective_to"), "2026-11-30")
+    data["availability"][1]["effective_to"] = "2026-06-30"
+
+    assert nothing_bookable(read_clinic(data), NOON_IN_MEXICO_CITY) == (
+        "availability: every entry has ended (effective_to, the last 2026-11-30),"
+        " so patients cannot book anything"
+    )
+
+
+def test_hours_still_in_force_on_the_practices_own_date_are_no_warning() -> None:
+    # 03:00 UTC on 1 December is still 30 November in Mexico City: its last day.
+    data = changed(("availability", 0, "effective_to"), "2026-11-30")
+    data["availability"][1]["effective_to"] = "2026-06-30"
+    clinic = read_clinic(data)
+
+    assert nothing_bookable(clinic, datetime(2026, 12, 1, 3, tzinfo=UTC)) is None
+    assert nothing_bookable(read_clinic(VALID), NOON_IN_MEXICO_CITY) is None
 
 
 def test_a_minimum_notice_beyond_the_horizon_is_refused() -> None:
