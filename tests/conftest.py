@@ -7,12 +7,15 @@ at the end of the run.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -124,3 +127,53 @@ class FrozenClock:
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
+
+
+class NetworkBlocked(RuntimeError):
+    """A test tried to reach beyond this machine (not an OSError: nothing may swallow it)."""
+
+
+def _loopback_host(host: object) -> bool:
+    if host is None or host == "localhost":
+        return True
+    if isinstance(host, bytes):
+        host = host.decode()
+    try:
+        address = ipaddress.ip_address(str(host).split("%")[0])
+    except ValueError:
+        return False  # a name: resolving it would ask a DNS server
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network() -> Iterator[None]:
+    """No test reaches the network: only loopback (PostgreSQL, Redis, the fake Twilio).
+
+    Connections elsewhere, and name lookups other than localhost, raise
+    `NetworkBlocked`. Subprocesses a test starts are not covered.
+    """
+    connect, connect_ex, getaddrinfo = (
+        socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+    )
+
+    def guarded(real: Callable[..., Any]) -> Callable[..., Any]:
+        def checked(sock: socket.socket, address: Any) -> Any:
+            inet = sock.family in (socket.AF_INET, socket.AF_INET6)
+            if inet and not _loopback_host(address[0]):
+                raise NetworkBlocked(f"tests may not connect to {address!r}")
+            return real(sock, address)
+
+        return checked
+
+    def lookup(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if not _loopback_host(host):
+            raise NetworkBlocked(f"tests may not look up {host!r}")
+        return getaddrinfo(host, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", guarded(connect))
+        patch.setattr(socket.socket, "connect_ex", guarded(connect_ex))
+        patch.setattr(socket, "getaddrinfo", lookup)
+        yield
