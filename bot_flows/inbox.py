@@ -1,9 +1,11 @@
 """An incoming WhatsApp message, processed exactly once, one at a time per conversation.
 
-One transaction per message: the message is logged (its Twilio MessageSid is
-unique, so a retried or duplicated webhook changes nothing), the conversation
-row is locked (messages of one phone number are answered in order), the doctor's
-command or the patient's flow runs, and every reply is logged before commit.
+One transaction per message: the conversation row is locked (messages of one
+phone number are answered in order), the message is logged (its Twilio
+MessageSid is unique, so a retried or duplicated webhook changes nothing more),
+the doctor's command or the patient's flow runs, and every reply is logged
+before commit. The lock comes first because it tells whether the patient has
+consented: before that, what they write is logged without its words.
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from bot_flows import texts
 from bot_flows.desks import DoctorDesk, PatientDesk
 from bot_flows.doctor import answer_doctor
 from bot_flows.engine import Said
-from bot_flows.patient import Chat, Incoming, PatientState, answer_patient
+from bot_flows.patient import Chat, Incoming, PatientState, answer_patient, says_nothing_personal
+from bot_flows.patient_states import BEFORE_CONSENT
 
 FLOOD_WINDOW = timedelta(minutes=1)
+# What `message_log.body` holds for a patient's message before consent (hard guarantee
+# 5): the row stays, for the MessageSid and the flood limit, but not the words.
+UNCONSENTED_BODY = "[sin consentimiento: {length} caracteres]"
 
 
 class UnknownPractice(LookupError):
@@ -68,12 +74,13 @@ def receive(
         )
         if profile is None:
             raise UnknownPractice(message.practice_number)
-        if not _log_inbound(session, profile, message, now):
+        conversation = _lock_conversation(session, profile, message.sender, now)
+        doctor = message.sender == profile.doctor_phone
+        body = message.body if doctor else _patient_body(message.body, conversation.state)
+        if not _log_inbound(session, profile, message, body, now):
             return Answer(duplicate=True)
         contact = _touch_contact(session, profile, message.sender, now)
-        conversation = _lock_conversation(session, profile, message.sender, now)
         language = contact.language or profile.language
-        doctor = message.sender == profile.doctor_phone
         # The doctor may well tap Aprobar twenty times in a minute; patients may not.
         if not doctor and _flooded(conversation, now, settings.flood_limit):
             said = [Said("flood")] if conversation.flood_count == settings.flood_limit + 1 else []
@@ -103,16 +110,23 @@ def receive(
         return Answer(replies)
 
 
+def _patient_body(body: str, state: str) -> str:
+    """A patient's message as logged: before consent only fixed words keep their text."""
+    if not body or state not in BEFORE_CONSENT or says_nothing_personal(body):
+        return body
+    return UNCONSENTED_BODY.format(length=len(body))
+
+
 def _log_inbound(
-    session: Session, profile: Profile, message: InboundMessage, now: datetime
+    session: Session, profile: Profile, message: InboundMessage, body: str, now: datetime
 ) -> bool:
-    """Log the message; False if its MessageSid was seen before (a duplicate)."""
+    """Log the message with `body`; False if its MessageSid was seen before (a duplicate)."""
     row = {
         "id": uuid.uuid4(),
         "profile_id": profile.id,
         "direction": "in",
         "phone": message.sender,
-        "body": message.body,
+        "body": body,
         "status": MessageStatus.RECEIVED,
         "purpose": "media" if message.has_media and not message.body else None,
         "provider_sid": message.sid,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot_flows.engine import Flow, Said, Step, Turn, enter, run
+from bot_flows.engine import Flow, Said, Step, Turn, enter, fold, run
 from bot_flows.patient_answers import asking
 from bot_flows.patient_booking import (
     answer_nearest,
@@ -56,11 +56,13 @@ from bot_flows.patient_manage import (
     ask_reminder,
 )
 from bot_flows.patient_start import (
+    GREETINGS,
     answer_consent,
     answer_menu,
     ask_consent,
     ask_menu,
     first_message,
+    is_consent_answer,
     nothing_to_ask,
     offer_notice_again,
     say_declined,
@@ -71,7 +73,7 @@ from bot_flows.patient_states import AT_REST, BEFORE_CONSENT, OPENINGS, PatientS
 from bot_flows.ports import PatientDesk
 from bot_flows.red_flags import red_flag
 
-__all__ = ["Chat", "Incoming", "PatientState", "answer_patient"]
+__all__ = ["Chat", "Incoming", "PatientState", "answer_patient", "says_nothing_personal"]
 
 S = PatientState
 HANDOFF_TIME = timedelta(hours=24)
@@ -213,6 +215,17 @@ def _respond(chat: Chat, message: Incoming, turn: PatientTurn) -> str:
     if turn.words in MENU_WORDS:
         return enter(FLOW, S.CONSENT if state in BEFORE_CONSENT else S.MENU, turn)
     return run(FLOW, state, turn)
+
+
+def says_nothing_personal(text: str) -> bool:
+    """Whether `text` is one of the fixed words a patient sends before consent.
+
+    A greeting, "menu", "ayuda", a language or an answer to the privacy question
+    can be kept as written; anything else may already be about their health.
+    """
+    words = fold(text)
+    fixed = words in GREETINGS or words in MENU_WORDS or words in HELP_WORDS
+    return fixed or words in LANGUAGE_WORDS or is_consent_answer(text)
 
 
 def _while_handed_off(chat: Chat, message: Incoming, turn: PatientTurn) -> None:

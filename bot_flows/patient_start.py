@@ -12,6 +12,11 @@ from bot_flows.red_flags import red_flag
 S = PatientState
 # The privacy notice the patient answered; a new wording gets a new version.
 CONSENT_VERSION = "privacy-2026-11"
+GREETINGS = frozenset({
+    "hola", "holi", "buenas", "buenos dias", "buenas tardes", "buenas noches", "hola buenas",
+    "hola buenos dias", "hola buenas tardes", "hola buenas noches", "que tal", "hola que tal",
+    "hi", "hello", "hey", "good morning", "good afternoon", "good evening",
+})  # fmt: skip
 MENU_WORDS = {
     "agendar": 1, "reservar": 1, "book": 1, "nueva cita": 1, "sacar cita": 1,
     "mis citas": 2, "my appointments": 2, "ver citas": 2,

@@ -106,6 +106,17 @@ def inbound_count(world: World, phone: str) -> int:
         )
 
 
+def inbound_bodies(world: World, phone: str) -> list[str]:
+    with world.sessions() as session:
+        return list(
+            session.scalars(
+                select(MessageLog.body)
+                .where(MessageLog.direction == "in", MessageLog.phone == phone)
+                .order_by(MessageLog.created_at, MessageLog.provider_sid)  # sids count up
+            )
+        )
+
+
 # --- booking, approval, rejection, expiry -------------------------------------------------
 
 
@@ -287,6 +298,24 @@ def test_declining_consent_asks_nothing_about_health_and_stores_nothing(world: W
     assert (contact.patient_name, contact.patient_age, contact.patient_gender) == (None,) * 3
     assert conversation.state == "declined" and conversation.data == {}
     assert latest_request(world, patient.phone) is None
+    assert inbound_bodies(world, patient.phone) == [
+        "hola", "no", "[sin consentimiento: 18 caracteres]", "2",
+    ]  # fmt: skip
+
+
+def test_before_consent_only_fixed_words_are_logged_as_written(world: World) -> None:
+    patient, doctor = world.patient(), world.doctor()
+    patient.say("Hola, me duele la cabeza desde ayer")
+    patient.say("¿es gratis?")
+    patient.say("Sí, acepto")
+    patient.says("1", "1")
+    patient.say("Dolor de oído")  # after consent: as written, the doctor's records need it
+    doctor.say("PENDIENTES")
+    assert inbound_bodies(world, patient.phone) == [
+        "[sin consentimiento: 35 caracteres]", "[sin consentimiento: 11 caracteres]",
+        "Sí, acepto", "1", "1", "Dolor de oído",
+    ]  # fmt: skip
+    assert inbound_bodies(world, doctor.phone) == ["PENDIENTES"]
 
 
 def test_a_hand_off_quiets_the_bot_until_the_doctor_resumes_it(world: World) -> None:

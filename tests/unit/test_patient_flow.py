@@ -10,7 +10,7 @@ import pytest
 
 from app.booking.errors import BookingError, IllegalTransition, NotFound, SlotTaken
 from app.booking.intake import ContactMethod, Urgency
-from bot_flows.patient import PatientState
+from bot_flows.patient import PatientState, says_nothing_personal
 from bot_flows.patient_start import CONSENT_VERSION
 from bot_flows.ports import StoredPatient
 from tests.unit.fake_patient_desk import NOW, FakePatientDesk, Patient, Reply
@@ -88,6 +88,21 @@ def test_an_unclear_answer_to_the_privacy_question_is_asked_again(answer: str) -
     assert patient.send(answer).keys == ["patient.not_understood", "patient.consent"]
     assert not any(name == "record_consent" for name, _ in patient.desk.calls)
     assert patient.state == S.CONSENT
+
+
+@pytest.mark.parametrize(
+    ("message", "fixed"),
+    [
+        ("Hola 👋", True), ("Buenas tardes", True), ("1", True), ("Sí, acepto", True),
+        ("no", True), ("menú", True), ("ayuda", True), ("English", True),
+        ("hola, me duele la cabeza", False), ("no puedo respirar", False),
+        ("tengo diabetes", False), ("¿cuánto cuesta?", False),
+    ],
+)  # fmt: skip
+def test_only_fixed_words_before_consent_are_known_to_say_nothing_personal(
+    message: str, fixed: bool
+) -> None:
+    assert says_nothing_personal(message) is fixed
 
 
 @pytest.mark.parametrize("state", [S.CONSENT, S.DECLINED])
