@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot_flows.patient import FLOW, HELP, NEEDS, PatientState
+from app.booking.errors import BookingError
+from bot_flows.engine import fold
+from bot_flows.patient import FLOW, HELP, MENU_WORDS, NEEDS, PatientState
 from bot_flows.patient_states import BEFORE_CONSENT, OPENINGS
 from bot_flows.ports import StoredPatient
 from bot_flows.texts import CATALOGUES
-from tests.unit.fake_patient_desk import NOW, FakePatientDesk, Patient
+from tests.unit.fake_patient_desk import MINUTE, NOW, FakePatientDesk, Patient
 
 S = PatientState
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,6 +175,21 @@ def test_the_diagram_draws_every_state() -> None:
     assert drawn == set(S)
 
 
+# Replies that ask the same question again after saying why: the diagram's header
+# describes these instead of drawing a loop on every state.
+ASKED_AGAIN = frozenset({
+    "patient.not_understood", "patient.write_words", "patient.bad_age", "patient.bad_email",
+    "patient.reason_needed", "patient.text_only", "patient.language_set", *HELP.values(),
+})  # fmt: skip
+
+
+def described_by_the_header(before: str, after: str, message: str, keys: list[str]) -> bool:
+    """Whether a move is one the diagram's header describes: "menu", or asked again."""
+    if fold(message) in MENU_WORDS:
+        return after == (S.CONSENT if before in BEFORE_CONSENT else S.MENU)
+    return after == before and not ASKED_AGAIN.isdisjoint(keys)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(state=st.sampled_from(list(S)), messages=st.lists(MESSAGES, max_size=25))
 def test_every_move_the_flow_makes_is_drawn(state: PatientState, messages: list[str]) -> None:
@@ -180,11 +198,84 @@ def test_every_move_the_flow_makes_is_drawn(state: PatientState, messages: list[
     patient = reach(state)
     for message in messages:
         before = patient.state
-        patient.send(message)
+        keys = patient.send(message).keys
         after = patient.state
-        everywhere = after == before or (after == S.MENU and before not in BEFORE_CONSENT)
-        before_consent = before in BEFORE_CONSENT and after == S.CONSENT
-        assert everywhere or before_consent or (before, after) in drawn, (before, after, message)
+        described = described_by_the_header(before, after, message, keys)
+        assert described or (before, after) in drawn, (before, after, message, keys)
+
+
+TWENTY_TIMES = [time(9 + n // 2, 30 * (n % 2)) for n in range(20)]  # 09:00 to 18:30
+
+
+def with_a_long_day(path: tuple[str, ...], booking: bool = False) -> Patient:
+    """A patient whose only service has 20 free times on Tuesday: 12 shown, then "more"."""
+    desk = FakePatientDesk.with_services()
+    service = desk.add_service("Consulta general", [date(2026, 12, 1)], TWENTY_TIMES)
+    if booking:
+        desk.add_booking("K7M3QX", service, NOW + timedelta(days=3))
+    patient = Patient(desk)
+    patient.say(*path)
+    return patient
+
+
+def emptied(patient: Patient) -> Patient:
+    """`patient` with every free time gone, as if booked by others meanwhile."""
+    for slots in patient.desk.free.values():
+        slots.clear()
+    return patient
+
+
+def changed_booking(state: PatientState, **entry: object) -> Patient:
+    patient = reach(state)
+    patient.chat.data["booking"] |= entry
+    return patient
+
+
+def refusing_to_hold(patient: Patient) -> Patient:
+    patient.desk.refusals["hold"] = BookingError("could not find a free request code")
+    return patient
+
+
+# One real move for each edge the diagram draws into the menu or back to the same
+# state: the patient it starts from, the message, and how long they waited.
+MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]] = {
+    (S.NEW, S.MENU): lambda: (
+        Patient(FakePatientDesk.with_services("Consulta", consented=True)), "hola", MINUTE
+    ),
+    (S.CONSENT, S.MENU): lambda: (reach(S.CONSENT), "1", MINUTE),
+    (S.CONSENT, S.CONSENT): lambda: (reach(S.CONSENT), "no puedo respirar", MINUTE),
+    (S.MENU, S.MENU): lambda: (reach(S.MENU), "2", MINUTE),
+    (S.HANDOFF, S.MENU): lambda: (reach(S.HANDOFF), "hola", timedelta(hours=24)),
+    (S.HANDOFF, S.HANDOFF): lambda: (reach(S.HANDOFF), "hola", MINUTE),
+    (S.SERVICE, S.MENU): lambda: (emptied(reach(S.SERVICE)), "1", MINUTE),
+    (S.DAY, S.MENU): lambda: (emptied(reach(S.DAY)), "1", MINUTE),
+    (S.TIME, S.TIME): lambda: (with_a_long_day((*TO_MENU, "1", "1")), "13", MINUTE),
+    (S.SUMMARY, S.MENU): lambda: (reach(S.SUMMARY), "1", MINUTE),
+    (S.SUMMARY, S.SUMMARY): lambda: (refusing_to_hold(reach(S.SUMMARY)), "1", MINUTE),
+    (S.ACTION, S.MENU): lambda: (changed_booking(S.ACTION, service_id=None), "2", MINUTE),
+    (S.ACTION, S.ACTION): lambda: (changed_booking(S.ACTION, kind="request"), "2", MINUTE),
+    (S.CANCEL, S.MENU): lambda: (reach(S.CANCEL), "1", MINUTE),
+    (S.MOVE_DAY, S.MENU): lambda: (emptied(reach(S.MOVE_DAY)), "1", MINUTE),
+    (S.MOVE_TIME, S.MENU): lambda: (reach(S.MOVE_TIME), "1", MINUTE),
+    (S.MOVE_TIME, S.MOVE_TIME): lambda: (
+        with_a_long_day((*TO_MENU, "3", "2", "1"), booking=True), "13", MINUTE
+    ),
+    (S.REMINDER, S.MENU): lambda: (reach(S.REMINDER), "1", MINUTE),
+}
+
+
+def test_each_edge_drawn_into_the_menu_or_back_has_a_real_move() -> None:
+    drawn = {(before, after) for before, after in drawn_transitions()}
+    assert {edge for edge in drawn if edge[1] in (S.MENU, edge[0])} == set(MOVES_DRAWN)
+
+
+@pytest.mark.parametrize("edge", sorted(MOVES_DRAWN))
+def test_the_table_makes_each_move_drawn_into_the_menu_or_back(edge: tuple[str, str]) -> None:
+    patient, message, wait = MOVES_DRAWN[edge]()
+    before = patient.state
+    keys = patient.send(message, wait=wait).keys
+    assert (before, patient.state) == edge
+    assert not described_by_the_header(before, patient.state, message, keys)
 
 
 def test_every_sentence_the_flow_says_is_in_the_catalogue_and_used() -> None:
