@@ -11,6 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'citabot.db'}"
 DEVELOPMENT_TOKEN = "citabot-development-token"
+# A send starts no later than 20 s (its HTTP timeout and more) before its lease ends:
+# a shorter lease would leave almost no time to start one.
+MIN_LEASE_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class Config:
     # {"purpose": {"es": "HX...", "en": "HX..."}} (see app/messaging/templates.py).
     twilio_content_sids: Mapping[str, str | Mapping[str, str]] = field(default_factory=dict)
     whatsapp_rate_per_second: int = 80
+    # How long a claimed message belongs to its worker (app/messaging/settings.py).
+    message_lease_seconds: int = 60
     # Where Twilio's REST API is reached instead of https://api.twilio.com: a local
     # fake in end-to-end tests. Refused in production.
     twilio_api_base_url: str | None = None
@@ -70,6 +75,12 @@ class Config:
         hold = env.get("HOLD_MINUTES", "30")
         if not hold.isdigit() or not 1 <= int(hold) <= 24 * 60:
             raise ValueError(f"HOLD_MINUTES must be a whole number of minutes, not {hold!r}")
+        lease = env.get("MESSAGE_LEASE_SECONDS", "60")
+        if not lease.isdigit() or not MIN_LEASE_SECONDS <= int(lease) <= 3600:
+            raise ValueError(
+                f"MESSAGE_LEASE_SECONDS must be a whole number from {MIN_LEASE_SECONDS} to 3600,"
+                f" not {lease!r}"
+            )
         environment = env.get("CITABOT_ENV", "development")
         api_base_url = env.get("TWILIO_API_BASE_URL") or None
         if api_base_url and environment == "production":
@@ -96,6 +107,7 @@ class Config:
             environment=environment,
             twilio_content_sids=_content_sids(env.get("TWILIO_CONTENT_SIDS") or "{}"),
             whatsapp_rate_per_second=int(rate),
+            message_lease_seconds=int(lease),
             twilio_api_base_url=api_base_url,
         )
 

@@ -58,4 +58,5 @@ class MessagingSettings:
             public_base_url=config.public_base_url,
             content_sids=config.twilio_content_sids,
             rate_per_second=config.whatsapp_rate_per_second,
+            lease=timedelta(seconds=config.message_lease_seconds),
         )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from app.config import DEVELOPMENT_TOKEN, Config
+from app.messaging.settings import MessagingSettings
 
 TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "real-token"}
 
@@ -58,3 +61,12 @@ def test_the_development_token_and_simulator_only_without_a_real_token_outside_p
 def test_production_without_a_token_refuses_every_webhook() -> None:
     config = Config(environment="production", messaging_backend="twilio")
     assert not config.development_mode and config.webhook_token is None
+
+
+def test_the_message_lease_is_read_and_leaves_room_to_send() -> None:
+    config = Config.from_env({"MESSAGE_LEASE_SECONDS": "30"})
+    assert MessagingSettings.from_config(config).lease == timedelta(seconds=30)
+    assert MessagingSettings.from_config(Config.from_env({})).lease == timedelta(seconds=60)
+    for wrong in ("29", "0", "1.5", "soon"):
+        with pytest.raises(ValueError, match="MESSAGE_LEASE_SECONDS must be a whole number"):
+            Config.from_env({"MESSAGE_LEASE_SECONDS": wrong})
