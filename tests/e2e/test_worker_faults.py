@@ -19,14 +19,17 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue
-from sqlalchemy import func, select, update
+from rq.registry import ScheduledJobRegistry
+from rq.scheduler import RQScheduler
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
@@ -46,8 +49,9 @@ from app.models import (
     SlotStatus,
     TimeSlot,
 )
-from app.queues import MESSAGES_QUEUE
-from tests.factories import context, intake, make_profile, make_service
+from app.queues import BOOKING_QUEUE, MESSAGES_QUEUE
+from bot_flows import texts
+from tests.factories import context, intake, make_profile, make_service, make_slot
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, Created, FakeTwilio
 from tests.redis_server import RedisServer
 
@@ -211,23 +215,40 @@ def seed_due_reminders(
     return kinds
 
 
+def writers_waiting(session: Session) -> int:
+    """How many connections wait for the lock on message_log."""
+    return session.scalar(
+        text("SELECT count(DISTINCT pid) FROM pg_locks"
+             " WHERE relation = 'message_log'::regclass AND NOT granted")
+    ) or 0  # fmt: skip
+
+
 def test_three_concurrent_ticks_send_each_due_reminder_exactly_once(
     sessions: sessionmaker[Session], env: dict[str, str]
 ) -> None:
     kinds = seed_due_reminders(sessions, utc_now(), practices=40, per_practice=25)
     assert len(kinds) == 1000
 
-    ticks = [start_tick(env) for _ in range(3)]
-    outputs = [tick.communicate(timeout=60) for tick in ticks]
+    # The outbox is held locked (reads go on, writes wait) until all three ticks are
+    # inside the reminder sweep at once, each waiting to write the batch it claimed:
+    # 500 of the 680 day-ahead reminders, the other 180 (the first batch's rows are
+    # skipped, not waited for), and, finding none of those left, the 320 two-hour ones.
+    with sessions() as gate, sessions() as watch:
+        gate.execute(text("LOCK TABLE message_log IN SHARE MODE"))
+        ticks = [start_tick(env) for _ in range(3)]
+        wait_for(lambda: writers_waiting(watch) == 3, 60, "three ticks in the sweep at once")
+        gate.rollback()
+        outputs = [tick.communicate(timeout=60) for tick in ticks]
     for tick, (_, err) in zip(ticks, outputs, strict=True):
         assert tick.returncode == 0, err
-    # Whatever the first three left queued (each delivers at most 500), a fourth sends.
+    # Each delivers until nothing is due: a fourth tick finds nothing left to do.
     last = run_tick(env)
     assert last.returncode == 0, last.stderr
     printed = "".join(out for out, _ in outputs) + last.stdout
 
     reported = [int(sent) for _, sent in TICK_LINE.findall(printed)]
-    assert len(reported) == 4 and sum(reported) == 1000 and reported[-1] == 0
+    assert sorted(reported[:3]) == [180, 320, 500] and reported[3:] == [0]
+    assert "0 messages delivered" in last.stdout
     with sessions() as session:
         messages = session.execute(
             select(MessageLog.id, MessageLog.dedupe_key, MessageLog.status).where(
@@ -365,6 +386,8 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "TWILIO_API_BASE_URL": fake.base_url,
+        # Short, so the dead worker's lease runs out in the test's time, as it would.
+        "MESSAGE_LEASE_SECONDS": "30",
     }
 
     # The 60th send reaches Twilio, whose answer is held back: the worker dies mid-send.
@@ -384,20 +407,18 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
     workers.kill(first)
     answer.set()
     with app_sessions() as session:
-        [half_sent] = session.scalars(
-            select(MessageLog.id).where(MessageLog.status == MessageStatus.SENDING)
+        [(half_sent, lease_end)] = session.execute(
+            select(MessageLog.id, MessageLog.next_attempt_at).where(
+                MessageLog.status == MessageStatus.SENDING
+            )
         ).all()
     assert [c.message_id for c in fake.created[59:]] == [half_sent]
+    assert lease_end <= utc_now() + timedelta(seconds=30)
 
-    # A minute passes: the dead worker's leases run out, and Twilio has sent what it took.
-    with app_sessions.begin() as session:
-        session.execute(
-            update(MessageLog)
-            .where(MessageLog.status == MessageStatus.SENDING)
-            .values(next_attempt_at=utc_now() - timedelta(seconds=1))
-        )
+    # The dead worker's lease runs out, and Twilio has sent what it took meanwhile.
     for created in list(fake.created):
         fake.set_status(created.sid, "sent")
+    wait_for(lambda: utc_now() > lease_end, 40, "the dead worker's lease to run out")
 
     # A new worker takes the jobs left in Redis while cron's tick sweeps at the same time;
     # only the tick can find the message the dead worker held (its job died with it).
@@ -412,3 +433,116 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
     assert set(sends) == set(sids) and set(sends.values()) == {1}, "a message went twice"
     assert {c.message_id: c.sid for c in fake.created} == sids
     assert len({c.body for c in fake.created}) == 500
+
+
+# -- timed jobs: at their instant, and again after Redis restarts ----------------------
+
+
+def scheduler_ready(connection: Redis) -> bool:
+    """A worker's scheduler holds its lock, and the next periodic tick is booked."""
+    with contextlib.suppress(RedisError):
+        booked = ScheduledJobRegistry(BOOKING_QUEUE, connection=connection).get_job_ids()
+        locked = connection.exists(RQScheduler.get_locking_key(BOOKING_QUEUE))
+        return bool(locked) and any(job_id.startswith("tick-") for job_id in booked)
+    return False
+
+
+def deadline_clear_of_ticks(seconds_ahead: int) -> datetime:
+    """About `seconds_ahead` from now, 0.9 s past a whole second, and clear of the ticks.
+
+    RQ cut the 0.9 s away (the job fired that much early); and a 30-second tick
+    falling just after the deadline could expire the hold by its sweep first.
+    """
+    second = int(time.time()) + seconds_ahead
+    if not 1 <= second % 30 <= 25:
+        second += (30 - second % 30) % 30 + 2
+    return datetime.fromtimestamp(second + 0.9, UTC)
+
+
+def hold_until(sessions: sessionmaker[Session], deadline: datetime) -> uuid.UUID:
+    """A hold on the first of three free times, answered by no one until `deadline`."""
+    with sessions.begin() as session:
+        profile = make_profile(session)
+        service = make_service(session, profile)
+        first = utc_now().replace(microsecond=0) + timedelta(days=2)
+        slots = [make_slot(session, service, first + timedelta(hours=h)) for h in range(3)]
+    booked_at = deadline - timedelta(minutes=30)  # the hold lasts 30 minutes
+    ctx = context(sessions, lambda: booked_at)
+    return hold_slot(ctx, profile_id=profile.id, slot_id=slots[0].id, intake=intake()).request_id
+
+
+def lapsed_by_its_job(sessions: sessionmaker[Session], request_id: uuid.UUID) -> datetime:
+    """When the hold lapsed, checking it was its own job: the sweep offers no times."""
+    with sessions() as session:
+        request = session.get_one(ReservationRequest, request_id)
+        assert request.status == RequestStatus.EXPIRED
+        [told] = session.scalars(
+            select(MessageLog.body).where(MessageLog.purpose == "patient_expired")
+        ).all()
+    assert texts.text("alternatives", "es", times="").split("\n")[0] in told
+    return request.updated_at
+
+
+def expired(sessions: sessionmaker[Session], request_id: uuid.UUID) -> bool:
+    with sessions() as session:
+        return session.get_one(ReservationRequest, request_id).status == RequestStatus.EXPIRED
+
+
+def test_a_hold_lapses_by_its_own_job_at_its_deadline_never_before(
+    redis_app: Flask, redis_server: RedisServer, env: dict[str, str], workers: Workers
+) -> None:
+    app_sessions = get_database(redis_app).sessions
+    workers.env = env | {"REDIS_URL": redis_server.url}
+    workers.start()
+    connection = Redis.from_url(redis_server.url)
+    wait_for(lambda: scheduler_ready(connection), 30, "the worker's scheduler")
+
+    deadline = deadline_clear_of_ticks(3)
+    request_id = hold_until(app_sessions, deadline)
+    wait_for(lambda: expired(app_sessions, request_id), 15, "the hold to lapse")
+    lapsed_at = lapsed_by_its_job(app_sessions, request_id)
+    assert deadline <= lapsed_at < deadline + timedelta(seconds=3)
+    connection.close()
+
+
+def test_a_worker_outlives_redis_restarting_and_runs_timed_jobs_again_by_itself(
+    redis_app: Flask, redis_server: RedisServer, env: dict[str, str], workers: Workers
+) -> None:
+    app_sessions = get_database(redis_app).sessions
+    workers.env = env | {"REDIS_URL": redis_server.url}
+    worker = workers.start()
+    connection = Redis.from_url(redis_server.url)
+    wait_for(lambda: scheduler_ready(connection), 30, "the worker's scheduler")
+
+    # Down for three seconds: the scheduler process dies at its next poll (each second).
+    redis_server.stop()
+    time.sleep(3)
+    redis_server.start()  # empty: the booked tick and the scheduler's lock are gone
+    started = time.monotonic()
+    # The worker's maintenance (every 30 s) restarts the scheduler and books the tick.
+    wait_for(lambda: scheduler_ready(connection), 45, "the scheduler and the tick to be back")
+    assert time.monotonic() - started < 40
+    assert worker.poll() is None, "the worker died with Redis"
+
+    request_id = hold_until(app_sessions, deadline_clear_of_ticks(3))
+    wait_for(lambda: expired(app_sessions, request_id), 15, "the hold to lapse")
+    lapsed_by_its_job(app_sessions, request_id)
+    connection.close()
+
+
+def test_sigterm_stops_the_worker_and_its_scheduler_cleanly_within_seconds(
+    redis_server: RedisServer, env: dict[str, str], workers: Workers
+) -> None:
+    workers.env = env | {"REDIS_URL": redis_server.url}
+    worker = workers.start()
+    connection = Redis.from_url(redis_server.url)
+    wait_for(lambda: scheduler_ready(connection), 30, "the worker's scheduler")
+
+    started = time.monotonic()
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=10) == 0
+    assert time.monotonic() - started < 5
+    wait_for(lambda: not _group_alive(worker.pid), 5, "its scheduler to stop too")
+    # It let go of the scheduler's lock, for the next worker to take at once.
+    assert not connection.exists(RQScheduler.get_locking_key(BOOKING_QUEUE))
+    connection.close()
