@@ -17,19 +17,15 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from rq import get_current_job
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.booking import expiry, reminder_sending
 from app.booking.past_slots import expire_past_slots
 from app.booking.policies import REMINDER_LEADS
 from app.clock import utc_now
 from app.messaging import delivery
-from app.models import Profile
 from app.queues import schedule_slot_upkeep, schedule_tick
 from app.runtime import get_runtime
-from app.scheduling import generation
+from app.scheduling import upkeep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -138,50 +134,6 @@ class SlotUpkeepFailed(RuntimeError):
     """Some profiles' slots could not be generated (the others were); names how many."""
 
 
-@dataclass(frozen=True)
-class SlotUpkeep:
-    profiles: int
-    created: int
-    failed: tuple[uuid.UUID, ...] = ()  # logged with the reason
-
-    def summary(self) -> str:
-        line = f"slots: {self.profiles} profiles kept ahead, {self.created} slots created"
-        return line + (f"; {len(self.failed)} profiles failed" if self.failed else "")
-
-
-def generate_slots_ahead(sessions: sessionmaker[Session], now: datetime) -> SlotUpkeep:
-    """Generate every profile's slots as far ahead as its patients may book.
-
-    Each profile on its own (`generate_slots` commits per profile), so one whose
-    schedule cannot be read is logged and the others still get their slots.
-    """
-    with sessions() as session:
-        horizons = session.execute(
-            select(Profile.id, Profile.booking_horizon_days).order_by(Profile.id)
-        ).all()
-    created, failed = 0, []
-    for profile_id, horizon in horizons:
-        days = min(horizon or generation.DEFAULT_DAYS, generation.MAX_DAYS)
-        try:
-            reports = generation.generate_slots(
-                sessions, now=now, days=days, profile_id=profile_id
-            )
-        except generation.ProfileNotFound:
-            continue  # deleted since the list was read
-        except OperationalError:
-            raise  # the database, not this profile: every other one would fail too
-        except Exception:
-            log.exception("slots of profile %s could not be generated", profile_id)
-            failed.append(profile_id)
-            continue
-        for report in reports:
-            if report.problem:
-                log.error("slots of profile %s not generated: %s", profile_id, report.problem)
-                failed.append(profile_id)
-            created += report.changes.created
-    return SlotUpkeep(len(horizons), created, tuple(failed))
-
-
 def keep_slots_ahead() -> str:
     """The daily duty: book tomorrow's run first (as the tick does), then generate slots ahead.
 
@@ -193,7 +145,7 @@ def keep_slots_ahead() -> str:
     if job is not None:
         schedule_slot_upkeep(job.connection, utc_now())
     runtime = get_runtime()
-    report = generate_slots_ahead(runtime.sessions, runtime.clock())
+    report = upkeep.generate_slots_ahead(runtime.sessions, runtime.clock())
     if report.failed:
         raise SlotUpkeepFailed(report.summary())
     return report.summary()
