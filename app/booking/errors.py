@@ -21,7 +21,7 @@ class SlotTaken(BookingError):
 
 
 class SlotNotBookable(BookingError):
-    """The slot cannot be booked at all (blocked, past, too soon, too far ahead)."""
+    """The slot cannot be booked at all (blocked, past, too soon or far, service withdrawn)."""
 
     reason = "slot_not_bookable"
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app.booking.errors import SlotNotBookable
-from app.models import Profile, SlotStatus, TimeSlot
+from app.models import MedicalService, Profile, SlotStatus, TimeSlot
 
 REMINDER_LEADS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
 
@@ -65,6 +65,9 @@ def bookable_slot(
         raise SlotNotBookable("not_found")
     if slot.status in (SlotStatus.BLOCKED, SlotStatus.EXPIRED):
         raise SlotNotBookable(slot.status)
+    # A withdrawn service keeps its slots (and their bookings) but takes no new ones.
+    if not session.get_one(MedicalService, slot.service_id).is_active:
+        raise SlotNotBookable("service_inactive")
     refusal = BookingWindow.of(profile).refusal(slot.start_time, now)
     if refusal:
         raise SlotNotBookable(refusal)

@@ -426,3 +426,35 @@ def test_queries_are_scoped_to_the_practice_and_the_patient(
         other = make_profile(session)
     assert pending_requests(sessions, profile_id=other.id) == []
     assert doctor_agenda(sessions, profile_id=other.id, day=local_day) == []
+
+
+def test_a_slot_of_a_withdrawn_service_cannot_be_booked_or_moved_to(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    phone = "+525599990001"
+    code = confirmed(practice, practice.slots[0], phone)
+    with sessions.begin() as session:
+        session.get_one(MedicalService, practice.service.id).is_active = False
+    with pytest.raises(SlotNotBookable) as refused:
+        hold_slot(
+            practice.ctx,
+            profile_id=practice.profile.id,
+            slot_id=practice.slots[1].id,
+            intake=intake(),
+        )
+    assert refused.value.why == "service_inactive"
+    with pytest.raises(SlotNotBookable):
+        reschedule_reservation(
+            practice.ctx,
+            profile_id=practice.profile.id,
+            code=code,
+            patient_phone=phone,
+            new_slot_id=practice.slots[2].id,
+        )
+    assert [slot_state(sessions, slot) for slot in practice.slots[:3]] == [
+        ("reserved", 1),
+        ("available", 0),
+        ("available", 0),
+    ]
+    # The appointment booked before stays the patient's, to keep or to cancel.
+    cancel_reservation(practice.ctx, profile_id=practice.profile.id, code=code, patient_phone=phone)
