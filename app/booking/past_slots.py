@@ -1,4 +1,9 @@
-"""Slots whose time went by unused become `expired`, so lists and counts stop showing them."""
+"""Slots whose time went by with room left become `expired`: no longer `available`.
+
+A slot with one of its three places booked still says `available` until its time
+passes; after that it is `expired` (its bookings stay, and can still be completed
+or marked missed). A full slot stays `reserved`: every place of it was used.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,11 @@ SWEEP_BATCH = 5000
 
 
 def expire_past_slots(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> int:
-    """Mark ended, free, never-taken slots expired; returns how many.
+    """Mark ended slots that still say `available` expired; returns how many.
 
     Rows are claimed with `FOR UPDATE SKIP LOCKED` a batch at a time, so concurrent
     ticks split the work instead of queueing behind (or deadlocking with) each other.
-    Slots that were taken, blocked or are still running are left alone.
+    Full, pending, blocked and still running slots are left alone.
     """
     now = ctx.clock()
     total = 0
@@ -25,7 +30,6 @@ def expire_past_slots(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> int
                 select(TimeSlot.id)
                 .where(
                     TimeSlot.status == SlotStatus.AVAILABLE,
-                    TimeSlot.current_reservations == 0,
                     TimeSlot.end_time <= now,
                 )
                 .limit(batch_size)
