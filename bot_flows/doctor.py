@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from app.booking.errors import (
+    AlreadyStarted,
     BookingError,
     IllegalTransition,
     NotFound,
@@ -135,6 +136,8 @@ def refusal(error: BookingError | ValueError, turn: DoctorTurn) -> list[Said]:
             return [Said("doctor.refused.expired_unknown_time", {"code": code})]
         case NotStarted(code=code):
             return [Said("doctor.refused.not_started", {"code": code})]
+        case AlreadyStarted(code=code):
+            return [Said("doctor.refused.already_started", {"code": code})]
         case SlotNotBookable():
             return [Said("doctor.refused.slot_not_bookable")]
         case BookingError():

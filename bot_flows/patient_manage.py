@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from app.booking.errors import BookingError, SlotNotBookable, SlotTaken
+from app.booking.errors import AlreadyStarted, BookingError, SlotNotBookable, SlotTaken
 from app.booking.queries import Booking
 from bot_flows.patient_answers import (
     YES_NO,
@@ -121,6 +121,9 @@ def answer_cancel(turn: PatientTurn) -> PatientState:
             turn.desk.withdraw()
         else:
             turn.desk.cancel(entry["code"])
+    except AlreadyStarted:
+        turn.say("patient.already_started", code=entry["code"])
+        return S.MENU
     except BookingError:
         turn.say("patient.booking_gone")
         return S.MENU
@@ -154,6 +157,9 @@ def answer_move_time(turn: PatientTurn) -> PatientState:
     except (SlotTaken, SlotNotBookable):
         turn.say("patient.slot_taken")
         return offer_times(turn, S.MOVE_DAY, S.MOVE_TIME)
+    except AlreadyStarted:
+        turn.say("patient.already_started", code=code)
+        return S.MENU
     except BookingError:
         turn.say("patient.cannot_move")
         return S.MENU

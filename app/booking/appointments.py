@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 
 from app.booking import capacity
 from app.booking.context import BookingContext
-from app.booking.errors import IllegalTransition, NotFound, NotStarted, SlotNotBookable
+from app.booking.errors import (
+    AlreadyStarted,
+    IllegalTransition,
+    NotFound,
+    NotStarted,
+    SlotNotBookable,
+)
 from app.booking.notices import load_scene, queue_notices
 from app.booking.policies import bookable_slot, due_reminders
 from app.booking.reminders import schedule_reminders
@@ -31,13 +37,15 @@ def cancel_reservation(
 
     With `patient_phone` the patient cancels (and only their own appointment is
     found); without it, the doctor does. The cancellation policy is shown to the
-    patient by the conversation; it informs, it never blocks.
+    patient by the conversation; it informs, it never blocks. Once the appointment
+    has started it is `AlreadyStarted`: the doctor closes it as completed or missed.
     """
     now = ctx.clock()
     with ctx.sessions.begin() as session:
         reservation = lock_reservation(session, profile_id, code, patient_phone)
         check_transition("reservation", code, reservation.status, ReservationStatus.CANCELLED)
-        _lock_slot(session, reservation.slot_id)
+        if _lock_slot(session, reservation.slot_id).start_time <= now:
+            raise AlreadyStarted(code)
         scene = load_scene(session, reservation.slot_id, reservation.patient_phone)
         reservation.status = ReservationStatus.CANCELLED
         reservation.cancelled_at = now
@@ -73,21 +81,24 @@ def reschedule_reservation(
     Taking the new slot and giving back the old one happen in one transaction, so
     the patient never loses the old time when the new one cannot be had. The old
     place is given back first so that a move to an overlapping time (09:00 ->
-    09:30 for an hour-long visit) does not collide with itself.
+    09:30 for an hour-long visit) does not collide with itself. An appointment that
+    has started cannot move (`AlreadyStarted`).
     """
     now = ctx.clock()
     with ctx.sessions.begin() as session:
         reservation = lock_reservation(session, profile_id, code, patient_phone)
         if reservation.status != ReservationStatus.CONFIRMED:
             raise IllegalTransition("reservation", code, reservation.status, "rescheduled")
+        old_slot = session.get_one(TimeSlot, reservation.slot_id)
+        old_start = old_slot.start_time
+        if old_start <= now:
+            raise AlreadyStarted(code)
         profile = session.get_one(Profile, profile_id)
         new_slot = bookable_slot(session, profile, new_slot_id, now)
         if new_slot.id == reservation.slot_id or new_slot.service_id != reservation.service_id:
             raise SlotNotBookable(
                 "same_slot" if new_slot.id == reservation.slot_id else "other_service"
             )
-        old_slot = session.get_one(TimeSlot, reservation.slot_id)
-        old_start = old_slot.start_time
         # One take locks both slots (and the doctor's overlapping ones) in id order:
         # crossing moves and concurrent holds cannot deadlock with it.
         capacity.take(session, new_slot, giving_back=old_slot.id)

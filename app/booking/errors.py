@@ -82,3 +82,13 @@ class NotStarted(BookingError):
     def __init__(self, code: str) -> None:
         super().__init__(f"appointment {code} has not started yet")
         self.code = code
+
+
+class AlreadyStarted(BookingError):
+    """An appointment that has begun can no longer be cancelled or moved, only closed."""
+
+    reason = "already_started"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"appointment {code} has already started")
+        self.code = code

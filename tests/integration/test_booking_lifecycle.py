@@ -20,6 +20,7 @@ from app.booking.appointments import (
 from app.booking.blocking import block_period
 from app.booking.context import BookingContext
 from app.booking.errors import (
+    AlreadyStarted,
     IllegalTransition,
     NotFound,
     NotStarted,
@@ -426,6 +427,39 @@ def test_queries_are_scoped_to_the_practice_and_the_patient(
         other = make_profile(session)
     assert pending_requests(sessions, profile_id=other.id) == []
     assert doctor_agenda(sessions, profile_id=other.id, day=local_day) == []
+
+
+def test_an_appointment_that_has_started_cannot_be_cancelled_or_moved(
+    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    phone = "+525599990001"
+    started = confirmed(practice, practice.slots[0], phone)
+    ahead = confirmed(practice, practice.slots[1], "+525599990002")
+    clock.now = practice.slots[0].start_time
+    for patient_phone in (phone, None):
+        with pytest.raises(AlreadyStarted) as refused:
+            cancel_reservation(
+                practice.ctx, profile_id=practice.profile.id, code=started,
+                patient_phone=patient_phone,
+            )  # fmt: skip
+        assert refused.value.code == started
+    with pytest.raises(AlreadyStarted):
+        reschedule_reservation(
+            practice.ctx,
+            profile_id=practice.profile.id,
+            code=started,
+            patient_phone=phone,
+            new_slot_id=practice.slots[3].id,
+        )
+    assert slot_state(sessions, practice.slots[0]) == ("reserved", 1)
+    assert slot_state(sessions, practice.slots[3]) == ("available", 0)
+    assert [p for p, _ in outbox(sessions)].count("doctor_cancelled_by_patient") == 0
+    # What the doctor does with a started appointment; and one still ahead can go.
+    assert complete_reservation(
+        practice.ctx, profile_id=practice.profile.id, code=started
+    ).status == "completed"
+    cancel_reservation(practice.ctx, profile_id=practice.profile.id, code=ahead)
+    assert slot_state(sessions, practice.slots[1]) == ("available", 0)
 
 
 def test_a_slot_of_a_withdrawn_service_cannot_be_booked_or_moved_to(

@@ -39,6 +39,7 @@ from app.booking.appointments import (
     reschedule_reservation,
 )
 from app.booking.errors import (
+    AlreadyStarted,
     BookingError,
     IllegalTransition,
     NotFound,
@@ -172,6 +173,9 @@ class BookingMachine(RuleBasedStateMachine):
             for other in SLOTS
         )
         return SlotTaken if busy else None
+
+    def started(self, reservation: ModelReservation) -> bool:
+        return SLOTS[reservation.slot].start <= self.clock.now
 
     def open_code(self, phone: str) -> str | None:
         codes = [c for c, r in self.requests.items() if r.phone == phone and r.status == "pending"]
@@ -312,6 +316,8 @@ class BookingMachine(RuleBasedStateMachine):
             expected = NotFound
         elif reservation.status != "confirmed":
             expected = IllegalTransition
+        elif self.started(reservation):
+            expected = AlreadyStarted
         call = partial(
             cancel_reservation, self.ctx, profile_id=self.profile_id, code=code, patient_phone=phone
         )
@@ -332,6 +338,8 @@ class BookingMachine(RuleBasedStateMachine):
             expected = NotFound
         elif reservation.status != "confirmed":
             expected = IllegalTransition
+        elif self.started(reservation):
+            expected = AlreadyStarted
         else:
             # The window, then "same slot" or "another service", then capacity.
             expected = self.refusal_to_take(slot, giving_back=reservation.slot)

@@ -112,6 +112,10 @@ TEXTS: dict[str, str] = {
     "doctor.refused.not_started": (
         "⏳ Appointment {code} has not started yet; mark it once it has begun."
     ),
+    "doctor.refused.already_started": (
+        "⏳ Appointment {code} has already started, so it can no longer be cancelled. Mark it "
+        "with COMPLETED {code} or NOSHOW {code}."
+    ),
     "doctor.refused.slot_not_bookable": (
         "⚠️ That time can no longer be used (it is blocked, past, or outside your "
         "schedule). Nothing was changed."

@@ -152,6 +152,10 @@ TEXTS: dict[str, str] = {
     "patient.cannot_move": (
         "That appointment can't be changed here any more. Choose *4* to talk to the practice."
     ),
+    "patient.already_started": (
+        "Your appointment *{code}* has already started, so it can't be cancelled or changed "
+        "here. Choose *4* to talk to the practice."
+    ),
     "patient.moved": "✅ Done, appointment *{code}* is now on {when}.",
     # Reminders
     "patient.reminder": (

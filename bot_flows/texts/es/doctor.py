@@ -108,6 +108,10 @@ TEXTS: dict[str, str] = {
     "doctor.refused.not_started": (
         "⏳ La cita {code} todavía no empieza; márcala cuando haya comenzado."
     ),
+    "doctor.refused.already_started": (
+        "⏳ La cita {code} ya empezó, así que ya no se puede cancelar. Márcala con "
+        "COMPLETADA {code} o NOASISTIO {code}."
+    ),
     "doctor.refused.slot_not_bookable": (
         "⚠️ Ese horario ya no se puede usar (está bloqueado, ya pasó o queda fuera de tu "
         "agenda). No cambié nada."

@@ -156,6 +156,10 @@ TEXTS: dict[str, str] = {
     "patient.cannot_move": (
         "Esa cita ya no se puede cambiar por aquí. Elige *4* para hablar con el consultorio."
     ),
+    "patient.already_started": (
+        "Tu cita *{code}* ya empezó, así que ya no se puede cancelar ni cambiar por aquí. "
+        "Elige *4* para hablar con el consultorio."
+    ),
     "patient.moved": "✅ Listo, tu cita *{code}* ahora es el {when}.",
     # Reminders
     "patient.reminder": (

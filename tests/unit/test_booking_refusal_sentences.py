@@ -1,0 +1,52 @@
+"""The booking engine's newer refusals, as the patient and the doctor read them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.booking.errors import AlreadyStarted
+from bot_flows.patient import PatientState
+from tests.unit.fake_patient_desk import NOW, Patient
+from tests.unit.test_doctor_commands import WEDNESDAY_1030, ask, make_desk
+from tests.unit.test_patient_flow import TO_MENU
+
+S = PatientState
+
+
+def with_appointment() -> Patient:
+    patient = Patient()
+    service = patient.desk.service_list[0]
+    patient.desk.add_booking("K7M3QX", service, NOW + timedelta(days=3, hours=1))
+    return patient
+
+
+def test_cancelling_an_appointment_that_has_started_is_explained() -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "1")
+    patient.desk.refusals["cancel"] = AlreadyStarted("K7M3QX")
+    reply = patient.send("1")
+    assert reply.keys == ["patient.already_started", "patient.menu"]
+    assert "*K7M3QX* ya empezó" in reply.text
+
+
+def test_moving_an_appointment_that_has_started_is_explained() -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "2", "1")
+    assert patient.state == S.MOVE_TIME
+    patient.desk.refusals["reschedule"] = AlreadyStarted("K7M3QX")
+    assert patient.send("1").keys == ["patient.already_started", "patient.menu"]
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_doctor_is_told_to_close_a_started_appointment_instead(language: str) -> None:
+    desk = make_desk(language)
+    desk.add_appointment("K7M3QX", WEDNESDAY_1030)
+    desk.refuse_with = AlreadyStarted("K7M3QX")
+    reply = ask(desk, "CANCELAR K7M3QX")
+    assert reply.keys == ["doctor.refused.already_started"]
+    closing = ("COMPLETADA K7M3QX", "NOASISTIO K7M3QX")
+    if language == "en":
+        closing = ("COMPLETED K7M3QX", "NOSHOW K7M3QX")
+    assert all(command in reply.body for command in closing)
