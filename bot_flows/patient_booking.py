@@ -14,7 +14,13 @@ from datetime import date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from app.booking.errors import BookingError, OpenRequestExists, SlotNotBookable, SlotTaken
+from app.booking.errors import (
+    BookingError,
+    OpenRequestExists,
+    SlotNotBookable,
+    SlotTaken,
+    UpcomingAppointmentExists,
+)
 from app.booking.requests import Hold
 from bot_flows.patient_answers import (
     choice,
@@ -192,6 +198,9 @@ def send_request(turn: PatientTurn) -> PatientState:
         return _offer_nearest(turn)
     except OpenRequestExists as open_request:
         turn.say("patient.open_request", code=open_request.code)
+        return S.MENU
+    except UpcomingAppointmentExists as upcoming:
+        turn.say("patient.upcoming_appointment", code=upcoming.code)
         return S.MENU
     except BookingError:
         turn.say("patient.try_again")

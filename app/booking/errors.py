@@ -40,6 +40,19 @@ class OpenRequestExists(BookingError):
         self.code = code
 
 
+class UpcomingAppointmentExists(BookingError):
+    """A practice that confirms bookings at once keeps one upcoming appointment per phone.
+
+    Without the doctor's approval nothing else stops one number from taking every slot.
+    """
+
+    reason = "upcoming_appointment_exists"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"appointment {code} is still ahead")
+        self.code = code
+
+
 class NotFound(BookingError):
     """No request or reservation with that code in this practice."""
 

@@ -18,6 +18,7 @@ from app.booking.errors import (
     NotFound,
     OpenRequestExists,
     RequestExpired,
+    UpcomingAppointmentExists,
 )
 from app.booking.expiry import expire_locked
 from app.booking.intake import PatientIntake
@@ -25,18 +26,23 @@ from app.booking.notices import Scene, load_scene, queue_notices
 from app.booking.policies import bookable_slot, due_reminders, hold_deadline
 from app.booking.reminders import schedule_reminders
 from app.booking.transitions import check_transition
+from app.db import dialect_insert
 from app.followups import follow_up
 from app.models import (
+    Contact,
     Profile,
     RequestStatus,
     Reservation,
     ReservationRequest,
+    ReservationStatus,
     TimeSlot,
 )
 
 OPEN_PER_PHONE = "uq_request_open_per_phone"
 CODE_PER_PROFILE = "uq_reservation_request_profile_id_code"
 CODE_ATTEMPTS = 10
+# `reservation.source` of the appointments the bot books (the seed's default).
+BOT_SOURCE = "whatsapp"
 
 
 @dataclass(frozen=True)
@@ -58,12 +64,15 @@ def hold_slot(
 ) -> Hold:
     """Hold `slot_id` for the patient until the doctor answers (or confirm it at once).
 
-    Raises `SlotNotBookable`, `OpenRequestExists` or `SlotTaken`; nothing is written then.
+    Raises `SlotNotBookable`, `OpenRequestExists`, `UpcomingAppointmentExists` or
+    `SlotTaken`; nothing is written then.
     """
     now = ctx.clock()
     with ctx.sessions.begin() as session:
         profile = session.get_one(Profile, profile_id)
         slot = bookable_slot(session, profile, slot_id, now)
+        if not profile.appointment_approval_required:
+            _one_upcoming_appointment(session, profile_id, intake.phone, now)
         open_code = _open_request_code(session, profile_id, intake.phone)
         if open_code:
             raise OpenRequestExists(open_code)
@@ -177,6 +186,7 @@ def confirm(
         patient_name=request.patient_name,
         patient_phone=request.patient_phone,
         patient_email=request.patient_email,
+        source=BOT_SOURCE,
         price_at_booking=scene.service.price,
         reminder_24h_scheduled="24h" in reminders,
         reminder_2h_scheduled="2h" in reminders,
@@ -226,6 +236,44 @@ def _locked_scene(session: Session, request: ReservationRequest) -> Scene:
     # Lock order everywhere: request first, then its slot.
     session.get_one(TimeSlot, request.slot_id, with_for_update=True, populate_existing=True)
     return load_scene(session, request.slot_id, request.patient_phone)
+
+
+def _one_upcoming_appointment(
+    session: Session, profile_id: uuid.UUID, phone: str, now: datetime
+) -> None:
+    """Refuse a second upcoming appointment booked through the bot for `phone`.
+
+    With no doctor to approve, this is what keeps one number from taking every slot.
+    The patient's contact row is locked first (created if the number never wrote,
+    as when a script books): two bookings of one number queue on it, and the second
+    sees the first's appointment. The inbox already holds that lock for a message
+    being answered; every other writer takes it before any slot, so no deadlock.
+    """
+    contact = dialect_insert(session)(Contact).values(
+        id=uuid.uuid4(), profile_id=profile_id, phone=phone, created_at=now, updated_at=now
+    )
+    # DO UPDATE (a no-op) rather than DO NOTHING: it locks the row it meets.
+    session.execute(
+        contact.on_conflict_do_update(
+            index_elements=[Contact.profile_id, Contact.phone],
+            set_={"phone": contact.excluded.phone},
+        )
+    )
+    upcoming = session.scalar(
+        select(Reservation.code)
+        .join(TimeSlot, TimeSlot.id == Reservation.slot_id)
+        .where(
+            Reservation.profile_id == profile_id,
+            Reservation.patient_phone == phone,
+            Reservation.status == ReservationStatus.CONFIRMED,
+            Reservation.source == BOT_SOURCE,
+            TimeSlot.start_time > now,
+        )
+        .order_by(TimeSlot.start_time)
+        .limit(1)
+    )
+    if upcoming is not None:
+        raise UpcomingAppointmentExists(upcoming)
 
 
 def _open_request_code(session: Session, profile_id: uuid.UUID, phone: str) -> str | None:

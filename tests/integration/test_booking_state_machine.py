@@ -48,6 +48,7 @@ from app.booking.errors import (
     RequestExpired,
     SlotNotBookable,
     SlotTaken,
+    UpcomingAppointmentExists,
 )
 from app.booking.expiry import expire_overdue_holds, expire_request
 from app.booking.requests import approve_request, hold_slot, reject_request, withdraw_request
@@ -174,6 +175,14 @@ class BookingMachine(RuleBasedStateMachine):
         )
         return SlotTaken if busy else None
 
+    def upcoming_codes(self, phone: str) -> list[str]:
+        """The phone's confirmed appointments still ahead (at most one without approval)."""
+        return [
+            code
+            for code, r in self.reservations.items()
+            if r.phone == phone and r.status == "confirmed" and not self.started(r)
+        ]
+
     def started(self, reservation: ModelReservation) -> bool:
         return SLOTS[reservation.slot].start <= self.clock.now
 
@@ -220,9 +229,14 @@ class BookingMachine(RuleBasedStateMachine):
 
     @rule(target=codes, slot=st.sampled_from(sorted(SLOTS)), phone=st.sampled_from(PHONES))
     def hold(self, slot: str, phone: str) -> object:
+        # The window first, then (without approval) the one upcoming appointment, then
+        # the one open request, then capacity.
         expected = self.refusal_to_take(slot)
-        if expected is not SlotNotBookable and self.open_code(phone):
-            expected = OpenRequestExists
+        if expected is not SlotNotBookable:
+            if not self.approval_required and self.upcoming_codes(phone):
+                expected = UpcomingAppointmentExists
+            elif self.open_code(phone):
+                expected = OpenRequestExists
         hold = self.attempt(
             "hold",
             expected,
@@ -496,6 +510,8 @@ class BookingMachine(RuleBasedStateMachine):
             phone for status, _, phone in requests.values() if status == "pending"
         )
         assert all(count == 1 for count in open_per_phone.values())
+        if not self.approval_required:
+            assert all(len(self.upcoming_codes(phone)) <= 1 for phone in PHONES)
 
     @invariant()
     def the_outbox_holds_each_owed_notice_exactly_once(self) -> None:

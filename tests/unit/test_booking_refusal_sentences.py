@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from app.booking.errors import AlreadyStarted
+from app.booking.errors import AlreadyStarted, UpcomingAppointmentExists
 from bot_flows.patient import PatientState
-from tests.unit.fake_patient_desk import NOW, Patient
+from tests.unit.fake_patient_desk import NOW, FakePatientDesk, Patient
 from tests.unit.test_doctor_commands import WEDNESDAY_1030, ask, make_desk
-from tests.unit.test_patient_flow import TO_MENU
+from tests.unit.test_patient_flow import INTAKE, TO_MENU, TO_TIME
 
 S = PatientState
 
@@ -20,6 +20,21 @@ def with_appointment() -> Patient:
     service = patient.desk.service_list[0]
     patient.desk.add_booking("K7M3QX", service, NOW + timedelta(days=3, hours=1))
     return patient
+
+
+def test_a_second_upcoming_appointment_names_the_first_and_the_menu_options() -> None:
+    desk = FakePatientDesk.with_services(
+        "Consulta general", "Ultrasonido", approval_required=False
+    )
+    patient = Patient(desk)
+    patient.say(*TO_TIME, "2", *INTAKE)
+    assert patient.state == S.SUMMARY
+    desk.refusals["hold"] = UpcomingAppointmentExists("K7M3QX")
+    reply = patient.send("1")
+    assert reply.keys == ["patient.upcoming_appointment", "patient.menu"]
+    assert "*K7M3QX*" in reply.text and "*2*" in reply.text and "*3*" in reply.text
+    assert patient.state == S.MENU and patient.chat.data == {}
+    assert desk.intakes == []
 
 
 def test_cancelling_an_appointment_that_has_started_is_explained() -> None:

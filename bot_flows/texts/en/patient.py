@@ -122,6 +122,10 @@ TEXTS: dict[str, str] = {
         "You already have a request waiting for the doctor's answer (code *{code}*). We'll let "
         "you know as soon as they answer."
     ),
+    "patient.upcoming_appointment": (
+        "You already have an upcoming appointment (code *{code}*); you can have one at a time. "
+        "Write *2* to see your appointments or *3* to cancel or change it."
+    ),
     "patient.try_again": "Something went wrong on our side 🙏 Please try again in a moment.",
     # My appointments, cancel, reschedule
     "patient.bookings": "📅 Your appointments:\n{bookings}",

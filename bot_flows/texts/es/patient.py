@@ -128,6 +128,10 @@ TEXTS: dict[str, str] = {
         "Ya tienes una solicitud esperando respuesta del médico (código *{code}*). Te avisaremos "
         "en cuanto responda."
     ),
+    "patient.upcoming_appointment": (
+        "Ya tienes una cita próxima (código *{code}*); puedes tener una a la vez. Escribe *2* "
+        "para ver tus citas o *3* para cancelarla o cambiarla."
+    ),
     "patient.try_again": "Algo falló de nuestro lado 🙏 Intenta de nuevo en un momento.",
     # My appointments, cancel, reschedule
     "patient.bookings": "📅 Tus citas:\n{bookings}",
