@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.booking import capacity
@@ -17,12 +18,22 @@ from app.booking.errors import (
     SlotNotBookable,
 )
 from app.booking.notices import load_scene, queue_notices
-from app.booking.policies import bookable_slot, due_reminders
+from app.booking.policies import REMINDER_LEADS, bookable_slot, due_reminders
 from app.booking.reminders import schedule_reminders
 from app.booking.transitions import check_transition
-from app.models import AppointmentNote, Profile, Reservation, ReservationStatus, TimeSlot
+from app.models import (
+    AppointmentNote,
+    MessageLog,
+    MessageStatus,
+    Profile,
+    Reservation,
+    ReservationStatus,
+    TimeSlot,
+)
 
 NOTE_TYPES = ("diagnosis", "treatment", "follow_up", "prescription")
+REMINDER_PURPOSES = tuple(f"reminder_{kind}" for kind in REMINDER_LEADS)
+SUPERSEDED = "superseded"
 
 
 def cancel_reservation(
@@ -54,6 +65,7 @@ def cancel_reservation(
         reservation.reminder_24h_scheduled = False
         reservation.reminder_2h_scheduled = False
         session.flush()
+        _supersede_queued_reminders(session, reservation, now)
         capacity.release(session, [reservation.slot_id])
         capacity.refresh_status(session, [reservation.slot_id])
         key = f"reservation:{reservation.id}:cancelled"
@@ -110,6 +122,7 @@ def reschedule_reservation(
         reservation.reminder_2h_sent = False
         reservation.updated_at = now
         session.flush()
+        _supersede_queued_reminders(session, reservation, now)
         schedule_reminders(session, reservation, new_slot.start_time, reminders)
         capacity.refresh_status(session, [old_slot.id, new_slot.id])
         scene = load_scene(session, new_slot.id, patient_phone)
@@ -196,3 +209,31 @@ def _finish(
 
 def _lock_slot(session: Session, slot_id: uuid.UUID) -> TimeSlot:
     return session.get_one(TimeSlot, slot_id, with_for_update=True, populate_existing=True)
+
+
+def _supersede_queued_reminders(
+    session: Session, reservation: Reservation, now: datetime
+) -> None:
+    """Fail the reservation's reminders still waiting in the outbox: their time no longer holds.
+
+    Found by the key `reminder_sending` gives them (``reservation:<id>:reminder_...``),
+    among the patient's messages (the index on profile and phone keeps this cheap).
+    A reminder already `sending` is in the provider's hands and is left alone.
+    """
+    session.execute(
+        update(MessageLog)
+        .where(
+            MessageLog.profile_id == reservation.profile_id,
+            MessageLog.phone == reservation.patient_phone,
+            MessageLog.direction == "out",
+            MessageLog.status == MessageStatus.QUEUED,
+            MessageLog.purpose.in_(REMINDER_PURPOSES),
+            MessageLog.dedupe_key.startswith(
+                f"reservation:{reservation.id}:reminder_", autoescape=True
+            ),
+        )
+        .values(
+            status=MessageStatus.FAILED, error_code=SUPERSEDED, next_attempt_at=None, updated_at=now
+        )
+        .execution_options(synchronize_session=False)
+    )
