@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,6 +30,7 @@ from app.booking.errors import (
     SlotTaken,
 )
 from app.booking.expiry import expire_overdue_holds, expire_request
+from app.booking.intake import ContactMethod, Urgency
 from app.booking.queries import doctor_agenda, patient_bookings, pending_requests
 from app.booking.requests import approve_request, hold_slot, reject_request, withdraw_request
 from app.models import (
@@ -38,6 +39,8 @@ from app.models import (
     MedicalService,
     MessageLog,
     Profile,
+    Reservation,
+    ReservationRequest,
     TimeSlot,
 )
 from bot_flows.texts import when
@@ -99,6 +102,55 @@ def test_hold_then_approve_confirms_and_tells_each_side(
     assert outbox(sessions)[-1] == ("patient_approved", patient.phone)
 
 
+def test_approval_records_who_and_when_and_keeps_the_whole_intake(
+    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    patient = intake(
+        name="Juan Soto",
+        age=61,
+        gender="M",
+        email="juan@example.com",
+        chief_complaint="Tos seca",
+        symptoms="Fiebre desde ayer",
+        medical_history="Asma",
+        current_medications="Salbutamol",
+        allergies="Penicilina",
+        urgency=Urgency.HIGH,
+        contact_method=ContactMethod.EMAIL,
+    )
+    slot = practice.slots[1]
+    hold = hold_slot(practice.ctx, profile_id=practice.profile.id, slot_id=slot.id, intake=patient)
+    clock.advance(minutes=10)
+    reservation = approve_request(practice.ctx, profile_id=practice.profile.id, code=hold.code)
+    with sessions() as session:
+        request = session.get_one(ReservationRequest, hold.request_id)
+        stored = session.get_one(Reservation, reservation.id)
+    assert request.status == "approved"
+    assert (request.approved_by, request.approved_at) == (practice.profile.id, clock.now)
+    assert request.requested_time == slot.start_time
+    assert request.rejection_reason is None
+    assert (
+        request.patient_name, request.patient_phone, request.patient_email,
+        request.patient_age, request.patient_gender, request.chief_complaint,
+        request.symptoms, request.medical_history, request.current_medications,
+        request.allergies, request.urgency_level, request.preferred_contact_method,
+    ) == (
+        "Juan Soto", patient.phone, "juan@example.com", 61, "M", "Tos seca",
+        "Fiebre desde ayer", "Asma", "Salbutamol", "Penicilina", "high", "email",
+    )  # fmt: skip
+    assert stored.request_id == request.id and stored.slot_id == slot.id
+    assert (stored.patient_name, stored.patient_phone, stored.patient_email) == (
+        "Juan Soto",
+        patient.phone,
+        "juan@example.com",
+    )
+    assert (stored.source, stored.status, stored.payment_status) == (
+        "whatsapp",
+        "confirmed",
+        "pending",
+    )
+
+
 def test_the_doctor_notice_carries_what_the_doctor_needs(
     practice: Practice, sessions: sessionmaker[Session]
 ) -> None:
@@ -130,7 +182,13 @@ def test_reject_gives_the_place_back_and_tells_the_patient_why(
         body = session.scalar(
             select(MessageLog.body).where(MessageLog.purpose == "patient_rejected")
         )
+        request = session.get_one(ReservationRequest, hold.request_id)
+        reservations = session.scalar(select(func.count()).select_from(Reservation))
     assert body is not None and "Agenda llena" in body
+    assert (request.status, request.rejection_reason) == ("rejected", "Agenda llena")
+    assert (request.approved_by, request.approved_at) == (None, None)
+    assert request.requested_time == practice.slots[0].start_time
+    assert reservations == 0
 
 
 def test_a_late_approval_expires_the_hold_and_says_so(
@@ -195,7 +253,7 @@ def test_a_lapsed_hold_offers_the_nearest_free_times_and_the_sweep_the_menu(
     job_notice = bodies["+525599990011"]
     assert "Horarios libres cercanos" in job_notice
     # The lapsed time is free again and offered first; the second one is still held.
-    assert [time in job_notice for time in offered] == [True, False, True, True]
+    assert [label in job_notice for label in offered] == [True, False, True, True]
     assert job_notice.index(offered[0]) < job_notice.index(offered[2])
     assert bodies["+525599990012"].endswith("Escribe *menu* para elegir otro.")
 
@@ -378,12 +436,28 @@ def test_notes_stay_with_the_practice(practice: Practice, sessions: sessionmaker
         content="Paracetamol 500 mg",
         private=True,
     )
+    add_note(
+        practice.ctx,
+        profile_id=practice.profile.id,
+        code=code,
+        note_type="follow_up",
+        content="Control en 2 semanas",
+    )
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(AppointmentNote)) == 1
+        notes = session.scalars(select(AppointmentNote).order_by(AppointmentNote.note_type)).all()
+        reservation_id = session.scalar(select(Reservation.id).where(Reservation.code == code))
         other = make_profile(session)
         session.commit()
+    assert [
+        (n.note_type, n.content, n.is_private, n.profile_id, n.reservation_id) for n in notes
+    ] == [
+        ("follow_up", "Control en 2 semanas", False, practice.profile.id, reservation_id),
+        ("prescription", "Paracetamol 500 mg", True, practice.profile.id, reservation_id),
+    ]
     with pytest.raises(NotFound):
         add_note(practice.ctx, profile_id=other.id, code=code, note_type="diagnosis", content="x")
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AppointmentNote)) == 2
 
 
 def test_block_closes_free_slots_and_reports_bookings(
@@ -427,6 +501,90 @@ def test_queries_are_scoped_to_the_practice_and_the_patient(
         other = make_profile(session)
     assert pending_requests(sessions, profile_id=other.id) == []
     assert doctor_agenda(sessions, profile_id=other.id, day=local_day) == []
+
+
+def test_blocking_a_time_range_closes_only_the_slots_it_touches_and_reports_both_kinds(
+    practice: Practice, sessions: sessionmaker[Session]
+) -> None:
+    # The practice's slots are 09:00, 09:30, 10:00 and 10:30 local time.
+    booked = confirmed(practice, practice.slots[0], "+525599990001")
+    waiting = hold_slot(
+        practice.ctx,
+        profile_id=practice.profile.id,
+        slot_id=practice.slots[1].id,
+        intake=intake("+525599990002"),
+    )
+    local_day = practice.slots[0].start_time.astimezone(MEXICO_CITY).date()
+    report = block_period(
+        practice.ctx,
+        profile_id=practice.profile.id,
+        day=local_day,
+        start=time(9, 15),
+        end=time(10, 0),
+        reason="Junta",
+    )
+    assert report.blocked_slots == 2  # 09:00-09:30 overlaps the range; 10:00 starts at its end
+    assert [(b.code, b.status) for b in report.affected] == [
+        (booked, "confirmed"),
+        (waiting.code, "pending"),
+    ]
+    assert [slot_state(sessions, slot) for slot in practice.slots] == [
+        ("blocked", 1),
+        ("blocked", 1),
+        ("available", 0),
+        ("available", 0),
+    ]
+    with sessions() as session:
+        closed = session.scalars(select(ClosedDate).where(ClosedDate.source == "doctor")).one()
+        assert (closed.day, closed.start_time, closed.end_time, closed.reason) == (
+            local_day,
+            time(9, 15),
+            time(10, 0),
+            "Junta",
+        )
+        assert session.get_one(ReservationRequest, waiting.request_id).status == "pending"
+    # Kept, not dropped: the doctor may still approve, and a cancellation does not reopen.
+    approve_request(practice.ctx, profile_id=practice.profile.id, code=waiting.code)
+    cancel_reservation(practice.ctx, profile_id=practice.profile.id, code=booked)
+    assert slot_state(sessions, practice.slots[0]) == ("blocked", 0)
+    assert slot_state(sessions, practice.slots[1]) == ("blocked", 1)
+    with pytest.raises(SlotNotBookable):
+        hold_slot(
+            practice.ctx,
+            profile_id=practice.profile.id,
+            slot_id=practice.slots[0].id,
+            intake=intake(),
+        )
+    hold_slot(
+        practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[2].id, intake=intake()
+    )
+
+
+def test_a_move_that_overlaps_the_old_time_does_not_collide_with_itself(
+    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    """An hour-long visit at 10:00 moved to 10:30 of the same service and doctor."""
+    start = clock.now.replace(minute=0) + timedelta(days=3)
+    with sessions.begin() as session:
+        profile = session.get_one(Profile, practice.profile.id)
+        hour_long = make_service(session, profile, duration=60)
+        old, new = (make_slot(session, hour_long, start + timedelta(minutes=m)) for m in (0, 30))
+    phone = "+525599990001"
+    code = confirmed(practice, old, phone)
+    moved = reschedule_reservation(
+        practice.ctx,
+        profile_id=practice.profile.id,
+        code=code,
+        patient_phone=phone,
+        new_slot_id=new.id,
+    )
+    assert moved.slot_id == new.id
+    assert slot_state(sessions, old) == ("available", 0)
+    assert slot_state(sessions, new) == ("reserved", 1)
+    # The doctor is busy 10:30-11:30 now, so the 10:00 hour overlaps it.
+    with pytest.raises(SlotTaken):
+        hold_slot(practice.ctx, profile_id=practice.profile.id, slot_id=old.id, intake=intake())
+    assert slot_state(sessions, old) == ("available", 0)
 
 
 def test_an_appointment_that_has_started_cannot_be_cancelled_or_moved(
