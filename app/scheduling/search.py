@@ -1,8 +1,8 @@
 """Finding free times to offer a patient.
 
-A slot is free when it has room, is bookable now (minimum notice, horizon) and no
-overlapping slot of the same doctor is taken — a 30-minute slot at 10:30 is not
-free while a 60-minute visit at 10:00 holds the doctor.
+A slot is free when it has room, is bookable now (minimum notice, horizon), its
+service is still offered, and no overlapping slot of the same doctor is taken — a
+30-minute slot at 10:30 is not free while a 60-minute visit at 10:00 holds the doctor.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from app.booking.policies import BookingWindow
-from app.models import Profile, SlotStatus, TimeSlot
+from app.models import MedicalService, Profile, SlotStatus, TimeSlot
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,9 @@ def free_slots(
     )
     rows = session.execute(
         select(TimeSlot.id, TimeSlot.start_time)
+        .join(MedicalService, MedicalService.id == TimeSlot.service_id)
         .where(
+            MedicalService.is_active,
             TimeSlot.profile_id == profile.id,
             TimeSlot.service_id == service_id,
             TimeSlot.status == SlotStatus.AVAILABLE,

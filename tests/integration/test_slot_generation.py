@@ -451,3 +451,17 @@ def test_a_profile_with_an_unknown_time_zone_is_skipped_and_named(
     assert result.output.endswith("Error: 1 profile(s) skipped; fix them and run again.\n")
     assert stored(sessions, practice.profile_id) != []
     assert stored(sessions, broken.id) == []
+
+
+def test_a_withdrawn_service_offers_no_free_times(
+    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    run(sessions, clock)
+    with sessions() as session:
+        profile = session.get_one(Profile, practice.profile_id)
+        assert list(free_slots(session, profile, practice.service_id, clock()))
+    with sessions.begin() as session:
+        session.get_one(MedicalService, practice.service_id).is_active = False
+    with sessions() as session:
+        profile = session.get_one(Profile, practice.profile_id)
+        assert list(free_slots(session, profile, practice.service_id, clock())) == []
