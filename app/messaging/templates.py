@@ -18,6 +18,7 @@ same catalogue that wrote the body. Register templates with exactly this order:
     doctor_request_withdrawn     1 patient, 2 code, 3 when
     doctor_rescheduled           1 patient, 2 code, 3 service, 4 old when, 5 new when
     doctor_handoff               1 patient's phone, 2 patient
+    doctor_patient_message       1 patient (name and phone), 2 their message
     patient_approved             1 service, 2 doctor, 3 when, 4 code
     patient_rejected             1 doctor, 2 when, 3 reason given
     patient_expired              1 doctor, 2 when
@@ -49,6 +50,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "doctor_request_withdrawn": ("patient_name", "code", "when"),
     "doctor_rescheduled": ("patient_name", "code", "service", "old_when", "when"),
     "doctor_handoff": ("phone", "patient_name"),
+    "doctor_patient_message": ("patient_label", "body"),
     "patient_approved": ("service", "doctor", "when", "code"),
     "patient_rejected": ("doctor", "when", "rejection_reason"),
     "patient_expired": ("doctor", "when"),
