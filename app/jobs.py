@@ -37,6 +37,14 @@ def deliver_message(message_id: str) -> str:
     return delivery.deliver_message(get_runtime().delivery, uuid.UUID(message_id))
 
 
+def deliver_messages(*message_ids: str) -> str:
+    """Send a batch of outbound messages still waiting; how many ended each way."""
+    counts = delivery.deliver_messages(
+        get_runtime().delivery, [uuid.UUID(message_id) for message_id in message_ids]
+    )
+    return ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items()))
+
+
 def expire_request(request_id: str) -> bool:
     """Expire a hold at its deadline unless the doctor answered; True if this run expired it."""
     return expiry.expire_request(get_runtime().booking, uuid.UUID(request_id))
@@ -154,6 +162,7 @@ def keep_slots_ahead() -> str:
 # What a `FollowUp` may name (see app.followups), by name.
 JOBS: dict[str, Callable[..., object]] = {
     "deliver_message": deliver_message,
+    "deliver_messages": deliver_messages,
     "expire_request": expire_request,
     "send_reminder": send_reminder,
 }

@@ -18,7 +18,7 @@ BOOKING_QUEUE = "citabot-booking"
 MESSAGES_QUEUE = "citabot-messages"
 # The worker's order: a backlog of deliveries never delays an expiry or a reminder.
 QUEUE_NAMES = (BOOKING_QUEUE, MESSAGES_QUEUE)
-JOB_QUEUES = {"deliver_message": MESSAGES_QUEUE}
+JOB_QUEUES = {"deliver_message": MESSAGES_QUEUE, "deliver_messages": MESSAGES_QUEUE}
 # Results are not kept (the database has them); failures are, for a week, to inspect.
 JOB_OPTIONS: dict[str, Any] = {"result_ttl": 0, "failure_ttl": 7 * 24 * 3600}
 TICK_PERIOD = timedelta(seconds=30)

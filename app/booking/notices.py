@@ -57,6 +57,7 @@ Booking = ReservationRequest | Reservation | Row[Any]
 # it: their sentences do not use it, and an outbox row should hold no more health
 # data than its message needs.
 CLINICAL_FACTS = frozenset({"age", "reason", "urgency"})
+DELIVERY_BATCH = 100  # messages per delivery job when a transaction queues many
 
 
 class Slot(Protocol):
@@ -189,8 +190,12 @@ def queue_notices(
         for notice in notices
         if notice is not None
     ]
-    if rows:
-        for message_id in insert_ignoring_conflicts(
-            session, MessageLog.__table__, rows, ["dedupe_key"]
-        ):
-            follow_up(session, "deliver_message", message_id)
+    if not rows:
+        return
+    ids = insert_ignoring_conflicts(session, MessageLog.__table__, rows, ["dedupe_key"])
+    if len(ids) == 1:
+        follow_up(session, "deliver_message", ids[0])
+        return
+    # Many at once (a sweep, the reminders): a delivery job per batch, not per message.
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        follow_up(session, "deliver_messages", *ids[start : start + DELIVERY_BATCH])

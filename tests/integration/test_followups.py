@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.booking.notices import Notice, queue_notices
 from app.booking.requests import approve_request, hold_slot
+from app.config import Config
 from app.db import make_sessionmaker
 from app.followups import FollowUp, dispatch_after_commit, follow_up
+from app.messaging import delivery
+from app.messaging.delivery import build_delivery_context
+from app.models import MessageLog, MessageStatus
 from tests.conftest import FrozenClock
 from tests.factories import context, intake, make_profile, make_service, make_slot
 
@@ -83,3 +90,32 @@ def test_a_broken_dispatcher_does_not_undo_the_transaction(
         context(factory, clock), profile_id=profile.id, slot_id=slot.id, intake=intake()
     )
     assert hold.code
+
+
+def test_many_notices_at_once_ask_for_one_delivery_job_per_batch(
+    recorded: tuple[sessionmaker[Session], Recorder],
+    sessions: sessionmaker[Session],
+    clock: FrozenClock,
+) -> None:
+    """A sweep's 250 notices are three delivery jobs, and a batch job delivers its messages."""
+    factory, recorder = recorded
+    with factory.begin() as session:
+        profile = make_profile(session)
+        notices = [
+            Notice(profile.id, "patient_approved", f"+52559{n:07d}", "es", f"batch:{n}")
+            for n in range(250)
+        ]
+        queue_notices(session, notices, lambda notice: f"Hola {notice.phone}", clock.now)
+    [jobs] = recorder.batches
+    assert [(f.job, len(f.args)) for f in jobs] == [("deliver_messages", n) for n in (100, 100, 50)]
+    with sessions() as session:
+        queued = set(session.scalars(select(MessageLog.id)))
+    assert {uuid.UUID(arg) for f in jobs for arg in f.args} == queued
+
+    console = build_delivery_context(Config(messaging_backend="console"), sessions, clock)
+    first = [uuid.UUID(arg) for arg in jobs[0].args]
+    assert delivery.deliver_messages(console, first) == {"sent": 100}
+    assert delivery.deliver_messages(console, first) == {"skipped": 100}  # run twice: no effect
+    with sessions() as session:
+        statuses = Counter(session.scalars(select(MessageLog.status)))
+    assert statuses == {MessageStatus.SENT: 100, MessageStatus.QUEUED: 150}
