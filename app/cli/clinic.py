@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.cli.errors import database_unreachable
 from app.clinic.bookability import nothing_bookable
@@ -36,7 +36,7 @@ def import_command(file: Path) -> None:
     now = utc_now()
     try:
         result = import_clinic(get_database().sessions, clinic, now)
-    except OperationalError as error:
+    except (OperationalError, ProgrammingError) as error:
         raise database_unreachable(error) from None
     click.echo(_summary(clinic.name, result), err=True)
     warning = nothing_bookable(clinic, now)

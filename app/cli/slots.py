@@ -6,7 +6,7 @@ import uuid
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.cli.errors import database_unreachable
 from app.clock import utc_now
@@ -39,7 +39,7 @@ def generate_command(days: int, profile_id: uuid.UUID | None) -> None:
         )
     except ProfileNotFound as error:
         raise click.ClickException(str(error)) from error
-    except OperationalError as error:
+    except (OperationalError, ProgrammingError) as error:
         raise database_unreachable(error) from None
     if not reports:
         click.echo("No profiles: nothing to generate.")

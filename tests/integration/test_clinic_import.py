@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
@@ -326,3 +327,15 @@ def test_a_database_that_is_not_there_is_one_line_not_a_traceback(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Error: the database could not be reached: connection failed" in result.output
     assert 'database "citabot_no_such_database" does not exist' in result.output
+
+
+@pytest.mark.parametrize("engine_kind", ["postgresql", "sqlite"])
+def test_a_database_without_the_tables_says_to_migrate(
+    make_pg_database: Callable[[], str], tmp_path: Path, engine_kind: str
+) -> None:
+    url = make_pg_database() if engine_kind == "postgresql" else f"sqlite:///{tmp_path}/new.db"
+    app = create_app(Config(database_url=url))
+    result = app.test_cli_runner().invoke(args=["clinic", "import", str(DEMO)])
+    assert result.exit_code == 1
+    assert "run `alembic upgrade head` first" in result.output
+    assert "Traceback" not in result.output
