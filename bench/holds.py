@@ -17,6 +17,8 @@ Run by hand, not by the test suite:
 3. Sweep: `--overdue` overdue holds (100,000: taken slots, pending requests) are
    bulk-loaded with COPY and analysed, then `expire_overdue_holds` expires them
    all and queues one notice each. Target: under 5 s. Every place must come back.
+   Its floor, in the same run: as many holds given back by plain SQL in one
+   transaction (three set-based statements, `FLOOR_SQL`), what the indexes cost.
 
 It creates a throwaway database on BENCH_PG_SERVER (default: the local server),
 migrates it with Alembic to head, and drops it at the end. The crowd needs
@@ -188,7 +190,11 @@ def contention(ctx: BookingContext, scale: Scale) -> None:
 
 
 def sweep(ctx: BookingContext, engine: Engine, scale: Scale) -> None:
-    """Bulk-load `scale.overdue` overdue holds, then time `expire_overdue_holds` over them."""
+    """Bulk-load `scale.overdue` overdue holds, then time `expire_overdue_holds` over them.
+
+    The floor comes first: the same holds given back by three set-based statements.
+    """
+    floor = sweep_floor(engine, scale.overdue)
     still_held = places_taken(ctx.sessions)
     loaded = time.perf_counter()
     seed_overdue_holds(engine, scale.overdue)
@@ -214,8 +220,55 @@ def sweep(ctx: BookingContext, engine: Engine, scale: Scale) -> None:
         verdict = "reduced scale: no verdict"
     print(
         f"sweep: {expired:,} expired in {seconds:.2f} s = {expired / seconds:,.0f} holds/s"
-        f" ({verdict})"
+        f" ({verdict}); {seconds / floor:.2f}x the floor's {floor:.2f} s"
     )
+
+
+# The least the database must do to give back overdue holds: mark the requests, free
+# their (capacity-1) slots, write one notice each; no Python, one transaction. Every
+# table keeps all its indexes, the seed's included: this is what they cost.
+FLOOR_SQL = (
+    "CREATE TEMP TABLE lapsed (id uuid, slot_id uuid, profile_id uuid, phone text)"
+    " ON COMMIT DROP",
+    "WITH claimed AS (SELECT id FROM reservation_request WHERE status = 'pending'"
+    " AND expires_at <= %(now)s FOR UPDATE SKIP LOCKED),"
+    " expired AS (UPDATE reservation_request r SET status = 'expired', updated_at = %(now)s"
+    " FROM claimed WHERE r.id = claimed.id RETURNING r.id, r.slot_id, r.profile_id,"
+    " r.patient_phone) INSERT INTO lapsed SELECT * FROM expired",
+    "SELECT count(*) FROM (SELECT id FROM time_slot WHERE id IN (SELECT slot_id FROM lapsed)"
+    " ORDER BY id FOR NO KEY UPDATE) AS locked",
+    "UPDATE time_slot s SET current_reservations = s.current_reservations - 1,"
+    " status = 'available', expires_at = NULL FROM lapsed WHERE s.id = lapsed.slot_id",
+    "INSERT INTO message_log (id, profile_id, direction, phone, body, status, purpose,"
+    " dedupe_key, variables, next_attempt_at, created_at, updated_at)"
+    " SELECT gen_random_uuid(), profile_id, 'out', phone, %(body)s, 'queued',"
+    " 'patient_expired', 'request:' || id || ':expired', json_build_object('code', id),"
+    " %(now)s, %(now)s, %(now)s FROM lapsed ON CONFLICT (dedupe_key) DO NOTHING",
+)
+FLOOR_BODY = (
+    "⌛ Consultorio barrido 1 no alcanzó a responder tu solicitud para el miércoles 2 de"
+    " diciembre, 09:00, así que liberamos el horario.\nEscribe *menu* para elegir otro."
+)
+
+
+def sweep_floor(engine: Engine, count: int) -> float:
+    """Load `count` overdue holds, give them back with `FLOOR_SQL`; its seconds. Then empty."""
+    seed_overdue_holds(engine, count)
+    with raw(engine) as connection, connection.cursor() as cursor:
+        started = time.perf_counter()
+        for statement in FLOOR_SQL:
+            cursor.execute(statement, {"now": NOW, "body": FLOOR_BODY})  # type: ignore[arg-type]
+        connection.commit()
+        seconds = time.perf_counter() - started
+        cursor.execute("SELECT count(*) FROM message_log WHERE purpose = 'patient_expired'")
+        check(cursor.fetchone() == (count,), "the floor wrote one notice per hold")
+        cursor.execute(
+            "TRUNCATE message_log, reservation_request, time_slot, medical_service, profile,"
+            " contact CASCADE"
+        )
+        connection.commit()
+    print(f"sweep floor: {count:,} holds given back by plain SQL in {seconds:.2f} s")
+    return seconds
 
 
 def seed_overdue_holds(engine: Engine, count: int) -> None:
