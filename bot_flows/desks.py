@@ -8,6 +8,7 @@ arrived. Booking use cases run as savepoints of the message's transaction
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import select, update
@@ -53,6 +54,22 @@ class _Desk:
         return queries.booking_by_code(self._ctx.sessions, profile_id=self._profile.id, code=code)
 
 
+@dataclass
+class PatientContact:
+    """The writer's `contact` row, as the conversation reads it.
+
+    A plain value, not an ORM object: loading and flushing one on every message
+    costs more than the message's own work. The desk writes a change at once.
+    """
+
+    id: uuid.UUID
+    phone: str
+    language: str | None
+    patient_name: str | None
+    patient_age: int | None
+    patient_gender: str | None
+
+
 class PatientDesk(_Desk):
     """The patient side, for the phone number that is writing (`message_sid`: its message)."""
 
@@ -60,7 +77,7 @@ class PatientDesk(_Desk):
         self,
         session: Session,
         profile: Profile,
-        contact: Contact,
+        contact: PatientContact,
         now: datetime,
         render: Render,
         hold_minutes: int,
@@ -97,6 +114,7 @@ class PatientDesk(_Desk):
 
     def set_language(self, language: str) -> None:
         self._contact.language = language
+        self._update_contact(language=language)
 
     def services(self) -> list[ServiceOption]:
         rows = self._session.scalars(
@@ -126,9 +144,20 @@ class PatientDesk(_Desk):
         return StoredPatient(contact.patient_name, contact.patient_age, contact.patient_gender)
 
     def remember_patient(self, patient: StoredPatient) -> None:
-        self._contact.patient_name = patient.name
-        self._contact.patient_age = patient.age
-        self._contact.patient_gender = patient.gender
+        contact = self._contact
+        contact.patient_name, contact.patient_age = patient.name, patient.age
+        contact.patient_gender = patient.gender
+        self._update_contact(
+            patient_name=patient.name, patient_age=patient.age, patient_gender=patient.gender
+        )
+
+    def _update_contact(self, **values: object) -> None:
+        self._session.execute(
+            update(Contact)
+            .where(Contact.id == self._contact.id)
+            .values(**values, updated_at=self._now)
+            .execution_options(synchronize_session=False)
+        )
 
     def hold(self, slot_id: uuid.UUID, intake: PatientIntake) -> requests.Hold:
         if intake.phone != self._contact.phone:

@@ -11,17 +11,19 @@ consented: before that, what they write is logged without its words.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, Row, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.booking.notices import Render
-from app.db import dialect_insert, insert_ignoring_conflicts
 from app.models import Contact, Conversation, MessageLog, MessageStatus, Profile
 from bot_flows import texts
-from bot_flows.desks import DoctorDesk, PatientDesk
+from bot_flows.desks import DoctorDesk, PatientContact, PatientDesk
 from bot_flows.doctor import answer_doctor
 from bot_flows.engine import Said
 from bot_flows.patient import Chat, Incoming, PatientState, answer_patient, says_nothing_personal
@@ -31,6 +33,7 @@ FLOOD_WINDOW = timedelta(minutes=1)
 # What `message_log.body` holds for a patient's message before consent (hard guarantee
 # 5): the row stays, for the MessageSid and the flood limit, but not the words.
 UNCONSENTED_BODY = "[sin consentimiento: {length} caracteres]"
+CONTACT_FIELDS = tuple(attribute.name for attribute in fields(PatientContact))
 
 
 class UnknownPractice(LookupError):
@@ -69,9 +72,8 @@ def receive(
 ) -> Answer:
     """Process `message` once; raises `UnknownPractice` for a number no practice uses."""
     with sessions.begin() as session:
-        profile = session.scalar(
-            select(Profile).where(Profile.whatsapp_number == message.practice_number)
-        )
+        built = _statements(session)
+        profile = session.scalar(built.profile, {"number": message.practice_number})
         if profile is None:
             raise UnknownPractice(message.practice_number)
         conversation = _lock_conversation(session, profile, message.sender, now)
@@ -81,9 +83,13 @@ def receive(
             return Answer(duplicate=True)
         contact = _touch_contact(session, profile, message.sender, now)
         language = contact.language or profile.language
+        moved: dict[str, object] = {"updated_at": now}
         # The doctor may well tap Aprobar twenty times in a minute; patients may not.
-        if not doctor and _flooded(conversation, now, settings.flood_limit):
-            said = [Said("flood")] if conversation.flood_count == settings.flood_limit + 1 else []
+        flood = None if doctor else _flood_count(conversation, now)
+        if flood is not None:
+            moved |= {"flood_window_start": flood[0], "flood_count": flood[1]}
+        if flood is not None and flood[1] > settings.flood_limit:
+            said = [Said("flood")] if flood[1] == settings.flood_limit + 1 else []
         elif doctor:
             language = profile.language
             desk = DoctorDesk(session, profile, now, settings.render, settings.hold_minutes)
@@ -102,9 +108,12 @@ def receive(
             said = answer_patient(
                 chat, Incoming(message.body, message.has_media), now, patient_desk
             )
-            _store_chat(conversation, contact, chat)
+            moved |= {"state": chat.state, "data": chat.data, "handoff_until": chat.handoff_until}
             language = chat.language
-        conversation.updated_at = now
+        session.execute(
+            update(Conversation).where(Conversation.id == conversation.id).values(moved),
+            execution_options={"synchronize_session": False},
+        )
         replies = [texts.text(s.key, language, **s.values) for s in said]
         _log_replies(session, profile, message.sender, replies, now)
         return Answer(replies)
@@ -121,87 +130,112 @@ def _log_inbound(
     session: Session, profile: Profile, message: InboundMessage, body: str, now: datetime
 ) -> bool:
     """Log the message with `body`; False if its MessageSid was seen before (a duplicate)."""
-    row = {
-        "id": uuid.uuid4(),
-        "profile_id": profile.id,
-        "direction": "in",
-        "phone": message.sender,
-        "body": body,
-        "status": MessageStatus.RECEIVED,
-        "purpose": "media" if message.has_media and not message.body else None,
-        "provider_sid": message.sid,
-        "created_at": now,
-        "updated_at": now,
-    }
-    return bool(insert_ignoring_conflicts(session, MessageLog.__table__, [row], ["provider_sid"]))
+    logged = session.scalar(
+        _statements(session).log_inbound,
+        {
+            "id": uuid.uuid4(),
+            "profile_id": profile.id,
+            "phone": message.sender,
+            "body": body,
+            "purpose": "media" if message.has_media and not message.body else None,
+            "provider_sid": message.sid,
+            "now": now,
+        },
+    )
+    return logged is not None
 
 
-def _touch_contact(session: Session, profile: Profile, phone: str, now: datetime) -> Contact:
+def _touch_contact(
+    session: Session, profile: Profile, phone: str, now: datetime
+) -> PatientContact:
     """The sender's contact row, created or stamped with this message: one round trip."""
-    insert = dialect_insert(session)
-    statement = insert(Contact).values(
-        id=uuid.uuid4(),
-        profile_id=profile.id,
-        phone=phone,
-        last_inbound_at=now,
-        created_at=now,
-        updated_at=now,
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[Contact.profile_id, Contact.phone],
-        set_={"last_inbound_at": now, "updated_at": now},
-    )
-    return session.scalars(
-        statement.returning(Contact), execution_options={"populate_existing": True}
-    ).one()
+    values = {"id": uuid.uuid4(), "profile_id": profile.id, "phone": phone, "now": now}
+    row = session.execute(_statements(session).touch_contact, values).one()
+    return PatientContact(**row._asdict())
 
 
 def _lock_conversation(
     session: Session, profile: Profile, phone: str, now: datetime
-) -> Conversation:
+) -> Row[Any]:
     """The sender's conversation, created if new, locked until commit: one round trip.
 
     ON CONFLICT DO UPDATE locks the row it meets as SELECT ... FOR UPDATE would;
     the update writes back what is there, so `updated_at` still says when the
     conversation last moved (its 24-hour reset).
     """
-    insert = dialect_insert(session)
-    table = Conversation.__table__
-    statement = insert(Conversation).values(
-        id=uuid.uuid4(),
-        profile_id=profile.id,
-        phone=phone,
-        state=PatientState.NEW,
-        data={},
-        flood_count=0,
-        created_at=now,
-        updated_at=now,
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[Conversation.profile_id, Conversation.phone],
-        set_={"updated_at": table.c.updated_at},
-    )
-    return session.scalars(
-        statement.returning(Conversation), execution_options={"populate_existing": True}
-    ).one()
+    values = {"id": uuid.uuid4(), "profile_id": profile.id, "phone": phone, "now": now}
+    return session.execute(_statements(session).lock_conversation, values).one()
 
 
-def _flooded(conversation: Conversation, now: datetime, limit: int) -> bool:
-    """Count the message in the number's one-minute window; True past `limit`."""
+@dataclass(frozen=True)
+class _Statements:
+    """The inbox's statements of every message, built once per database dialect.
+
+    Built on each message they cost more Python than their round trips; with bound
+    parameters they are the same objects each time, compiled once. The contact and
+    the conversation come back as plain rows, not ORM objects, for the same reason.
+    """
+
+    profile: Executable
+    log_inbound: Executable
+    touch_contact: Executable
+    lock_conversation: Executable
+
+
+def _statements(session: Session) -> _Statements:
+    return _built(session.get_bind().dialect.name)
+
+
+@cache
+def _built(dialect: str) -> _Statements:
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = bindparam("now")
+    key = {name: bindparam(name) for name in ("id", "profile_id", "phone")}
+    log_inbound = (
+        upsert(MessageLog)
+        .values(
+            **key,
+            direction="in",
+            body=bindparam("body"),
+            status=MessageStatus.RECEIVED,
+            purpose=bindparam("purpose"),
+            provider_sid=bindparam("provider_sid"),
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[MessageLog.provider_sid])
+        .returning(MessageLog.id)
+    )
+    touch_contact = (
+        upsert(Contact)
+        .values(**key, last_inbound_at=now, created_at=now, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=[Contact.profile_id, Contact.phone],
+            set_={"last_inbound_at": now, "updated_at": now},
+        )
+        .returning(*(Contact.__table__.c[name] for name in CONTACT_FIELDS))
+    )
+    lock_conversation = (
+        upsert(Conversation)
+        .values(
+            **key, state=PatientState.NEW, data={}, flood_count=0, created_at=now, updated_at=now
+        )
+        .on_conflict_do_update(
+            index_elements=[Conversation.profile_id, Conversation.phone],
+            set_={"updated_at": Conversation.__table__.c.updated_at},
+        )
+        .returning(*Conversation.__table__.c)
+    )
+    profile = select(Profile).where(Profile.whatsapp_number == bindparam("number"))
+    return _Statements(profile, log_inbound, touch_contact, lock_conversation)
+
+
+def _flood_count(conversation: Row[Any], now: datetime) -> tuple[datetime, int]:
+    """The number's one-minute window and its count, this message included."""
     start = conversation.flood_window_start
     if start is None or now - start >= FLOOD_WINDOW:
-        conversation.flood_window_start = now
-        conversation.flood_count = 1
-    else:
-        conversation.flood_count += 1
-    return conversation.flood_count > limit
-
-
-def _store_chat(conversation: Conversation, contact: Contact, chat: Chat) -> None:
-    conversation.state = chat.state
-    conversation.data = dict(chat.data)
-    conversation.handoff_until = chat.handoff_until
-    contact.language = chat.language
+        return now, 1
+    return start, conversation.flood_count + 1
 
 
 def _log_replies(
@@ -209,16 +243,22 @@ def _log_replies(
 ) -> None:
     # Replies travel in the TwiML answer itself; they are logged as sent, each a
     # microsecond after the last, so that the log keeps the order they were said in.
-    session.add_all(
-        MessageLog(
-            profile_id=profile.id,
-            direction="out",
-            phone=phone,
-            body=body,
-            status=MessageStatus.SENT,
-            purpose="reply",
-            created_at=now + timedelta(microseconds=n),
-            updated_at=now,
-        )
-        for n, body in enumerate(replies, start=1)
+    if not replies:
+        return
+    session.execute(
+        insert(MessageLog),
+        [
+            {
+                "id": uuid.uuid4(),
+                "profile_id": profile.id,
+                "direction": "out",
+                "phone": phone,
+                "body": body,
+                "status": MessageStatus.SENT,
+                "purpose": "reply",
+                "created_at": now + timedelta(microseconds=n),
+                "updated_at": now,
+            }
+            for n, body in enumerate(replies, start=1)
+        ],
     )
