@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 WHATSAPP_PREFIX = "whatsapp:"
@@ -11,6 +13,9 @@ class InvalidPhoneNumber(ValueError):
     """The text is not a phone number we can write in international (E.164) form."""
 
 
+# Every webhook parses its sender's and its practice's numbers; a few thousand
+# numbers write to one process, and parsing one costs more than a database round trip.
+@lru_cache(maxsize=8192)
 def to_e164(raw: str) -> str:
     """Return `raw` as E.164 (``+5215511111111`` -> ``+525511111111``).
 
