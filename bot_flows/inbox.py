@@ -33,6 +33,10 @@ FLOOD_WINDOW = timedelta(minutes=1)
 # What `message_log.body` holds for a patient's message before consent (hard guarantee
 # 5): the row stays, for the MessageSid and the flood limit, but not the words.
 UNCONSENTED_BODY = "[sin consentimiento: {length} caracteres]"
+# Core tables, not the ORM classes: the inbox's writes skip the ORM's bulk machinery.
+MESSAGES, CONTACTS, CONVERSATIONS = (
+    model.__table__ for model in (MessageLog, Contact, Conversation)
+)
 CONTACT_FIELDS = tuple(attribute.name for attribute in fields(PatientContact))
 
 
@@ -111,8 +115,7 @@ def receive(
             moved |= {"state": chat.state, "data": chat.data, "handoff_until": chat.handoff_until}
             language = chat.language
         session.execute(
-            update(Conversation).where(Conversation.id == conversation.id).values(moved),
-            execution_options={"synchronize_session": False},
+            update(CONVERSATIONS).where(CONVERSATIONS.c.id == conversation.id).values(moved)
         )
         replies = [texts.text(s.key, language, **s.values) for s in said]
         _log_replies(session, profile, message.sender, replies, now)
@@ -192,7 +195,7 @@ def _built(dialect: str) -> _Statements:
     now = bindparam("now")
     key = {name: bindparam(name) for name in ("id", "profile_id", "phone")}
     log_inbound = (
-        upsert(MessageLog)
+        upsert(MESSAGES)
         .values(
             **key,
             direction="in",
@@ -203,28 +206,28 @@ def _built(dialect: str) -> _Statements:
             created_at=now,
             updated_at=now,
         )
-        .on_conflict_do_nothing(index_elements=[MessageLog.provider_sid])
-        .returning(MessageLog.id)
+        .on_conflict_do_nothing(index_elements=[MESSAGES.c.provider_sid])
+        .returning(MESSAGES.c.id)
     )
     touch_contact = (
-        upsert(Contact)
+        upsert(CONTACTS)
         .values(**key, last_inbound_at=now, created_at=now, updated_at=now)
         .on_conflict_do_update(
-            index_elements=[Contact.profile_id, Contact.phone],
+            index_elements=[CONTACTS.c.profile_id, CONTACTS.c.phone],
             set_={"last_inbound_at": now, "updated_at": now},
         )
-        .returning(*(Contact.__table__.c[name] for name in CONTACT_FIELDS))
+        .returning(*(CONTACTS.c[name] for name in CONTACT_FIELDS))
     )
     lock_conversation = (
-        upsert(Conversation)
+        upsert(CONVERSATIONS)
         .values(
             **key, state=PatientState.NEW, data={}, flood_count=0, created_at=now, updated_at=now
         )
         .on_conflict_do_update(
-            index_elements=[Conversation.profile_id, Conversation.phone],
-            set_={"updated_at": Conversation.__table__.c.updated_at},
+            index_elements=[CONVERSATIONS.c.profile_id, CONVERSATIONS.c.phone],
+            set_={"updated_at": CONVERSATIONS.c.updated_at},
         )
-        .returning(*Conversation.__table__.c)
+        .returning(*CONVERSATIONS.c)
     )
     profile = select(Profile).where(Profile.whatsapp_number == bindparam("number"))
     return _Statements(profile, log_inbound, touch_contact, lock_conversation)
@@ -246,7 +249,7 @@ def _log_replies(
     if not replies:
         return
     session.execute(
-        insert(MessageLog),
+        insert(MESSAGES),
         [
             {
                 "id": uuid.uuid4(),
