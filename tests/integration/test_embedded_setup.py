@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+import yaml
 from alembic import command
 from click.testing import Result
 from flask import Flask
 from sqlalchemy import func, select
+from twilio.request_validator import RequestValidator
 
 from app import create_app
-from app.config import Config
+from app.config import DEVELOPMENT_TOKEN, Config
 from app.database import get_database
-from app.models import AvailabilityRule, ClosedDate, MedicalService, Profile, TimeSlot
+from app.models import (
+    AvailabilityRule,
+    ClosedDate,
+    Contact,
+    MedicalService,
+    MessageLog,
+    Profile,
+    ReservationRequest,
+    TimeSlot,
+)
+from app.runtime import build_runtime, set_runtime
 from tests.conftest import FrozenClock, alembic_config
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo_clinic.yaml"
@@ -77,3 +90,51 @@ def test_the_demo_clinic_imports_and_gets_its_slots_once(embedded_app: Flask) ->
     third = invoke(embedded_app, "slots", "generate", "--days", "30")
     assert f"({profile_id}): 0 created, 0 updated, 0 removed" in third.output
     assert counts(embedded_app)["time_slot"] == slots
+
+
+def test_a_whole_booking_through_the_webhook_on_sqlite(
+    embedded_app: Flask, clock: FrozenClock
+) -> None:
+    """What the simulator of `make run` does: signed messages, answered from SQLite."""
+    embedded_app.testing = True  # no background thread: the replies are the point here
+    set_runtime(embedded_app, build_runtime(embedded_app, clock=clock))
+    invoke(embedded_app, "clinic", "import", str(DEMO))
+    invoke(embedded_app, "slots", "generate", "--days", "7")
+    practice = yaml.safe_load(DEMO.read_text())["whatsapp_number"]
+    client = embedded_app.test_client()
+    url = embedded_app.config["CITABOT"].public_base_url + "/webhooks/whatsapp"
+
+    def say(body: str, sid: str) -> list[str]:
+        form = {
+            "MessageSid": sid,
+            "From": "whatsapp:+5215512345678",
+            "To": f"whatsapp:{practice}",
+            "Body": body,
+            "NumMedia": "0",
+        }
+        signature = RequestValidator(DEVELOPMENT_TOKEN).compute_signature(url, form)
+        response = client.post(
+            "/webhooks/whatsapp", data=form, headers={"X-Twilio-Signature": signature}
+        )
+        assert response.status_code == 200
+        return [m.text or "" for m in ElementTree.fromstring(response.data).iter("Message")]
+
+    answers = ["hola", "1", "english", "1", "1", "1", "1", "Ana Ruiz", "34", "1", "Dolor"]
+    answers += ["no", "no", "no", "no", "2", "1", "1"]
+    replies = [say(body, f"SM{n:032d}") for n, body in enumerate(answers)]
+
+    assert replies[2][0] == "Sure, we'll continue in English."
+    assert replies[-1][0].startswith("✅ Done! We sent your request")
+    assert say("1", f"SM{len(answers) - 1:032d}") == []  # a replayed MessageSid: no effect
+    with get_database(embedded_app).sessions() as session:
+        [request] = session.scalars(select(ReservationRequest)).all()
+        language = session.scalar(select(Contact.language))
+        logged = session.scalar(select(func.count()).select_from(MessageLog))
+    assert (request.status, request.patient_name, request.chief_complaint) == (
+        "pending",
+        "Ana Ruiz",
+        "Dolor",
+    )
+    assert request.code in replies[-1][0]
+    assert language == "en"
+    assert logged == len(answers) + sum(len(r) for r in replies) + 1  # + the doctor's notice
