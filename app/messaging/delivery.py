@@ -36,7 +36,7 @@ from app.messaging.port import Messenger, Outbound
 from app.messaging.rate import LocalRateLimiter, RateLimitedMessenger, RedisRateLimiter
 from app.messaging.records import Recorder
 from app.messaging.settings import MessagingSettings
-from app.messaging.twilio_messenger import TwilioMessenger
+from app.messaging.twilio_messenger import TwilioMessenger, settled
 
 log = logging.getLogger(__name__)
 HTTP_TIMEOUT = 10.0  # seconds; well inside MessagingSettings.send_margin
@@ -160,7 +160,7 @@ def build_delivery_context(
         client = Client(
             config.twilio_account_sid,
             config.twilio_auth_token,
-            http_client=http_client or TwilioHttpClient(timeout=HTTP_TIMEOUT),
+            http_client=settled(http_client or TwilioHttpClient(timeout=HTTP_TIMEOUT)),
         )
         inner = TwilioMessenger(client)
     else:
