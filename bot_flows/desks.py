@@ -21,17 +21,37 @@ from app.booking.errors import NotFound
 from app.booking.intake import PatientIntake
 from app.booking.notices import Notice, Render, queue_notices
 from app.db import Savepoints
-from app.models import Consent, Contact, Conversation, MedicalService, Profile
+from app.models import Consent, Contact, Conversation, MedicalService
 from app.phones import to_e164
 from app.scheduling import search
 from bot_flows.ports import Practice, ServiceOption, SlotOption, StoredPatient
+
+
+@dataclass(frozen=True)
+class PracticeRecord:
+    """What the desks read of the practice's `profile` row: a plain value, read once per message."""
+
+    id: uuid.UUID
+    name: str
+    doctor_phone: str | None
+    language: str
+    timezone: str
+    emergency_phone: str | None
+    cancellation_policy: str | None
+    min_notice_minutes: int
+    booking_horizon_days: int
 
 
 class _Desk:
     """What both desks share: the practice, the moment, and a booking context."""
 
     def __init__(
-        self, session: Session, profile: Profile, now: datetime, render: Render, hold_minutes: int
+        self,
+        session: Session,
+        profile: PracticeRecord,
+        now: datetime,
+        render: Render,
+        hold_minutes: int,
     ) -> None:
         self._session = session
         self._profile = profile
@@ -76,7 +96,7 @@ class PatientDesk(_Desk):
     def __init__(
         self,
         session: Session,
-        profile: Profile,
+        profile: PracticeRecord,
         contact: PatientContact,
         now: datetime,
         render: Render,

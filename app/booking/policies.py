@@ -5,13 +5,28 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.booking.errors import SlotNotBookable
-from app.models import MedicalService, Profile, SlotStatus, TimeSlot
+from app.models import MedicalService, SlotStatus, TimeSlot
 
 REMINDER_LEADS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
+
+
+class BookingTerms(Protocol):
+    """What booking and search read of a practice: a `Profile`, or a plain copy of one."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def min_notice_minutes(self) -> int: ...
+    @property
+    def booking_horizon_days(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -22,7 +37,7 @@ class BookingWindow:
     horizon: timedelta
 
     @classmethod
-    def of(cls, profile: Profile) -> BookingWindow:
+    def of(cls, profile: BookingTerms) -> BookingWindow:
         return cls(
             min_notice=timedelta(minutes=profile.min_notice_minutes),
             horizon=timedelta(days=profile.booking_horizon_days),

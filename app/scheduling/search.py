@@ -10,14 +10,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Select, and_, bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 
-from app.booking.policies import BookingWindow
-from app.models import MedicalService, Profile, SlotStatus, TimeSlot
+from app.booking.policies import BookingTerms, BookingWindow
+from app.db import UTCDateTime
+from app.models import MedicalService, SlotStatus, TimeSlot
+
+DAYS_PAGE_ROWS = 200  # free slots read at a time while looking for free days
 
 
 @dataclass(frozen=True)
@@ -28,16 +32,35 @@ class FreeSlot:
 
 def free_slots(
     session: Session,
-    profile: Profile,
+    profile: BookingTerms,
     service_id: uuid.UUID,
     now: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
+    limit: int | None = None,
 ) -> Iterator[FreeSlot]:
-    """Free slots of a service between `since` and `until`, inside the booking window."""
+    """Free slots of a service between `since` and `until`, inside the booking window.
+
+    At most `limit` of them, the soonest, when a limit is given.
+    """
     window = BookingWindow.of(profile)
     earliest = max(now + window.min_notice, since or now)
     latest = min(now + window.horizon, until or now + window.horizon)
+    params = {
+        "profile_id": profile.id,
+        "service_id": service_id,
+        "earliest": earliest,
+        "latest": latest,
+    }
+    query = _free_slots_query(limited=limit is not None)
+    rows = session.execute(query, params | ({"rows": limit} if limit is not None else {}))
+    for slot_id, start in rows:
+        yield FreeSlot(slot_id, start)
+
+
+@cache
+def _free_slots_query(*, limited: bool) -> Select[tuple[uuid.UUID, datetime]]:
+    """The free slots' query, built once: building it costs more than running it."""
     other = aliased(TimeSlot)
     doctor_busy = exists().where(
         and_(
@@ -48,42 +71,49 @@ def free_slots(
             other.end_time > TimeSlot.start_time,
         )
     )
-    rows = session.execute(
+    query = (
         select(TimeSlot.id, TimeSlot.start_time)
         .join(MedicalService, MedicalService.id == TimeSlot.service_id)
         .where(
             MedicalService.is_active,
-            TimeSlot.profile_id == profile.id,
-            TimeSlot.service_id == service_id,
+            TimeSlot.profile_id == bindparam("profile_id"),
+            TimeSlot.service_id == bindparam("service_id"),
             TimeSlot.status == SlotStatus.AVAILABLE,
             TimeSlot.current_reservations < TimeSlot.max_reservations,
-            TimeSlot.start_time >= earliest,
-            TimeSlot.start_time <= latest,
+            TimeSlot.start_time >= bindparam("earliest", type_=UTCDateTime()),
+            TimeSlot.start_time <= bindparam("latest", type_=UTCDateTime()),
             ~doctor_busy,
         )
         .order_by(TimeSlot.start_time)
     )
-    for slot_id, start in rows:
-        yield FreeSlot(slot_id, start)
+    return query.limit(bindparam("rows")) if limited else query
 
 
 def free_days(
-    session: Session, profile: Profile, service_id: uuid.UUID, now: datetime, limit: int
+    session: Session, profile: BookingTerms, service_id: uuid.UUID, now: datetime, limit: int
 ) -> list[date]:
-    """The first `limit` local dates with a free slot, soonest first."""
+    """The first `limit` local dates with a free slot, soonest first.
+
+    Read a page of slots at a time, each page starting at the local midnight after
+    the last day seen, so a long horizon is not read whole for a week of dates.
+    """
     zone = ZoneInfo(profile.timezone)
     days: list[date] = []
-    for slot in free_slots(session, profile, service_id, now):
-        day = slot.start.astimezone(zone).date()
-        if not days or days[-1] != day:
-            days.append(day)
-            if len(days) > limit:
-                return days[:limit]
-    return days
+    since: datetime | None = None
+    while len(days) < limit:
+        page = list(free_slots(session, profile, service_id, now, since, limit=DAYS_PAGE_ROWS))
+        for slot in page:
+            day = slot.start.astimezone(zone).date()
+            if not days or days[-1] != day:
+                days.append(day)
+        if len(page) < DAYS_PAGE_ROWS:
+            break
+        since = datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=zone)
+    return days[:limit]
 
 
 def free_times(
-    session: Session, profile: Profile, service_id: uuid.UUID, day: date, now: datetime
+    session: Session, profile: BookingTerms, service_id: uuid.UUID, day: date, now: datetime
 ) -> list[FreeSlot]:
     """Free slots on the practice's local `day`, in time order."""
     zone = ZoneInfo(profile.timezone)
@@ -98,7 +128,7 @@ def free_times(
 
 def nearest_free(
     session: Session,
-    profile: Profile,
+    profile: BookingTerms,
     service_id: uuid.UUID,
     around: datetime,
     now: datetime,

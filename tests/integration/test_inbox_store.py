@@ -1,0 +1,175 @@
+"""The inbox's two stores, one statement on PostgreSQL and several on SQLite, agree."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import make_engine, make_sessionmaker
+from app.models import Contact, Conversation, MessageLog
+from bot_flows.inbox_store import Arrival, Delivery, store_for
+from bot_flows.patient_states import PatientState
+from tests.conftest import FrozenClock, alembic_config
+from tests.factories import make_profile
+
+PATIENT = "+5215512345678"
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def any_sessions(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the test PostgreSQL database, or on a fresh SQLite file at head."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("sessions")
+        return
+    url = f"sqlite:///{tmp_path}/inbox.db"
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def practice(any_sessions: sessionmaker[Session]) -> tuple[str, str]:
+    """A practice's WhatsApp number and its doctor's phone."""
+    with any_sessions.begin() as session:
+        profile = make_profile(session, emergency_phone="911", cancellation_policy="24 h")
+        return str(profile.whatsapp_number), str(profile.doctor_phone)
+
+
+def delivery(number: str, now: datetime, sid: str = "SM1", phone: str = PATIENT) -> Delivery:
+    return Delivery(number, phone, "me duele la cabeza", "[guarded]", None, sid, now)
+
+
+def arrive(sessions: sessionmaker[Session], message: Delivery) -> Arrival | None:
+    with sessions.begin() as session:
+        return store_for(session).arrive(session, message)
+
+
+def inbound_bodies(sessions: sessionmaker[Session]) -> list[str]:
+    with sessions() as session:
+        query = select(MessageLog.body).where(MessageLog.direction == "in")
+        return list(session.scalars(query.order_by(MessageLog.created_at)))
+
+
+def count(sessions: sessionmaker[Session], model: type) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_an_unknown_number_finds_nothing_and_writes_nothing(
+    any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
+) -> None:
+    assert arrive(any_sessions, delivery("+14150000000", clock())) is None
+
+    assert [count(any_sessions, m) for m in (Conversation, MessageLog, Contact)] == [0, 0, 0]
+
+
+def test_a_first_message_creates_the_conversation_and_contact_and_guards_its_words(
+    any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
+) -> None:
+    arrival = arrive(any_sessions, delivery(practice[0], clock()))
+
+    assert arrival is not None and arrival.contact is not None
+    assert arrival.practice.doctor_phone == practice[1]
+    assert (arrival.practice.emergency_phone, arrival.practice.cancellation_policy) == (
+        "911",
+        "24 h",
+    )
+    assert (arrival.practice.min_notice_minutes, arrival.practice.booking_horizon_days) == (60, 60)
+    assert arrival.conversation.state == PatientState.NEW
+    assert arrival.conversation.data == {}
+    assert arrival.conversation.updated_at == clock()
+    assert arrival.contact.phone == PATIENT
+    assert inbound_bodies(any_sessions) == ["[guarded]"]
+
+
+def test_the_doctor_and_a_consented_patient_are_logged_as_written(
+    any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
+) -> None:
+    arrive(any_sessions, delivery(practice[0], clock(), "SM1", phone=practice[1]))
+    first = arrive(any_sessions, delivery(practice[0], clock(), "SM2"))
+    assert first is not None
+    with any_sessions.begin() as session:
+        moved = {"state": PatientState.MENU, "data": {}, "handoff_until": None}
+        moved |= {"flood_window_start": None, "flood_count": 0, "updated_at": clock()}
+        store_for(session).finish(session, first.conversation.id, moved, [])
+    arrive(any_sessions, delivery(practice[0], clock.advance(seconds=5), "SM3"))
+
+    assert inbound_bodies(any_sessions) == [
+        "me duele la cabeza",  # the doctor
+        "[guarded]",  # the patient, before consent
+        "me duele la cabeza",  # the patient at the menu
+    ]
+
+
+def test_a_duplicate_changes_nothing(
+    any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
+) -> None:
+    first = arrive(any_sessions, delivery(practice[0], clock()))
+    later = clock() + timedelta(seconds=30)
+
+    again = arrive(any_sessions, delivery(practice[0], later))
+
+    assert first is not None and again is not None
+    assert again.contact is None
+    assert again.conversation.id == first.conversation.id
+    assert count(any_sessions, MessageLog) == 1
+    with any_sessions() as session:
+        contact = session.scalars(select(Contact)).one()
+        conversation = session.scalars(select(Conversation)).one()
+    assert contact.last_inbound_at == clock()
+    assert conversation.updated_at == clock()
+
+
+def test_finish_moves_the_conversation_and_logs_the_replies_in_order(
+    any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
+) -> None:
+    arrival = arrive(any_sessions, delivery(practice[0], clock()))
+    assert arrival is not None
+    later = clock() + timedelta(minutes=1)
+    moved = {
+        "state": PatientState.CONSENT,
+        "data": {"service_id": "x"},
+        "handoff_until": later + timedelta(hours=24),
+        "flood_window_start": clock(),
+        "flood_count": 2,
+        "updated_at": later,
+    }
+    replies = [
+        {
+            "id": uuid.uuid4(),
+            "profile_id": arrival.practice.id,
+            "direction": "out",
+            "phone": PATIENT,
+            "body": body,
+            "status": "sent",
+            "purpose": "reply",
+            "attempts": 0,
+            "created_at": later + timedelta(microseconds=n),
+            "updated_at": later,
+        }
+        for n, body in enumerate(["uno", "dos", "tres"], start=1)
+    ]
+
+    with any_sessions.begin() as session:
+        store_for(session).finish(session, arrival.conversation.id, moved, replies)
+
+    with any_sessions() as session:
+        conversation = session.scalars(select(Conversation)).one()
+        outbound = session.scalars(
+            select(MessageLog.body)
+            .where(MessageLog.direction == "out")
+            .order_by(MessageLog.created_at)
+        ).all()
+    assert (conversation.state, conversation.data) == (PatientState.CONSENT, {"service_id": "x"})
+    assert conversation.handoff_until == later + timedelta(hours=24)
+    assert (conversation.flood_window_start, conversation.flood_count) == (clock(), 2)
+    assert conversation.updated_at == later
+    assert outbound == ["uno", "dos", "tres"]
