@@ -17,7 +17,7 @@ from app.booking.errors import (
     NotStarted,
     SlotNotBookable,
 )
-from app.booking.notices import load_scene, queue_notices
+from app.booking.notices import load_scene, queue_notices, scene_for
 from app.booking.policies import REMINDER_LEADS, bookable_slot, due_reminders
 from app.booking.reminders import schedule_reminders
 from app.booking.transitions import check_transition
@@ -106,7 +106,7 @@ def reschedule_reservation(
         if old_start <= now:
             raise AlreadyStarted(code)
         profile = session.get_one(Profile, profile_id)
-        new_slot = bookable_slot(session, profile, new_slot_id, now)
+        new_slot, service = bookable_slot(session, profile, new_slot_id, now)
         if new_slot.id == reservation.slot_id or new_slot.service_id != reservation.service_id:
             raise SlotNotBookable(
                 "same_slot" if new_slot.id == reservation.slot_id else "other_service"
@@ -125,7 +125,7 @@ def reschedule_reservation(
         _supersede_queued_reminders(session, reservation, now)
         schedule_reminders(session, reservation, new_slot.start_time, reminders)
         capacity.refresh_status(session, [old_slot.id, new_slot.id])
-        scene = load_scene(session, new_slot.id, patient_phone)
+        scene = scene_for(session, profile, service, new_slot, patient_phone)
         notice = scene.to_doctor(
             "doctor_rescheduled",
             f"reservation:{reservation.id}:moved:{uuid.uuid4()}",

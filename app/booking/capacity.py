@@ -40,20 +40,19 @@ def take(session: Session, slot: TimeSlot, *, giving_back: uuid.UUID | None = No
     near = _overlapping(slot)
     if giving_back is not None:
         near = or_(near, TimeSlot.id == giving_back)
-    _lock_in_order(session, select(TimeSlot.id).where(TimeSlot.profile_id == slot.profile_id, near))
+    locked = session.execute(
+        select(TimeSlot.id, TimeSlot.current_reservations, _overlapping(slot).label("overlaps"))
+        .where(TimeSlot.profile_id == slot.profile_id, near)
+        .order_by(TimeSlot.id)
+        .with_for_update(key_share=True)
+    ).all()
     if giving_back is not None:
         release(session, [giving_back])
-    busy = session.scalar(
-        select(TimeSlot.id)
-        .where(
-            TimeSlot.profile_id == slot.profile_id,
-            TimeSlot.id != slot.id,
-            TimeSlot.current_reservations > 0,
-            _overlapping(slot),
-        )
-        .limit(1)
-    )
-    if busy is not None:
+    # Read under their locks, the counters are the latest: a place taken meanwhile shows.
+    taken = {row.id: row.current_reservations for row in locked if row.overlaps}
+    if giving_back in taken:
+        taken[giving_back] -= 1
+    if any(n > 0 for slot_id, n in taken.items() if slot_id != slot.id):
         raise SlotTaken("the doctor is busy at an overlapping time")
     try:
         taken = session.execute(

@@ -114,6 +114,13 @@ def load_scene(session: Session, slot_id: uuid.UUID, patient_phone: str) -> Scen
     slot = session.get_one(TimeSlot, slot_id)
     profile = session.get_one(Profile, slot.profile_id)
     service = session.get_one(MedicalService, slot.service_id)
+    return scene_for(session, profile, service, slot, patient_phone)
+
+
+def scene_for(
+    session: Session, profile: Profile, service: MedicalService, slot: Slot, patient_phone: str
+) -> Scene:
+    """The scene of a booking whose practice, service and slot the caller holds already."""
     language = session.scalar(
         select(Contact.language).where(
             Contact.profile_id == profile.id, Contact.phone == patient_phone

@@ -69,21 +69,27 @@ def due_reminders(start: datetime, now: datetime) -> dict[str, datetime]:
 
 
 def bookable_slot(
-    session: Session, profile: Profile, slot_id: uuid.UUID, now: datetime
-) -> TimeSlot:
-    """The practice's slot `slot_id` if it may be booked now, else `SlotNotBookable`.
+    session: Session, profile: BookingTerms, slot_id: uuid.UUID, now: datetime
+) -> tuple[TimeSlot, MedicalService]:
+    """The practice's slot `slot_id` and its service if it may be booked now, else raises.
 
-    Whether it still has room is decided later, atomically, by `capacity.take`.
+    Refusals are `SlotNotBookable`. Whether it still has room is decided later,
+    atomically, by `capacity.take`.
     """
-    slot = session.get(TimeSlot, slot_id)
-    if slot is None or slot.profile_id != profile.id:
+    found = session.execute(
+        select(TimeSlot, MedicalService)
+        .join(MedicalService, MedicalService.id == TimeSlot.service_id)
+        .where(TimeSlot.id == slot_id)
+    ).first()
+    if found is None or found.TimeSlot.profile_id != profile.id:
         raise SlotNotBookable("not_found")
+    slot, service = found
     if slot.status in (SlotStatus.BLOCKED, SlotStatus.EXPIRED):
         raise SlotNotBookable(slot.status)
     # A withdrawn service keeps its slots (and their bookings) but takes no new ones.
-    if not session.get_one(MedicalService, slot.service_id).is_active:
+    if not service.is_active:
         raise SlotNotBookable("service_inactive")
     refusal = BookingWindow.of(profile).refusal(slot.start_time, now)
     if refusal:
         raise SlotNotBookable(refusal)
-    return slot
+    return slot, service

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +23,7 @@ from app.booking.errors import (
 )
 from app.booking.expiry import expire_locked
 from app.booking.intake import PatientIntake
-from app.booking.notices import Scene, load_scene, queue_notices
+from app.booking.notices import Scene, load_scene, queue_notices, scene_for
 from app.booking.policies import bookable_slot, due_reminders, hold_deadline
 from app.booking.reminders import schedule_reminders
 from app.booking.transitions import check_transition
@@ -39,7 +40,6 @@ from app.models import (
 )
 
 OPEN_PER_PHONE = "uq_request_open_per_phone"
-CODE_PER_PROFILE = "uq_reservation_request_profile_id_code"
 CODE_ATTEMPTS = 10
 # `reservation.source` of the appointments the bot books (the seed's default).
 BOT_SOURCE = "whatsapp"
@@ -67,37 +67,56 @@ def hold_slot(
     Raises `SlotNotBookable`, `OpenRequestExists`, `UpcomingAppointmentExists` or
     `SlotTaken`; nothing is written then.
     """
+    try:
+        with ctx.sessions.begin() as session:
+            return _hold(session, ctx, profile_id, slot_id, intake)
+    except IntegrityError as error:
+        # Only a race gets here (PostgreSQL; SQLite serialises writers): the same
+        # phone's other request was inserted meanwhile, past `_open_request_code`.
+        if capacity.constraint_name(error) != OPEN_PER_PHONE:
+            raise
+    with ctx.sessions() as session:
+        raise OpenRequestExists(_open_request_code(session, profile_id, intake.phone) or "")
+
+
+def _hold(
+    session: Session,
+    ctx: BookingContext,
+    profile_id: uuid.UUID,
+    slot_id: uuid.UUID,
+    intake: PatientIntake,
+) -> Hold:
     now = ctx.clock()
-    with ctx.sessions.begin() as session:
-        profile = session.get_one(Profile, profile_id)
-        slot = bookable_slot(session, profile, slot_id, now)
-        if not profile.appointment_approval_required:
-            _one_upcoming_appointment(session, profile_id, intake.phone, now)
-        open_code = _open_request_code(session, profile_id, intake.phone)
-        if open_code:
-            raise OpenRequestExists(open_code)
-        # The place first: `take` locks the doctor's overlapping slots in id order, and
-        # inserting the request before would lock its slot (the foreign key's check)
-        # out of that order.
-        capacity.take(session, slot)
-        request = _new_request(profile, slot, intake, now, ctx.hold_minutes)
-        _insert_with_fresh_code(session, request)
-        scene = load_scene(session, slot.id, intake.phone)
-        if profile.appointment_approval_required:
-            capacity.refresh_status(session, [slot.id])
-            follow_up(session, "expire_request", request.id, at=request.expires_at)
-            notice = scene.to_doctor(
-                "doctor_new_request", f"request:{request.id}:new", scene.facts(request)
-            )
-            reservation_id = None
-        else:
-            reservation = confirm(session, request, scene, now)
-            notice = scene.to_doctor(
-                "doctor_new_booking", f"request:{request.id}:booked", scene.facts(request)
-            )
-            reservation_id = reservation.id
-        queue_notices(session, [notice], ctx.render, now)
-        return Hold(request.id, request.code, request.expires_at, reservation_id)
+    profile = session.get_one(Profile, profile_id)
+    slot, service = bookable_slot(session, profile, slot_id, now)
+    if not profile.appointment_approval_required:
+        _one_upcoming_appointment(session, profile_id, intake.phone, now)
+    open_code = _open_request_code(session, profile_id, intake.phone)
+    if open_code:
+        raise OpenRequestExists(open_code)
+    # The place first: `take` locks the doctor's overlapping slots in id order, and
+    # inserting the request before would lock its slot (the foreign key's check)
+    # out of that order.
+    capacity.take(session, slot)
+    request = _insert_with_fresh_code(
+        session, _new_request(profile, slot, intake, now, ctx.hold_minutes)
+    )
+    scene = scene_for(session, profile, service, slot, intake.phone)
+    if profile.appointment_approval_required:
+        capacity.refresh_status(session, [slot.id])
+        follow_up(session, "expire_request", request.id, at=request.expires_at)
+        notice = scene.to_doctor(
+            "doctor_new_request", f"request:{request.id}:new", scene.facts(request)
+        )
+        reservation_id = None
+    else:
+        reservation = confirm(session, request, scene, now)
+        notice = scene.to_doctor(
+            "doctor_new_booking", f"request:{request.id}:booked", scene.facts(request)
+        )
+        reservation_id = reservation.id
+    queue_notices(session, [notice], ctx.render, now)
+    return Hold(request.id, request.code, request.expires_at, reservation_id)
 
 
 def approve_request(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) -> Reservation:
@@ -288,60 +307,48 @@ def _open_request_code(session: Session, profile_id: uuid.UUID, phone: str) -> s
 
 def _new_request(
     profile: Profile, slot: TimeSlot, intake: PatientIntake, now: datetime, hold_minutes: int
-) -> ReservationRequest:
-    return ReservationRequest(
-        id=uuid.uuid4(),
-        profile_id=profile.id,
-        slot_id=slot.id,
-        service_id=slot.service_id,
-        patient_name=intake.name,
-        patient_phone=intake.phone,
-        patient_email=intake.email,
-        patient_age=intake.age,
-        patient_gender=intake.gender,
-        chief_complaint=intake.chief_complaint,
-        symptoms=intake.symptoms,
-        medical_history=intake.medical_history,
-        current_medications=intake.current_medications,
-        allergies=intake.allergies,
-        urgency_level=intake.urgency,
-        preferred_contact_method=intake.contact_method,
-        status=RequestStatus.PENDING,
-        requested_time=slot.start_time,
+) -> dict[str, Any]:
+    """The columns of a new request, all but its code."""
+    return {
+        "id": uuid.uuid4(),
+        "profile_id": profile.id,
+        "slot_id": slot.id,
+        "service_id": slot.service_id,
+        "patient_name": intake.name,
+        "patient_phone": intake.phone,
+        "patient_email": intake.email,
+        "patient_age": intake.age,
+        "patient_gender": intake.gender,
+        "chief_complaint": intake.chief_complaint,
+        "symptoms": intake.symptoms,
+        "medical_history": intake.medical_history,
+        "current_medications": intake.current_medications,
+        "allergies": intake.allergies,
+        "urgency_level": intake.urgency,
+        "preferred_contact_method": intake.contact_method,
+        "status": RequestStatus.PENDING,
+        "requested_time": slot.start_time,
         # A hold never outlives the appointment it holds.
-        expires_at=min(hold_deadline(now, hold_minutes), slot.start_time),
-        created_at=now,
-        updated_at=now,
-    )
+        "expires_at": min(hold_deadline(now, hold_minutes), slot.start_time),
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
-def _insert_with_fresh_code(session: Session, request: ReservationRequest) -> None:
-    """Insert `request` under a code no other request of the practice has had."""
+def _insert_with_fresh_code(session: Session, values: dict[str, Any]) -> ReservationRequest:
+    """Insert the request under a code no other request of the practice has had.
+
+    A code already taken inserts nothing (ON CONFLICT on the practice's codes) and
+    another is drawn: one statement per try, no savepoint.
+    """
     for _ in range(CODE_ATTEMPTS):
-        request.code = new_code()
-        taken = session.scalar(
-            select(ReservationRequest.id).where(
-                ReservationRequest.profile_id == request.profile_id,
-                ReservationRequest.code == request.code,
-            )
+        statement = (
+            dialect_insert(session)(ReservationRequest)
+            .values(values | {"code": new_code()})
+            .on_conflict_do_nothing(index_elements=["profile_id", "code"])
+            .returning(ReservationRequest)
         )
-        if taken is not None:
-            continue
-        try:
-            with session.begin_nested():
-                session.add(request)
-                session.flush()
-        except IntegrityError as error:
-            # Only a race can get here (PostgreSQL; SQLite serialises writers).
-            violated = capacity.constraint_name(error)
-            if violated == OPEN_PER_PHONE:
-                raise OpenRequestExists(_open_code_or_blank(session, request)) from None
-            if violated != CODE_PER_PROFILE:
-                raise
-            continue
-        return
+        request = session.scalars(statement).first()
+        if request is not None:
+            return request
     raise BookingError("could not find a free request code")
-
-
-def _open_code_or_blank(session: Session, request: ReservationRequest) -> str:
-    return _open_request_code(session, request.profile_id, request.patient_phone) or ""
