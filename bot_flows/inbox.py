@@ -11,19 +11,17 @@ statements themselves are in `bot_flows.inbox_store`.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.booking.notices import Render
-from app.models import MessageStatus
 from bot_flows import texts
-from bot_flows.desks import DoctorDesk, PatientDesk, PracticeRecord
+from bot_flows.desks import DoctorDesk, PatientDesk
 from bot_flows.doctor import answer_doctor
 from bot_flows.engine import Said
-from bot_flows.inbox_store import Delivery, LockedConversation, store_for
+from bot_flows.inbox_store import Delivery, LockedConversation, Replies, store_for
 from bot_flows.patient import Chat, Incoming, answer_patient, says_nothing_personal
 
 FLOOD_WINDOW = timedelta(minutes=1)
@@ -112,7 +110,9 @@ def receive(
             moved |= {"state": chat.state, "data": chat.data, "handoff_until": chat.handoff_until}
             language = chat.language
         replies = [texts.text(s.key, language, **s.values) for s in said]
-        store.finish(session, conversation.id, moved, _reply_rows(profile, message, replies, now))
+        store.finish(
+            session, conversation.id, moved, Replies(profile.id, message.sender, replies, now)
+        )
         return Answer(replies)
 
 
@@ -141,25 +141,3 @@ def _flood_count(conversation: LockedConversation, now: datetime) -> tuple[datet
     if start is None or now - start >= FLOOD_WINDOW:
         return now, 1
     return start, conversation.flood_count + 1
-
-
-def _reply_rows(
-    profile: PracticeRecord, message: InboundMessage, replies: list[str], now: datetime
-) -> list[dict[str, object]]:
-    # Replies travel in the TwiML answer itself; they are logged as sent, each a
-    # microsecond after the last, so that the log keeps the order they were said in.
-    return [
-        {
-            "id": uuid.uuid4(),
-            "profile_id": profile.id,
-            "direction": "out",
-            "phone": message.sender,
-            "body": body,
-            "status": MessageStatus.SENT,
-            "purpose": "reply",
-            "attempts": 0,
-            "created_at": now + timedelta(microseconds=n),
-            "updated_at": now,
-        }
-        for n, body in enumerate(replies, start=1)
-    ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, Protocol
 
@@ -26,10 +26,12 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     and_,
     bindparam,
     case,
     cast,
+    func,
     insert,
     literal,
     select,
@@ -37,8 +39,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause, Select
+from sqlalchemy.sql.dml import Insert, Update
 
 from app.db import UTCDateTime
 from app.models import Contact, Conversation, MessageLog, MessageStatus, Profile
@@ -52,11 +56,6 @@ CONTACT_FIELDS = tuple(attribute.name for attribute in fields(PatientContact))
 PRACTICE_FIELDS = tuple(attribute.name for attribute in fields(PracticeRecord))
 CONVERSATION_FIELDS = (
     "id", "state", "data", "handoff_until", "flood_window_start", "flood_count", "updated_at"
-)  # fmt: skip
-# Every column of a logged reply: a multi-row VALUES fills no defaults of its own.
-REPLY_COLUMNS = (
-    "id", "profile_id", "direction", "phone", "body", "status", "purpose", "attempts",
-    "created_at", "updated_at",
 )  # fmt: skip
 # What a finish writes back to the conversation row (besides updated_at).
 MOVES = ("state", "data", "handoff_until", "flood_window_start", "flood_count")
@@ -110,6 +109,39 @@ class Delivery:
     now: datetime
 
 
+@dataclass(frozen=True)
+class Replies:
+    """What the bot answered one message, to be logged as sent.
+
+    They travel in the TwiML answer itself. Each is stamped a microsecond after
+    the one before, so that the log keeps the order they were said in.
+    """
+
+    profile_id: uuid.UUID
+    phone: str
+    bodies: Sequence[str]
+    now: datetime
+
+    def times(self) -> list[datetime]:
+        return [self.now + timedelta(microseconds=n) for n in range(1, len(self.bodies) + 1)]
+
+    def rows(self) -> list[dict[str, object]]:
+        return [
+            {
+                "id": uuid.uuid4(),
+                "profile_id": self.profile_id,
+                "direction": "out",
+                "phone": self.phone,
+                "body": body,
+                "status": MessageStatus.SENT,
+                "purpose": "reply",
+                "created_at": at,
+                "updated_at": self.now,
+            }
+            for body, at in zip(self.bodies, self.times(), strict=True)
+        ]
+
+
 class InboxStore(Protocol):
     def arrive(self, session: Session, delivery: Delivery) -> Arrival | None:
         """None when no practice answers on `delivery.practice_number`."""
@@ -119,9 +151,9 @@ class InboxStore(Protocol):
         session: Session,
         conversation_id: uuid.UUID,
         moved: dict[str, object],
-        replies: Sequence[dict[str, object]],
+        replies: Replies,
     ) -> None:
-        """Write `moved` (every name in MOVES, and updated_at); insert `replies` (REPLY_COLUMNS)."""
+        """Write `moved` (every name in MOVES, and updated_at) and log the replies."""
 
 
 def store_for(session: Session) -> InboxStore:
@@ -158,15 +190,6 @@ def _move() -> Any:
     )
 
 
-def _reply_rows(count: int) -> list[dict[str, Any]]:
-    """A multi-row VALUES of `count` replies, bound as reply{n}_{column}."""
-    return [{name: bindparam(f"reply{n}_{name}") for name in REPLY_COLUMNS} for n in range(count)]
-
-
-def _reply_params(replies: Sequence[dict[str, object]]) -> dict[str, object]:
-    return {f"reply{n}_{k}": v for n, row in enumerate(replies) for k, v in row.items()}
-
-
 # --- PostgreSQL: one statement each ------------------------------------------------------------
 
 
@@ -174,7 +197,7 @@ class _PostgresStore:
     def __init__(self) -> None:
         self._arrive, self._labels = _arrive_statement()
         self._move = _move()
-        self._finishes: dict[int, Any] = {}
+        self._finish = _finish_statement(self._move)
 
     def arrive(self, session: Session, delivery: Delivery) -> Arrival | None:
         row = session.execute(self._arrive, _arrival_params(delivery)).one_or_none()
@@ -192,18 +215,21 @@ class _PostgresStore:
         session: Session,
         conversation_id: uuid.UUID,
         moved: dict[str, object],
-        replies: Sequence[dict[str, object]],
+        replies: Replies,
     ) -> None:
         params = _moved_params(conversation_id, moved)
-        if not replies:
+        if not replies.bodies:
             session.execute(self._move, params)
             return
-        statement = self._finishes.get(len(replies))
-        if statement is None:
-            statement = insert(MESSAGES).values(_reply_rows(len(replies)))
-            statement = statement.add_cte(self._move.cte("moved"))
-            self._finishes[len(replies)] = statement
-        session.execute(statement, params | _reply_params(replies))
+        params |= {
+            "reply_profile_id": replies.profile_id,
+            "reply_phone": replies.phone,
+            "reply_now": replies.now,
+            "reply_ids": [uuid.uuid4() for _ in replies.bodies],
+            "reply_bodies": list(replies.bodies),
+            "reply_times": replies.times(),
+        }
+        session.execute(self._finish, params)
 
 
 def _arrive_statement() -> tuple[Select[Any], list[list[tuple[str, str]]]]:
@@ -299,6 +325,38 @@ def _arrive_statement() -> tuple[Select[Any], list[list[tuple[str, str]]]]:
     return statement, labels
 
 
+def _finish_statement(move: Update) -> Insert:
+    """The conversation's move, then its replies logged from three arrays, in one statement.
+
+    One row per element of the arrays, however many replies: the statement is the
+    same each time, so it is compiled once (a multi-row VALUES never is).
+    """
+    said = (
+        func.unnest(
+            bindparam("reply_ids", type_=ARRAY(MESSAGES.c.id.type)),
+            bindparam("reply_bodies", type_=ARRAY(Text())),
+            bindparam("reply_times", type_=ARRAY(UTCDateTime())),
+        )
+        .table_valued("id", "body", "created_at")
+        .render_derived()
+    )
+    outbound = {
+        "id": said.c.id,
+        "profile_id": bindparam("reply_profile_id", type_=MESSAGES.c.profile_id.type),
+        "direction": literal("out", String),
+        "phone": bindparam("reply_phone", type_=String),
+        "body": said.c.body,
+        "status": literal(MessageStatus.SENT.value, String),
+        "purpose": literal("reply", String),
+        "attempts": literal(0, Integer),
+        "created_at": said.c.created_at,
+        "updated_at": bindparam("reply_now", type_=UTCDateTime()),
+    }
+    # Every name is reply_*: a parameter named after a column of the UPDATE would
+    # become one more SET of it.
+    return _insert_from(MESSAGES, outbound, said).add_cte(move.cte("moved"))
+
+
 def _insert_from(table: Table, values: dict[str, Any], source: FromClause) -> postgresql.Insert:
     """INSERT INTO table (the keys) SELECT the values FROM source: each column named once."""
     query = select(*values.values()).select_from(source)
@@ -390,11 +448,11 @@ class _SQLiteStore:
         session: Session,
         conversation_id: uuid.UUID,
         moved: dict[str, object],
-        replies: Sequence[dict[str, object]],
+        replies: Replies,
     ) -> None:
         session.execute(self._move, _moved_params(conversation_id, moved))
-        if replies:
-            session.execute(insert(MESSAGES), list(replies))
+        if replies.bodies:
+            session.execute(insert(MESSAGES), replies.rows())
 
 
 @cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import make_engine, make_sessionmaker
 from app.models import Contact, Conversation, MessageLog
-from bot_flows.inbox_store import Arrival, Delivery, store_for
+from bot_flows.inbox_store import Arrival, Delivery, Replies, store_for
 from bot_flows.patient_states import PatientState
 from tests.conftest import FrozenClock, alembic_config
 from tests.factories import make_profile
@@ -96,10 +95,11 @@ def test_the_doctor_and_a_consented_patient_are_logged_as_written(
     arrive(any_sessions, delivery(practice[0], clock(), "SM1", phone=practice[1]))
     first = arrive(any_sessions, delivery(practice[0], clock(), "SM2"))
     assert first is not None
+    silence = Replies(first.practice.id, PATIENT, [], clock())
     with any_sessions.begin() as session:
         moved = {"state": PatientState.MENU, "data": {}, "handoff_until": None}
         moved |= {"flood_window_start": None, "flood_count": 0, "updated_at": clock()}
-        store_for(session).finish(session, first.conversation.id, moved, [])
+        store_for(session).finish(session, first.conversation.id, moved, silence)
     arrive(any_sessions, delivery(practice[0], clock.advance(seconds=5), "SM3"))
 
     assert inbound_bodies(any_sessions) == [
@@ -142,29 +142,15 @@ def test_finish_moves_the_conversation_and_logs_the_replies_in_order(
         "flood_count": 2,
         "updated_at": later,
     }
-    replies = [
-        {
-            "id": uuid.uuid4(),
-            "profile_id": arrival.practice.id,
-            "direction": "out",
-            "phone": PATIENT,
-            "body": body,
-            "status": "sent",
-            "purpose": "reply",
-            "attempts": 0,
-            "created_at": later + timedelta(microseconds=n),
-            "updated_at": later,
-        }
-        for n, body in enumerate(["uno", "dos", "tres"], start=1)
-    ]
+    replies = Replies(arrival.practice.id, PATIENT, ["uno", "dos", "tres"], later)
 
     with any_sessions.begin() as session:
         store_for(session).finish(session, arrival.conversation.id, moved, replies)
 
     with any_sessions() as session:
         conversation = session.scalars(select(Conversation)).one()
-        outbound = session.scalars(
-            select(MessageLog.body)
+        outbound = session.execute(
+            select(MessageLog.body, MessageLog.created_at, MessageLog.status, MessageLog.attempts)
             .where(MessageLog.direction == "out")
             .order_by(MessageLog.created_at)
         ).all()
@@ -172,4 +158,7 @@ def test_finish_moves_the_conversation_and_logs_the_replies_in_order(
     assert conversation.handoff_until == later + timedelta(hours=24)
     assert (conversation.flood_window_start, conversation.flood_count) == (clock(), 2)
     assert conversation.updated_at == later
-    assert outbound == ["uno", "dos", "tres"]
+    assert [tuple(row) for row in outbound] == [
+        (body, later + timedelta(microseconds=n), "sent", 0)
+        for n, body in enumerate(["uno", "dos", "tres"], start=1)
+    ]
