@@ -102,6 +102,11 @@ def _deliver(
     if not planned:
         return outcomes
     recorder = Recorder(ctx.sessions, ctx.clock)
+    if len(planned) == 1:  # the usual job: one notice, no thread to start
+        claim, message = planned[0]
+        outcomes[claim.id] = recorder.add(claim, attempt(ctx, claim, message))
+        recorder.flush()
+        return outcomes
     # A claim holds at most one message per recipient, so sending a batch's messages
     # side by side never reorders one person's messages; the sender's rate is
     # shared by the threads (and processes) through the limiter.

@@ -19,11 +19,13 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, exists, or_, select, tuple_, update
+from sqlalchemy import Select, bindparam, exists, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
+from app.db import UTCDateTime
 from app.messaging.port import Outbound
 from app.models import MessageLog, MessageStatus
 
@@ -65,29 +67,11 @@ def claim(
     per recipient. A concurrent claim for the same recipient makes the UPDATE
     violate the unique index: the caller retries the transaction.
     """
-    other = aliased(MessageLog)
-    in_flight = exists().where(
-        other.profile_id == MessageLog.profile_id,
-        other.phone == MessageLog.phone,
-        other.status == MessageStatus.SENDING,
-        other.id != MessageLog.id,
-    )
-    due = (
-        select(MessageLog)
-        .where(
-            MessageLog.direction == "out",
-            MessageLog.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]),
-            or_(MessageLog.next_attempt_at.is_(None), MessageLog.next_attempt_at <= now),
-            ~in_flight,
-        )
-        .order_by(MessageLog.next_attempt_at, MessageLog.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    params: dict[str, Any] = {"now": now, "limit": limit}
     if ids is not None:
-        due = due.where(MessageLog.id.in_(ids))
+        params["ids"] = list(ids)
     first: dict[Recipient, MessageLog] = {}
-    for row in session.scalars(due):
+    for row in session.scalars(_due(among_ids=ids is not None), params):
         first.setdefault((row.profile_id, row.phone), row)
     rows = list(first.values())
     if not rows:
@@ -120,6 +104,32 @@ def claim(
         )
         for row in rows
     ]
+
+
+@cache
+def _due(*, among_ids: bool) -> Select[tuple[MessageLog]]:
+    """The due messages' query (bound: now, limit and maybe ids), built once."""
+    other = aliased(MessageLog)
+    in_flight = exists().where(
+        other.profile_id == MessageLog.profile_id,
+        other.phone == MessageLog.phone,
+        other.status == MessageStatus.SENDING,
+        other.id != MessageLog.id,
+    )
+    now = bindparam("now", type_=UTCDateTime())
+    due = (
+        select(MessageLog)
+        .where(
+            MessageLog.direction == "out",
+            MessageLog.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]),
+            or_(MessageLog.next_attempt_at.is_(None), MessageLog.next_attempt_at <= now),
+            ~in_flight,
+        )
+        .order_by(MessageLog.next_attempt_at, MessageLog.created_at)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+    )
+    return due.where(MessageLog.id.in_(bindparam("ids", expanding=True))) if among_ids else due
 
 
 def next_in_line(
