@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from functools import cache
 
 from babel.dates import format_date
 
@@ -76,7 +77,7 @@ def clear_choice(turn: PatientTurn, count: int, words: Mapping[str, int]) -> int
 
 def clear_option(folded: str, count: int, words: Mapping[str, int]) -> int | None:
     """`clear_choice` over text already folded (`engine.fold`)."""
-    vocabulary = {_squeezed(phrase): number for phrase, number in words.items()}
+    vocabulary = _squeezed_vocabulary(tuple(words.items()))
     lone = LONE_OPTION.fullmatch(folded)
     if lone is not None:
         written, label = lone.groups()
@@ -86,6 +87,12 @@ def clear_option(folded: str, count: int, words: Mapping[str, int]) -> int | Non
     else:
         number = vocabulary.get(_squeezed(folded))
     return number if number is not None and 1 <= number <= count else None
+
+
+@cache
+def _squeezed_vocabulary(phrases: tuple[tuple[str, int], ...]) -> dict[str, int]:
+    """The phrases as `_squeezed` reads them: worked out once per vocabulary, not per message."""
+    return {_squeezed(phrase): number for phrase, number in phrases}
 
 
 def _squeezed(folded: str) -> str:
