@@ -16,7 +16,8 @@ reports messages/s, latency as the client sees it (p50/p95/p99 from send, p99 fr
 the planned moment), gunicorn's own request time (p50/p99), errors, bookings, and
 the CPU spent per message by the gunicorn workers, PostgreSQL and this process.
 Before the load, one conversation is replayed in-process to count the SQL
-statements and pool checkouts of each step. The database is dropped at the end.
+statements, fresh compilations and pool checkouts of each step. The database is
+dropped at the end.
 
 Targets: app p99 < 50 ms at 300 messages/s; app closed-loop throughput >= half the floor's.
 """
@@ -51,6 +52,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
+from sqlalchemy.engine.default import CACHE_HIT, DefaultExecutionContext
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -241,15 +243,24 @@ def _trace_statements(url: str, targets: Targets) -> None:
     app = create_app(config)
     app.testing = True  # no background thread: this is only about the message's own work
     engine = get_database(app).engine
-    counts = {"statements": 0, "checkouts": 0}
+    counts = {"statements": 0, "compiled": 0, "checkouts": 0}
+    kinds = tuple(counts)
 
     def count(kind: str) -> None:
         counts[kind] += 1
 
-    event.listen(engine, "before_cursor_execute", lambda *_: count("statements"))
+    def executed(*args: object) -> None:
+        count("statements")
+        context = args[4]
+        # Compiled again rather than taken from SQLAlchemy's cache (SAVEPOINTs never are).
+        compiled = isinstance(context, DefaultExecutionContext) and context.compiled is not None
+        if compiled and context.cache_hit is not CACHE_HIT:
+            count("compiled")
+
+    event.listen(engine, "after_cursor_execute", executed)
     event.listen(engine.pool, "checkout", lambda *_: count("checkouts"))
     client = app.test_client()
-    rows: list[tuple[str, int, int, float]] = []
+    rows: list[tuple[str, int, int, int, float]] = []
     for n in range(TRACED_BOOKINGS):
         rows.clear()
         tally = Tally()
@@ -263,7 +274,7 @@ def _trace_statements(url: str, targets: Targets) -> None:
             started = time.perf_counter()
             replies = _post_in_process(client, config.public_base_url, phone, target, body)
             took = (time.perf_counter() - started) * 1000
-            rows.append((step, *(counts[k] - before[k] for k in ("statements", "checkouts")), took))
+            rows.append((step, *(counts[k] - before[k] for k in kinds), took))
             try:
                 body = conversation.send(replies)
             except StopIteration:
@@ -272,12 +283,13 @@ def _trace_statements(url: str, targets: Targets) -> None:
             raise SystemExit(f"the traced booking did not go through: {dict(tally.outcomes)}")
     engine.dispose()
     print("\nOne booking replayed in-process: SQL statements per message, each a round trip to")
-    print("PostgreSQL (plus BEGIN, COMMIT and the pool's pre-ping on each checkout):")
-    print(f"  {'step':<12} {'statements':>10} {'checkouts':>9} {'ms':>6}")
-    for step, statements, checkouts, took in rows:
-        print(f"  {step:<12} {statements:>10} {checkouts:>9} {took:>6.1f}")
-    total = [sum(row[i] for row in rows) for i in (1, 2, 3)]
-    print(f"  {'total':<12} {total[0]:>10} {total[1]:>9} {total[2]:>6.1f}")
+    print("PostgreSQL (plus BEGIN, COMMIT and the pool's pre-ping on each checkout), and how")
+    print("many SQLAlchemy compiled again instead of taking from its cache (should be 0):")
+    print(f"  {'step':<12} {'statements':>10} {'compiled':>8} {'checkouts':>9} {'ms':>6}")
+    for step, statements, compiled, checkouts, took in rows:
+        print(f"  {step:<12} {statements:>10} {compiled:>8} {checkouts:>9} {took:>6.1f}")
+    total = [sum(row[i] for row in rows) for i in (1, 2, 3, 4)]
+    print(f"  {'total':<12} {total[0]:>10} {total[1]:>8} {total[2]:>9} {total[3]:>6.1f}")
 
 
 def _post_in_process(
