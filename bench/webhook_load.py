@@ -9,9 +9,11 @@ with the same settings on free loopback ports: the app (`app:create_app()`,
 embedded mode: no Redis, console messages) and the floor (`bench/baseline_app.py`:
 Flask + SQLAlchemy + psycopg doing one 4-statement transaction per POST).
 
-After a warm-up, four phases of `--duration` seconds each run one after the other:
-floor and app open loop at `--rate` messages/s (`--patients` simulated patients),
-then floor and app closed loop (`--closed-patients` writing back to back). Each
+After a warm-up, the floor and the app each run an open loop of `--duration`
+seconds at `--rate` messages/s (`--patients` simulated patients), then a closed loop
+(`--closed-patients` writing back to back) of `--duration` seconds in all, cut in
+`--rounds` rounds that alternate between the two (floor, app; app, floor; ...), so
+that the machine's drift during the run weighs on both alike. Each
 reports messages/s, latency as the client sees it (p50/p95/p99 from send, p99 from
 the planned moment), gunicorn's own request time (p50/p99), errors, bookings, and
 the CPU spent per message by the gunicorn workers, PostgreSQL and this process.
@@ -44,6 +46,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
@@ -116,7 +119,7 @@ class Result:
     tally: Tally
     seconds: float  # first send to last reply
     server_ms: list[float]  # gunicorn's request times
-    per_worker: list[int]  # requests each worker served, most first
+    per_worker: Counter[str]  # requests served, by worker pid
     cpu: dict[str, float]  # CPU seconds: workers, postgres, generator
 
     @property
@@ -140,7 +143,8 @@ def main() -> None:
     """Set up, load, report, clean up."""
     args = _arguments()
     phases = 4 * args.duration + 2 * args.warmup
-    print(f"4 phases of {args.duration} s + warm-up: about {phases + 60:.0f} s in all.")
+    print(f"4 phases of {args.duration:.0f} s (the closed loops in {args.rounds} rounds) + warm-up:"
+          f" about {phases + 60:.0f} s in all.")  # fmt: skip
     name = f"citabot_bench_{uuid.uuid4().hex[:12]}"
     url = f"postgresql+psycopg://{SERVER.removeprefix('postgresql://')}/{name}"
     _admin(f'CREATE DATABASE "{name}"')
@@ -168,6 +172,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--patients", type=int, default=300, help="open-loop patients at once")
     parser.add_argument("--closed-patients", type=int, default=32, help="closed-loop patients")
     parser.add_argument("--duration", type=float, default=60, help="seconds per phase")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="closed loop: alternating rounds per phase"
+    )
     parser.add_argument("--warmup", type=float, default=10, help="seconds of warm-up per server")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", choices=("sync", "gthread"), default="gthread")
@@ -202,7 +209,7 @@ def _prepare(url: str, args: argparse.Namespace) -> Targets:
             + args.rate * args.duration / MESSAGES
             + WARMUP_PATIENTS
             + args.patients
-            + args.closed_patients
+            + args.closed_patients * args.rounds
         )
         count = math.ceil(wanted / (DAYS_AHEAD * TIMES_PER_DAY))
         numbers = [f"+5255{n:08d}" for n in range(1, count + 1)]
@@ -249,12 +256,13 @@ def _trace_statements(url: str, targets: Targets) -> None:
     def count(kind: str) -> None:
         counts[kind] += 1
 
-    def executed(*args: object) -> None:
+    def executed(*args: Any) -> None:
         count("statements")
-        context = args[4]
-        # Compiled again rather than taken from SQLAlchemy's cache (SAVEPOINTs never are).
+        statement, context = args[2], args[4]
+        # Compiled again rather than taken from SQLAlchemy's cache; SAVEPOINTs never are.
         compiled = isinstance(context, DefaultExecutionContext) and context.compiled is not None
-        if compiled and context.cache_hit is not CACHE_HIT:
+        savepoint = statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO"))
+        if compiled and not savepoint and context.cache_hit is not CACHE_HIT:
             count("compiled")
 
     event.listen(engine, "after_cursor_execute", executed)
@@ -418,24 +426,57 @@ def _run_phases(
     }
     servers = {"app": app, "floor": floor}
     given = {"app": targets, "floor": targets.twin()}
+    interval = args.patients / args.rate  # open loop: mean seconds between a seat's sends
     results = []
     for name, endpoint in endpoints.items():
         tally = _load(endpoint, given[name], WARMUP_PATIENTS, args.warmup, 0.0, args.seed)
-        results.append(Result(f"{name} warm-up", tally, args.warmup, [], [], {}))
+        results.append(Result(f"{name} warm-up", tally, args.warmup, [], Counter(), {}))
         print(f"Warmed up {name}: {len(tally.latencies)} messages in {args.warmup:.0f} s.")
-    plan = [
-        ("open", args.patients, args.patients / args.rate),
-        ("closed", args.closed_patients, 0.0),
-    ]
-    for mode, patients, interval in plan:
-        for name in ("floor", "app"):
-            label = f"{name} {mode}"
-            result = _measure(label, servers[name], endpoints[name], database, given[name],
-                              patients, args, interval)  # fmt: skip
-            print(f"{label:<12} {result.rate:7.1f} msg/s, p99 {_ms(result.tally.latencies, 99)}"
-                  f" ms, errors {sum(result.tally.errors.values())}")  # fmt: skip
-            results.append(result)
+
+    def measure(name: str, mode: str, patients: int, seconds: float, gap: float) -> Result:
+        return _measure(f"{name} {mode}", servers[name], endpoints[name], database,
+                        given[name], patients, args, seconds, gap)  # fmt: skip
+
+    for name in ("floor", "app"):
+        results.append(measure(name, "open", args.patients, args.duration, interval))
+        _announce(results[-1])
+    # The closed loop in alternating rounds (floor, app; app, floor; ...), so that a
+    # machine that speeds up or slows down during the run weighs on both alike.
+    rounds: dict[str, list[Result]] = {"floor": [], "app": []}
+    seconds = args.duration / args.rounds
+    for n in range(args.rounds):
+        for name in ("floor", "app") if n % 2 == 0 else ("app", "floor"):
+            rounds[name].append(measure(name, "closed", args.closed_patients, seconds, 0.0))
+    ratios = " ".join(
+        f"{mine.rate / its.rate:.2f}" for its, mine in zip(*rounds.values(), strict=True)
+    )
+    print(f"closed loop in {args.rounds} rounds of {seconds:.0f} s; app / floor: {ratios}")
+    for name in ("floor", "app"):
+        results.append(_merged(rounds[name]))
+        _announce(results[-1])
     return results
+
+
+def _announce(result: Result) -> None:
+    print(f"{result.name:<12} {result.rate:7.1f} msg/s, p99 {_ms(result.tally.latencies, 99)}"
+          f" ms, errors {sum(result.tally.errors.values())}")  # fmt: skip
+
+
+def _merged(parts: list[Result]) -> Result:
+    """Rounds of one phase as one result: their messages over their summed durations."""
+    tally, per_worker, cpu = Tally(), Counter[str](), Counter[str]()
+    for part in parts:
+        tally.merge(part.tally)
+        per_worker.update(part.per_worker)
+        cpu.update(part.cpu)
+    return Result(
+        parts[0].name,
+        tally,
+        sum(part.seconds for part in parts),
+        [ms for part in parts for ms in part.server_ms],
+        per_worker,
+        dict(cpu),
+    )
 
 
 def _measure(
@@ -446,13 +487,14 @@ def _measure(
     targets: Targets,
     patients: int,
     args: argparse.Namespace,
+    duration: float,
     interval: float,
 ) -> Result:
     """One phase, with the CPU the workers, PostgreSQL and this process spent on it."""
     workers, backends = _workers(server), _backends(database)
     before = _cpu_seconds(workers), _cpu_seconds(backends), time.process_time()
     log_start = server.access_log.stat().st_size
-    tally = _load(endpoint, targets, patients, args.duration, interval, args.seed)
+    tally = _load(endpoint, targets, patients, duration, interval, args.seed)
     time.sleep(0.2)  # gunicorn writes its access log line after the response
     backends = sorted(set(backends) | set(_backends(database)))
     after = _cpu_seconds(workers), _cpu_seconds(backends), time.process_time()
@@ -465,7 +507,7 @@ def _measure(
         log.seek(log_start)
         lines = [line.split() for line in log if line.strip()]
     server_ms = [int(microseconds) / 1000 for microseconds, _ in lines]
-    per_worker = sorted(Counter(pid for _, pid in lines).values(), reverse=True)
+    per_worker = Counter(pid.decode() for _, pid in lines)
     seconds = tally.last_reply - tally.first_send
     return Result(label, tally, seconds, server_ms, per_worker, cpu)
 
@@ -538,7 +580,8 @@ def _report(args: argparse.Namespace, results: list[Result]) -> None:
     print("backends and this load generator (all on the same machine).")
     for r in measured:
         extra = {**r.tally.errors, **{k: v for k, v in r.tally.outcomes.items() if k != "booked"}}
-        shares = "/".join(f"{100 * n / max(1, sum(r.per_worker)):.0f}" for n in r.per_worker)
+        served = sorted(r.per_worker.values(), reverse=True)
+        shares = "/".join(f"{100 * n / max(1, sum(served)):.0f}" for n in served)
         print(f"  {r.name}: requests per worker {shares} %; {dict(sorted(extra.items())) or ''}")
     by_name = {r.name: r for r in results}
     app_open, app_closed = by_name["app open"], by_name["app closed"]
