@@ -21,7 +21,7 @@ from bot_flows import texts
 from bot_flows.desks import DoctorDesk, PatientDesk
 from bot_flows.doctor import answer_doctor
 from bot_flows.engine import Said
-from bot_flows.inbox_store import Delivery, LockedConversation, Replies, store_for
+from bot_flows.inbox_store import LockedConversation, Received, Replies, store_for
 from bot_flows.patient import Chat, Incoming, answer_patient, says_nothing_personal
 
 FLOOD_WINDOW = timedelta(minutes=1)
@@ -67,7 +67,7 @@ def receive(
     """Process `message` once; raises `UnknownPractice` for a number no practice uses."""
     with sessions.begin() as session:
         store = store_for(session)
-        arrival = store.arrive(session, _delivery(message, now))
+        arrival = store.arrive(session, _received(message, now))
         if arrival is None:
             raise UnknownPractice(message.practice_number)
         if arrival.contact is None:
@@ -116,8 +116,8 @@ def receive(
         return Answer(replies)
 
 
-def _delivery(message: InboundMessage, now: datetime) -> Delivery:
-    return Delivery(
+def _received(message: InboundMessage, now: datetime) -> Received:
+    return Received(
         practice_number=message.practice_number,
         phone=message.sender,
         body=message.body,

@@ -54,9 +54,6 @@ MESSAGES, CONTACTS, CONVERSATIONS, PROFILES = (
 )
 CONTACT_FIELDS = tuple(attribute.name for attribute in fields(PatientContact))
 PRACTICE_FIELDS = tuple(attribute.name for attribute in fields(PracticeRecord))
-CONVERSATION_FIELDS = (
-    "id", "state", "data", "handoff_until", "flood_window_start", "flood_count", "updated_at"
-)  # fmt: skip
 # What a finish writes back to the conversation row (besides updated_at).
 MOVES = ("state", "data", "handoff_until", "flood_window_start", "flood_count")
 
@@ -91,8 +88,11 @@ class LockedConversation:
         return cls(**{name: values[name] for name in CONVERSATION_FIELDS})
 
 
+CONVERSATION_FIELDS = tuple(attribute.name for attribute in fields(LockedConversation))
+
+
 @dataclass(frozen=True)
-class Delivery:
+class Received:
     """The one message that came in, as it is to be logged.
 
     `guarded_body` is what is logged instead of `body` when a patient writes before
@@ -143,8 +143,8 @@ class Replies:
 
 
 class InboxStore(Protocol):
-    def arrive(self, session: Session, delivery: Delivery) -> Arrival | None:
-        """None when no practice answers on `delivery.practice_number`."""
+    def arrive(self, session: Session, received: Received) -> Arrival | None:
+        """None when no practice answers on `received.practice_number`."""
 
     def finish(
         self,
@@ -161,15 +161,15 @@ def store_for(session: Session) -> InboxStore:
     return _postgresql() if dialect == "postgresql" else _sqlite()
 
 
-def _arrival_params(delivery: Delivery) -> dict[str, object]:
+def _arrival_params(received: Received) -> dict[str, object]:
     return {
-        "number": delivery.practice_number,
-        "phone": delivery.phone,
-        "body": delivery.body,
-        "guarded_body": delivery.guarded_body,
-        "purpose": delivery.purpose,
-        "provider_sid": delivery.sid,
-        "now": delivery.now,
+        "number": received.practice_number,
+        "phone": received.phone,
+        "body": received.body,
+        "guarded_body": received.guarded_body,
+        "purpose": received.purpose,
+        "provider_sid": received.sid,
+        "now": received.now,
         "conversation_id": uuid.uuid4(),
         "message_id": uuid.uuid4(),
         "contact_id": uuid.uuid4(),
@@ -199,8 +199,8 @@ class _PostgresStore:
         self._move = _move()
         self._finish = _finish_statement(self._move)
 
-    def arrive(self, session: Session, delivery: Delivery) -> Arrival | None:
-        row = session.execute(self._arrive, _arrival_params(delivery)).one_or_none()
+    def arrive(self, session: Session, received: Received) -> Arrival | None:
+        row = session.execute(self._arrive, _arrival_params(received)).one_or_none()
         if row is None:
             return None
         values = row._mapping
@@ -427,17 +427,17 @@ class _SQLiteStore:
         )
         self._move = _move()
 
-    def arrive(self, session: Session, delivery: Delivery) -> Arrival | None:
-        params = _arrival_params(delivery)
+    def arrive(self, session: Session, received: Received) -> Arrival | None:
+        params = _arrival_params(received)
         found = session.execute(self._practice, params).one_or_none()
         if found is None:
             return None
         practice = PracticeRecord(**found._asdict())
         params["profile_id"] = practice.id
         conversation = LockedConversation.of(session.execute(self._lock, params).one()._mapping)
-        patient = delivery.phone != practice.doctor_phone
+        patient = received.phone != practice.doctor_phone
         guarded = patient and conversation.state in BEFORE_CONSENT
-        params["logged_body"] = delivery.guarded_body if guarded else delivery.body
+        params["logged_body"] = received.guarded_body if guarded else received.body
         if session.scalar(self._log, params) is None:
             return Arrival(practice, conversation, None)
         contact = session.execute(self._touch, params).one()

@@ -49,10 +49,10 @@ def take(session: Session, slot: TimeSlot, *, giving_back: uuid.UUID | None = No
     if giving_back is not None:
         release(session, [giving_back])
     # Read under their locks, the counters are the latest: a place taken meanwhile shows.
-    taken = {row.id: row.current_reservations for row in locked if row.overlaps}
-    if giving_back in taken:
-        taken[giving_back] -= 1
-    if any(n > 0 for slot_id, n in taken.items() if slot_id != slot.id):
+    places = {row.id: row.current_reservations for row in locked if row.overlaps}
+    if giving_back in places:
+        places[giving_back] -= 1
+    if any(n > 0 for slot_id, n in places.items() if slot_id != slot.id):
         raise SlotTaken("the doctor is busy at an overlapping time")
     try:
         taken = session.execute(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import make_engine, make_sessionmaker
 from app.models import Contact, Conversation, MessageLog
-from bot_flows.inbox_store import Arrival, Delivery, Replies, store_for
+from bot_flows.inbox_store import Arrival, Received, Replies, store_for
 from bot_flows.patient_states import PatientState
 from tests.conftest import FrozenClock, alembic_config
 from tests.factories import make_profile
@@ -42,11 +42,11 @@ def practice(any_sessions: sessionmaker[Session]) -> tuple[str, str]:
         return str(profile.whatsapp_number), str(profile.doctor_phone)
 
 
-def delivery(number: str, now: datetime, sid: str = "SM1", phone: str = PATIENT) -> Delivery:
-    return Delivery(number, phone, "me duele la cabeza", "[guarded]", None, sid, now)
+def received(number: str, now: datetime, sid: str = "SM1", phone: str = PATIENT) -> Received:
+    return Received(number, phone, "me duele la cabeza", "[guarded]", None, sid, now)
 
 
-def arrive(sessions: sessionmaker[Session], message: Delivery) -> Arrival | None:
+def arrive(sessions: sessionmaker[Session], message: Received) -> Arrival | None:
     with sessions.begin() as session:
         return store_for(session).arrive(session, message)
 
@@ -65,7 +65,7 @@ def count(sessions: sessionmaker[Session], model: type) -> int:
 def test_an_unknown_number_finds_nothing_and_writes_nothing(
     any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
 ) -> None:
-    assert arrive(any_sessions, delivery("+14150000000", clock())) is None
+    assert arrive(any_sessions, received("+14150000000", clock())) is None
 
     assert [count(any_sessions, m) for m in (Conversation, MessageLog, Contact)] == [0, 0, 0]
 
@@ -73,7 +73,7 @@ def test_an_unknown_number_finds_nothing_and_writes_nothing(
 def test_a_first_message_creates_the_conversation_and_contact_and_guards_its_words(
     any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
 ) -> None:
-    arrival = arrive(any_sessions, delivery(practice[0], clock()))
+    arrival = arrive(any_sessions, received(practice[0], clock()))
 
     assert arrival is not None and arrival.contact is not None
     assert arrival.practice.doctor_phone == practice[1]
@@ -92,15 +92,15 @@ def test_a_first_message_creates_the_conversation_and_contact_and_guards_its_wor
 def test_the_doctor_and_a_consented_patient_are_logged_as_written(
     any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
 ) -> None:
-    arrive(any_sessions, delivery(practice[0], clock(), "SM1", phone=practice[1]))
-    first = arrive(any_sessions, delivery(practice[0], clock(), "SM2"))
+    arrive(any_sessions, received(practice[0], clock(), "SM1", phone=practice[1]))
+    first = arrive(any_sessions, received(practice[0], clock(), "SM2"))
     assert first is not None
     silence = Replies(first.practice.id, PATIENT, [], clock())
     with any_sessions.begin() as session:
         moved = {"state": PatientState.MENU, "data": {}, "handoff_until": None}
         moved |= {"flood_window_start": None, "flood_count": 0, "updated_at": clock()}
         store_for(session).finish(session, first.conversation.id, moved, silence)
-    arrive(any_sessions, delivery(practice[0], clock.advance(seconds=5), "SM3"))
+    arrive(any_sessions, received(practice[0], clock.advance(seconds=5), "SM3"))
 
     assert inbound_bodies(any_sessions) == [
         "me duele la cabeza",  # the doctor
@@ -112,10 +112,10 @@ def test_the_doctor_and_a_consented_patient_are_logged_as_written(
 def test_a_duplicate_changes_nothing(
     any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
 ) -> None:
-    first = arrive(any_sessions, delivery(practice[0], clock()))
+    first = arrive(any_sessions, received(practice[0], clock()))
     later = clock() + timedelta(seconds=30)
 
-    again = arrive(any_sessions, delivery(practice[0], later))
+    again = arrive(any_sessions, received(practice[0], later))
 
     assert first is not None and again is not None
     assert again.contact is None
@@ -131,7 +131,7 @@ def test_a_duplicate_changes_nothing(
 def test_finish_moves_the_conversation_and_logs_the_replies_in_order(
     any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
 ) -> None:
-    arrival = arrive(any_sessions, delivery(practice[0], clock()))
+    arrival = arrive(any_sessions, received(practice[0], clock()))
     assert arrival is not None
     later = clock() + timedelta(minutes=1)
     moved = {
