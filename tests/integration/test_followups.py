@@ -119,3 +119,53 @@ def test_many_notices_at_once_ask_for_one_delivery_job_per_batch(
     with sessions() as session:
         statuses = Counter(session.scalars(select(MessageLog.status)))
     assert statuses == {MessageStatus.SENT: 100, MessageStatus.QUEUED: 150}
+
+
+def test_a_released_savepoint_dispatches_nothing_until_the_outer_commit(
+    recorded: tuple[sessionmaker[Session], Recorder],
+) -> None:
+    # The webhook runs booking use cases as savepoints of the message's transaction
+    # (app.db.Savepoints): a job handed over when the savepoint is released runs
+    # before the outer commit makes its rows visible, finds nothing and ends.
+    factory, recorder = recorded
+    with factory.begin() as session:
+        with session.begin_nested():
+            follow_up(session, "deliver_message", "1")
+        assert recorder.batches == []
+        follow_up(session, "deliver_message", "2")
+        assert recorder.batches == []
+    assert recorder.batches == [
+        [FollowUp("deliver_message", ("1",)), FollowUp("deliver_message", ("2",))]
+    ]
+
+
+def test_a_released_savepoint_of_a_rolled_back_transaction_dispatches_nothing(
+    recorded: tuple[sessionmaker[Session], Recorder],
+) -> None:
+    factory, recorder = recorded
+    with pytest.raises(RuntimeError), factory.begin() as session:
+        with session.begin_nested():
+            follow_up(session, "deliver_message", "1")
+        raise RuntimeError("the message's transaction failed after the hold")
+    assert recorder.batches == []
+    with factory.begin() as session:
+        follow_up(session, "deliver_message", "2")
+    assert recorder.batches == [[FollowUp("deliver_message", ("2",))]]
+
+
+def test_a_rolled_back_savepoint_drops_only_its_own_follow_ups(
+    recorded: tuple[sessionmaker[Session], Recorder],
+) -> None:
+    factory, recorder = recorded
+    with factory.begin() as session:
+        follow_up(session, "deliver_message", "before")
+        with pytest.raises(RuntimeError), session.begin_nested():
+            follow_up(session, "deliver_message", "refused")
+            with session.begin_nested():
+                follow_up(session, "deliver_message", "inner")
+            raise RuntimeError("the hold was refused")
+        with session.begin_nested():
+            follow_up(session, "expire_request", "kept")
+    assert recorder.batches == [
+        [FollowUp("deliver_message", ("before",)), FollowUp("expire_request", ("kept",))]
+    ]
