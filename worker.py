@@ -24,6 +24,7 @@ from app import create_app
 from app.clock import utc_now
 from app.database import get_database
 from app.queues import QUEUE_NAMES, schedule_slot_upkeep, schedule_tick
+from app.web.webhooks import get_deferred
 
 
 class CitabotWorker(SimpleWorker):
@@ -101,6 +102,8 @@ def main() -> None:
     os.register_at_fork(after_in_child=in_forked_child)
     connection = Redis.from_url(redis_url)
     queues = [Queue(name, connection=connection) for name in QUEUE_NAMES]
+    # Messages the web processes kept while the database was away (app/deferred_inbox.py).
+    get_deferred(app).replayer.start()
     with app.app_context():
         CitabotWorker(queues, connection=connection).work(with_scheduler=True)
 

@@ -38,6 +38,9 @@ class Config:
     # Where Twilio's REST API is reached instead of https://api.twilio.com: a local
     # fake in end-to-end tests. Refused in production.
     twilio_api_base_url: str | None = None
+    # Where inbound messages are kept when neither the database nor Redis answers
+    # (app/deferred_inbox.py): a local directory of each web host.
+    deferred_inbox_dir: Path = ROOT / "instance" / "deferred-inbox"
 
     @property
     def development_mode(self) -> bool:
@@ -109,6 +112,7 @@ class Config:
             whatsapp_rate_per_second=int(rate),
             message_lease_seconds=int(lease),
             twilio_api_base_url=api_base_url,
+            deferred_inbox_dir=Path(env.get("DEFERRED_INBOX_DIR") or cls.deferred_inbox_dir),
         )
 
 

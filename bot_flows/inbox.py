@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.booking.notices import Render
+from app.booking.notices import Render, queue_replies
 from bot_flows import texts
 from bot_flows.desks import DoctorDesk, PatientDesk
 from bot_flows.doctor import answer_doctor
@@ -28,6 +28,8 @@ FLOOD_WINDOW = timedelta(minutes=1)
 # What `message_log.body` holds for a patient's message before consent (hard guarantee
 # 5): the row stays, for the MessageSid and the flood limit, but not the words.
 UNCONSENTED_BODY = "[sin consentimiento: {length} caracteres]"
+# ... and for a message past the flood limit: its sid, phone, time and length only.
+THROTTLED_BODY = "[limitado: {length} caracteres]"
 
 
 class UnknownPractice(LookupError):
@@ -59,15 +61,26 @@ class Answer:
 
     replies: list[str] = field(default_factory=list)
     duplicate: bool = False
+    practice_language: str | None = None
 
 
 def receive(
-    sessions: sessionmaker[Session], message: InboundMessage, now: datetime, settings: InboxSettings
+    sessions: sessionmaker[Session],
+    message: InboundMessage,
+    now: datetime,
+    settings: InboxSettings,
+    *,
+    replies_to_outbox: bool = False,
 ) -> Answer:
-    """Process `message` once; raises `UnknownPractice` for a number no practice uses."""
+    """Process `message` once; raises `UnknownPractice` for a number no practice uses.
+
+    The replies come back for the webhook's TwiML; a message kept while the
+    database was down (`replies_to_outbox`) has no webhook waiting, so its replies
+    are queued in the outbox instead, in the same transaction.
+    """
     with sessions.begin() as session:
         store = store_for(session)
-        arrival = store.arrive(session, _received(message, now))
+        arrival = store.arrive(session, _received(message, now, settings.flood_limit))
         if arrival is None:
             raise UnknownPractice(message.practice_number)
         if arrival.contact is None:
@@ -110,13 +123,16 @@ def receive(
             moved |= {"state": chat.state, "data": chat.data, "handoff_until": chat.handoff_until}
             language = chat.language
         replies = [texts.text(s.key, language, **s.values) for s in said]
+        answered = [] if replies_to_outbox else replies
         store.finish(
-            session, conversation.id, moved, Replies(profile.id, message.sender, replies, now)
+            session, conversation.id, moved, Replies(profile.id, message.sender, answered, now)
         )
-        return Answer(replies)
+        if replies_to_outbox:
+            queue_replies(session, profile.id, message.sender, replies, now, f"reply:{message.sid}")
+        return Answer(replies, practice_language=profile.language)
 
 
-def _received(message: InboundMessage, now: datetime) -> Received:
+def _received(message: InboundMessage, now: datetime, flood_limit: int) -> Received:
     return Received(
         practice_number=message.practice_number,
         phone=message.sender,
@@ -125,6 +141,9 @@ def _received(message: InboundMessage, now: datetime) -> Received:
         purpose="media" if message.has_media and not message.body else None,
         sid=message.sid,
         now=now,
+        throttled_body=THROTTLED_BODY.format(length=len(message.body)),
+        flood_since=now - FLOOD_WINDOW,
+        flood_limit=flood_limit,
     )
 
 

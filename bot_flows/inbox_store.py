@@ -107,6 +107,20 @@ class Received:
     purpose: str | None
     sid: str
     now: datetime
+    # A patient past the flood limit: their message is logged by its length alone,
+    # so a flood's writes do not grow with what it says.
+    throttled_body: str
+    flood_since: datetime  # a window that started after this is still open
+    flood_limit: int
+
+    def throttled(self, conversation: LockedConversation) -> bool:
+        """Whether this message is beyond the flood limit (the SQL twin is in the arrival)."""
+        start = conversation.flood_window_start
+        return (
+            start is not None
+            and start > self.flood_since
+            and conversation.flood_count >= self.flood_limit
+        )
 
 
 @dataclass(frozen=True)
@@ -169,6 +183,9 @@ def _arrival_params(received: Received) -> dict[str, object]:
         "guarded_body": received.guarded_body,
         "purpose": received.purpose,
         "provider_sid": received.sid,
+        "throttled_body": received.throttled_body,
+        "flood_since": received.flood_since,
+        "flood_limit": received.flood_limit,
         "now": received.now,
         "conversation_id": uuid.uuid4(),
         "message_id": uuid.uuid4(),
@@ -269,12 +286,21 @@ def _arrive_statement() -> tuple[Select[Any], list[list[tuple[str, str]]]]:
         locked.c.state.in_([state.value for state in BEFORE_CONSENT]),
         practice.c.doctor_phone.is_distinct_from(phone),
     )
+    throttled = and_(
+        practice.c.doctor_phone.is_distinct_from(phone),
+        locked.c.flood_window_start > bindparam("flood_since", type_=UTCDateTime()),
+        locked.c.flood_count >= bindparam("flood_limit", type_=Integer),
+    )
     inbound = {
         "id": bindparam("message_id", type_=MESSAGES.c.id.type),
         "profile_id": practice.c.id,
         "direction": literal("in", String),
         "phone": phone,
-        "body": case((guarded, bindparam("guarded_body")), else_=bindparam("body")),
+        "body": case(
+            (throttled, bindparam("throttled_body")),
+            (guarded, bindparam("guarded_body")),
+            else_=bindparam("body"),
+        ),
         "status": literal(MessageStatus.RECEIVED.value, String),
         "purpose": bindparam("purpose", type_=String),
         "provider_sid": bindparam("provider_sid", type_=String),
@@ -437,7 +463,10 @@ class _SQLiteStore:
         conversation = LockedConversation.of(session.execute(self._lock, params).one()._mapping)
         patient = received.phone != practice.doctor_phone
         guarded = patient and conversation.state in BEFORE_CONSENT
-        params["logged_body"] = received.guarded_body if guarded else received.body
+        if patient and received.throttled(conversation):
+            params["logged_body"] = received.throttled_body
+        else:
+            params["logged_body"] = received.guarded_body if guarded else received.body
         if session.scalar(self._log, params) is None:
             return Arrival(practice, conversation, None)
         contact = session.execute(self._touch, params).one()

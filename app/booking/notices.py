@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import Row, select
@@ -200,6 +200,48 @@ def queue_notices(
     if not rows:
         return
     ids = insert_ignoring_conflicts(session, MessageLog.__table__, rows, ["dedupe_key"])
+    _ask_delivery(session, ids)
+
+
+def queue_replies(
+    session: Session,
+    profile_id: uuid.UUID,
+    phone: str,
+    bodies: Sequence[str],
+    now: datetime,
+    dedupe_key: str,
+) -> None:
+    """Queue the bot's answer to a message that can no longer be answered in TwiML.
+
+    A message kept while the database was down is processed later; its answer goes
+    out through the outbox, in the order it was said (one microsecond apart).
+    """
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "profile_id": profile_id,
+            "direction": "out",
+            "phone": phone,
+            "body": body,
+            "status": MessageStatus.QUEUED,
+            "purpose": "reply",
+            "dedupe_key": f"{dedupe_key}:{n}",
+            "next_attempt_at": now,
+            "created_at": now + timedelta(microseconds=n),
+            "updated_at": now,
+        }
+        for n, body in enumerate(bodies, start=1)
+    ]
+    if rows:
+        _ask_delivery(
+            session,
+            insert_ignoring_conflicts(session, MessageLog.__table__, rows, ["dedupe_key"]),
+        )
+
+
+def _ask_delivery(session: Session, ids: Sequence[uuid.UUID]) -> None:
+    if not ids:
+        return
     if len(ids) == 1:
         follow_up(session, "deliver_message", ids[0])
         return

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.config import Config
 from app.database import get_database
+from app.web.webhooks import get_deferred
 
 bp = Blueprint("health", __name__)
 
@@ -27,7 +28,10 @@ def readyz() -> ResponseReturnValue:
     if config.redis_url:
         checks["redis"] = _redis_ok(config.redis_url)
     ready = all(checks.values())
-    return jsonify(status="ok" if ready else "unavailable", checks=checks), 200 if ready else 503
+    # Messages kept while the database was away and not replayed yet (None: unknown).
+    backlog = get_deferred(current_app._get_current_object()).inbox.backlog()
+    body = jsonify(status="ok" if ready else "unavailable", checks=checks, inbound_backlog=backlog)
+    return body, 200 if ready else 503
 
 
 def _database_ok() -> bool:

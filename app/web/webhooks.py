@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
+import time
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Flask, Response, abort, current_app, request
+from redis import Redis
+from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from app.config import Config
 from app.database import get_database
+from app.deferred_inbox import (
+    DATABASE_DOWN,
+    DeferredInbox,
+    JournalUnavailable,
+    KeptMessage,
+    Replayer,
+)
 from app.messaging.status import record_status
 from app.phones import InvalidPhoneNumber, to_e164
 from app.runtime import get_runtime
-from app.web.twilio_auth import twilio_signed
+from app.web.twilio_auth import signed_url, twilio_signed
+from bot_flows import texts
 from bot_flows.engine import clean_text
-from bot_flows.inbox import InboundMessage, InboxSettings, UnknownPractice, receive
+from bot_flows.inbox import Answer, InboundMessage, InboxSettings, UnknownPractice, receive
 from bot_flows.texts import render_notice
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -25,6 +40,15 @@ MAX_BODY = 2000  # characters of a message the bot reads; longer text is capped,
 # PostgreSQL refuses, or a huge number) is a malformed request, answered 400.
 SID = re.compile(r"[A-Za-z0-9]{1,64}")
 MEDIA_COUNT = re.compile(r"[0-9]{1,3}")
+# Who writes: a WhatsApp address or, for SMS, a bare international number. Nothing
+# else (spaces, dashes, a name) identifies a sender, however a phone parser reads it.
+SENDER = re.compile(r"(whatsapp:)?\+[0-9]{6,15}")
+DEFERRED_KEY = "citabot.deferred_inbox"
+# The language each practice number last answered in, for the one message an
+# outage allows: its profile row cannot be read then.
+PRACTICE_LANGUAGES: dict[str, str] = {}
+_building = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def now() -> datetime:
@@ -35,15 +59,102 @@ def now() -> datetime:
 @bp.post("/whatsapp")
 @twilio_signed
 def inbound() -> Response:
-    """A patient's or doctor's message: processed once, answered with TwiML."""
-    message = _read_message()
-    config: Config = current_app.config["CITABOT"]
-    settings = InboxSettings(render=render_notice, hold_minutes=config.hold_minutes)
+    """A patient's or doctor's message: processed once, answered with TwiML.
+
+    With the database unreachable it is kept instead (app.deferred_inbox) and
+    answered 200 all the same: Twilio never sends an inbound message again.
+    """
+    message = read_message(request.form)
+    deferred = get_deferred(current_app._get_current_object())  # type: ignore[attr-defined]
+    if not current_app.testing:
+        # Also after a restart that left kept messages on disk (tests replay by hand).
+        deferred.replayer.start()
+    if deferred.inbox.pending():
+        # Older messages wait to be replayed: this one must not overtake them.
+        return _keep(message, deferred)
     try:
-        answer = receive(get_database().sessions, message, now(), settings)
+        answer = _receive(message)
     except UnknownPractice:
         abort(404, "no practice uses this WhatsApp number")
+    except DATABASE_DOWN:
+        return _keep(message, deferred)
+    if answer.practice_language:
+        PRACTICE_LANGUAGES[message.practice_number] = answer.practice_language
     return twiml(answer.replies)
+
+
+def _receive(message: InboundMessage, *, replies_to_outbox: bool = False) -> Answer:
+    """Run the inbox, once more after a transient database error (a deadlock, a dropped link)."""
+    config: Config = current_app.config["CITABOT"]
+    settings = InboxSettings(render=render_notice, hold_minutes=config.hold_minutes)
+    sessions = get_database().sessions
+    try:
+        return receive(sessions, message, now(), settings, replies_to_outbox=replies_to_outbox)
+    except DATABASE_DOWN:
+        return receive(sessions, message, now(), settings, replies_to_outbox=replies_to_outbox)
+
+
+def _keep(message: InboundMessage, deferred: Deferred) -> Response:
+    """Keep `message` for the replayer; tell its sender why the answer waits, once an outage."""
+    kept = KeptMessage(
+        received_at=time.time(),
+        url=signed_url(),
+        signature=request.headers.get("X-Twilio-Signature", ""),
+        form=request.form.to_dict(),
+    )
+    try:
+        first = deferred.inbox.keep(kept, message.sender)
+    except JournalUnavailable:
+        log.exception("inbound message %s could not be kept anywhere", message.sid)
+        abort(503)
+    deferred.replayer.nudge()
+    if not first:
+        return twiml([])
+    # The practice's language as last seen by this process: its row is out of reach.
+    language = PRACTICE_LANGUAGES.get(message.practice_number, texts.DEFAULT_LANGUAGE)
+    return twiml([texts.text("inbox_deferred", language)])
+
+
+@dataclass(frozen=True)
+class Deferred:
+    inbox: DeferredInbox
+    replayer: Replayer
+
+
+def get_deferred(app: Flask) -> Deferred:
+    """The app's deferred inbox and its replayer, built on first use."""
+    deferred = app.extensions.get(DEFERRED_KEY)
+    if deferred is None:
+        with _building:
+            deferred = app.extensions.get(DEFERRED_KEY)
+            if deferred is None:
+                deferred = app.extensions[DEFERRED_KEY] = _build_deferred(app)
+    return deferred
+
+
+def _build_deferred(app: Flask) -> Deferred:
+    config: Config = app.config["CITABOT"]
+    redis = (
+        Redis.from_url(config.redis_url, socket_connect_timeout=0.5, socket_timeout=1)
+        if config.redis_url
+        else None
+    )
+    inbox = DeferredInbox(redis, config.deferred_inbox_dir)
+
+    def process(kept: KeptMessage) -> None:
+        with app.app_context():
+            token = config.webhook_token
+            valid = token and RequestValidator(token).validate(kept.url, kept.form, kept.signature)
+            if not valid:
+                log.warning("a kept message no longer carries a valid signature; dropped")
+                return
+            message = read_message(kept.form)
+            try:
+                _receive(message, replies_to_outbox=True)
+            except UnknownPractice:
+                log.warning("a kept message was sent to a number no practice uses; dropped")
+
+    return Deferred(inbox, Replayer(inbox, process))
 
 
 @bp.post("/whatsapp/status")
@@ -71,11 +182,13 @@ def twiml(replies: list[str]) -> Response:
     return Response(str(response), mimetype="application/xml")
 
 
-def _read_message() -> InboundMessage:
-    form = request.form
+def read_message(form: Mapping[str, str]) -> InboundMessage:
+    """The message of a webhook's form, or 400 for one Twilio would never send."""
     sid, sender, to = form.get("MessageSid"), form.get("From"), form.get("To")
     if not sid or not sender or not to or not SID.fullmatch(sid):
         abort(400, "MessageSid, From and To are required")
+    if not SENDER.fullmatch(sender) or not SENDER.fullmatch(to):
+        abort(400, "From and To must be whatsapp:+<digits> or +<digits>")
     try:
         sender_e164, practice_e164 = to_e164(sender), to_e164(to)
     except InvalidPhoneNumber:

@@ -42,8 +42,22 @@ def practice(any_sessions: sessionmaker[Session]) -> tuple[str, str]:
         return str(profile.whatsapp_number), str(profile.doctor_phone)
 
 
+FLOOD_LIMIT = 3
+
+
 def received(number: str, now: datetime, sid: str = "SM1", phone: str = PATIENT) -> Received:
-    return Received(number, phone, "me duele la cabeza", "[guarded]", None, sid, now)
+    return Received(
+        number,
+        phone,
+        "me duele la cabeza",
+        "[guarded]",
+        None,
+        sid,
+        now,
+        throttled_body="[throttled]",
+        flood_since=now - timedelta(minutes=1),
+        flood_limit=FLOOD_LIMIT,
+    )
 
 
 def arrive(sessions: sessionmaker[Session], message: Received) -> Arrival | None:
@@ -162,3 +176,42 @@ def test_finish_moves_the_conversation_and_logs_the_replies_in_order(
         (body, later + timedelta(microseconds=n), "sent", 0)
         for n, body in enumerate(["uno", "dos", "tres"], start=1)
     ]
+
+
+@pytest.mark.parametrize("doctor", [False, True])
+def test_past_the_flood_limit_a_patients_words_are_not_kept(
+    any_sessions: sessionmaker[Session],
+    practice: tuple[str, str],
+    clock: FrozenClock,
+    doctor: bool,
+) -> None:
+    phone = practice[1] if doctor else PATIENT
+    arrival = arrive(any_sessions, received(practice[0], clock(), "SM0", phone=phone))
+    assert arrival is not None
+    window_start = clock()
+
+    def at_count(count: int, sid: str, seconds: float) -> None:
+        with any_sessions.begin() as session:
+            moved = {"state": PatientState.MENU, "data": {}, "handoff_until": None}
+            moved |= {"flood_window_start": window_start, "flood_count": count}
+            moved |= {"updated_at": clock()}
+            store = store_for(session)
+            store.finish(
+                session,
+                arrival.conversation.id,
+                moved,
+                Replies(arrival.practice.id, phone, [], clock()),
+            )
+        arrive(
+            any_sessions,
+            received(practice[0], window_start + timedelta(seconds=seconds), sid, phone=phone),
+        )
+
+    at_count(FLOOD_LIMIT - 1, "SM1", 10)  # the limit's own message: kept
+    at_count(FLOOD_LIMIT, "SM2", 20)  # one past it: its length only
+    at_count(FLOOD_LIMIT, "SM3", 60)  # a new window: kept again
+
+    words = "me duele la cabeza"
+    assert inbound_bodies(any_sessions)[1:] == (
+        [words, words, words] if doctor else [words, "[throttled]", words]
+    )

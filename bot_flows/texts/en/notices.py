@@ -56,6 +56,10 @@ TEXTS: dict[str, str] = {
         "sooner: RESUME {phone}"
     ),
     "notice.doctor_patient_message": "{urgent_text}💬 Message from {patient_label}:\n{body}",
+    "inbox_deferred": (
+        "We are having a technical problem right now 🛠️ We have kept your message and"
+        " will answer in a few minutes. No need to send it again."
+    ),
     "flood": "We got many messages in a row 🙏 Please wait a minute and write again.",
     "forward_urgent": (
         "🚨 URGENT: this may be an emergency; we already asked them to call emergency services.\n"

@@ -56,6 +56,10 @@ TEXTS: dict[str, str] = {
         "atenderle antes: REANUDAR {phone}"
     ),
     "notice.doctor_patient_message": "{urgent_text}💬 Mensaje de {patient_label}:\n{body}",
+    "inbox_deferred": (
+        "Tenemos un problema técnico en este momento 🛠️ Guardamos tu mensaje y te"
+        " responderemos en unos minutos. No hace falta que lo vuelvas a enviar."
+    ),
     "flood": "Recibimos muchos mensajes seguidos 🙏 Espera un minuto y vuelve a escribirnos.",
     "forward_urgent": "🚨 URGENTE: puede ser una emergencia; ya le pedimos llamar a emergencias.\n",
     "patient_label": "{patient_name} ({phone})",
