@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app import logs
 from app.config import Config
 from app.database import Database
 
@@ -11,9 +12,11 @@ from app.database import Database
 def create_app(config: Config | None = None) -> Flask:
     """Build the Flask app from `config` (default: the environment). Connects to nothing yet."""
     config = config or Config.from_env()
+    logs.configure(production=config.environment == "production")
     app = Flask(__name__)
     app.config["CITABOT"] = config
     Database(config.database_url).init_app(app)
+    logs.init_app(app)
 
     from app import cli, dispatch
     from app.web import devchat, health, webhooks
