@@ -33,8 +33,9 @@ from app.db import Base, make_engine, make_sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 # The `fake_twilio` fixture: a local Twilio Messages API for the real SDK (tests/fake_twilio.py);
-# `redis_server`: a redis-server of the test's own (tests/redis_server.py).
-pytest_plugins = ("tests.fake_twilio", "tests.redis_server")
+# `redis_server`: a redis-server of the test's own (tests/redis_server.py); `pg_server`: a
+# PostgreSQL cluster of the tests' own, which a test may stop (tests/pg_server.py).
+pytest_plugins = ("tests.fake_twilio", "tests.redis_server", "tests.pg_server")
 SERVER = os.environ.get("TEST_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 
 
