@@ -19,9 +19,10 @@ def create_app(config: Config | None = None) -> Flask:
     logs.init_app(app)
 
     from app import cli, dispatch
-    from app.web import devchat, health, webhooks
+    from app.web import devchat, health, metrics, webhooks
 
     app.register_blueprint(health.bp)
+    metrics.init_app(app)
     app.register_blueprint(webhooks.bp)
     if config.development_mode:
         # The local simulator: never in production, nor wherever a real token is set.

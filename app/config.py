@@ -41,6 +41,11 @@ class Config:
     # Where inbound messages are kept when neither the database nor Redis answers
     # (app/deferred_inbox.py): a local directory of each web host.
     deferred_inbox_dir: Path = ROOT / "instance" / "deferred-inbox"
+    # The bearer token of GET /metrics; unset, the route does not exist.
+    metrics_token: str | None = None
+    # PROMETHEUS_MULTIPROC_DIR: where every process of the host writes its metrics
+    # (prometheus_client's multiprocess mode); unset, a scrape shows its process alone.
+    prometheus_multiproc_dir: Path | None = None
 
     @property
     def development_mode(self) -> bool:
@@ -88,6 +93,12 @@ class Config:
         api_base_url = env.get("TWILIO_API_BASE_URL") or None
         if api_base_url and environment == "production":
             raise ValueError("TWILIO_API_BASE_URL is for tests; production talks to Twilio")
+        multiproc_dir = env.get("PROMETHEUS_MULTIPROC_DIR") or None
+        if multiproc_dir and not Path(multiproc_dir).is_dir():
+            # Every count would fail to find its file, in the middle of a webhook.
+            raise ValueError(
+                f"PROMETHEUS_MULTIPROC_DIR must be an existing directory, not {multiproc_dir!r}"
+            )
         if backend == "console" and environment == "production":
             # It prints to stdout, which production logs; doctors' notices carry the reason
             # for the visit.
@@ -113,6 +124,8 @@ class Config:
             message_lease_seconds=int(lease),
             twilio_api_base_url=api_base_url,
             deferred_inbox_dir=Path(env.get("DEFERRED_INBOX_DIR") or cls.deferred_inbox_dir),
+            metrics_token=env.get("METRICS_TOKEN") or None,
+            prometheus_multiproc_dir=Path(multiproc_dir) if multiproc_dir else None,
         )
 
 

@@ -9,15 +9,17 @@ values are ids, counts and outcomes only: RQ may log them.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from rq import get_current_job
 
+from app import logs, metrics
 from app.booking import expiry, reminder_sending
 from app.booking.past_slots import expire_past_slots
 from app.booking.policies import REMINDER_LEADS
@@ -29,14 +31,30 @@ from app.scheduling import upkeep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 DELIVERY_BUDGET = timedelta(seconds=20)
 
 
+def background_job(function: Callable[P, T]) -> Callable[P, T]:
+    """A background job: its runs and failures are counted, and its log lines name it."""
+    counted = metrics.counted_job(function)
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        rq_job = get_current_job()
+        with logs.bound(job=function.__name__, job_id=rq_job.id if rq_job else None):
+            return counted(*args, **kwargs)
+
+    return run
+
+
+@background_job
 def deliver_message(message_id: str) -> str:
     """Send one outbound message if it is still waiting: "sent", "retry", "failed", "skipped"."""
     return delivery.deliver_message(get_runtime().delivery, uuid.UUID(message_id))
 
 
+@background_job
 def deliver_messages(*message_ids: str) -> str:
     """Send a batch of outbound messages still waiting; how many ended each way."""
     counts = delivery.deliver_messages(
@@ -45,11 +63,13 @@ def deliver_messages(*message_ids: str) -> str:
     return ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items()))
 
 
+@background_job
 def expire_request(request_id: str) -> bool:
     """Expire a hold at its deadline unless the doctor answered; True if this run expired it."""
     return expiry.expire_request(get_runtime().booking, uuid.UUID(request_id))
 
 
+@background_job
 def send_reminder(reservation_id: str, kind: str, start_iso: str) -> str:
     """Queue the `kind` ("24h", "2h") reminder of an appointment scheduled at `start_iso`."""
     if kind not in REMINDER_LEADS:
@@ -124,6 +144,7 @@ def tick() -> TickReport:
     return TickReport(expired, reminders.sent, reminders.late, slots, delivered, tuple(failed))
 
 
+@background_job
 def periodic_tick() -> str:
     """The worker's tick: book the next one first, so a crash mid-tick cannot end the chain.
 
@@ -142,6 +163,7 @@ class SlotUpkeepFailed(RuntimeError):
     """Some profiles' slots could not be generated (the others were); names how many."""
 
 
+@background_job
 def keep_slots_ahead() -> str:
     """The daily duty: book tomorrow's run first (as the tick does), then generate slots ahead.
 

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Row, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app import metrics
 from app.booking import capacity
 from app.booking.context import BookingContext
 from app.booking.notices import REQUEST_COLUMNS, Render, load_scenes, queue_notices
@@ -121,6 +122,7 @@ def _give_back_and_tell(
         key = f"request:{request.id}:expired"
         notices.append(scene.to_patient("patient_expired", request.patient_phone, key, facts))
     queue_notices(session, notices, render, now)
+    metrics.hold_event(session, "expired", len(requests))
 
 
 def _overdue(now: datetime):

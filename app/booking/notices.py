@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from app import metrics
 from app.db import among, insert_ignoring_conflicts
 from app.followups import follow_up
 from app.models import Contact, MedicalService, MessageLog, MessageStatus, Profile, TimeSlot
@@ -240,8 +241,10 @@ def queue_replies(
 
 
 def _ask_delivery(session: Session, ids: Sequence[uuid.UUID]) -> None:
+    """Messages `ids` were just queued: count them, and ask for their delivery after commit."""
     if not ids:
         return
+    metrics.outbound_after_commit(session, "queued", len(ids))
     if len(ids) == 1:
         follow_up(session, "deliver_message", ids[0])
         return

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app import metrics
 from app.booking import capacity
 from app.booking.codes import new_code
 from app.booking.context import BookingContext
@@ -116,6 +117,9 @@ def _hold(
         )
         reservation_id = reservation.id
     queue_notices(session, [notice], ctx.render, now)
+    metrics.hold_event(session, "created")
+    if reservation_id is not None:
+        metrics.hold_event(session, "confirmed")
     return Hold(request.id, request.code, request.expires_at, reservation_id)
 
 
@@ -139,6 +143,7 @@ def approve_request(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) ->
                 scene.facts(reservation),
             )
             queue_notices(session, [notice], ctx.render, now)
+            metrics.hold_event(session, "approved")
             return reservation
         expire_locked(session, [request], now, ctx.render)
     raise RequestExpired(request.code, request.expires_at)
@@ -162,6 +167,7 @@ def reject_request(
                 scene.facts(request, rejection_reason=reason),
             )
             queue_notices(session, [notice], ctx.render, now)
+            metrics.hold_event(session, "rejected")
             return request
         expire_locked(session, [request], now, ctx.render)
     raise RequestExpired(request.code, request.expires_at)
@@ -184,6 +190,7 @@ def withdraw_request(
             "doctor_request_withdrawn", f"request:{request.id}:withdrawn", scene.facts(request)
         )
         queue_notices(session, [notice], ctx.render, now)
+        metrics.hold_event(session, "cancelled")
         return request
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from app import metrics
 from app.clock import Clock, utc_now
 from app.config import Config
 from app.messaging import outbox, planning, records
@@ -140,6 +141,8 @@ def _claim_and_plan(
             continue  # another worker claimed a message to one of these recipients
         for claim, code in refused:
             log.warning("message %s not sendable: %s", claim.id, code)
+            metrics.message_out("failed")
+            metrics.delivery("attempt", code)
         return planned, {claim.id: Outcome.FAILED for claim, _ in refused}
     return [], {}
 

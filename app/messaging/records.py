@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, case, func, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import metrics
 from app.clock import Clock
 from app.followups import follow_up
 from app.messaging.attempt import Failed, Later, Outcome, Result, Sent
@@ -50,7 +51,17 @@ class Recorder:
             ask_for_next(session, [c for c, _ in sent] + [c for c, _ in failed], now)
         for claim, result in self.results:
             log.log(result.log_level, "message %s %s", claim.id, result.describe())
+            _count(result)
         self.results = []
+
+
+def _count(result: Result) -> None:
+    """What one try did (after its record committed): the message's status, the result's code."""
+    metrics.message_out(result.outcome.value)
+    if isinstance(result, Sent):
+        metrics.delivery("attempt", None)
+    elif result.code is not None:  # a Later without a code never reached the provider
+        metrics.delivery("attempt", result.code)
 
 
 def ask_for_next(session: Session, done: Sequence[Claim], now: datetime) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, update
 from sqlalchemy.orm import Session
 
+from app import metrics
 from app.models import MessageLog, MessageStatus
 
 PROGRESS = (
@@ -72,4 +73,11 @@ def record_status(
         .values(values)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    moved = bool(result.rowcount)  # type: ignore[attr-defined]
+    if moved:
+        metrics.outbound_after_commit(session, reported)
+        if reported in ENDINGS or reported == MessageStatus.DELIVERED:
+            metrics.delivery_after_commit(
+                session, "callback", error_code if reported in ENDINGS else None
+            )
+    return moved
