@@ -243,15 +243,15 @@ class DeferredInbox:
         except RedisError:
             return False
 
-    def backlog(self) -> int | None:
-        """How many messages wait (None: Redis could not be asked)."""
+    def backlog(self) -> tuple[int, bool]:
+        """How many messages wait, and whether that is all of them (Redis could be asked)."""
         count = self.disk.size()
         if self.redis is None:
-            return count
+            return count, True
         try:
-            return count + self.redis.size()
+            return count + self.redis.size(), True
         except RedisError:
-            return None
+            return count, False
 
     def journals(self) -> list[RedisJournal | DiskJournal]:
         return [self.disk] if self.redis is None else [self.redis, self.disk]

@@ -129,7 +129,20 @@ def _due(*, among_ids: bool) -> Select[tuple[MessageLog]]:
         .limit(bindparam("limit"))
         .with_for_update(skip_locked=True)
     )
-    return due.where(MessageLog.id.in_(bindparam("ids", expanding=True))) if among_ids else due
+    if not among_ids:
+        return due  # oldest first, one per recipient: the order is kept by itself
+    # Asked for by id, a message waits while an older one to the same person is due:
+    # that one goes first (by its own job), and its sending asks for the next in line.
+    older = aliased(MessageLog)
+    waits = exists().where(
+        older.profile_id == MessageLog.profile_id,
+        older.phone == MessageLog.phone,
+        older.direction == "out",
+        older.status == MessageStatus.QUEUED,
+        older.created_at < MessageLog.created_at,
+        or_(older.next_attempt_at.is_(None), older.next_attempt_at <= now),
+    )
+    return due.where(MessageLog.id.in_(bindparam("ids", expanding=True)), ~waits)
 
 
 def next_in_line(

@@ -28,9 +28,15 @@ def readyz() -> ResponseReturnValue:
     if config.redis_url:
         checks["redis"] = _redis_ok(config.redis_url)
     ready = all(checks.values())
-    # Messages kept while the database was away and not replayed yet (None: unknown).
-    backlog = get_deferred(current_app._get_current_object()).inbox.backlog()
-    body = jsonify(status="ok" if ready else "unavailable", checks=checks, inbound_backlog=backlog)
+    # Messages kept while the database was away and not replayed yet; with Redis down,
+    # only those on this host's disk can be counted.
+    backlog, complete = get_deferred(current_app._get_current_object()).inbox.backlog()
+    body = jsonify(
+        status="ok" if ready else "unavailable",
+        checks=checks,
+        inbound_backlog=backlog,
+        inbound_backlog_complete=complete,
+    )
     return body, 200 if ready else 503
 
 

@@ -185,7 +185,7 @@ def test_the_replayer_merges_its_journals_by_arrival_keeping_each_ones_order(
     replayed = Replayer(inbox, lambda kept: processed.append(kept.form["Body"])).replay()
 
     assert replayed == 4 and processed == ["r1", "d1", "d2", "r2"]
-    assert inbox.backlog() == 0
+    assert inbox.backlog() == (0, True)
 
 
 def test_a_message_that_cannot_be_processed_is_set_aside_not_lost(tmp_path: Path) -> None:

@@ -535,3 +535,25 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_asked_for_by_id_a_message_waits_for_an_older_one_to_the_same_person(
+    sessions: sessionmaker[Session],
+    clock: FrozenClock,
+    ctx: DeliveryContext,
+    twilio: FakeTwilio,
+    profile: Profile,
+) -> None:
+    # Replayed messages queue their replies one transaction each; the jobs asking for
+    # them may run in any order, and a patient must still read the replies in order.
+    write_in(sessions, profile, clock.now - timedelta(minutes=1))
+    first = queue(sessions, clock, profile)
+    clock.advance(seconds=1)
+    second = queue(sessions, clock, profile)
+
+    delivery.deliver_message(ctx, second)
+    assert twilio.created == [] and row(sessions, second).status == "queued"
+
+    delivery.deliver_message(ctx, first)
+    delivery.deliver_message(ctx, second)  # the job its predecessor's sending asks for
+    assert [c.message_id for c in twilio.created] == [first, second]
