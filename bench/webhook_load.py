@@ -61,8 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from app.clinic.clinic_file import read_clinic  # noqa: E402
-from app.clinic.file_formats import read_document  # noqa: E402
+from app.clinic.clinic_file import read_clinic, read_document  # noqa: E402
 from app.clinic.setup import import_clinic  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.database import get_database  # noqa: E402

@@ -1,77 +1,42 @@
 """A clinic file (JSON or YAML) read into a checked `Clinic`, every problem reported at once.
 
-Fields (0 = Sunday ... 6 = Saturday, as in the database; times are "HH:MM" on the
-24-hour clock in the practice's time zone; dates are "YYYY-MM-DD"):
-
-- required: `name`, `whatsapp_number` (the practice's Twilio WhatsApp sender),
-  `doctor_phone` (the doctor's own WhatsApp, where requests go for approval), both
-  in international form; `timezone` (IANA, e.g. America/Mexico_City); `services`
-  (at least one); `availability` (a list; empty is allowed, and `clinic import`
-  warns that nothing can be booked, as it does when every entry has ended).
-- optional: `specialty`, `language` ('es' or 'en'; 'es'), `approval_required`
-  (true), `emergency_phone` (a short number of 2-6 digits or an international one;
-  "911"), `cancellation_policy`, `closed` (dates; repeats collapse), `email`,
-  `medical_license`, `practice_type` ('general', 'specialist' or 'clinic';
-  'general'), `min_notice_minutes` (how soon a booking may start; 60),
-  `booking_horizon_days` (how far ahead patients may book, 1-365; 60).
-- each service: `name` (unique ignoring accents and capitals), `duration` (1-480
-  minutes, and no longer than the longest availability window); optional `price`
-  (500 or "500.00"), `category`, `requirements`, `description`.
-- each availability entry: `days`, `start`, `end`; optional `slot_duration` (5-480;
-  30), `buffer_time` (0-480; 0), `max_appointments_per_slot` (1-50; 1),
-  `effective_from`, `effective_to` (in force forever when left out). Entries may
-  not overlap on a day they share.
-
-Unknown keys are refused at every level: a misspelt optional field would otherwise
-be silently ignored. A field left out, `null` or blank takes its default.
+What the file may hold is `app.clinic.practice.Clinic`; `CLINIC_FILE.json_schema()` says
+the same as a JSON Schema. A file is written by hand, often by a doctor's assistant, so
+one run names everything that is wrong, one line each, by where it is
+(`availability[1].end: ...`) and in the file's words rather than pydantic's. The lines
+leave out the file's name: the command line puts it in front.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import json
+import re
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
+from typing import Any, get_args, get_type_hints
 
-from app.clinic.field_types import (
-    a_list,
-    a_mapping,
-    calendar_date,
-    email_address,
-    emergency_number,
-    long_text,
-    one_of,
-    phone_number,
-    text,
-    time_zone,
-    true_or_false,
-    whole_number,
-)
-from app.clinic.fields import ClinicFileError, Fields, Invalid, Problems, convert_at
-from app.clinic.file_formats import read_document
+import yaml
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
 from app.clinic.practice import Clinic
-from app.clinic.sections import read_opening_hours, read_services
+from app.clinic.values import Loc, Problems, describe
 
-__all__ = ["ClinicFileError", "load_clinic_file", "read_clinic"]
+CLINIC_FILE = TypeAdapter(Clinic)
+UNKNOWN_KEY = frozenset({"unexpected_keyword_argument", "invalid_key"})
+DATE_LIKE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
 
-CLINIC_KEYS = (
-    "name",
-    "specialty",
-    "whatsapp_number",
-    "doctor_phone",
-    "timezone",
-    "language",
-    "approval_required",
-    "emergency_phone",
-    "cancellation_policy",
-    "services",
-    "availability",
-    "closed",
-    "email",
-    "medical_license",
-    "practice_type",
-    "min_notice_minutes",
-    "booking_horizon_days",
-)
-MINUTES_PER_YEAR = 365 * 24 * 60
+
+class ClinicFileError(Exception):
+    """The clinic file cannot be imported; `problems` lists every reason, one line each."""
+
+    def __init__(self, problems: Collection[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
 
 
 def load_clinic_file(path: Path) -> Clinic:
@@ -84,79 +49,134 @@ def read_clinic(data: object) -> Clinic:
     if data is None:
         raise ClinicFileError(["the file is empty; start from examples/demo_clinic.yaml"])
     try:
-        top = a_mapping(data)
-    except Invalid as error:
-        raise ClinicFileError([f"the top level {error}"]) from None
-    problems = Problems()
-    fields = Fields(top, "", CLINIC_KEYS, problems)
-    name = fields.required("name", text(255))
-    whatsapp_number = fields.required("whatsapp_number", phone_number)
-    doctor_phone = fields.required("doctor_phone", phone_number)
-    if doctor_phone and doctor_phone == whatsapp_number:
-        problems.add("doctor_phone", "must be the doctor's own phone, not the practice's number")
-    timezone = fields.required("timezone", time_zone)
-    services = fields.required("services", a_list)
-    availability = fields.required("availability", a_list)
-    min_notice, horizon = _booking_window(fields)
-    # Services are checked against the opening hours, so those are read first; their
-    # problems are still reported after the services', in the order of the file. With
-    # a broken window the services are not compared: it would blame them for it.
-    hours_problems = Problems()
-    opening_hours = (
-        read_opening_hours(availability, "availability", hours_problems)
-        if availability is not None
-        else ()
-    )
-    comparable = opening_hours if not hours_problems.lines else ()
-    offered = (
-        read_services(services, "services", problems, comparable) if services is not None else ()
-    )
-    problems.lines.extend(hours_problems.lines)
-    # Whatever is missing is already a recorded problem, so the stand-ins ("", ())
-    # never leave this function: it raises below instead.
-    clinic = Clinic(
-        name=name or "",
-        whatsapp_number=whatsapp_number or "",
-        doctor_phone=doctor_phone or "",
-        timezone=timezone or "",
-        services=offered,
-        availability=opening_hours,
-        specialty=fields.optional("specialty", text(100), None),
-        language=fields.optional("language", one_of(("es", "en")), "es"),
-        approval_required=fields.optional("approval_required", true_or_false, True),
-        emergency_phone=fields.optional("emergency_phone", emergency_number, "911"),
-        cancellation_policy=fields.optional("cancellation_policy", long_text, None),
-        closed=_closed(fields),
-        email=fields.optional("email", email_address, None),
-        medical_license=fields.optional("medical_license", text(50), None),
-        practice_type=fields.optional(
-            "practice_type", one_of(("general", "specialist", "clinic")), "general"
-        ),
-        min_notice_minutes=min_notice,
-        booking_horizon_days=horizon,
-    )
-    problems.raise_if_any()
-    return clinic
+        return CLINIC_FILE.validate_python(data)
+    except ValidationError as error:
+        raise ClinicFileError(_problems(error)) from None
 
 
-def _booking_window(fields: Fields) -> tuple[int, int]:
-    """Minimum notice in minutes and horizon in days; together they must leave some time."""
-    minutes = whole_number(0, MINUTES_PER_YEAR, "minutes")
-    min_notice = fields.optional("min_notice_minutes", minutes, 60)
-    horizon = fields.optional("booking_horizon_days", whole_number(1, 365, "days"), 60)
-    if min_notice >= horizon * 24 * 60:
-        fields.problems.add(
-            "min_notice_minutes",
-            f"{min_notice} minutes is beyond the booking horizon"
-            f" (booking_horizon_days: {horizon}), so nothing could ever be booked",
+def _problems(error: ValidationError) -> list[str]:
+    # A misspelt key often explains the problems after it ("name: is required").
+    details = sorted(error.errors(include_url=False), key=lambda d: d["type"] not in UNKNOWN_KEY)
+    lines = []
+    for detail in details:
+        loc, cause = detail["loc"], detail.get("ctx", {}).get("error")
+        if detail["type"] == "invalid_key":  # a key that is not text, such as 2026
+            loc = (*loc[:-1], repr(loc[-1]))
+        found = cause.found if isinstance(cause, Problems) else [((), _in_words(detail))]
+        lines.extend(_line(loc + at, message) for at, message in found)
+    return lines
+
+
+def _line(loc: Loc, message: str) -> str:
+    path = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in loc)
+    return f"{path.lstrip('.')}: {message}" if path else f"the top level {message}"
+
+
+def _in_words(detail: ErrorDetails) -> str:
+    """Pydantic's complaint about a value, said as the file's own checks say theirs."""
+    value, context = detail["input"], detail.get("ctx", {})
+    match detail["type"]:
+        case "value_error":
+            return str(context["error"])
+        case "missing":
+            return "is required"
+        case "unexpected_keyword_argument" | "invalid_key":
+            return _unknown_key(detail["loc"])
+        case "string_type":
+            return f"must be text, not {describe(value)}"
+        case "string_too_long":
+            length, most = len(value.strip()), context["max_length"]
+            return f"is {length} characters long; at most {most} fit"
+        case "bool_type":
+            return f"must be true or false, not {describe(value)}"
+        case "literal_error":  # pydantic lists them as "'a', 'b' or 'c'"
+            choices = context["expected"].replace(" or ", ", ")
+            return f"must be one of {choices}, not {describe(value)}"
+        case "tuple_type":
+            return f"must be a list, not {describe(value)}"
+        case "dataclass_type":
+            return f"must be a set of fields (key: value), not {describe(value)}"
+    return detail["msg"]
+
+
+def _unknown_key(loc: Loc) -> str:
+    """Say a key is unknown, suggesting the allowed one it is most likely a typo of."""
+    *parents, key = loc
+    section: Any = Clinic
+    for step in parents:
+        if isinstance(step, str):  # services or availability: a tuple of sections
+            section = get_args(get_type_hints(section)[step])[0]
+    allowed = [field.name for field in dataclasses.fields(section)]
+    guesses = difflib.get_close_matches(str(key), allowed, n=1)
+    return f"unknown key (did you mean '{guesses[0]}'?)" if guesses else "unknown key"
+
+
+def read_document(path: Path) -> object:
+    """The data in the JSON (.json) or YAML (.yaml, .yml) file at `path`."""
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        shown = f"'{path.suffix}'" if path.suffix else "without an extension"
+        raise ClinicFileError([f"unsupported file type {shown}: use .json, .yaml or .yml"])
+    text = _decode(_read(path))
+    return _parse_json(text) if kind == "JSON" else _parse_yaml(text)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        problem = "file not found"
+    except IsADirectoryError:
+        problem = "is a folder, not a file"
+    except PermissionError:
+        problem = "cannot be read: permission denied"
+    except OSError as error:
+        problem = f"cannot be read: {error.strerror or error}"
+    raise ClinicFileError([problem])
+
+
+def _decode(data: bytes) -> str:
+    try:
+        # utf-8-sig: editors on Windows often start UTF-8 files with a byte-order mark.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        problem = (
+            f"is not UTF-8 text (line {line} has the byte 0x{data[error.start]:02x});"
+            " save it again as UTF-8"
         )
-    return min_notice, horizon
+    raise ClinicFileError([problem])
 
 
-def _closed(fields: Fields) -> tuple[date, ...]:
-    listed = fields.optional("closed", a_list, [])
-    days = {
-        convert_at(f"closed[{index}]", value, calendar_date, fields.problems)
-        for index, value in enumerate(listed)
-    }
-    return tuple(sorted(day for day in days if day is not None))
+def _parse_json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        problem = f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+    raise ClinicFileError([problem])
+
+
+def _parse_yaml(text: str) -> object:
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        where = error.problem_mark or error.context_mark
+        place = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        problem = f"is not valid YAML: {error.problem or error.context}{place}"
+    except yaml.YAMLError as error:
+        problem = f"is not valid YAML: {' '.join(str(error).split())}"
+    except ValueError as error:
+        # PyYAML builds unquoted dates itself and fails on impossible ones (2026-02-30)
+        # with a bare ValueError that does not say where.
+        problem = _impossible_date(text) or f"is not valid YAML: {error}"
+    raise ClinicFileError([problem])
+
+
+def _impossible_date(text: str) -> str | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        for written in DATE_LIKE.findall(line):
+            try:
+                date.fromisoformat(written)
+            except ValueError:
+                return f"line {number}: {written} is not a date in the calendar"
+    return None

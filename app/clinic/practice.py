@@ -1,14 +1,46 @@
-"""The practice a clinic file describes, as typed values checked by `clinic_file`."""
+"""The practice a clinic file describes: these models are the file's documentation.
+
+The file is JSON or YAML shaped like `Clinic` (see examples/demo_clinic.yaml). Days
+are numbered as in the database (0 = Sunday ... 6 = Saturday); times are "HH:MM" on
+the 24-hour clock in the practice's time zone; dates are "YYYY-MM-DD".
+
+Unknown keys are refused at every level: a misspelt optional key would otherwise be
+silently ignored. A key left out, `null` or blank takes its default. `clinic_file`
+reads a file into a `Clinic` and names every problem by where it is.
+"""
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, time
-from decimal import Decimal
+from itertools import combinations
+from typing import Any, Literal
 
-# The seed's numbering of weekdays (availability_rule.day_of_week).
-DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+from pydantic import ConfigDict, StrictBool, ValidationInfo, field_validator, model_validator
+from pydantic.dataclasses import dataclass
+
+from app.clinic.values import (
+    DAY_NAMES,
+    CalendarDate,
+    ClockTime,
+    EmailAddress,
+    EmergencyNumber,
+    Loc,
+    Money,
+    PhoneNumber,
+    Problems,
+    TimeZone,
+    Weekday,
+    text,
+    whole_number,
+)
+
+# Pydantic dataclasses rather than models: the rest of the code (setup, the CLI's
+# warnings) sees plain frozen dataclasses. Attribute docstrings become descriptions
+# in the file's JSON Schema.
+CONFIG = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+MINUTES_PER_YEAR = 365 * 24 * 60
 
 
 def service_key(name: str) -> str:
@@ -22,30 +54,101 @@ def service_key(name: str) -> str:
     return " ".join(bare.casefold().split())
 
 
-@dataclass(frozen=True)
-class Service:
-    """Something the practice offers; `duration` in minutes."""
+@dataclass(frozen=True, config=CONFIG)
+class _Section:
+    """A mapping of the file, where a key left `null` or blank (a template's) is left out."""
 
-    name: str
-    duration: int
-    price: Decimal | None = None
-    category: str | None = None
-    requirements: str | None = None
-    description: str | None = None
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_left_out(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        return {
+            key: value
+            for key, value in data.items()
+            if value is not None and not (isinstance(value, str) and not value.strip())
+        }
 
 
-@dataclass(frozen=True)
-class OpeningHours:
+@dataclass(frozen=True, config=CONFIG)
+class Service(_Section):
+    """Something the practice offers."""
+
+    name: text(255)
+    """Unique in the file, ignoring accents and capitals."""
+    duration: whole_number(1, 480, "minutes")
+    """No longer than the longest availability window."""
+    price: Money | None = None
+    category: text(100) | None = None
+    requirements: text() | None = None
+    description: text() | None = None
+
+
+@dataclass(frozen=True, config=CONFIG)
+class OpeningHours(_Section):
     """One weekly window on some days, in the practice's local wall-clock time."""
 
-    days: tuple[int, ...]
-    start: time
-    end: time
-    slot_duration: int = 30
-    buffer_time: int = 0
-    max_appointments_per_slot: int = 1
-    effective_from: date | None = None
-    effective_to: date | None = None
+    days: tuple[Weekday, ...]
+    """Each day once, 0 = Sunday ... 6 = Saturday."""
+    start: ClockTime
+    end: ClockTime
+    """After `start`, on the same day."""
+    slot_duration: whole_number(5, 480, "minutes") = 30
+    """How often an appointment may start; at least one must fit between start and end."""
+    buffer_time: whole_number(0, 480, "minutes") = 0
+    max_appointments_per_slot: whole_number(1, 50) = 1
+    effective_from: CalendarDate | None = None
+    """The first day in force; left out, since always."""
+    effective_to: CalendarDate | None = None
+    """The last day in force; left out, forever."""
+
+    @field_validator("days")
+    @classmethod
+    def _each_day_once(cls, days: tuple[int, ...]) -> tuple[int, ...]:
+        if not days:
+            raise ValueError("must list at least one day (0 = Sunday ... 6 = Saturday)")
+        repeats = [
+            ((index,), f"{day} ({DAY_NAMES[day]}) is listed twice")
+            for index, day in enumerate(days)
+            if day in days[:index]
+        ]
+        if repeats:
+            raise Problems(repeats)
+        return days
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: time, info: ValidationInfo) -> time:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise ValueError(f"must be after start ({start:%H:%M})")
+        return end
+
+    @field_validator("effective_to")
+    @classmethod
+    def _not_before_effective_from(cls, last: date, info: ValidationInfo) -> date:
+        first = info.data.get("effective_from")
+        if first is not None and last < first:
+            raise ValueError(f"must not be before effective_from ({first.isoformat()})")
+        return last
+
+    @model_validator(mode="after")
+    def _room_for_one_slot(self) -> OpeningHours:
+        if self.minutes < self.slot_duration:
+            raise ValueError(
+                f"{self.span} is shorter than one slot ({self.slot_duration} minutes),"
+                " so no appointment fits"
+            )
+        return self
+
+    @property
+    def minutes(self) -> int:
+        """How long the window is open."""
+        return (self.end.hour - self.start.hour) * 60 + self.end.minute - self.start.minute
+
+    @property
+    def span(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
     def shares_dates_with(self, other: OpeningHours) -> bool:
         """Whether both windows are in force on some common date."""
@@ -54,24 +157,107 @@ class OpeningHours:
         return not starts or not ends or max(starts) <= min(ends)
 
 
-@dataclass(frozen=True)
-class Clinic:
+@dataclass(frozen=True, kw_only=True, config=CONFIG)
+class Clinic(_Section):
     """A whole practice: who it is, how it is reached, what it offers and when."""
 
-    name: str
-    whatsapp_number: str
-    doctor_phone: str
-    timezone: str
+    name: text(255)
+    specialty: text(100) | None = None
+    email: EmailAddress | None = None
+    medical_license: text(50) | None = None
+    practice_type: Literal["general", "specialist", "clinic"] = "general"
+    whatsapp_number: PhoneNumber
+    """The practice's Twilio WhatsApp sender; a re-import finds the practice by it."""
+    doctor_phone: PhoneNumber
+    """The doctor's own WhatsApp, where requests go for approval."""
+    emergency_phone: EmergencyNumber = "911"
+    timezone: TimeZone
+    """Where the practice is: every time in the file is wall-clock time there."""
+    language: Literal["es", "en"] = "es"
+    approval_required: StrictBool = True
+    """Whether the doctor approves each booking; if not, bookings are confirmed at once."""
+    booking_horizon_days: whole_number(1, 365, "days") = 60
+    """How far ahead patients may book."""
+    min_notice_minutes: whole_number(0, MINUTES_PER_YEAR, "minutes") = 60
+    """How soon a booking may start."""
+    cancellation_policy: text() | None = None
     services: tuple[Service, ...]
+    """At least one."""
     availability: tuple[OpeningHours, ...]
-    specialty: str | None = None
-    language: str = "es"
-    approval_required: bool = True
-    emergency_phone: str = "911"
-    cancellation_policy: str | None = None
-    closed: tuple[date, ...] = ()
-    email: str | None = None
-    medical_license: str | None = None
-    practice_type: str = "general"
-    min_notice_minutes: int = 60
-    booking_horizon_days: int = 60
+    """May be empty (a practice being set up): `clinic import` warns that nothing can be booked."""
+    closed: tuple[CalendarDate, ...] = ()
+    """Dates without appointments; repeats collapse."""
+
+    @field_validator("doctor_phone")
+    @classmethod
+    def _not_the_practices_number(cls, phone: str, info: ValidationInfo) -> str:
+        if phone == info.data.get("whatsapp_number"):
+            raise ValueError("must be the doctor's own phone, not the practice's number")
+        return phone
+
+    @field_validator("min_notice_minutes")
+    @classmethod
+    def _within_the_horizon(cls, minutes: int, info: ValidationInfo) -> int:
+        horizon = info.data.get("booking_horizon_days")
+        if horizon is not None and minutes >= horizon * 24 * 60:
+            raise ValueError(
+                f"{minutes} minutes is beyond the booking horizon"
+                f" (booking_horizon_days: {horizon}), so nothing could ever be booked"
+            )
+        return minutes
+
+    @field_validator("services")
+    @classmethod
+    def _names_differ(cls, services: tuple[Service, ...]) -> tuple[Service, ...]:
+        if not services:
+            raise ValueError("must list at least one service")
+        first: dict[str, int] = {}
+        twins: list[tuple[Loc, str]] = [
+            ((index, "name"), f"duplicate service name {service.name!r} (as in services[{seen}])")
+            for index, service in enumerate(services)
+            if (seen := first.setdefault(service_key(service.name), index)) != index
+        ]
+        if twins:
+            raise Problems(twins)
+        return services
+
+    @field_validator("availability")
+    @classmethod
+    def _windows_apart(cls, windows: tuple[OpeningHours, ...]) -> tuple[OpeningHours, ...]:
+        # Two windows open at once on one day would offer the doctor's time twice.
+        overlaps: list[tuple[Loc, str]] = []
+        for (first, a), (second, b) in combinations(enumerate(windows), 2):
+            days = sorted(set(a.days) & set(b.days))
+            if days and a.start < b.end and b.start < a.end and a.shares_dates_with(b):
+                on = ", ".join(DAY_NAMES[day] for day in days)
+                overlaps.append(
+                    ((second,), f"{b.span} overlaps availability[{first}] ({a.span}) on {on}")
+                )
+        if overlaps:
+            raise Problems(overlaps)
+        return windows
+
+    @field_validator("closed")
+    @classmethod
+    def _in_order_once(cls, days: tuple[date, ...]) -> tuple[date, ...]:
+        return tuple(sorted(set(days)))
+
+    @model_validator(mode="after")
+    def _services_fit_a_window(self) -> Clinic:
+        # Listed to patients, a service longer than every window would never have a free time.
+        if not self.availability:
+            return self
+        index, longest = max(enumerate(self.availability), key=lambda pair: pair[1].minutes)
+        too_long = [
+            (
+                ("services", position, "duration"),
+                f"{service.duration} minutes is longer than every availability window"
+                f" (the longest, availability[{index}], is {longest.minutes} minutes),"
+                " so it could never be booked",
+            )
+            for position, service in enumerate(self.services)
+            if service.duration > longest.minutes
+        ]
+        if too_long:
+            raise Problems(too_long)
+        return self
