@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from app.clinic.bookability import nothing_bookable
-from app.clinic.clinic_file import ClinicFileError, load_clinic_file, read_clinic
+from app.clinic.clinic_file import CLINIC_FILE, ClinicFileError, load_clinic_file, read_clinic
 from app.clinic.practice import Clinic, OpeningHours, Service, service_key
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo_clinic.yaml"
@@ -449,6 +449,22 @@ def test_a_minimum_notice_beyond_the_horizon_is_refused() -> None:
         "min_notice_minutes: 1440 minutes is beyond the booking horizon (booking_horizon_days: 1),"
         " so nothing could ever be booked",
     )
+
+
+def test_the_file_has_a_json_schema_for_editors() -> None:
+    schema = CLINIC_FILE.json_schema()
+
+    assert schema["additionalProperties"] is False
+    assert set(VALID) <= set(schema["properties"])
+    assert set(schema["required"]) == {
+        "name",
+        "whatsapp_number",
+        "doctor_phone",
+        "timezone",
+        "services",
+        "availability",
+    }
+    assert schema["$defs"]["OpeningHours"]["properties"]["slot_duration"]["minimum"] == 5
 
 
 def test_service_names_match_ignoring_accents_capitals_and_spacing() -> None:
