@@ -23,7 +23,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     app.register_blueprint(health.bp)
     metrics.init_app(app)
-    app.register_blueprint(webhooks.bp)
+    webhooks.init_app(app)
     if config.development_mode:
         # The local simulator: never in production, nor wherever a real token is set.
         app.register_blueprint(devchat.bp)

@@ -11,6 +11,7 @@ statements themselves are in `bot_flows.inbox_store`.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -62,6 +63,8 @@ class Answer:
     replies: list[str] = field(default_factory=list)
     duplicate: bool = False
     practice_language: str | None = None
+    practice_id: uuid.UUID | None = None
+    throttled: bool = False  # past the flood limit: read no further
 
 
 def receive(
@@ -129,7 +132,13 @@ def receive(
         )
         if replies_to_outbox:
             queue_replies(session, profile.id, message.sender, replies, now, f"reply:{message.sid}")
-        return Answer(replies, practice_language=profile.language)
+        throttled = flood is not None and flood[1] > settings.flood_limit
+        return Answer(
+            replies,
+            practice_language=profile.language,
+            practice_id=profile.id,
+            throttled=throttled,
+        )
 
 
 def _received(message: InboundMessage, now: datetime, flood_limit: int) -> Received:

@@ -7,15 +7,19 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
+from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask import Blueprint, Flask, Response, abort, current_app, g, request
 from redis import Redis
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.exceptions import HTTPException
 
+from app import logs, metrics
 from app.config import Config
 from app.database import get_database
 from app.deferred_inbox import (
@@ -28,6 +32,7 @@ from app.deferred_inbox import (
 from app.messaging.status import record_status
 from app.phones import InvalidPhoneNumber, to_e164
 from app.runtime import get_runtime
+from app.web.metrics import register_gauge_callback
 from app.web.twilio_auth import signed_url, twilio_signed
 from bot_flows import texts
 from bot_flows.engine import clean_text
@@ -42,6 +47,8 @@ SID = re.compile(r"[A-Za-z0-9]{1,64}")
 MEDIA_COUNT = re.compile(r"[0-9]{1,3}")
 # Who writes: a WhatsApp address or, for SMS, a bare international number. Nothing
 # else (spaces, dashes, a name) identifies a sender, however a phone parser reads it.
+# What a webhook that ended without saying its outcome is counted as.
+STATUS_OUTCOMES = {400: "rejected", 403: "rejected", 404: "unknown_practice"}
 SENDER = re.compile(r"(whatsapp:)?\+[0-9]{6,15}")
 DEFERRED_KEY = "citabot.deferred_inbox"
 # The language each practice number last answered in, for the one message an
@@ -56,7 +63,29 @@ def now() -> datetime:
     return get_runtime().clock()
 
 
+def timed(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Observe each webhook's latency by its outcome (`g.outcome`, else its status code)."""
+
+    @wraps(view)
+    def observed(*args: Any, **kwargs: Any) -> Response:
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = view(*args, **kwargs)
+            status = response.status_code
+            return response
+        except HTTPException as error:
+            status = error.code or 500
+            raise
+        finally:
+            outcome = g.get("outcome") or STATUS_OUTCOMES.get(status, "failed")
+            metrics.observe_webhook(outcome, time.perf_counter() - started)
+
+    return observed
+
+
 @bp.post("/whatsapp")
+@timed
 @twilio_signed
 def inbound() -> Response:
     """A patient's or doctor's message: processed once, answered with TwiML.
@@ -78,8 +107,12 @@ def inbound() -> Response:
         abort(404, "no practice uses this WhatsApp number")
     except DATABASE_DOWN:
         return _keep(message, deferred)
+    logs.bind(practice_id=answer.practice_id)
     if answer.practice_language:
         PRACTICE_LANGUAGES[message.practice_number] = answer.practice_language
+    g.outcome = (
+        "duplicate" if answer.duplicate else "throttled" if answer.throttled else "processed"
+    )
     return twiml(answer.replies)
 
 
@@ -107,6 +140,7 @@ def _keep(message: InboundMessage, deferred: Deferred) -> Response:
     except JournalUnavailable:
         log.exception("inbound message %s could not be kept anywhere", message.sid)
         abort(503)
+    g.outcome = "deferred"
     deferred.replayer.nudge()
     if not first:
         return twiml([])
@@ -119,6 +153,12 @@ def _keep(message: InboundMessage, deferred: Deferred) -> Response:
 class Deferred:
     inbox: DeferredInbox
     replayer: Replayer
+
+
+def init_app(app: Flask) -> None:
+    """Register the webhooks, with their deferred inbox (whose gauge a scrape shows)."""
+    app.register_blueprint(bp)
+    get_deferred(app)
 
 
 def get_deferred(app: Flask) -> Deferred:
@@ -142,7 +182,7 @@ def _build_deferred(app: Flask) -> Deferred:
     inbox = DeferredInbox(redis, config.deferred_inbox_dir)
 
     def process(kept: KeptMessage) -> None:
-        with app.app_context():
+        with app.app_context(), logs.bound(message_id=kept.form.get("MessageSid")):
             token = config.webhook_token
             valid = token and RequestValidator(token).validate(kept.url, kept.form, kept.signature)
             if not valid:
@@ -150,14 +190,24 @@ def _build_deferred(app: Flask) -> Deferred:
                 return
             message = read_message(kept.form)
             try:
-                _receive(message, replies_to_outbox=True)
+                answer = _receive(message, replies_to_outbox=True)
             except UnknownPractice:
                 log.warning("a kept message was sent to a number no practice uses; dropped")
+                return
+            logs.bind(practice_id=answer.practice_id)
+            metrics.message_in("duplicate" if answer.duplicate else "processed")
 
+    register_gauge_callback(
+        app,
+        "citabot_inbound_backlog",
+        "Inbound messages kept while the database was unreachable, not replayed yet.",
+        lambda: inbox.backlog()[0],
+    )
     return Deferred(inbox, Replayer(inbox, process))
 
 
 @bp.post("/whatsapp/status")
+@timed
 @twilio_signed
 def delivery_status() -> Response:
     """Twilio reports how far an outbound message got; the status only moves forward."""
@@ -172,6 +222,7 @@ def delivery_status() -> Response:
     with get_database().sessions.begin() as session:
         error_code = clean_text(form.get("ErrorCode", ""), 16) or None
         record_status(session, sid, status.lower(), error_code, now(), message_id)
+    g.outcome = "status"
     return Response(status=204)
 
 

@@ -47,6 +47,7 @@ def test_a_booking_and_its_approval_move_the_counters(world: World) -> None:
     assert moved(before, after, "citabot_holds_total", event="approved") == 1
     assert moved(before, after, "citabot_holds_total", event="confirmed") == 0
     # The doctor's notice of the request and the patient's "approved".
+    assert moved(before, after, "citabot_messages_total", direction="in", status="processed") >= 1
     assert moved(before, after, "citabot_messages_total", direction="out", status="queued") == 2
     assert moved(before, after, "citabot_messages_total", direction="out", status="sent") == 2
     assert moved(before, after, "citabot_deliveries_total", stage="attempt", error_code="none") == 2

@@ -29,6 +29,7 @@ from bot_flows import texts
 from tests.conftest import FrozenClock
 from tests.e2e.conftest import Person, new_sid, replies_of
 from tests.factories import make_profile
+from tests.metrics_scrape import TOKEN, scrape
 from tests.redis_server import RedisServer
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/citabot"
@@ -47,7 +48,7 @@ def apps(
     request: pytest.FixtureRequest, config: Config, clock: FrozenClock, tmp_path: Path
 ) -> Iterator[tuple[Flask, Flask]]:
     """(the app that cannot reach its database, the one that can), sharing the journals."""
-    shared = {"deferred_inbox_dir": tmp_path / "kept"}
+    shared: dict[str, object] = {"deferred_inbox_dir": tmp_path / "kept", "metrics_token": TOKEN}
     if request.param == "redis":
         server = request.getfixturevalue("redis_server")
         assert isinstance(server, RedisServer)
@@ -219,3 +220,25 @@ def test_the_disk_journal_tells_each_phone_once_until_it_is_emptied(tmp_path: Pa
     assert journal.size() == 1 and not journal.keep(message(4, "x"), "a")
     journal.drop(2)
     assert journal.size() == 0 and journal.keep(message(5, "x"), "a")
+
+
+def test_an_operator_sees_the_outage_in_the_metrics(
+    apps: tuple[Flask, Flask], sessions: sessionmaker[Session], practice_number: str
+) -> None:
+    down, up = apps
+    before = scrape(up.test_client())
+    for phone in ("+5233100007", "+5233100008"):
+        assert person(down, phone, practice_number).post("hola").status_code == 200
+
+    during = scrape(up.test_client())
+    assert during.value("citabot_inbound_backlog") == 2
+    deferred = ("citabot_webhook_seconds_count", {"outcome": "deferred"})
+    assert during.value(deferred[0], **deferred[1]) - before.value(deferred[0], **deferred[1]) == 2
+
+    get_deferred(up).replayer.replay()
+    after = scrape(up.test_client())
+    assert after.value("citabot_inbound_backlog") == 0
+    replayed = after.value("citabot_messages_total", direction="in", status="processed")
+    assert (
+        replayed - during.value("citabot_messages_total", direction="in", status="processed") == 2
+    )
