@@ -1,6 +1,6 @@
-"""The local simulator: a self-contained page in development mode only (no real Twilio token,
-not production), transcripts per conversation from message_log, and messages that go
-through the real, signed webhook."""
+"""The local simulator: a page that loads only its own files, in development mode only (no
+real Twilio token, not production), transcripts per conversation from message_log, and
+messages that go through the real, signed webhook."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def log(session: Session, profile: Profile, phone: str, body: str, at: datetime,
     session.flush()
 
 
-def test_the_page_is_served_whole_with_the_practices_to_pick(
+def test_the_page_loads_only_its_own_files_with_the_practices_to_pick(
     client: FlaskClient, sessions: sessionmaker[Session]
 ) -> None:
     with sessions.begin() as session:
@@ -53,9 +53,27 @@ def test_the_page_is_served_whole_with_the_practices_to_pick(
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     assert str(profile.id) in html and "Dra. Simulada" in html
+    assert f'data-doctor-phone="{profile.doctor_phone}"' in html
+    assert 'data-send-url="/dev/chat/send"' in html
+    assert 'data-messages-url="/dev/chat/messages"' in html
     assert "https://" not in html and "http://" not in html
-    assert not re.search(r"\b(?:src|href)\s*=|@import|url\(", html, re.IGNORECASE)
-    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    # No inline script, style or event handler: the policy needs no 'unsafe-inline'.
+    inline = r"<script(?![^>]*\bsrc=)|<style|\bstyle\s*=|\bon[a-z]+\s*="
+    assert not re.search(inline, html, re.IGNORECASE)
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp
+    assets = re.findall(r"\b(?:src|href)\s*=\s*\"([^\"]*)\"", html, re.IGNORECASE)
+    assert sorted(assets) == ["/dev/chat/static/devchat.css", "/dev/chat/static/devchat.js"]
+    for asset in assets:
+        served = client.get(asset)
+        try:
+            assert served.status_code == 200
+            assert served.mimetype.endswith(("/css", "/javascript"))  # application/ before 3.12
+            text = served.get_data(as_text=True)
+        finally:
+            served.close()
+        assert "https://" not in text and "http://" not in text
+        assert not re.search(r"@import|url\(", text, re.IGNORECASE)
 
 
 def without_simulator(app: Flask) -> None:
@@ -64,6 +82,7 @@ def without_simulator(app: Flask) -> None:
     client = app.test_client()
     try:
         assert client.get("/dev/chat").status_code == 404
+        assert client.get("/dev/chat/static/devchat.js").status_code == 404
         assert client.get("/dev/chat/messages").status_code == 404
         assert client.post("/dev/chat/send", json={}).status_code == 404
         form = {"MessageSid": "SM" + "0" * 32, "From": f"whatsapp:{PATIENT}",
