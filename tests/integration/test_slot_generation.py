@@ -32,6 +32,11 @@ from tests.factories import context, intake, make_profile, make_service, make_sl
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 WEEKDAYS = (1, 2, 3, 4, 5)  # the seed's numbering: Monday..Friday
+# When the rules take effect unless a test says otherwise: before the frozen clock's
+# today (2026-12-01) and any real day the command tests run on. Left out, the column's
+# default would be the database server's real CURRENT_DATE, and the slots made before
+# it would vanish as the calendar moves on.
+IN_FORCE_FROM = date(2026, 11, 1)
 
 
 @dataclass
@@ -60,7 +65,7 @@ def rule(
         "start_time": time.fromisoformat(start),
         "end_time": time.fromisoformat(end),
         "slot_duration": 30,
-        "effective_from": None,  # the column defaults to today
+        "effective_from": IN_FORCE_FROM,
     }
     return AvailabilityRule(**(values | fields))
 
