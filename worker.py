@@ -4,7 +4,7 @@ Settings come from the environment like the web app's (`DATABASE_URL`, `REDIS_UR
 Twilio). Run as many as the load needs: jobs are idempotent, one scheduler at a
 time moves timed jobs (RQ's lock), the periodic tick is booked once per 30-second
 boundary and the slot upkeep once a day however many workers there are
-(`app.queues`). SIGTERM (or Ctrl+C) finishes the current job, then stops; a
+(`app.background.queues`). SIGTERM (or Ctrl+C) finishes the current job, then stops; a
 second one stops at once.
 """
 
@@ -21,9 +21,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue, SimpleWorker
 
 from app import create_app
+from app.background.queues import QUEUE_NAMES, schedule_slot_upkeep, schedule_tick
 from app.clock import utc_now
-from app.database import get_database
-from app.queues import QUEUE_NAMES, schedule_slot_upkeep, schedule_tick
+from app.db import get_database
 from app.web.webhooks import get_deferred
 
 
@@ -102,7 +102,7 @@ def main() -> None:
     os.register_at_fork(after_in_child=in_forked_child)
     connection = Redis.from_url(redis_url)
     queues = [Queue(name, connection=connection) for name in QUEUE_NAMES]
-    # Messages the web processes kept while the database was away (app/deferred_inbox.py).
+    # Messages the web processes kept while the database was away (app.conversation).
     get_deferred(app).replayer.start()
     with app.app_context():
         CitabotWorker(queues, connection=connection).work(with_scheduler=True)

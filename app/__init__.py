@@ -6,7 +6,7 @@ from flask import Flask
 
 from app import logs
 from app.config import Config
-from app.database import Database
+from app.db import Database
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -18,7 +18,8 @@ def create_app(config: Config | None = None) -> Flask:
     Database(config.database_url).init_app(app)
     logs.init_app(app)
 
-    from app import cli, dispatch
+    from app import cli
+    from app.background import dispatch
     from app.web import devchat, health, metrics, webhooks
 
     app.register_blueprint(health.bp)

@@ -39,7 +39,7 @@ class Config:
     # fake in end-to-end tests. Refused in production.
     twilio_api_base_url: str | None = None
     # Where inbound messages are kept when neither the database nor Redis answers
-    # (app/deferred_inbox.py): a local directory of each web host.
+    # (app/conversation/deferred_inbox.py): a local directory of each web host.
     deferred_inbox_dir: Path = ROOT / "instance" / "deferred-inbox"
     # The bearer token of GET /metrics; unset, the route does not exist.
     metrics_token: str | None = None
@@ -102,8 +102,10 @@ class Config:
         if backend == "console" and environment == "production":
             # It prints to stdout, which production logs; doctors' notices carry the reason
             # for the visit.
-            chosen = "MESSAGING_BACKEND=console" if env.get("MESSAGING_BACKEND") else (
-                "the console backend (the default without TWILIO_ACCOUNT_SID)"
+            chosen = (
+                "MESSAGING_BACKEND=console"
+                if env.get("MESSAGING_BACKEND")
+                else ("the console backend (the default without TWILIO_ACCOUNT_SID)")
             )
             raise ValueError(
                 f"{chosen} prints every message, health data included, instead of sending it;"

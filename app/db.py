@@ -1,4 +1,4 @@
-"""Engine, sessions and the declarative base shared by every model.
+"""The database: engine, sessions, the declarative base, and the app's handle on them.
 
 The same models run on PostgreSQL (production, tests) and SQLite (the embedded
 default of `make run`), so the few types that differ are smoothed over here.
@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
@@ -35,6 +35,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 # Every constraint gets a stable, predictable name so migrations can refer to it.
 # CHECK constraints must always be named explicitly (the seed names them all).
@@ -257,3 +260,25 @@ class Savepoints:
     @contextmanager
     def __call__(self) -> Iterator[Session]:
         yield self.session
+
+
+DATABASE_KEY = "citabot.database"
+
+
+class Database:
+    """The app's engine plus session factory. Engines connect lazily, so building one is free."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions[DATABASE_KEY] = self
+
+
+def get_database(app: Flask | None = None) -> Database:
+    """The database of `app`, or of the app handling the current request or command."""
+    from flask import current_app  # the models and migrations need no Flask
+
+    return (app or current_app).extensions[DATABASE_KEY]

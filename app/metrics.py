@@ -21,12 +21,12 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
+
+from app.background.after_commit import Owed
 
 P = ParamSpec("P")
 R = TypeVar("R")
-PENDING_KEY = "citabot.metrics.pending"
 OTHER = "other"
 
 # What the webhook did with a request. The first four concern a message that
@@ -171,45 +171,16 @@ def delivery_after_commit(session: Session, stage: str, error_code: str | None) 
 
 
 def count_after_commit(session: Session, counter: Any, amount: float = 1) -> None:
-    """Increment `counter` (a labelled child) by `amount` when `session` commits.
-
-    Use cases may run as savepoints of a webhook's transaction (`app.db.Savepoints`):
-    the count belongs to the innermost transaction open now, moves to its parent
-    when a savepoint is released, and is dropped with any transaction that rolls
-    back. Only the outermost commit increments.
-    """
-    if amount <= 0:
-        return
-    pending: dict[SessionTransaction | None, list[tuple[Any, float]]] = session.info.setdefault(
-        PENDING_KEY, {}
-    )
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    pending.setdefault(transaction, []).append((counter, amount))
+    """Increment `counter` (a labelled child) by `amount` when `session`'s outermost
+    transaction commits; nothing if it rolls back (`app.background.after_commit`)."""
+    if amount > 0:
+        COUNTS.add(session, (counter, amount))
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    pending = session.info.get(PENDING_KEY)
-    if not pending:
-        return
-    savepoint = session.get_nested_transaction()
-    if savepoint is not None:  # released, not committed: the counts wait on its parent
-        counts = pending.pop(savepoint, [])
-        if counts and savepoint.parent is not None:
-            pending.setdefault(savepoint.parent, []).extend(counts)
-        return
-    for counts in session.info.pop(PENDING_KEY).values():
-        for counter, amount in counts:
-            counter.inc(amount)
+def _pay(counts: list[tuple[Any, float]]) -> None:
+    for counter, amount in counts:
+        counter.inc(amount)
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
-    # Whatever is still owed to a transaction that ended was rolled back with it.
-    pending = session.info.get(PENDING_KEY)
-    if pending is None:
-        return
-    if transaction.parent is None:
-        del session.info[PENDING_KEY]
-    else:
-        pending.pop(transaction, None)
+COUNTS: Owed[tuple[Any, float]] = Owed("citabot.metrics.owed")
+COUNTS.listen(Session, _pay)

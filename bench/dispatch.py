@@ -48,23 +48,23 @@ from sqlalchemy.orm import Session, sessionmaker
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.background.after_commit import dispatch_after_commit  # noqa: E402
+from app.background.dispatch import RQDispatcher  # noqa: E402
+from app.background.queues import BOOKING_QUEUE  # noqa: E402
 from app.booking.policies import due_reminders  # noqa: E402
 from app.booking.reminders import schedule_reminders  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.db import make_engine, make_sessionmaker  # noqa: E402
-from app.dispatch import RQDispatcher  # noqa: E402
-from app.followups import dispatch_after_commit  # noqa: E402
 from app.messaging import delivery  # noqa: E402
 from app.models import (  # noqa: E402
     Contact,
     MedicalService,
     MessageLog,
     MessageStatus,
-    Profile,
+    Practice,
     Reservation,
     TimeSlot,
 )
-from app.queues import BOOKING_QUEUE  # noqa: E402
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioHttpClient  # noqa: E402
 
 SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
@@ -167,7 +167,7 @@ def seed_practices(sessions: sessionmaker[Session], count: int) -> list[uuid.UUI
         for n in range(count)
     ]
     with sessions.begin() as session:
-        session.execute(insert(Profile).values(timezone="America/Mexico_City"), profiles)
+        session.execute(insert(Practice).values(timezone="America/Mexico_City"), profiles)
     return [p["id"] for p in profiles]
 
 
@@ -260,7 +260,7 @@ def seed_reservations(
         for n, slot in enumerate(slots)
     ]
     with sessions.begin() as session:
-        session.execute(insert(Profile), [{"id": profile_id, "name": "Reminders"}])
+        session.execute(insert(Practice), [{"id": profile_id, "name": "Reminders"}])
         session.execute(
             insert(MedicalService),
             [{"id": service_id, "profile_id": profile_id, "name": "Consulta", "duration": 30}],

@@ -65,7 +65,7 @@ from app.db import make_engine, make_sessionmaker  # noqa: E402
 from app.models import (  # noqa: E402
     MedicalService,
     MessageLog,
-    Profile,
+    Practice,
     RequestStatus,
     ReservationRequest,
     TimeSlot,
@@ -228,8 +228,7 @@ def sweep(ctx: BookingContext, engine: Engine, scale: Scale) -> None:
 # their (capacity-1) slots, write one notice each; no Python, one transaction. Every
 # table keeps all its indexes, the seed's included: this is what they cost.
 FLOOR_SQL = (
-    "CREATE TEMP TABLE lapsed (id uuid, slot_id uuid, profile_id uuid, phone text)"
-    " ON COMMIT DROP",
+    "CREATE TEMP TABLE lapsed (id uuid, slot_id uuid, profile_id uuid, phone text) ON COMMIT DROP",
     "WITH claimed AS (SELECT id FROM reservation_request WHERE status = 'pending'"
     " AND expires_at <= %(now)s FOR UPDATE SKIP LOCKED),"
     " expired AS (UPDATE reservation_request r SET status = 'expired', updated_at = %(now)s"
@@ -346,24 +345,24 @@ def open_practices(
     columns: list[list[tuple[uuid.UUID, uuid.UUID]]] = []
     with sessions.begin() as session:
         for _ in range(practices):
-            profile = Profile(
+            practice = Practice(
                 name="Consultorio",
                 timezone="America/Mexico_City",
                 appointment_approval_required=True,
                 min_notice_minutes=60,
                 booking_horizon_days=3650,
             )
-            session.add(profile)
+            session.add(practice)
             session.flush()
             service = MedicalService(
-                profile_id=profile.id, name="Consulta", duration=30, price=Decimal("500.00")
+                profile_id=practice.id, name="Consulta", duration=30, price=Decimal("500.00")
             )
             session.add(service)
             session.flush()
             rows = [
                 {
                     "id": uuid.uuid4(),
-                    "profile_id": profile.id,
+                    "profile_id": practice.id,
                     "service_id": service.id,
                     "start_time": FIRST_SLOT + VISIT * i,
                     "end_time": FIRST_SLOT + VISIT * (i + 1),
@@ -371,7 +370,7 @@ def open_practices(
                 for i in range(slots_each)
             ]
             session.execute(insert(TimeSlot), rows)
-            columns.append([(profile.id, row["id"]) for row in rows])
+            columns.append([(practice.id, row["id"]) for row in rows])
     return [pair for row in zip(*columns, strict=True) for pair in row]
 
 

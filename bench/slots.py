@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.db import make_engine, make_sessionmaker  # noqa: E402
-from app.models import AvailabilityRule, MedicalService, Profile  # noqa: E402
-from app.scheduling.generation import MAX_DAYS, ProfileSlotReport, generate_slots  # noqa: E402
+from app.models import AvailabilityRule, MedicalService, Practice  # noqa: E402
+from app.scheduling.generation import MAX_DAYS, PracticeSlotReport, generate_slots  # noqa: E402
 
 SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 PROFILES = 1_000
@@ -111,7 +111,7 @@ def _create_practices(sessions: sessionmaker[Session], count: int) -> None:
         for start, end in WINDOWS
     ]
     with sessions.begin() as session:
-        session.execute(insert(Profile).values(timezone="America/Mexico_City"), profiles)
+        session.execute(insert(Practice).values(timezone="America/Mexico_City"), profiles)
         session.execute(insert(MedicalService), services)
         session.execute(insert(AvailabilityRule), rules)
 
@@ -166,7 +166,7 @@ def _timed(work: Callable[[], Any]) -> tuple[Any, float]:
     return result, timer.perf_counter() - started
 
 
-def _summary(reports: list[ProfileSlotReport]) -> str:
+def _summary(reports: list[PracticeSlotReport]) -> str:
     totals = {"updated": 0, "removed": 0, "kept": 0}
     for report in reports:
         for field in totals:

@@ -64,8 +64,11 @@ from app import create_app  # noqa: E402
 from app.clinic.clinic_file import read_clinic, read_document  # noqa: E402
 from app.clinic.setup import import_clinic  # noqa: E402
 from app.config import Config  # noqa: E402
-from app.database import get_database  # noqa: E402
-from app.db import make_engine, make_sessionmaker  # noqa: E402
+from app.db import (  # noqa: E402
+    get_database,
+    make_engine,
+    make_sessionmaker,
+)
 from app.scheduling.generation import generate_slots  # noqa: E402
 from bench.baseline_app import create_table  # noqa: E402
 from bench.load_patients import (  # noqa: E402

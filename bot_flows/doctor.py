@@ -2,14 +2,14 @@
 
 A message is routed by `COMMANDS`, read top to bottom: the first word (or two, as
 in "no asistió") names the command, its parser reads the arguments
-(`doctor_parsing`), its handler asks the desk and says what happened
+(`doctor_parsing`), its handler asks the services and says what happened
 (`doctor_answers`). The diagram is `doctor.mmd`.
 
 - Matching forgives capitals, accents, extra spaces and punctuation around words;
   Spanish words come first, English ones are aliases.
 - A message that is no command, or whose arguments cannot be read, gets a short
-  hint plus the help text, and the desk is not touched (hard guarantee 6).
-- A refusal from the desk (`app.booking.errors`) or a `ValueError` becomes one
+  hint plus the help text, and the services are not touched (hard guarantee 6).
+- A refusal from the services (`app.booking.errors`) or a `ValueError` becomes one
   sentence. A code that is not this practice's is simply "not found": another
   practice's data is never revealed (hard guarantee 5).
 
@@ -40,7 +40,7 @@ from bot_flows import doctor_parsing as parsing
 from bot_flows.doctor_answers import DoctorTurn
 from bot_flows.doctor_parsing import Decision, Hint, Rest
 from bot_flows.engine import Said
-from bot_flows.ports import DoctorDesk
+from bot_flows.ports import DoctorServices
 
 Args = TypeVar("Args")
 
@@ -81,16 +81,16 @@ HELP = Said("doctor.help")
 
 
 def answer_doctor(
-    text: str, button_payload: str | None, now: datetime, desk: DoctorDesk
+    text: str, button_payload: str | None, now: datetime, services: DoctorServices
 ) -> list[Said]:
-    """What to answer the practice's doctor; the desk changes only what the command names."""
+    """What to answer the practice's doctor; the services changes only what the command names."""
     routed = read_button(button_payload) if button_payload else read_text(text)
     if routed is None:
         return [Said("doctor.unknown"), HELP]
     command, args = routed
     if isinstance(args, Hint):
         return [Said(args.key, args.values), HELP]
-    turn = DoctorTurn(now, desk, desk.practice)
+    turn = DoctorTurn(now, services, services.practice)
     try:
         return command.handle(args, turn)
     except (BookingError, ValueError) as error:
@@ -121,7 +121,7 @@ def button_payloads(code: str) -> tuple[str, str]:
 
 
 def refusal(error: BookingError | ValueError, turn: DoctorTurn) -> list[Said]:
-    """Why the desk said no, as one sentence; the desk changed nothing."""
+    """Why the services said no, as one sentence; the services changed nothing."""
     match error:
         case NotFound(code=code):
             return [Said("doctor.refused.not_found", {"code": code})]

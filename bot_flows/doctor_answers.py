@@ -1,4 +1,4 @@
-"""Carrying out a doctor's command with the desk, and saying what happened.
+"""Carrying out a doctor's command with the services, and saying what happened.
 
 Each handler takes the parsed arguments and the turn, makes at most the one
 change the command names, and returns what to say. Refusals are left to raise:
@@ -31,7 +31,7 @@ from bot_flows.doctor_parsing import (
     PhoneArgs,
 )
 from bot_flows.engine import Said
-from bot_flows.ports import DoctorDesk, Practice
+from bot_flows.ports import DoctorServices, PracticeDetails
 
 URGENT_MARK = " ‼️"
 Listed = TypeVar("Listed", Booking, AffectedBooking)
@@ -39,11 +39,11 @@ Listed = TypeVar("Listed", Booking, AffectedBooking)
 
 @dataclass(frozen=True)
 class DoctorTurn:
-    """One doctor message being answered: the moment, the desk, and how to write for them."""
+    """One doctor message being answered: the moment, the services, and how to write for them."""
 
     now: datetime
-    desk: DoctorDesk
-    practice: Practice
+    services: DoctorServices
+    practice: PracticeDetails
 
     def text(self, key: str, **values: Any) -> str:
         """A fragment from the catalogue, for values that are sentences themselves."""
@@ -75,20 +75,20 @@ class DoctorTurn:
 def approve(args: Decision, turn: DoctorTurn) -> list[Said]:
     if args.code is None:
         return only_pending(turn, lambda code: approve(Decision(code), turn))
-    booking = turn.desk.approve(args.code)
+    booking = turn.services.approve(args.code)
     return [Said("doctor.approved", _booking_values(booking, turn))]
 
 
 def reject(args: Decision, turn: DoctorTurn) -> list[Said]:
     if args.code is None:
         return only_pending(turn, lambda code: reject(Decision(code, args.reason), turn))
-    booking = turn.desk.reject(args.code, args.reason)
+    booking = turn.services.reject(args.code, args.reason)
     return [Said("doctor.rejected", _booking_values(booking, turn, args.reason))]
 
 
 def only_pending(turn: DoctorTurn, act: Callable[[str], list[Said]]) -> list[Said]:
     """SI / NO without a code: act on the one waiting request, or say why not."""
-    waiting = turn.desk.pending()
+    waiting = turn.services.pending()
     if len(waiting) == 1:
         return act(waiting[0].code)
     if not waiting:
@@ -107,7 +107,7 @@ def only_pending(turn: DoctorTurn, act: Callable[[str], list[Said]]) -> list[Sai
 
 
 def list_pending(args: NoArgs, turn: DoctorTurn) -> list[Said]:
-    waiting = turn.desk.pending()
+    waiting = turn.services.pending()
     if not waiting:
         return [Said("doctor.nothing_pending")]
     lines = "\n".join(_pending_line(request, turn) for request in waiting)
@@ -116,7 +116,7 @@ def list_pending(args: NoArgs, turn: DoctorTurn) -> list[Said]:
 
 def show_agenda(args: DayArgs, turn: DoctorTurn) -> list[Said]:
     day = turn.local_date(args.day)
-    bookings = _in_time_order(turn.desk.agenda(day))
+    bookings = _in_time_order(turn.services.agenda(day))
     if not bookings:
         return [Said("doctor.agenda.empty", {"day": turn.day_name(day)})]
     lines = "\n".join(_booking_line(booking, turn, booking.urgency) for booking in bookings)
@@ -124,20 +124,20 @@ def show_agenda(args: DayArgs, turn: DoctorTurn) -> list[Said]:
 
 
 def cancel(args: CodeArgs, turn: DoctorTurn) -> list[Said]:
-    booking = turn.desk.cancel(args.code, args.reason)
+    booking = turn.services.cancel(args.code, args.reason)
     return [Said("doctor.cancelled", _booking_values(booking, turn, args.reason))]
 
 
 def complete(args: CodeArgs, turn: DoctorTurn) -> list[Said]:
-    return [Said("doctor.completed", _booking_values(turn.desk.complete(args.code), turn))]
+    return [Said("doctor.completed", _booking_values(turn.services.complete(args.code), turn))]
 
 
 def no_show(args: CodeArgs, turn: DoctorTurn) -> list[Said]:
-    return [Said("doctor.no_show", _booking_values(turn.desk.no_show(args.code), turn))]
+    return [Said("doctor.no_show", _booking_values(turn.services.no_show(args.code), turn))]
 
 
 def save_note(args: NoteArgs, turn: DoctorTurn) -> list[Said]:
-    turn.desk.note(args.code, args.note_type, args.private, args.text)
+    turn.services.note(args.code, args.note_type, args.private, args.text)
     key = "doctor.note_saved_private" if args.private else "doctor.note_saved"
     note_type = turn.text(f"doctor.note_type.{args.note_type}")
     return [Said(key, {"code": args.code, "note_type": note_type})]
@@ -146,7 +146,7 @@ def save_note(args: NoteArgs, turn: DoctorTurn) -> list[Said]:
 def block(args: BlockArgs, turn: DoctorTurn) -> list[Said]:
     """Close a day or a range; bookings inside it stay, listed so the doctor can act on each."""
     day = turn.local_date(args.day)
-    report = turn.desk.block(day, args.start, args.end)
+    report = turn.services.block(day, args.start, args.end)
     period = _period(args, day, turn)
     said = [Said("doctor.blocked", {"period": period, "count": report.blocked_slots})]
     if report.affected:
@@ -158,7 +158,7 @@ def block(args: BlockArgs, turn: DoctorTurn) -> list[Said]:
 
 
 def resume(args: PhoneArgs, turn: DoctorTurn) -> list[Said]:
-    key = "doctor.resumed" if turn.desk.resume_bot(args.phone) else "doctor.not_on_hold"
+    key = "doctor.resumed" if turn.services.resume_bot(args.phone) else "doctor.not_on_hold"
     return [Said(key, {"phone": args.phone})]
 
 
@@ -222,7 +222,7 @@ def _period(args: BlockArgs, day: date, turn: DoctorTurn) -> str:
 
 
 def _in_time_order(bookings: Sequence[Listed]) -> list[Listed]:
-    """The desk's lists promise no order; the doctor reads them as a day, earliest first."""
+    """The services' lists promise no order; the doctor reads them as a day, earliest first."""
     return sorted(bookings, key=lambda booking: (booking.start, booking.code))
 
 

@@ -3,7 +3,7 @@
 Forgiving where a slip costs nothing (capitals, accents, extra spaces, "sí,",
 "¿pendientes?", a trailing period), strict where a guess could change the wrong
 thing: a code must look like a code, a date must exist, a range must end after it
-starts. Parsers never touch the desk; what they cannot read becomes a `Hint`, and
+starts. Parsers never touch the services; what they cannot read becomes a `Hint`, and
 then nothing is changed.
 """
 

@@ -5,7 +5,7 @@ question; the next message goes to that state's `answer`, which stores one answe
 (or says what was wrong) and returns the next state, whose question is asked in
 turn. Returning the same state repeats the question, so a typo is always
 answered with "I did not understand" and the same numbered choices.
-No Flask, Twilio or database here: handlers talk to a desk (see `ports`).
+No Flask, Twilio or database here: handlers talk to a services (see `ports`).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Turn(Generic[Desk]):
     data: dict[str, Any]
     language: str
     now: datetime
-    desk: Desk
+    services: Desk
     said: list[Said] = field(default_factory=list)
 
     @property

@@ -70,7 +70,7 @@ from bot_flows.patient_start import (
     welcome_back,
 )
 from bot_flows.patient_states import AT_REST, BEFORE_CONSENT, OPENINGS, PatientState, PatientTurn
-from bot_flows.ports import PatientDesk
+from bot_flows.ports import PatientServices
 from bot_flows.red_flags import red_flag
 
 __all__ = ["Chat", "Incoming", "PatientState", "answer_patient", "says_nothing_personal"]
@@ -105,7 +105,7 @@ class Incoming:
     has_media: bool
 
 
-FLOW: Flow[PatientDesk] = {
+FLOW: Flow[PatientServices] = {
     # state            question          answer -> next state
     S.NEW:         Step(nothing_to_ask,  first_message),
     S.CONSENT:     Step(ask_consent,     answer_consent),
@@ -176,9 +176,11 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def answer_patient(chat: Chat, message: Incoming, now: datetime, desk: PatientDesk) -> list[Said]:
+def answer_patient(
+    chat: Chat, message: Incoming, now: datetime, services: PatientServices
+) -> list[Said]:
     """Answer one message: move `chat` on and return what to send back (nothing in hand-off)."""
-    turn: PatientTurn = Turn(message.text, chat.data, chat.language, now, desk)
+    turn: PatientTurn = Turn(message.text, chat.data, chat.language, now, services)
     if chat.handoff_until is not None and chat.handoff_until > now:
         _while_handed_off(chat, message, turn)
     else:
@@ -243,7 +245,7 @@ def _while_handed_off(chat: Chat, message: Incoming, turn: PatientTurn) -> None:
     if written:
         if len(written) > FORWARD_LIMIT:
             written = written[: FORWARD_LIMIT - 1].rstrip() + "…"
-        turn.desk.forward_to_practice(written, urgent)
+        turn.services.forward_to_practice(written, urgent)
 
 
 def _resumable(state: str, turn: PatientTurn) -> PatientState:
@@ -265,13 +267,13 @@ def _watch_for_red_flags(state: PatientState, turn: PatientTurn) -> bool:
     """
     if red_flag(turn.text) is None:
         return False
-    turn.say("patient.emergency", phone=turn.desk.practice.emergency_phone)
+    turn.say("patient.emergency", phone=turn.services.practice.emergency_number)
     if state not in BEFORE_CONSENT:
         turn.data["red_flag"] = True
     return True
 
 
 def _switch_language(turn: PatientTurn, language: str) -> None:
-    turn.desk.set_language(language)
+    turn.services.set_language(language)
     turn.language = language
     turn.say("patient.language_set")

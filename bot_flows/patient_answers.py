@@ -181,5 +181,5 @@ def day_label(day: str | date, language: str) -> str:
 
 def when_label(turn: PatientTurn, start: str) -> str:
     """A stored instant as the patient reads it: local day and time, their language."""
-    zone = turn.desk.practice.timezone
+    zone = turn.services.practice.timezone
     return when(datetime.fromisoformat(start), zone, turn.language)

@@ -62,7 +62,7 @@ MORE_WORDS = frozenset({
 
 def start_booking(turn: PatientTurn) -> PatientState:
     """Offer the services, or go straight to the days when there is only one."""
-    services = turn.desk.services()
+    services = turn.services.services()
     if not services:
         turn.say("patient.no_services")
         return S.MENU
@@ -91,7 +91,7 @@ def answer_service(turn: PatientTurn) -> PatientState:
 
 def offer_days(turn: PatientTurn, then: PatientState) -> PatientState:
     """Offer the soonest days with a free time of the chosen service (`then` asks them)."""
-    days = turn.desk.free_days(uuid.UUID(turn.data["service_id"]), DAYS_SHOWN)
+    days = turn.services.free_days(uuid.UUID(turn.data["service_id"]), DAYS_SHOWN)
     if not days:
         turn.say("patient.no_days", service=turn.data["service"])
         return S.MENU
@@ -121,7 +121,7 @@ def pick_day(here: PatientState, then: PatientState) -> Callable[[PatientTurn], 
 def offer_times(turn: PatientTurn, day_state: PatientState, then: PatientState) -> PatientState:
     """Offer the free times of the chosen day; a day filled meanwhile offers the days again."""
     service_id = uuid.UUID(turn.data["service_id"])
-    times = turn.desk.free_times(service_id, date.fromisoformat(turn.data["day"]))
+    times = turn.services.free_times(service_id, date.fromisoformat(turn.data["day"]))
     if not times:
         turn.say("patient.day_full")
         return offer_days(turn, day_state)
@@ -132,7 +132,7 @@ def offer_times(turn: PatientTurn, day_state: PatientState, then: PatientState) 
 
 def ask_time(turn: PatientTurn) -> None:
     """The day's free times from `times_from` on, and "more times" if some are left."""
-    zone = turn.desk.practice.timezone
+    zone = turn.services.practice.timezone
     shown, more = _times_shown(turn.data)
     labels = [clock_time(datetime.fromisoformat(start), zone, turn.language) for _, start in shown]
     if more:
@@ -191,8 +191,8 @@ def answer_summary(turn: PatientTurn) -> PatientState:
 def send_request(turn: PatientTurn) -> PatientState:
     """Hold the slot; the answers are dropped from the conversation once the request exists."""
     try:
-        intake = intake_from(turn.data, turn.desk.phone)
-        hold = turn.desk.hold(uuid.UUID(turn.data["slot_id"]), intake)
+        intake = intake_from(turn.data, turn.services.phone)
+        hold = turn.services.hold(uuid.UUID(turn.data["slot_id"]), intake)
     except (SlotTaken, SlotNotBookable):
         turn.say("patient.slot_taken")
         return _offer_nearest(turn)
@@ -206,7 +206,7 @@ def send_request(turn: PatientTurn) -> PatientState:
         turn.say("patient.try_again")
         return S.SUMMARY
     _announce(turn, hold)
-    turn.desk.remember_patient(stored_from(turn.data))
+    turn.services.remember_patient(stored_from(turn.data))
     turn.data.clear()
     return S.MENU
 
@@ -236,7 +236,7 @@ def _choose_service(turn: PatientTurn, service_id: str, name: str) -> PatientSta
 def _offer_nearest(turn: PatientTurn) -> PatientState:
     around = datetime.fromisoformat(turn.data["start"])
     service_id = uuid.UUID(turn.data["service_id"])
-    nearest = turn.desk.nearest_free(service_id, around, NEAREST_SHOWN)
+    nearest = turn.services.nearest_free(service_id, around, NEAREST_SHOWN)
     if not nearest:
         return offer_days(turn, S.DAY)
     turn.data["nearest"] = _options(nearest)
@@ -248,10 +248,10 @@ def _announce(turn: PatientTurn, hold: Hold) -> None:
     if hold.confirmed:
         turn.say("patient.booked", code=hold.code, when=when)
         return
-    practice = turn.desk.practice
+    practice = turn.services.practice
     deadline = clock_time(hold.expires_at, practice.timezone, turn.language)
     turn.say(
-        "patient.requested", code=hold.code, when=when, doctor=practice.doctor, deadline=deadline
+        "patient.requested", code=hold.code, when=when, doctor=practice.name, deadline=deadline
     )
 
 
@@ -281,5 +281,5 @@ def _pick(turn: PatientTurn, options: list[list[str]]) -> bool:
 
 
 def _local(turn: PatientTurn, option: list[str]) -> tuple[int, int]:
-    local = datetime.fromisoformat(option[1]).astimezone(ZoneInfo(turn.desk.practice.timezone))
+    local = datetime.fromisoformat(option[1]).astimezone(ZoneInfo(turn.services.practice.timezone))
     return local.hour, local.minute

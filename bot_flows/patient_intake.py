@@ -62,7 +62,7 @@ SHOWN = 80  # characters of each answer the summary repeats: WhatsApp messages a
 
 def start_intake(turn: PatientTurn) -> PatientState:
     """A returning patient may reuse what they told us last time."""
-    stored = turn.desk.stored_patient()
+    stored = turn.services.stored_patient()
     if stored is None or not stored.name:
         return S.NAME
     turn.data["stored"] = {"name": stored.name, "age": stored.age, "gender": stored.gender}

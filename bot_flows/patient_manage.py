@@ -46,7 +46,7 @@ REMINDER_WORDS = {
 
 
 def show_bookings(turn: PatientTurn) -> PatientState:
-    bookings = [_entry(booking) for booking in turn.desk.bookings()]
+    bookings = [_entry(booking) for booking in turn.services.bookings()]
     if bookings:
         turn.say("patient.bookings", bookings="\n".join(_line(turn, b) for b in bookings))
     else:
@@ -56,7 +56,7 @@ def show_bookings(turn: PatientTurn) -> PatientState:
 
 def start_managing(turn: PatientTurn) -> PatientState:
     """Pick the booking to change; with only one, that one."""
-    bookings = turn.desk.bookings()
+    bookings = turn.services.bookings()
     if not bookings:
         turn.say("patient.no_bookings")
         return S.MENU
@@ -102,7 +102,7 @@ def ask_cancel(turn: PatientTurn) -> None:
     if entry["kind"] == "request":
         turn.say("patient.withdraw_confirm", code=entry["code"], when=when)
         return
-    policy = turn.desk.practice.cancellation_policy
+    policy = turn.services.practice.cancellation_policy
     if policy:
         turn.say("patient.policy", policy=policy)
     turn.say("patient.cancel_confirm", code=entry["code"], when=when)
@@ -118,9 +118,9 @@ def answer_cancel(turn: PatientTurn) -> PatientState:
     entry = turn.data["booking"]
     try:
         if entry["kind"] == "request":
-            turn.desk.withdraw()
+            turn.services.withdraw()
         else:
-            turn.desk.cancel(entry["code"])
+            turn.services.cancel(entry["code"])
     except AlreadyStarted:
         turn.say("patient.already_started", code=entry["code"])
         return S.MENU
@@ -153,7 +153,7 @@ def answer_move_time(turn: PatientTurn) -> PatientState:
         return S.MOVE_TIME
     code = turn.data["booking"]["code"]
     try:
-        turn.desk.reschedule(code, uuid.UUID(turn.data["slot_id"]))
+        turn.services.reschedule(code, uuid.UUID(turn.data["slot_id"]))
     except (SlotTaken, SlotNotBookable):
         turn.say("patient.slot_taken")
         return offer_times(turn, S.MOVE_DAY, S.MOVE_TIME)
@@ -188,7 +188,7 @@ def answer_reminder(turn: PatientTurn) -> PatientState:
 
 def _confirm_attendance(turn: PatientTurn, code: str) -> PatientState:
     try:
-        turn.desk.confirm_attendance(code)
+        turn.services.confirm_attendance(code)
     except BookingError:
         turn.say("patient.booking_gone")
         return S.MENU
@@ -197,7 +197,7 @@ def _confirm_attendance(turn: PatientTurn, code: str) -> PatientState:
 
 
 def _find(turn: PatientTurn, code: str) -> dict[str, Any] | None:
-    for booking in turn.desk.bookings():
+    for booking in turn.services.bookings():
         if booking.code == code:
             return _entry(booking)
     return None

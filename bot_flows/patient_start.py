@@ -32,8 +32,8 @@ def nothing_to_ask(turn: PatientTurn) -> None:
 
 def first_message(turn: PatientTurn) -> PatientState:
     """Welcome; ask for consent unless this number already gave it (e.g. after a reset)."""
-    doctor = turn.desk.practice.doctor
-    if turn.desk.has_consented():
+    doctor = turn.services.practice.name
+    if turn.services.has_consented():
         turn.say("patient.welcome_back", doctor=doctor)
         return S.MENU
     turn.say("patient.welcome", doctor=doctor)
@@ -41,7 +41,7 @@ def first_message(turn: PatientTurn) -> PatientState:
 
 
 def ask_consent(turn: PatientTurn) -> None:
-    turn.say("patient.consent", doctor=turn.desk.practice.doctor)
+    turn.say("patient.consent", doctor=turn.services.practice.name)
 
 
 def answer_consent(turn: PatientTurn) -> PatientState:
@@ -56,7 +56,7 @@ def answer_consent(turn: PatientTurn) -> PatientState:
     if answer is None:
         return not_understood(turn, S.CONSENT)
     accepted = answer == 1
-    turn.desk.record_consent(accepted, CONSENT_VERSION)
+    turn.services.record_consent(accepted, CONSENT_VERSION)
     if not accepted:
         return S.DECLINED
     turn.say("patient.consent_thanks")
@@ -90,7 +90,7 @@ def answer_menu(turn: PatientTurn) -> PatientState:
         case 3:
             return start_managing(turn)
         case 4:
-            turn.desk.hand_off()
+            turn.services.hand_off()
             return S.HANDOFF
     return not_understood(turn, S.MENU)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot_flows.engine import Turn
-from bot_flows.ports import PatientDesk
+from bot_flows.ports import PatientServices
 
-PatientTurn = Turn[PatientDesk]
+PatientTurn = Turn[PatientServices]
 
 
 class PatientState(StrEnum):

@@ -1,7 +1,7 @@
-"""What the conversation may ask of the practice: the desks behind the flows.
+"""What the conversation may ask of the practice: the services behind the flows.
 
-A desk is bound to one practice, one phone number and one moment. The real desks
-(`bot_flows.desks`) call the booking services inside the message's transaction;
+A services object is bound to one practice, one phone number and one moment. The real services
+(`app.conversation.services`) call the booking services inside the message's transaction;
 unit tests use in-memory fakes. Refusals arrive as `app.booking.errors` exceptions.
 """
 
@@ -20,14 +20,23 @@ from app.booking.requests import Hold
 
 
 @dataclass(frozen=True)
-class Practice:
-    """What the bot says about the practice."""
+class PracticeDetails:
+    """The practice as a message sees it: its `profile` row, read once per message."""
 
-    doctor: str
-    emergency_phone: str
-    cancellation_policy: str | None
+    id: uuid.UUID
+    name: str  # the doctor's name, as patients know the practice
+    doctor_phone: str | None
     language: str
     timezone: str
+    emergency_phone: str | None
+    cancellation_policy: str | None
+    min_notice_minutes: int
+    booking_horizon_days: int
+
+    @property
+    def emergency_number(self) -> str:
+        """What a patient with a red flag is told to call."""
+        return self.emergency_phone or "911"
 
 
 @dataclass(frozen=True)
@@ -55,11 +64,11 @@ class StoredPatient:
     gender: str | None
 
 
-class PatientDesk(Protocol):
+class PatientServices(Protocol):
     """What the patient's flow may do, for the phone number that is writing."""
 
     @property
-    def practice(self) -> Practice: ...
+    def practice(self) -> PracticeDetails: ...
     @property
     def phone(self) -> str: ...
 
@@ -95,11 +104,11 @@ class PatientDesk(Protocol):
         """Pass on to the doctor what the patient wrote during a hand-off (urgent: red flag)."""
 
 
-class DoctorDesk(Protocol):
+class DoctorServices(Protocol):
     """What the doctor's commands may do, for the practice whose doctor is writing."""
 
     @property
-    def practice(self) -> Practice: ...
+    def practice(self) -> PracticeDetails: ...
 
     def approve(self, code: str) -> Booking: ...
     def reject(self, code: str, reason: str | None) -> Booking: ...

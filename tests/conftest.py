@@ -28,8 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
 from app.config import Config
-from app.database import get_database
-from app.db import Base, make_engine, make_sessionmaker
+from app.db import Base, get_database, make_engine, make_sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 # The `fake_twilio` fixture: a local Twilio Messages API for the real SDK (tests/fake_twilio.py);
@@ -156,7 +155,9 @@ def no_network() -> Iterator[None]:
     `NetworkBlocked`. Subprocesses a test starts are not covered.
     """
     connect, connect_ex, getaddrinfo = (
-        socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+        socket.socket.connect,
+        socket.socket.connect_ex,
+        socket.getaddrinfo,
     )
 
     def guarded(real: Callable[..., Any]) -> Callable[..., Any]:

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.booking.context import BookingContext
 from app.booking.intake import PatientIntake, Urgency
 from app.clock import Clock
-from app.models import MedicalService, Profile, TimeSlot
+from app.models import MedicalService, Practice, TimeSlot
 from bot_flows.texts import render_notice
 
 _numbers = itertools.count(1)
 
 
-def make_profile(session: Session, **fields: object) -> Profile:
+def make_practice(session: Session, **fields: object) -> Practice:
     """A practice in Mexico City with a doctor's phone, approval required by default."""
     n = next(_numbers)
     values: dict[str, object] = {
@@ -31,13 +31,13 @@ def make_profile(session: Session, **fields: object) -> Profile:
         "min_notice_minutes": 60,
         "booking_horizon_days": 60,
     }
-    profile = Profile(**(values | fields))
+    profile = Practice(**(values | fields))
     session.add(profile)
     session.flush()
     return profile
 
 
-def make_service(session: Session, profile: Profile, **fields: object) -> MedicalService:
+def make_service(session: Session, profile: Practice, **fields: object) -> MedicalService:
     values: dict[str, object] = {
         "profile_id": profile.id,
         "name": f"Consulta {next(_numbers)}",

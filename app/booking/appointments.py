@@ -25,7 +25,7 @@ from app.models import (
     AppointmentNote,
     MessageLog,
     MessageStatus,
-    Profile,
+    Practice,
     Reservation,
     ReservationStatus,
     TimeSlot,
@@ -105,8 +105,8 @@ def reschedule_reservation(
         old_start = old_slot.start_time
         if old_start <= now:
             raise AlreadyStarted(code)
-        profile = session.get_one(Profile, profile_id)
-        new_slot, service = bookable_slot(session, profile, new_slot_id, now)
+        practice = session.get_one(Practice, profile_id)
+        new_slot, service = bookable_slot(session, practice, new_slot_id, now)
         if new_slot.id == reservation.slot_id or new_slot.service_id != reservation.service_id:
             raise SlotNotBookable(
                 "same_slot" if new_slot.id == reservation.slot_id else "other_service"
@@ -125,7 +125,7 @@ def reschedule_reservation(
         _supersede_queued_reminders(session, reservation, now)
         schedule_reminders(session, reservation, new_slot.start_time, reminders)
         capacity.refresh_status(session, [old_slot.id, new_slot.id])
-        scene = scene_for(session, profile, service, new_slot, patient_phone)
+        scene = scene_for(session, practice, service, new_slot, patient_phone)
         notice = scene.to_doctor(
             "doctor_rescheduled",
             f"reservation:{reservation.id}:moved:{uuid.uuid4()}",
@@ -211,9 +211,7 @@ def _lock_slot(session: Session, slot_id: uuid.UUID) -> TimeSlot:
     return session.get_one(TimeSlot, slot_id, with_for_update=True, populate_existing=True)
 
 
-def _supersede_queued_reminders(
-    session: Session, reservation: Reservation, now: datetime
-) -> None:
+def _supersede_queued_reminders(session: Session, reservation: Reservation, now: datetime) -> None:
     """Fail the reservation's reminders still waiting in the outbox: their time no longer holds.
 
     Found by the key `reminder_sending` gives them (``reservation:<id>:reminder_...``),

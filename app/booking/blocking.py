@@ -14,7 +14,7 @@ from app.booking.context import BookingContext
 from app.models import (
     ClosedDate,
     MedicalService,
-    Profile,
+    Practice,
     RequestStatus,
     Reservation,
     ReservationRequest,
@@ -60,8 +60,8 @@ def block_period(
         raise ValueError("a blocked range needs a start before its end")
     now = ctx.clock()
     with ctx.sessions.begin() as session:
-        profile = session.get_one(Profile, profile_id)
-        since, until = _instants(day, start, end, ZoneInfo(profile.timezone))
+        practice = session.get_one(Practice, profile_id)
+        since, until = _instants(day, start, end, ZoneInfo(practice.timezone))
         already = select(ClosedDate.id).where(
             ClosedDate.profile_id == profile_id,
             ClosedDate.day == day,

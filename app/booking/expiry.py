@@ -116,7 +116,7 @@ def _give_back_and_tell(
         facts = scene.facts(request)
         if offer_nearest:
             nearest = search.nearest_free(
-                session, scene.profile, request.service_id, scene.slot.start_time, now, NEAREST
+                session, scene.practice, request.service_id, scene.slot.start_time, now, NEAREST
             )
             facts["alternatives"] = [slot.start.isoformat() for slot in nearest]
         key = f"request:{request.id}:expired"

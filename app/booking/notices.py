@@ -18,9 +18,9 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from app import metrics
+from app.background.after_commit import run_after_commit
 from app.db import among, insert_ignoring_conflicts
-from app.followups import follow_up
-from app.models import Contact, MedicalService, MessageLog, MessageStatus, Profile, TimeSlot
+from app.models import Contact, MedicalService, MessageLog, MessageStatus, Practice, TimeSlot
 from app.models.booking import Reservation, ReservationRequest
 
 
@@ -72,7 +72,7 @@ class Slot(Protocol):
 class Scene:
     """Everything a booking notice may mention, loaded once per transition."""
 
-    profile: Profile
+    practice: Practice
     service: MedicalService
     slot: Slot
     patient_language: str
@@ -84,9 +84,9 @@ class Scene:
             "code": booking.code,
             "patient_name": booking.patient_name,
             "service": self.service.name,
-            "doctor": self.profile.name,
+            "doctor": self.practice.name,
             "start": self.slot.start_time.isoformat(),
-            "timezone": self.profile.timezone,
+            "timezone": self.practice.timezone,
         }
         if request is not None:
             facts |= {
@@ -99,35 +99,35 @@ class Scene:
 
     def to_doctor(self, purpose: str, key: str, facts: dict[str, Any]) -> Notice | None:
         """A notice to the doctor's own WhatsApp, if the practice has one on file."""
-        if not self.profile.doctor_phone:
+        if not self.practice.doctor_phone:
             return None
-        profile = self.profile
-        return Notice(profile.id, purpose, profile.doctor_phone, profile.language, key, facts)
+        practice = self.practice
+        return Notice(practice.id, purpose, practice.doctor_phone, practice.language, key, facts)
 
     def to_patient(self, purpose: str, phone: str, key: str, facts: dict[str, Any]) -> Notice:
         """A notice to the patient, in the language they chose, without the clinical facts."""
         kept = {name: value for name, value in facts.items() if name not in CLINICAL_FACTS}
-        return Notice(self.profile.id, purpose, phone, self.patient_language, key, kept)
+        return Notice(self.practice.id, purpose, phone, self.patient_language, key, kept)
 
 
 def load_scene(session: Session, slot_id: uuid.UUID, patient_phone: str) -> Scene:
     """Load the profile, service and slot of a booking, and the patient's language."""
     slot = session.get_one(TimeSlot, slot_id)
-    profile = session.get_one(Profile, slot.profile_id)
+    practice = session.get_one(Practice, slot.profile_id)
     service = session.get_one(MedicalService, slot.service_id)
-    return scene_for(session, profile, service, slot, patient_phone)
+    return scene_for(session, practice, service, slot, patient_phone)
 
 
 def scene_for(
-    session: Session, profile: Profile, service: MedicalService, slot: Slot, patient_phone: str
+    session: Session, practice: Practice, service: MedicalService, slot: Slot, patient_phone: str
 ) -> Scene:
     """The scene of a booking whose practice, service and slot the caller holds already."""
     language = session.scalar(
         select(Contact.language).where(
-            Contact.profile_id == profile.id, Contact.phone == patient_phone
+            Contact.profile_id == practice.id, Contact.phone == patient_phone
         )
     )
-    return Scene(profile, service, slot, language or profile.language)
+    return Scene(practice, service, slot, language or practice.language)
 
 
 def load_scenes(
@@ -148,7 +148,7 @@ def load_scenes(
             )
         }
     services = _by_id(session, MedicalService, {b.service_id for b in bookings})
-    profiles = _by_id(session, Profile, {b.profile_id for b in bookings})
+    profiles = _by_id(session, Practice, {b.profile_id for b in bookings})
     languages = {
         (profile_id, phone): language
         for profile_id, phone, language in session.execute(
@@ -160,13 +160,13 @@ def load_scenes(
     }
     scenes = {}
     for booking in bookings:
-        profile = profiles[booking.profile_id]
+        practice = profiles[booking.profile_id]
         language = languages.get((booking.profile_id, booking.patient_phone))
         scenes[booking.id] = Scene(
-            profile,
+            practice,
             services[booking.service_id],
             slots[booking.slot_id],
-            language or profile.language,
+            language or practice.language,
         )
     return scenes
 
@@ -246,8 +246,8 @@ def _ask_delivery(session: Session, ids: Sequence[uuid.UUID]) -> None:
         return
     metrics.outbound_after_commit(session, "queued", len(ids))
     if len(ids) == 1:
-        follow_up(session, "deliver_message", ids[0])
+        run_after_commit(session, "deliver_message", ids[0])
         return
     # Many at once (a sweep, the reminders): a delivery job per batch, not per message.
     for start in range(0, len(ids), DELIVERY_BATCH):
-        follow_up(session, "deliver_messages", *ids[start : start + DELIVERY_BATCH])
+        run_after_commit(session, "deliver_messages", *ids[start : start + DELIVERY_BATCH])

@@ -17,7 +17,7 @@ REMINDER_LEADS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
 
 
 class BookingTerms(Protocol):
-    """What booking and search read of a practice: a `Profile`, or a plain copy of one."""
+    """What booking and search read of a practice: a `Practice`, or a plain copy of one."""
 
     @property
     def id(self) -> uuid.UUID: ...
@@ -37,10 +37,10 @@ class BookingWindow:
     horizon: timedelta
 
     @classmethod
-    def of(cls, profile: BookingTerms) -> BookingWindow:
+    def of(cls, practice: BookingTerms) -> BookingWindow:
         return cls(
-            min_notice=timedelta(minutes=profile.min_notice_minutes),
-            horizon=timedelta(days=profile.booking_horizon_days),
+            min_notice=timedelta(minutes=practice.min_notice_minutes),
+            horizon=timedelta(days=practice.booking_horizon_days),
         )
 
     def refusal(self, start: datetime, now: datetime) -> str | None:
@@ -69,7 +69,7 @@ def due_reminders(start: datetime, now: datetime) -> dict[str, datetime]:
 
 
 def bookable_slot(
-    session: Session, profile: BookingTerms, slot_id: uuid.UUID, now: datetime
+    session: Session, practice: BookingTerms, slot_id: uuid.UUID, now: datetime
 ) -> tuple[TimeSlot, MedicalService]:
     """The practice's slot `slot_id` and its service if it may be booked now, else raises.
 
@@ -81,7 +81,7 @@ def bookable_slot(
         .join(MedicalService, MedicalService.id == TimeSlot.service_id)
         .where(TimeSlot.id == slot_id)
     ).first()
-    if found is None or found.TimeSlot.profile_id != profile.id:
+    if found is None or found.TimeSlot.profile_id != practice.id:
         raise SlotNotBookable("not_found")
     slot, service = found
     if slot.status in (SlotStatus.BLOCKED, SlotStatus.EXPIRED):
@@ -89,7 +89,7 @@ def bookable_slot(
     # A withdrawn service keeps its slots (and their bookings) but takes no new ones.
     if not service.is_active:
         raise SlotNotBookable("service_inactive")
-    refusal = BookingWindow.of(profile).refusal(slot.start_time, now)
+    refusal = BookingWindow.of(practice).refusal(slot.start_time, now)
     if refusal:
         raise SlotNotBookable(refusal)
     return slot, service

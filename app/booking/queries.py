@@ -15,7 +15,7 @@ from app.booking.errors import NotFound
 from app.db import SessionSource
 from app.models import (
     MedicalService,
-    Profile,
+    Practice,
     RequestStatus,
     Reservation,
     ReservationRequest,
@@ -79,7 +79,7 @@ def patient_bookings(
 def doctor_agenda(sessions: SessionSource, *, profile_id: uuid.UUID, day: date) -> list[Booking]:
     """Everything booked or pending on the practice's local `day`, in time order."""
     with sessions() as session:
-        zone = ZoneInfo(session.get_one(Profile, profile_id).timezone)
+        zone = ZoneInfo(session.get_one(Practice, profile_id).timezone)
         since = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
         until = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
         that_day = (TimeSlot.start_time >= since, TimeSlot.start_time < until)

@@ -1,4 +1,4 @@
-"""Reminder follow-ups: one job per reminder, at its absolute instant."""
+"""Reminders as jobs: one job per reminder, at its absolute instant."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.followups import follow_up
+from app.background.after_commit import run_after_commit
 from app.models import Reservation
 
 
@@ -19,4 +19,6 @@ def schedule_reminders(
     scheduled for the old time sees the start has changed and does nothing.
     """
     for kind, instant in due.items():
-        follow_up(session, "send_reminder", reservation.id, kind, start.isoformat(), at=instant)
+        run_after_commit(
+            session, "send_reminder", reservation.id, kind, start.isoformat(), at=instant
+        )

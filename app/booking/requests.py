@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import metrics
+from app.background.after_commit import run_after_commit
 from app.booking import capacity
 from app.booking.codes import new_code
 from app.booking.context import BookingContext
@@ -29,10 +30,9 @@ from app.booking.policies import bookable_slot, due_reminders, hold_deadline
 from app.booking.reminders import schedule_reminders
 from app.booking.transitions import check_transition
 from app.db import dialect_insert
-from app.followups import follow_up
 from app.models import (
     Contact,
-    Profile,
+    Practice,
     RequestStatus,
     Reservation,
     ReservationRequest,
@@ -88,9 +88,9 @@ def _hold(
     intake: PatientIntake,
 ) -> Hold:
     now = ctx.clock()
-    profile = session.get_one(Profile, profile_id)
-    slot, service = bookable_slot(session, profile, slot_id, now)
-    if not profile.appointment_approval_required:
+    practice = session.get_one(Practice, profile_id)
+    slot, service = bookable_slot(session, practice, slot_id, now)
+    if not practice.appointment_approval_required:
         _one_upcoming_appointment(session, profile_id, intake.phone, now)
     open_code = _open_request_code(session, profile_id, intake.phone)
     if open_code:
@@ -100,12 +100,12 @@ def _hold(
     # out of that order.
     capacity.take(session, slot)
     request = _insert_with_fresh_code(
-        session, _new_request(profile, slot, intake, now, ctx.hold_minutes)
+        session, _new_request(practice, slot, intake, now, ctx.hold_minutes)
     )
-    scene = scene_for(session, profile, service, slot, intake.phone)
-    if profile.appointment_approval_required:
+    scene = scene_for(session, practice, service, slot, intake.phone)
+    if practice.appointment_approval_required:
         capacity.refresh_status(session, [slot.id])
-        follow_up(session, "expire_request", request.id, at=request.expires_at)
+        run_after_commit(session, "expire_request", request.id, at=request.expires_at)
         notice = scene.to_doctor(
             "doctor_new_request", f"request:{request.id}:new", scene.facts(request)
         )
@@ -199,7 +199,7 @@ def confirm(
 ) -> Reservation:
     """Turn a pending request into a confirmed reservation (same code, copied patient)."""
     request.status = RequestStatus.APPROVED
-    request.approved_by = scene.profile.id
+    request.approved_by = scene.practice.id
     request.approved_at = now
     request.updated_at = now
     reminders = due_reminders(scene.slot.start_time, now)
@@ -313,12 +313,12 @@ def _open_request_code(session: Session, profile_id: uuid.UUID, phone: str) -> s
 
 
 def _new_request(
-    profile: Profile, slot: TimeSlot, intake: PatientIntake, now: datetime, hold_minutes: int
+    practice: Practice, slot: TimeSlot, intake: PatientIntake, now: datetime, hold_minutes: int
 ) -> dict[str, Any]:
     """The columns of a new request, all but its code."""
     return {
         "id": uuid.uuid4(),
-        "profile_id": profile.id,
+        "profile_id": practice.id,
         "slot_id": slot.id,
         "service_id": slot.service_id,
         "patient_name": intake.name,

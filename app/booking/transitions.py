@@ -28,4 +28,3 @@ def check_transition(entity: str, code: str, current: str, target: str) -> None:
     """Raise `IllegalTransition` unless `current -> target` is in the entity's table."""
     if target not in TABLES[entity][current]:
         raise IllegalTransition(entity, code, current, target)
-

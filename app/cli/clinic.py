@@ -13,7 +13,7 @@ from app.clinic.bookability import nothing_bookable
 from app.clinic.clinic_file import ClinicFileError, load_clinic_file
 from app.clinic.setup import ImportResult, import_clinic
 from app.clock import utc_now
-from app.database import get_database
+from app.db import get_database
 
 group = AppGroup("clinic", help="Set up a practice.")
 

@@ -10,7 +10,7 @@ from types import TracebackType
 import click
 from flask.cli import AppGroup
 
-from app.jobs import tick
+from app.background.jobs import tick
 
 group = AppGroup("jobs", help="Run background duties.")
 

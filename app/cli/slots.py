@@ -10,12 +10,12 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.cli.errors import database_unreachable
 from app.clock import utc_now
-from app.database import get_database
+from app.db import get_database
 from app.scheduling.generation import (
     DEFAULT_DAYS,
     MAX_DAYS,
-    ProfileNotFound,
-    ProfileSlotReport,
+    PracticeNotFound,
+    PracticeSlotReport,
     generate_slots,
 )
 
@@ -37,7 +37,7 @@ def generate_command(days: int, profile_id: uuid.UUID | None) -> None:
         reports = generate_slots(
             get_database().sessions, now=utc_now(), days=days, profile_id=profile_id
         )
-    except ProfileNotFound as error:
+    except PracticeNotFound as error:
         raise click.ClickException(str(error)) from error
     except (OperationalError, ProgrammingError) as error:
         raise database_unreachable(error) from None
@@ -50,7 +50,7 @@ def generate_command(days: int, profile_id: uuid.UUID | None) -> None:
         raise click.ClickException(f"{skipped} profile(s) skipped; fix them and run again.")
 
 
-def summary_line(report: ProfileSlotReport) -> str:
+def summary_line(report: PracticeSlotReport) -> str:
     """One line per profile, for the doctor or operator running the command."""
     if report.problem is not None:
         return f"{report.profile_name} ({report.profile_id}): skipped, {report.problem}"

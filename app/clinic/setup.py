@@ -18,7 +18,7 @@ from sqlalchemy import delete, null, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.clinic.practice import Clinic, Service, service_key
-from app.models import AvailabilityRule, ClosedDate, MedicalService, Profile
+from app.models import AvailabilityRule, ClosedDate, MedicalService, Practice
 
 
 @dataclass(frozen=True)
@@ -37,38 +37,38 @@ class ImportResult:
 def import_clinic(sessions: sessionmaker[Session], clinic: Clinic, now: datetime) -> ImportResult:
     """Create or update the practice described by `clinic`, all or nothing."""
     with sessions.begin() as session:
-        profile, created = _upsert_profile(session, clinic, now)
-        new, updated, deactivated = _sync_services(session, profile.id, clinic.services, now)
-        rules = _replace_availability(session, profile.id, clinic, now)
-        closed = _replace_closed_dates(session, profile.id, clinic, now)
-    return ImportResult(profile.id, created, new, updated, deactivated, rules, closed)
+        practice, created = _upsert_profile(session, clinic, now)
+        new, updated, deactivated = _sync_services(session, practice.id, clinic.services, now)
+        rules = _replace_availability(session, practice.id, clinic, now)
+        closed = _replace_closed_dates(session, practice.id, clinic, now)
+    return ImportResult(practice.id, created, new, updated, deactivated, rules, closed)
 
 
-def _upsert_profile(session: Session, clinic: Clinic, now: datetime) -> tuple[Profile, bool]:
+def _upsert_profile(session: Session, clinic: Clinic, now: datetime) -> tuple[Practice, bool]:
     # Locking the row makes two imports of the same practice run one after the other.
-    query = select(Profile).where(Profile.whatsapp_number == clinic.whatsapp_number)
-    profile = session.scalars(query.with_for_update()).one_or_none()
-    created = profile is None
-    if profile is None:
-        profile = Profile(created_at=now)
-        session.add(profile)
-    profile.name = clinic.name
-    profile.specialty = clinic.specialty
-    profile.email = clinic.email
-    profile.medical_license = clinic.medical_license
-    profile.practice_type = clinic.practice_type
-    profile.appointment_approval_required = clinic.approval_required
-    profile.cancellation_policy = clinic.cancellation_policy
-    profile.timezone = clinic.timezone
-    profile.language = clinic.language
-    profile.doctor_phone = clinic.doctor_phone
-    profile.whatsapp_number = clinic.whatsapp_number
-    profile.emergency_phone = clinic.emergency_phone
-    profile.min_notice_minutes = clinic.min_notice_minutes
-    profile.booking_horizon_days = clinic.booking_horizon_days
-    profile.updated_at = now
+    query = select(Practice).where(Practice.whatsapp_number == clinic.whatsapp_number)
+    practice = session.scalars(query.with_for_update()).one_or_none()
+    created = practice is None
+    if practice is None:
+        practice = Practice(created_at=now)
+        session.add(practice)
+    practice.name = clinic.name
+    practice.specialty = clinic.specialty
+    practice.email = clinic.email
+    practice.medical_license = clinic.medical_license
+    practice.practice_type = clinic.practice_type
+    practice.appointment_approval_required = clinic.approval_required
+    practice.cancellation_policy = clinic.cancellation_policy
+    practice.timezone = clinic.timezone
+    practice.language = clinic.language
+    practice.doctor_phone = clinic.doctor_phone
+    practice.whatsapp_number = clinic.whatsapp_number
+    practice.emergency_phone = clinic.emergency_phone
+    practice.min_notice_minutes = clinic.min_notice_minutes
+    practice.booking_horizon_days = clinic.booking_horizon_days
+    practice.updated_at = now
     session.flush()
-    return profile, created
+    return practice, created
 
 
 def _sync_services(

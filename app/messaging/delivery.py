@@ -3,7 +3,7 @@
 Each message goes through three short transactions and one HTTP call between
 them: the claim (committed before sending, so the message is sent at most once),
 the send, and the record of what happened, which asks for a retry when one is
-due (`follow_up(..., "deliver_message", id, at=...)`). `deliver_message` is the
+due (`run_after_commit(..., "deliver_message", id, at=...)`). `deliver_message` is the
 job for one message, `deliver_messages` for a batch a commit queued at once;
 `deliver_due` is the periodic safety net that takes every due message, including
 those a dead worker left in `sending`.

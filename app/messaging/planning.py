@@ -20,7 +20,7 @@ from app.messaging import templates
 from app.messaging.outbox import Claim
 from app.messaging.port import Outbound
 from app.messaging.settings import MessagingSettings
-from app.models import Contact, Profile
+from app.models import Contact, Practice
 
 WINDOW = timedelta(hours=24)
 WINDOW_MARGIN = timedelta(minutes=5)
@@ -67,7 +67,7 @@ def load_recipients(session: Session, claims: Sequence[Claim]) -> dict[uuid.UUID
     profiles = {
         p.id: p
         for p in session.scalars(
-            select(Profile).where(Profile.id.in_({c.profile_id for c in claims}))
+            select(Practice).where(Practice.id.in_({c.profile_id for c in claims}))
         )
     }
     contacts = {
@@ -82,17 +82,17 @@ def load_recipients(session: Session, claims: Sequence[Claim]) -> dict[uuid.UUID
     }
     recipients = {}
     for claim in claims:
-        profile = profiles[claim.profile_id]
+        practice = profiles[claim.profile_id]
         contact = contacts.get((claim.profile_id, claim.phone))
         # The doctor reads the practice's language; a patient the one they chose.
         chosen = (
-            None if claim.phone == profile.doctor_phone or contact is None else contact.language
+            None if claim.phone == practice.doctor_phone or contact is None else contact.language
         )
         recipients[claim.id] = Recipient(
-            sender=profile.whatsapp_number,
-            language=chosen or profile.language,
+            sender=practice.whatsapp_number,
+            language=chosen or practice.language,
             last_inbound_at=contact.last_inbound_at if contact else None,
-            content_sids=profile.content_sids,
+            content_sids=practice.content_sids,
         )
     return recipients
 

@@ -15,8 +15,8 @@ from sqlalchemy import bindparam, case, func, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import metrics
+from app.background.after_commit import run_after_commit
 from app.clock import Clock
-from app.followups import follow_up
 from app.messaging.attempt import Failed, Later, Outcome, Result, Sent
 from app.messaging.outbox import TABLE, Claim, claim_key, next_in_line, still_ours
 from app.models import MessageStatus
@@ -47,7 +47,7 @@ class Recorder:
             mark_pending(session, [(c, r.status, r.at, r.code) for c, r in later], now)
             mark_failed(session, failed, now)
             for claim, result in later:
-                follow_up(session, "deliver_message", claim.id, at=result.at)
+                run_after_commit(session, "deliver_message", claim.id, at=result.at)
             ask_for_next(session, [c for c, _ in sent] + [c for c, _ in failed], now)
         for claim, result in self.results:
             log.log(result.log_level, "message %s %s", claim.id, result.describe())
@@ -67,7 +67,7 @@ def _count(result: Result) -> None:
 def ask_for_next(session: Session, done: Sequence[Claim], now: datetime) -> None:
     """Their recipients' next messages waited for these: ask for their delivery."""
     for message_id in next_in_line(session, {c.recipient for c in done}, now):
-        follow_up(session, "deliver_message", message_id)
+        run_after_commit(session, "deliver_message", message_id)
 
 
 def mark_sent(session: Session, sent: Sequence[tuple[Claim, str]], now: datetime) -> None:

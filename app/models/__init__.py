@@ -7,11 +7,11 @@ from app.models.booking import (
     ReservationRequest,
     ReservationStatus,
 )
-from app.models.clinic import AvailabilityRule, ClosedDate, MedicalService, Profile
 from app.models.contacts import Contact
 from app.models.conversation import Consent, Conversation
 from app.models.legacy import AppointmentSourceTracking, PatientAssessment
 from app.models.messaging import MessageLog, MessageStatus
+from app.models.practice import AvailabilityRule, ClosedDate, MedicalService, Practice
 from app.models.slots import SlotStatus, TimeSlot
 
 __all__ = [
@@ -26,7 +26,7 @@ __all__ = [
     "MessageLog",
     "MessageStatus",
     "PatientAssessment",
-    "Profile",
+    "Practice",
     "RequestStatus",
     "Reservation",
     "ReservationRequest",

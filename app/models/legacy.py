@@ -21,7 +21,9 @@ class PatientAssessment(Base):
     __tablename__ = "patient_assessment"
     __table_args__ = (
         ForeignKeyConstraint(
-            ["profile_id"], ["profile.id"], ondelete="CASCADE",
+            ["profile_id"],
+            ["profile.id"],
+            ondelete="CASCADE",
             name="fk_health_survey_profile_id_profile",
         ),
         Index("ix_health_survey_profile_id", "profile_id"),
@@ -45,7 +47,9 @@ class AppointmentSourceTracking(Base):
     __tablename__ = "appointment_source_tracking"
     __table_args__ = (
         ForeignKeyConstraint(
-            ["profile_id"], ["profile.id"], ondelete="CASCADE",
+            ["profile_id"],
+            ["profile.id"],
+            ondelete="CASCADE",
             name="fk_social_click_profile_id_profile",
         ),
         Index("ix_social_click_profile_id", "profile_id"),

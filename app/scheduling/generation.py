@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Profile
+from app.models import Practice
 from app.scheduling.reconcile import SlotChanges, last_stored_start, reconcile_slots
 from app.scheduling.rules import SlotSpec, desired_slots
 from app.scheduling.schedules import UnknownTimeZone, load_schedule
@@ -25,12 +25,12 @@ MAX_DAYS = 366
 NO_CHANGES = SlotChanges(created=0, updated=0, removed=0, kept=0)
 
 
-class ProfileNotFound(LookupError):
+class PracticeNotFound(LookupError):
     """No profile has the id that was asked for."""
 
 
 @dataclass(frozen=True)
-class ProfileSlotReport:
+class PracticeSlotReport:
     """What regeneration did to one profile's slots, or why it skipped them."""
 
     profile_id: uuid.UUID
@@ -45,7 +45,7 @@ def generate_slots(
     now: datetime,
     days: int = DEFAULT_DAYS,
     profile_id: uuid.UUID | None = None,
-) -> list[ProfileSlotReport]:
+) -> list[PracticeSlotReport]:
     """Make the stored slots after `now` match the availability rules.
 
     Idempotent: missing slots starting in (now, now + days] are created; free ones
@@ -71,25 +71,25 @@ def generate_slots(
 
 def _profile_ids(sessions: sessionmaker[Session], profile_id: uuid.UUID | None) -> list[uuid.UUID]:
     with sessions() as session:
-        query = select(Profile.id).order_by(Profile.id)
+        query = select(Practice.id).order_by(Practice.id)
         if profile_id is not None:
-            query = query.where(Profile.id == profile_id)
+            query = query.where(Practice.id == profile_id)
         ids = list(session.scalars(query))
     if profile_id is not None and not ids:
-        raise ProfileNotFound(f"no profile with id {profile_id}")
+        raise PracticeNotFound(f"no profile with id {profile_id}")
     return ids
 
 
 def _regenerate_profile(
     session: Session, profile_id: uuid.UUID, now: datetime, until: datetime
-) -> ProfileSlotReport | None:
+) -> PracticeSlotReport | None:
     # Free slots an earlier, longer run made beyond `until` are still offered to
     # patients: compare them with the rules too, or a closed weekday lives on there.
     reach = max(until, last_stored_start(session, profile_id, now) or until)
     try:
         practice = load_schedule(session, profile_id, now, reach)
     except UnknownTimeZone as error:
-        return ProfileSlotReport(profile_id, error.profile_name, NO_CHANGES, str(error))
+        return PracticeSlotReport(profile_id, error.profile_name, NO_CHANGES, str(error))
     if practice is None:  # deleted since the ids were read
         return None
     slots = desired_slots(
@@ -98,7 +98,7 @@ def _regenerate_profile(
     changes = reconcile_slots(
         session, profile_id, _starting_by(reach, slots), after=now, until=reach, create_until=until
     )
-    return ProfileSlotReport(profile_id, practice.name, changes)
+    return PracticeSlotReport(profile_id, practice.name, changes)
 
 
 def _starting_by(until: datetime, slots: Iterator[SlotSpec]) -> Iterator[SlotSpec]:

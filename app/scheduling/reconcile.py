@@ -201,7 +201,7 @@ def _is_available() -> ColumnElement[bool]:
     # Through coalesce() so that PostgreSQL cannot use the status index. Without
     # statistics (autovacuum off, or just after a big first run) it takes
     # 'available' for a rare value and would scan every free slot of every
-    # practice for each one regenerated: quadratic. Profile and start narrow best.
+    # practice for each one regenerated: quadratic. Practice and start narrow best.
     return func.coalesce(slot.c.status, "") == SlotStatus.AVAILABLE
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import AvailabilityRule, ClosedDate, MedicalService, Profile
+from app.models import AvailabilityRule, ClosedDate, MedicalService, Practice
 from app.scheduling.rules import Closure, Schedule, Service, WeeklyWindow
 
 
@@ -40,15 +40,15 @@ def load_schedule(
     None if there is no such profile; `UnknownTimeZone` if its zone is not known
     (the clinic import checks it, but the column can be edited by hand).
     """
-    profile = session.execute(
-        select(Profile.name, Profile.timezone).where(Profile.id == profile_id)
+    practice = session.execute(
+        select(Practice.name, Practice.timezone).where(Practice.id == profile_id)
     ).first()
-    if profile is None:
+    if practice is None:
         return None
     try:
-        zone = ZoneInfo(profile.timezone)
+        zone = ZoneInfo(practice.timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:  # ValueError: not a key at all
-        raise UnknownTimeZone(profile.name, profile.timezone) from error
+        raise UnknownTimeZone(practice.name, practice.timezone) from error
     first_day, last_day = after.astimezone(zone).date(), until.astimezone(zone).date()
     schedule = Schedule(
         zone=zone,
@@ -56,7 +56,7 @@ def load_schedule(
         services=_active_services(session, profile_id),
         closures=_closures(session, profile_id, first_day, last_day),
     )
-    return PracticeSchedule(profile.name, schedule, first_day, last_day)
+    return PracticeSchedule(practice.name, schedule, first_day, last_day)
 
 
 def _active_windows(session: Session, profile_id: uuid.UUID) -> tuple[WeeklyWindow, ...]:

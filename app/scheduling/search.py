@@ -32,7 +32,7 @@ class FreeSlot:
 
 def free_slots(
     session: Session,
-    profile: BookingTerms,
+    practice: BookingTerms,
     service_id: uuid.UUID,
     now: datetime,
     since: datetime | None = None,
@@ -43,11 +43,11 @@ def free_slots(
 
     At most `limit` of them, the soonest, when a limit is given.
     """
-    window = BookingWindow.of(profile)
+    window = BookingWindow.of(practice)
     earliest = max(now + window.min_notice, since or now)
     latest = min(now + window.horizon, until or now + window.horizon)
     params = {
-        "profile_id": profile.id,
+        "profile_id": practice.id,
         "service_id": service_id,
         "earliest": earliest,
         "latest": latest,
@@ -90,18 +90,18 @@ def _free_slots_query(*, limited: bool) -> Select[tuple[uuid.UUID, datetime]]:
 
 
 def free_days(
-    session: Session, profile: BookingTerms, service_id: uuid.UUID, now: datetime, limit: int
+    session: Session, practice: BookingTerms, service_id: uuid.UUID, now: datetime, limit: int
 ) -> list[date]:
     """The first `limit` local dates with a free slot, soonest first.
 
     Read a page of slots at a time, each page starting at the local midnight after
     the last day seen, so a long horizon is not read whole for a week of dates.
     """
-    zone = ZoneInfo(profile.timezone)
+    zone = ZoneInfo(practice.timezone)
     days: list[date] = []
     since: datetime | None = None
     while len(days) < limit:
-        page = list(free_slots(session, profile, service_id, now, since, limit=DAYS_PAGE_ROWS))
+        page = list(free_slots(session, practice, service_id, now, since, limit=DAYS_PAGE_ROWS))
         for slot in page:
             day = slot.start.astimezone(zone).date()
             if not days or days[-1] != day:
@@ -113,22 +113,22 @@ def free_days(
 
 
 def free_times(
-    session: Session, profile: BookingTerms, service_id: uuid.UUID, day: date, now: datetime
+    session: Session, practice: BookingTerms, service_id: uuid.UUID, day: date, now: datetime
 ) -> list[FreeSlot]:
     """Free slots on the practice's local `day`, in time order."""
-    zone = ZoneInfo(profile.timezone)
+    zone = ZoneInfo(practice.timezone)
     since = datetime.combine(day, datetime.min.time(), tzinfo=zone)
     until = since + timedelta(days=1)
     return [
         slot
-        for slot in free_slots(session, profile, service_id, now, since, until)
+        for slot in free_slots(session, practice, service_id, now, since, until)
         if slot.start.astimezone(zone).date() == day
     ]
 
 
 def nearest_free(
     session: Session,
-    profile: BookingTerms,
+    practice: BookingTerms,
     service_id: uuid.UUID,
     around: datetime,
     now: datetime,
@@ -136,5 +136,5 @@ def nearest_free(
 ) -> list[FreeSlot]:
     """The `limit` free slots closest in time to `around` (within three days of it)."""
     reach = timedelta(days=3)
-    nearby = free_slots(session, profile, service_id, now, around - reach, around + reach)
+    nearby = free_slots(session, practice, service_id, now, around - reach, around + reach)
     return sorted(nearby, key=lambda slot: (abs(slot.start - around), slot.start))[:limit]

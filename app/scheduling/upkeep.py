@@ -1,6 +1,6 @@
 """Use case: keep every profile's slots generated as far ahead as its patients may book.
 
-The daily duty (`app.jobs.keep_slots_ahead`): without it the slots `flask slots
+The daily duty (`app.background.jobs.keep_slots_ahead`): without it the slots `flask slots
 generate` made run out, and patients would see no free times after a month.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Profile
+from app.models import Practice
 from app.scheduling import generation
 
 log = logging.getLogger(__name__)
@@ -40,16 +40,14 @@ def generate_slots_ahead(sessions: sessionmaker[Session], now: datetime) -> Slot
     """
     with sessions() as session:
         horizons = session.execute(
-            select(Profile.id, Profile.booking_horizon_days).order_by(Profile.id)
+            select(Practice.id, Practice.booking_horizon_days).order_by(Practice.id)
         ).all()
     created, failed = 0, []
     for profile_id, horizon in horizons:
         days = min(horizon or generation.DEFAULT_DAYS, generation.MAX_DAYS)
         try:
-            reports = generation.generate_slots(
-                sessions, now=now, days=days, profile_id=profile_id
-            )
-        except generation.ProfileNotFound:
+            reports = generation.generate_slots(sessions, now=now, days=days, profile_id=profile_id)
+        except generation.PracticeNotFound:
             continue  # deleted since the list was read
         except OperationalError:
             raise  # the database, not this profile: every other one would fail too

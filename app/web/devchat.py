@@ -31,9 +31,9 @@ from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import HTTPException
 
 from app.config import Config
-from app.database import get_database
+from app.db import get_database
 from app.messaging.templates import INTERACTIVE
-from app.models import MessageLog, Profile
+from app.models import MessageLog, Practice
 from app.phones import WHATSAPP_PREFIX, InvalidPhoneNumber, to_e164
 from bot_flows.doctor import button_payloads
 
@@ -60,7 +60,7 @@ def page() -> Response:
     """The simulator page: the practices to pick from, and the endpoints its script calls."""
     with get_database().sessions() as session:
         practices = session.scalars(
-            select(Profile).where(Profile.whatsapp_number.is_not(None)).order_by(Profile.name)
+            select(Practice).where(Practice.whatsapp_number.is_not(None)).order_by(Practice.name)
         ).all()
         response = make_response(render_template("devchat.html", practices=practices))
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
@@ -87,7 +87,7 @@ def send() -> ResponseReturnValue:
         abort(400, "body and payload must be text")
     with get_database().sessions() as session:
         practice_number = session.scalar(
-            select(Profile.whatsapp_number).where(Profile.id == profile_id)
+            select(Practice.whatsapp_number).where(Practice.id == profile_id)
         )
     if practice_number is None:
         abort(404, "no practice with this id and a WhatsApp number")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.config import Config
-from app.database import get_database
+from app.db import get_database
 from app.web.webhooks import get_deferred
 
 bp = Blueprint("health", __name__)

@@ -26,8 +26,8 @@ from redis.exceptions import RedisError
 from rq import Queue
 
 from app import metrics
+from app.background.queues import QUEUE_NAMES
 from app.config import Config
-from app.queues import QUEUE_NAMES
 
 log = logging.getLogger(__name__)
 bp = Blueprint("metrics", __name__)

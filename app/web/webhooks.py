@@ -20,23 +20,23 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
 from app import logs, metrics
+from app.background.runtime import get_runtime
 from app.config import Config
-from app.database import get_database
-from app.deferred_inbox import (
+from app.conversation.deferred_inbox import (
     DATABASE_DOWN,
     DeferredInbox,
     JournalUnavailable,
     KeptMessage,
     Replayer,
 )
+from app.conversation.inbox import Answer, InboundMessage, InboxSettings, UnknownPractice, receive
+from app.db import get_database
 from app.messaging.status import record_status
 from app.phones import InvalidPhoneNumber, to_e164
-from app.runtime import get_runtime
 from app.web.metrics import register_gauge_callback
 from app.web.twilio_auth import signed_url, twilio_signed
 from bot_flows import texts
 from bot_flows.engine import clean_text
-from bot_flows.inbox import Answer, InboundMessage, InboxSettings, UnknownPractice, receive
 from bot_flows.texts import render_notice
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -90,7 +90,7 @@ def timed(view: Callable[..., Response]) -> Callable[..., Response]:
 def inbound() -> Response:
     """A patient's or doctor's message: processed once, answered with TwiML.
 
-    With the database unreachable it is kept instead (app.deferred_inbox) and
+    With the database unreachable it is kept instead (app.conversation.deferred_inbox) and
     answered 200 all the same: Twilio never sends an inbound message again.
     """
     message = read_message(request.form)

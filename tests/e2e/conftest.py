@@ -23,14 +23,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
-from app import jobs
+from app.background import jobs
+from app.background.dispatch import EXTENSION_KEY as DISPATCHER
+from app.background.runtime import build_runtime, set_runtime
 from app.config import DEVELOPMENT_TOKEN
 from app.db import Base
-from app.dispatch import EXTENSION_KEY as DISPATCHER
-from app.models import MedicalService, MessageLog, Profile, TimeSlot
-from app.runtime import build_runtime, set_runtime
+from app.models import MedicalService, MessageLog, Practice, TimeSlot
 from tests.conftest import FrozenClock
-from tests.factories import make_profile, make_service, make_slot
+from tests.factories import make_practice, make_service, make_slot
 
 PATH = "/webhooks/whatsapp"
 _sids = itertools.count(1)
@@ -55,10 +55,10 @@ def replies_of(response: TestResponse) -> list[str]:
 
 
 @dataclass
-class Practice:
+class PracticeSetup:
     """The practice under test: its profile, its one service and its free times."""
 
-    profile: Profile
+    profile: Practice
     service: MedicalService
     slots: list[TimeSlot]
 
@@ -120,22 +120,22 @@ class World:
     app: Flask
     sessions: sessionmaker[Session]
     clock: FrozenClock
-    practice: Practice
+    practice: PracticeSetup
     _phones: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def base_url(self) -> str:
         return self.app.config["CITABOT"].public_base_url
 
-    def patient(self, phone: str | None = None, practice: Practice | None = None) -> Person:
+    def patient(self, phone: str | None = None, practice: PracticeSetup | None = None) -> Person:
         phone = phone or f"+5233{next(self._phones):08d}"  # Guadalajara; the doctors are in CDMX
         return self.person(phone, practice or self.practice)
 
-    def doctor(self, practice: Practice | None = None) -> Person:
+    def doctor(self, practice: PracticeSetup | None = None) -> Person:
         practice = practice or self.practice
         return self.person(practice.doctor_phone, practice)
 
-    def person(self, phone: str, practice: Practice) -> Person:
+    def person(self, phone: str, practice: PracticeSetup) -> Person:
         return Person(self.app.test_client(), phone, practice.number, self.base_url)
 
     def run_jobs(self) -> int:
@@ -168,16 +168,16 @@ class World:
             }
 
 
-def make_practice(
+def make_practice_setup(
     sessions: sessionmaker[Session], starts: list[datetime], **fields: object
-) -> Practice:
+) -> PracticeSetup:
     """A practice with one 30-minute service and a free time at each of `starts`."""
     with sessions.begin() as session:
-        profile = make_profile(session, emergency_phone="911", **fields)
+        profile = make_practice(session, emergency_phone="911", **fields)
         service = make_service(session, profile, name="Consulta general")
         slots = [make_slot(session, service, start) for start in starts]
         session.expunge_all()
-    return Practice(profile, service, slots)
+    return PracticeSetup(profile, service, slots)
 
 
 def free_times(first: datetime, count: int) -> list[datetime]:
@@ -189,5 +189,5 @@ def free_times(first: datetime, count: int) -> list[datetime]:
 def world(app: Flask, sessions: sessionmaker[Session], clock: FrozenClock) -> World:
     """The app with the frozen clock everywhere, and a practice with free times on two days."""
     set_runtime(app, build_runtime(app, clock=clock))
-    practice = make_practice(sessions, free_times(DAY_1, 4) + free_times(DAY_2, 4))
+    practice = make_practice_setup(sessions, free_times(DAY_1, 4) + free_times(DAY_2, 4))
     return World(app, sessions, clock, practice)

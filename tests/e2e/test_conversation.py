@@ -24,7 +24,7 @@ from app.models import (
     TimeSlot,
 )
 from bot_flows.texts import text
-from tests.e2e.conftest import DAY_1, PATH, Person, World, make_practice, new_sid, sign
+from tests.e2e.conftest import DAY_1, PATH, Person, World, make_practice_setup, new_sid, sign
 
 pytestmark = pytest.mark.postgres
 
@@ -258,7 +258,7 @@ def test_a_time_taken_meanwhile_offers_the_nearest_free_times(world: World) -> N
 
 
 def test_a_practice_without_approval_confirms_at_once(world: World) -> None:
-    practice = make_practice(
+    practice = make_practice_setup(
         world.sessions, [DAY_1 + timedelta(days=3)], appointment_approval_required=False
     )
     patient = world.patient(practice=practice)
@@ -541,7 +541,7 @@ def test_another_practices_code_is_refused_and_changes_nothing(world: World) -> 
     patient = world.patient()
     book(patient)
     code = request_of(world, patient.phone).code
-    other = make_practice(world.sessions, [DAY_1 + timedelta(days=2)])
+    other = make_practice_setup(world.sessions, [DAY_1 + timedelta(days=2)])
     other_doctor = world.doctor(other)
     before = world.row_counts()
     for command in (f"APROBAR {code}", f"RECHAZAR {code} no", f"CANCELAR {code}"):

@@ -49,7 +49,7 @@ from app.db import make_sessionmaker
 from app.models import Conversation, MessageLog
 from bot_flows import texts
 from tests.e2e.conftest import PATH, new_sid, sign
-from tests.factories import make_profile, make_service, make_slot
+from tests.factories import make_practice, make_service, make_slot
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.pg_server import PgServer
 from tests.redis_server import RedisServer, free_port
@@ -86,7 +86,7 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None
 
 
 @dataclass(frozen=True)
-class Practice:
+class PracticeSetup:
     number: str
     service_id: str  # the second service, which the patients choose
     first_day: str  # its first free day (local ISO date), which they choose
@@ -107,7 +107,7 @@ class Deployment:
     redis: RedisServer
     fake: FakeTwilio
     sessions: sessionmaker[Session]
-    practice: Practice
+    practice: PracticeSetup
     env: dict[str, str]
     logs: Path
     base_url: str = ""
@@ -249,12 +249,12 @@ class Deployment:
         return sum(path.stat().st_size for path in self.journal.rglob("*") if path.is_file())
 
 
-def add_practice(sessions: sessionmaker[Session]) -> Practice:
+def add_practice(sessions: sessionmaker[Session]) -> PracticeSetup:
     """Two services with free times days ahead (the real clock's): labels no clock can shift."""
     day = datetime.now(UTC).replace(hour=16, minute=0, second=0, microsecond=0)  # 10:00 CDMX
     day += timedelta(days=3)
     with sessions.begin() as session:
-        profile = make_profile(session, emergency_phone="911")
+        profile = make_practice(session, emergency_phone="911")
         # Listed by name: "2" is the second, "Consulta general".
         general = make_service(session, profile, name="Consulta general")
         certificate = make_service(session, profile, name="Certificado médico", duration=30)
@@ -263,7 +263,7 @@ def add_practice(sessions: sessionmaker[Session]) -> Practice:
                 start = day + timedelta(days=offset, minutes=30 * half_hour)
                 make_slot(session, service, start)
         number, service_id = profile.whatsapp_number or "", str(general.id)
-    return Practice(number, service_id, (day - timedelta(hours=6)).date().isoformat())
+    return PracticeSetup(number, service_id, (day - timedelta(hours=6)).date().isoformat())
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import MessageLog, ReservationRequest
-from tests.e2e.conftest import PATH, Practice, free_times, make_practice, new_sid, sign
+from tests.e2e.conftest import PATH, PracticeSetup, free_times, make_practice_setup, new_sid, sign
 from tests.e2e.test_conversation import INTAKE
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.redis_server import RedisServer, free_port
@@ -146,7 +146,7 @@ def server(
     started.stop_all()
 
 
-def book(http: requests.Session, server: Server, phone: str, practice: Practice) -> datetime:
+def book(http: requests.Session, server: Server, phone: str, practice: PracticeSetup) -> datetime:
     """One patient's whole booking through the signed webhook; when "1. Confirmar" was answered."""
     answered = datetime.now(UTC)
     replies: list[str] = []
@@ -204,7 +204,7 @@ def test_every_doctors_notice_reaches_twilio_within_two_seconds_of_the_booking(
 ) -> None:
     # A practice per patient, with two free half-hours tomorrow (by the real clock).
     first = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
-    practices = [make_practice(sessions, free_times(first, 2)) for _ in range(BOOKINGS)]
+    practices = [make_practice_setup(sessions, free_times(first, 2)) for _ in range(BOOKINGS)]
     if mode == "rq_worker":
         server.env["REDIS_URL"] = server.redis_url
         server.start("worker", BIN / "python", "worker.py")

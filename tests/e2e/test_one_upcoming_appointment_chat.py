@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Reservation, TimeSlot
-from tests.e2e.conftest import DAY_1, World, free_times, make_practice
+from tests.e2e.conftest import DAY_1, World, free_times, make_practice_setup
 from tests.e2e.test_conversation import INTAKE, book, es
 
 pytestmark = pytest.mark.postgres
@@ -18,7 +18,7 @@ def test_a_second_booking_is_refused_with_the_way_to_see_or_change_the_first(
     world: World,
 ) -> None:
     times = free_times(DAY_1 + timedelta(days=3), 2)
-    practice = make_practice(world.sessions, times, appointment_approval_required=False)
+    practice = make_practice_setup(world.sessions, times, appointment_approval_required=False)
     patient = world.patient(practice=practice)
     assert book(patient)[0].startswith("✅ ¡Listo! Tu cita")
     with world.sessions() as session:

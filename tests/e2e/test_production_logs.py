@@ -18,11 +18,11 @@ from flask import Flask, request
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app, logs
+from app.background.runtime import build_runtime, set_runtime
 from app.config import DEVELOPMENT_TOKEN, Config
-from app.database import get_database
-from app.runtime import build_runtime, set_runtime
+from app.db import get_database
 from tests.conftest import FrozenClock
-from tests.e2e.conftest import DAY_1, World, free_times, make_practice
+from tests.e2e.conftest import DAY_1, World, free_times, make_practice_setup
 from tests.e2e.test_conversation import INTAKE, book, request_of
 
 pytestmark = pytest.mark.postgres
@@ -68,7 +68,7 @@ def test_a_booking_logs_json_lines_with_ids_and_no_body_name_or_phone(
         logging.getLogger().setLevel(logging.DEBUG)
         try:
             set_runtime(app, build_runtime(app, clock=clock))
-            world = World(app, sessions, clock, make_practice(sessions, free_times(DAY_1, 2)))
+            world = World(app, sessions, clock, make_practice_setup(sessions, free_times(DAY_1, 2)))
             patient, doctor = world.patient(), world.doctor()
             book(patient)
             code = request_of(world, patient.phone).code

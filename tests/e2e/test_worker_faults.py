@@ -35,12 +35,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
 from app import create_app
+from app.background.dispatch import scheduled_instant
+from app.background.queues import BOOKING_QUEUE, MESSAGES_QUEUE
 from app.booking.notices import DELIVERY_BATCH, Notice, queue_notices
 from app.booking.requests import hold_slot
 from app.clock import utc_now
 from app.config import DEVELOPMENT_TOKEN, Config
-from app.database import get_database
-from app.dispatch import scheduled_instant
+from app.db import get_database
 from app.models import (
     Contact,
     MessageLog,
@@ -51,9 +52,8 @@ from app.models import (
     SlotStatus,
     TimeSlot,
 )
-from app.queues import BOOKING_QUEUE, MESSAGES_QUEUE
 from bot_flows import texts
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, Created, FakeTwilio
 from tests.redis_server import RedisServer
 
@@ -202,7 +202,7 @@ def seed_due_reminders(
     kinds: dict[uuid.UUID, str] = {}
     with sessions.begin() as session:
         for _ in range(practices):
-            profile = make_profile(session, appointment_approval_required=False)
+            profile = make_practice(session, appointment_approval_required=False)
             service = make_service(session, profile)
             slots, reservations = [], []
             for i in range(per_practice):
@@ -305,7 +305,7 @@ def test_bookings_commit_while_redis_is_down_and_their_messages_go_once_it_is_ba
 ) -> None:
     app_sessions = get_database(redis_app).sessions
     with app_sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         slot_ids = []
         for i in range(7):
@@ -380,7 +380,7 @@ def queue_messages(sessions: sessionmaker[Session], count: int) -> None:
     """`count` messages from one practice, to as many patients inside their 24 h window."""
     now = utc_now()
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         phones = [f"+52553{i:07d}" for i in range(count)]
         session.execute(
             Contact.__table__.insert(),
@@ -509,7 +509,7 @@ def deadline_clear_of_ticks(seconds_ahead: int) -> datetime:
 def hold_until(sessions: sessionmaker[Session], deadline: datetime) -> uuid.UUID:
     """A hold on the first of three free times, answered by no one until `deadline`."""
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         first = utc_now().replace(microsecond=0) + timedelta(days=2)
         slots = [make_slot(session, service, first + timedelta(hours=h)) for h in range(3)]

@@ -38,34 +38,34 @@ from app.models import (
     ClosedDate,
     MedicalService,
     MessageLog,
-    Profile,
+    Practice,
     Reservation,
     ReservationRequest,
     TimeSlot,
 )
 from bot_flows.texts import when
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 
 
 @dataclass
-class Practice:
-    profile: Profile
+class PracticeSetup:
+    profile: Practice
     service: MedicalService
     slots: list[TimeSlot]
     ctx: BookingContext
 
 
 @pytest.fixture
-def practice(sessions: sessionmaker[Session], clock: FrozenClock) -> Practice:
+def practice(sessions: sessionmaker[Session], clock: FrozenClock) -> PracticeSetup:
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         first = clock.now.replace(minute=0) + timedelta(days=2)
         slots = [make_slot(session, service, first + timedelta(minutes=30 * i)) for i in range(4)]
-    return Practice(profile, service, slots, context(sessions, clock))
+    return PracticeSetup(profile, service, slots, context(sessions, clock))
 
 
 def outbox(sessions: sessionmaker[Session]) -> list[tuple[str, str]]:
@@ -83,7 +83,7 @@ def slot_state(sessions: sessionmaker[Session], slot: TimeSlot) -> tuple[str, in
 
 
 def test_hold_then_approve_confirms_and_tells_each_side(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     patient = intake()
     hold = hold_slot(
@@ -103,7 +103,7 @@ def test_hold_then_approve_confirms_and_tells_each_side(
 
 
 def test_approval_records_who_and_when_and_keeps_the_whole_intake(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     patient = intake(
         name="Juan Soto",
@@ -152,7 +152,7 @@ def test_approval_records_who_and_when_and_keeps_the_whole_intake(
 
 
 def test_the_doctor_notice_carries_what_the_doctor_needs(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     hold = hold_slot(
         practice.ctx,
@@ -168,7 +168,7 @@ def test_the_doctor_notice_carries_what_the_doctor_needs(
 
 
 def test_reject_gives_the_place_back_and_tells_the_patient_why(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     patient = intake()
     hold = hold_slot(
@@ -192,7 +192,7 @@ def test_reject_gives_the_place_back_and_tells_the_patient_why(
 
 
 def test_a_late_approval_expires_the_hold_and_says_so(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     hold = hold_slot(
         practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[0].id, intake=intake()
@@ -207,7 +207,7 @@ def test_a_late_approval_expires_the_hold_and_says_so(
 
 
 def test_expiry_job_and_sweep_end_every_overdue_hold_once(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     holds = [
         hold_slot(practice.ctx, profile_id=practice.profile.id, slot_id=slot.id, intake=intake())
@@ -226,7 +226,7 @@ def test_expiry_job_and_sweep_end_every_overdue_hold_once(
 
 
 def test_a_lapsed_hold_offers_the_nearest_free_times_and_the_sweep_the_menu(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     first, _second_patient = (
         hold_slot(
@@ -258,7 +258,7 @@ def test_a_lapsed_hold_offers_the_nearest_free_times_and_the_sweep_the_menu(
     assert bodies["+525599990012"].endswith("Escribe *menu* para elegir otro.")
 
 
-def test_one_open_request_per_patient(practice: Practice) -> None:
+def test_one_open_request_per_patient(practice: PracticeSetup) -> None:
     patient = intake()
     hold = hold_slot(
         practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[0].id, intake=patient
@@ -273,7 +273,7 @@ def test_one_open_request_per_patient(practice: Practice) -> None:
     assert refused.value.code == hold.code
 
 
-def test_a_full_slot_is_taken(practice: Practice) -> None:
+def test_a_full_slot_is_taken(practice: PracticeSetup) -> None:
     slot = practice.slots[0].id
     hold_slot(practice.ctx, profile_id=practice.profile.id, slot_id=slot, intake=intake())
     with pytest.raises(SlotTaken):
@@ -289,7 +289,7 @@ def test_a_full_slot_is_taken(practice: Practice) -> None:
     ],
 )
 def test_notice_and_horizon_are_respected(
-    practice: Practice,
+    practice: PracticeSetup,
     sessions: sessionmaker[Session],
     clock: FrozenClock,
     offset: timedelta,
@@ -305,13 +305,13 @@ def test_notice_and_horizon_are_respected(
 
 
 def test_another_practices_code_is_not_found(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     hold = hold_slot(
         practice.ctx, profile_id=practice.profile.id, slot_id=practice.slots[0].id, intake=intake()
     )
     with sessions.begin() as session:
-        other = make_profile(session)
+        other = make_practice(session)
     with pytest.raises(NotFound):
         approve_request(practice.ctx, profile_id=other.id, code=hold.code)
 
@@ -320,7 +320,7 @@ def test_without_approval_a_booking_is_confirmed_at_once(
     sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     with sessions.begin() as session:
-        profile = make_profile(session, appointment_approval_required=False)
+        profile = make_practice(session, appointment_approval_required=False)
         slot = make_slot(session, make_service(session, profile), clock.now + timedelta(days=1))
     hold = hold_slot(
         context(sessions, clock), profile_id=profile.id, slot_id=slot.id, intake=intake()
@@ -331,7 +331,7 @@ def test_without_approval_a_booking_is_confirmed_at_once(
 
 
 def test_patient_withdraws_an_open_request(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     patient = intake()
     hold_slot(
@@ -343,7 +343,7 @@ def test_patient_withdraws_an_open_request(
     assert outbox(sessions)[-1][0] == "doctor_request_withdrawn"
 
 
-def confirmed(practice: Practice, slot: TimeSlot, phone: str | None = None) -> str:
+def confirmed(practice: PracticeSetup, slot: TimeSlot, phone: str | None = None) -> str:
     hold = hold_slot(
         practice.ctx, profile_id=practice.profile.id, slot_id=slot.id, intake=intake(phone)
     )
@@ -352,7 +352,7 @@ def confirmed(practice: Practice, slot: TimeSlot, phone: str | None = None) -> s
 
 
 def test_patient_cancels_only_their_own_appointment(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     code = confirmed(practice, practice.slots[0], "+525599990001")
     with pytest.raises(NotFound):
@@ -369,7 +369,7 @@ def test_patient_cancels_only_their_own_appointment(
 
 
 def test_doctor_cancels_and_the_patient_is_told(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     code = confirmed(practice, practice.slots[0], "+525599990001")
     cancel_reservation(practice.ctx, profile_id=practice.profile.id, code=code, reason="Congreso")
@@ -379,7 +379,7 @@ def test_doctor_cancels_and_the_patient_is_told(
 
 
 def test_reschedule_moves_the_appointment_and_both_slots_tell_the_truth(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     phone = "+525599990001"
     code = confirmed(practice, practice.slots[0], phone)
@@ -397,7 +397,7 @@ def test_reschedule_moves_the_appointment_and_both_slots_tell_the_truth(
 
 
 def test_reschedule_to_a_taken_slot_keeps_the_old_one(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     phone = "+525599990001"
     code = confirmed(practice, practice.slots[0], phone)
@@ -413,7 +413,9 @@ def test_reschedule_to_a_taken_slot_keeps_the_old_one(
     assert slot_state(sessions, practice.slots[0]) == ("reserved", 1)
 
 
-def test_complete_and_no_show_only_after_the_start(practice: Practice, clock: FrozenClock) -> None:
+def test_complete_and_no_show_only_after_the_start(
+    practice: PracticeSetup, clock: FrozenClock
+) -> None:
     first = confirmed(practice, practice.slots[0])
     second = confirmed(practice, practice.slots[1])
     with pytest.raises(NotStarted):
@@ -426,7 +428,9 @@ def test_complete_and_no_show_only_after_the_start(practice: Practice, clock: Fr
     assert missed.status == "no_show" and missed.no_show
 
 
-def test_notes_stay_with_the_practice(practice: Practice, sessions: sessionmaker[Session]) -> None:
+def test_notes_stay_with_the_practice(
+    practice: PracticeSetup, sessions: sessionmaker[Session]
+) -> None:
     code = confirmed(practice, practice.slots[0])
     add_note(
         practice.ctx,
@@ -446,7 +450,7 @@ def test_notes_stay_with_the_practice(practice: Practice, sessions: sessionmaker
     with sessions() as session:
         notes = session.scalars(select(AppointmentNote).order_by(AppointmentNote.note_type)).all()
         reservation_id = session.scalar(select(Reservation.id).where(Reservation.code == code))
-        other = make_profile(session)
+        other = make_practice(session)
         session.commit()
     assert [
         (n.note_type, n.content, n.is_private, n.profile_id, n.reservation_id) for n in notes
@@ -461,7 +465,7 @@ def test_notes_stay_with_the_practice(practice: Practice, sessions: sessionmaker
 
 
 def test_block_closes_free_slots_and_reports_bookings(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     code = confirmed(practice, practice.slots[1])
     local_day = practice.slots[0].start_time.astimezone(MEXICO_CITY).date()
@@ -483,7 +487,7 @@ def test_block_closes_free_slots_and_reports_bookings(
 
 
 def test_queries_are_scoped_to_the_practice_and_the_patient(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     phone = "+525599990001"
     code = confirmed(practice, practice.slots[0], phone)
@@ -498,13 +502,13 @@ def test_queries_are_scoped_to_the_practice_and_the_patient(
     agenda = doctor_agenda(sessions, profile_id=practice.profile.id, day=local_day)
     assert [b.code for b in agenda] == [code, hold.code]
     with sessions.begin() as session:
-        other = make_profile(session)
+        other = make_practice(session)
     assert pending_requests(sessions, profile_id=other.id) == []
     assert doctor_agenda(sessions, profile_id=other.id, day=local_day) == []
 
 
 def test_blocking_a_time_range_closes_only_the_slots_it_touches_and_reports_both_kinds(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     # The practice's slots are 09:00, 09:30, 10:00 and 10:30 local time.
     booked = confirmed(practice, practice.slots[0], "+525599990001")
@@ -561,12 +565,12 @@ def test_blocking_a_time_range_closes_only_the_slots_it_touches_and_reports_both
 
 
 def test_a_move_that_overlaps_the_old_time_does_not_collide_with_itself(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     """An hour-long visit at 10:00 moved to 10:30 of the same service and doctor."""
     start = clock.now.replace(minute=0) + timedelta(days=3)
     with sessions.begin() as session:
-        profile = session.get_one(Profile, practice.profile.id)
+        profile = session.get_one(Practice, practice.profile.id)
         hour_long = make_service(session, profile, duration=60)
         old, new = (make_slot(session, hour_long, start + timedelta(minutes=m)) for m in (0, 30))
     phone = "+525599990001"
@@ -588,7 +592,7 @@ def test_a_move_that_overlaps_the_old_time_does_not_collide_with_itself(
 
 
 def test_an_appointment_that_has_started_cannot_be_cancelled_or_moved(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     phone = "+525599990001"
     started = confirmed(practice, practice.slots[0], phone)
@@ -613,15 +617,16 @@ def test_an_appointment_that_has_started_cannot_be_cancelled_or_moved(
     assert slot_state(sessions, practice.slots[3]) == ("available", 0)
     assert [p for p, _ in outbox(sessions)].count("doctor_cancelled_by_patient") == 0
     # What the doctor does with a started appointment; and one still ahead can go.
-    assert complete_reservation(
-        practice.ctx, profile_id=practice.profile.id, code=started
-    ).status == "completed"
+    assert (
+        complete_reservation(practice.ctx, profile_id=practice.profile.id, code=started).status
+        == "completed"
+    )
     cancel_reservation(practice.ctx, profile_id=practice.profile.id, code=ahead)
     assert slot_state(sessions, practice.slots[1]) == ("available", 0)
 
 
 def test_a_slot_of_a_withdrawn_service_cannot_be_booked_or_moved_to(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     phone = "+525599990001"
     code = confirmed(practice, practice.slots[0], phone)

@@ -37,7 +37,7 @@ from app.models import (
     TimeSlot,
 )
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 CROWD = 200
 HOLD_ROUNDS = 20
@@ -182,7 +182,7 @@ def test_a_crowd_holding_one_slot_gets_exactly_its_capacity_and_no_more(
     rounds: int,
 ) -> None:
     with crowd_sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         slot_ids = [
             make_slot(session, service, start, capacity=capacity).id
@@ -214,7 +214,7 @@ def test_one_patient_racing_for_many_slots_keeps_a_single_open_request(
     crowd_sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     with crowd_sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         slot_ids = [
             make_slot(session, service, start).id
@@ -288,7 +288,7 @@ class OverlapBench:
 @pytest.fixture
 def overlaps(crowd_sessions: sessionmaker[Session], clock: FrozenClock) -> OverlapBench:
     with crowd_sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         long_visit = make_service(session, profile, duration=60)
         short_visit = make_service(session, profile, duration=30)
         pairs = [
@@ -334,7 +334,7 @@ def test_a_move_racing_a_hold_of_an_overlapping_slot_leaves_one_taker(
 ) -> None:
     """A reschedule takes capacity too: against a hold of an overlapping slot, one wins."""
     with crowd_sessions.begin() as session:
-        profile = make_profile(session, appointment_approval_required=False)
+        profile = make_practice(session, appointment_approval_required=False)
         long_visit = make_service(session, profile, duration=60)
         short_visit = make_service(session, profile, duration=30)
         rounds = [
@@ -448,7 +448,7 @@ class DecisionBench:
 @pytest.fixture
 def decisions(crowd_sessions: sessionmaker[Session], clock: FrozenClock) -> DecisionBench:
     with crowd_sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         slot_ids = [
             make_slot(session, service, start).id
@@ -532,7 +532,7 @@ def test_the_database_refuses_two_overlapping_taken_slots_even_without_the_servi
 ) -> None:
     """The exclusion constraint is the last line: a raw UPDATE cannot break the rule."""
     with crowd_sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         long_visit = make_service(session, profile, duration=60)
         short_visit = make_service(session, profile, duration=30)
         start = slot_starts(clock, 1, timedelta(hours=1))[0]

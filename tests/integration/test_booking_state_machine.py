@@ -55,7 +55,7 @@ from app.booking.requests import approve_request, hold_slot, reject_request, wit
 from app.db import Base, make_sessionmaker
 from app.models import MessageLog, Reservation, ReservationRequest, TimeSlot
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -131,7 +131,7 @@ class BookingMachine(RuleBasedStateMachine):
         self.ctx = context(make_sessionmaker(engine), self.clock)
         self.approval_required = approval_required
         with self.ctx.sessions.begin() as session:
-            profile = make_profile(session, appointment_approval_required=approval_required)
+            profile = make_practice(session, appointment_approval_required=approval_required)
             services = {
                 "long": make_service(session, profile, duration=60),
                 "short": make_service(session, profile, duration=30),

@@ -20,7 +20,7 @@ from app.clinic.clinic_file import read_clinic
 from app.clinic.setup import import_clinic
 from app.config import Config
 from app.db import Base
-from app.models import AvailabilityRule, ClosedDate, MedicalService, Profile
+from app.models import AvailabilityRule, ClosedDate, MedicalService, Practice
 from tests.conftest import FrozenClock
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo_clinic.yaml"
@@ -81,7 +81,7 @@ def test_import_creates_the_practice(sessions: sessionmaker[Session], clock: Fro
     profile_id = import_data(sessions, demo_data(), clock)
 
     with sessions() as session:
-        profile = session.get_one(Profile, profile_id)
+        profile = session.get_one(Practice, profile_id)
     assert (profile.name, profile.specialty, profile.practice_type) == (
         "Dra. Ana López",
         "Medicina general",
@@ -163,7 +163,7 @@ def test_a_changed_file_updates_deactivates_and_replaces(
     assert import_data(sessions, changed, clock) == profile_id
 
     with sessions() as session:
-        profile = session.get_one(Profile, profile_id)
+        profile = session.get_one(Practice, profile_id)
     assert (profile.name, profile.appointment_approval_required) == ("Dra. Ana López Ruiz", False)
     assert profile.updated_at == clock()
     now_offered = services(sessions, profile_id)
@@ -208,7 +208,7 @@ def test_the_command_prints_only_the_profile_id(
 
     assert result.exit_code == 0, result.output
     with sessions() as session:
-        profile_id = session.scalars(select(Profile.id)).one()
+        profile_id = session.scalars(select(Practice.id)).one()
     assert result.stdout == f"{profile_id}\n"
     assert "Created Dra. Ana López: 3 new and 0 updated services" in result.stderr
 
@@ -296,7 +296,7 @@ def test_a_clinic_with_nothing_to_book_is_imported_with_a_warning(
 
     assert result.exit_code == 0, result.output
     with sessions() as session:
-        assert result.stdout == f"{session.scalars(select(Profile.id)).one()}\n"
+        assert result.stdout == f"{session.scalars(select(Practice.id)).one()}\n"
     assert result.stderr.splitlines()[1:] == [
         f"{path}: warning: availability: no opening hours, so patients cannot book anything"
         " until some are added"

@@ -19,16 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
+from app.background.runtime import build_runtime, set_runtime
 from app.config import Config
-from app.database import get_database
-from app.deferred_inbox import DeferredInbox, DiskJournal, KeptMessage, Replayer
+from app.conversation.deferred_inbox import DeferredInbox, DiskJournal, KeptMessage, Replayer
+from app.db import get_database
 from app.models import MessageLog, MessageStatus
-from app.runtime import build_runtime, set_runtime
 from app.web.webhooks import get_deferred
 from bot_flows import texts
 from tests.conftest import FrozenClock
 from tests.e2e.conftest import Person, new_sid, replies_of
-from tests.factories import make_profile
+from tests.factories import make_practice
 from tests.metrics_scrape import TOKEN, scrape
 from tests.redis_server import RedisServer
 
@@ -63,7 +63,7 @@ def apps(
 @pytest.fixture
 def practice_number(sessions: sessionmaker[Session]) -> str:
     with sessions.begin() as session:
-        return str(make_profile(session).whatsapp_number)
+        return str(make_practice(session).whatsapp_number)
 
 
 def person(app: Flask, phone: str, practice_number: str) -> Person:

@@ -28,10 +28,10 @@ from app.config import Config
 from app.messaging import delivery
 from app.messaging.delivery import DeliveryContext, build_delivery_context
 from app.messaging.rate import KEY_PREFIX
-from app.models import Contact, MessageLog, Profile
+from app.models import Contact, MessageLog, Practice
 from bot_flows.texts import render_notice
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 BASE_URL = "https://citabot.example"
@@ -68,13 +68,13 @@ def ctx(sessions: sessionmaker[Session], clock: FrozenClock, twilio: FakeTwilio)
 
 
 @pytest.fixture
-def profile(sessions: sessionmaker[Session]) -> Profile:
+def profile(sessions: sessionmaker[Session]) -> Practice:
     with sessions.begin() as session:
-        return make_profile(session)
+        return make_practice(session)
 
 
 def write_in(
-    sessions: sessionmaker[Session], profile: Profile, at: Any, phone: str = PATIENT, **fields: Any
+    sessions: sessionmaker[Session], profile: Practice, at: Any, phone: str = PATIENT, **fields: Any
 ) -> None:
     """`phone` last wrote to the practice at `at` (None: never)."""
     with sessions.begin() as session:
@@ -84,7 +84,7 @@ def write_in(
 def queue(
     sessions: sessionmaker[Session],
     clock: FrozenClock,
-    profile: Profile,
+    profile: Practice,
     purpose: str = "patient_approved",
     phone: str = PATIENT,
     facts: Mapping[str, Any] | None = None,
@@ -115,7 +115,7 @@ def test_a_message_in_the_window_goes_as_its_body_with_a_callback_naming_it(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
 ) -> None:
     write_in(sessions, profile, clock.now - timedelta(hours=1))
     message_id = queue(sessions, clock, profile)
@@ -139,7 +139,7 @@ def test_outside_the_window_a_booking_notice_goes_as_its_template_filled_from_th
     twilio: FakeTwilio,
 ) -> None:
     with sessions.begin() as session:
-        profile = make_profile(session, name="Dra. Ana López")
+        profile = make_practice(session, name="Dra. Ana López")
         service = make_service(session, profile, name="Consulta general")
         slot = make_slot(session, service, clock.now + timedelta(days=2))  # 2026-12-03 09:00 local
     # The patient chose English, and last wrote two days ago.
@@ -172,7 +172,7 @@ def test_the_doctors_new_request_goes_as_its_button_template_even_in_the_window(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
 ) -> None:
     assert profile.doctor_phone
     write_in(sessions, profile, clock.now - timedelta(minutes=5), phone=profile.doctor_phone)
@@ -196,7 +196,7 @@ def test_outside_the_window_without_a_template_the_message_fails_with_its_reason
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
 ) -> None:
     write_in(sessions, profile, clock.now - timedelta(hours=23, minutes=56))
     message_id = queue(sessions, clock, profile, purpose="patient_expired")
@@ -219,7 +219,7 @@ def test_a_server_error_is_retried_and_the_message_arrives_once(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
     taken: bool,
 ) -> None:
     write_in(sessions, profile, clock.now)
@@ -246,7 +246,7 @@ def test_too_many_requests_is_retried_with_backoff(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
 ) -> None:
     write_in(sessions, profile, clock.now)
     message_id = queue(sessions, clock, profile)
@@ -274,7 +274,7 @@ def test_a_refused_account_is_retried_and_logged_without_the_message(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
     caplog: pytest.LogCaptureFixture,
     status: int,
 ) -> None:
@@ -302,7 +302,7 @@ def test_a_permanent_refusal_fails_at_once_with_twilios_code(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
     code: int,
 ) -> None:
     write_in(sessions, profile, clock.now)
@@ -324,7 +324,7 @@ def test_retries_end_after_the_attempt_budget(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
 ) -> None:
     write_in(sessions, profile, clock.now)
     message_id = queue(sessions, clock, profile)
@@ -346,7 +346,7 @@ def test_the_same_message_delivered_twice_at_once_is_sent_once(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
 ) -> None:
     write_in(sessions, profile, clock.now)
     message_id = queue(sessions, clock, profile)
@@ -381,7 +381,7 @@ def test_a_message_stuck_in_sending_is_reconciled_not_sent_again(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
     purpose: str,
 ) -> None:
     # patient_approved goes as its template (outside the window), patient_expired as a body.
@@ -409,7 +409,7 @@ def test_a_message_stuck_in_sending_that_never_left_is_sent_once(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
 ) -> None:
     write_in(sessions, profile, clock.now)
     message_id = queue(sessions, clock, profile)
@@ -426,7 +426,7 @@ def test_a_message_stuck_in_sending_that_never_left_is_sent_once(
 def test_the_console_renders_templates_as_their_text(
     sessions: sessionmaker[Session],
     clock: FrozenClock,
-    profile: Profile,
+    profile: Practice,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     config = Config(messaging_backend="console", twilio_content_sids=CONTENT_SIDS)
@@ -451,7 +451,7 @@ def test_the_console_renders_templates_as_their_text(
 
 
 def deliver_from_one_sender(
-    sessions: sessionmaker[Session], clock: FrozenClock, profile: Profile, count: int
+    sessions: sessionmaker[Session], clock: FrozenClock, profile: Practice, count: int
 ) -> list[uuid.UUID]:
     """Queue `count` messages from `profile`'s number to people in their window."""
     phones = [f"+1555{uuid.uuid4().int % 10**7:07d}" for _ in range(count)]
@@ -464,7 +464,7 @@ def test_one_worker_spaces_a_senders_messages_by_the_rate(
     sessions: sessionmaker[Session],
     clock: FrozenClock,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
 ) -> None:
     rate, count = 5, 6
     config = twilio_config(whatsapp_rate_per_second=rate)
@@ -486,7 +486,7 @@ def test_workers_sharing_redis_share_each_senders_rate(
 ) -> None:
     rate, count = 10, 12
     with sessions.begin() as session:  # a number no other test run uses: its key is fresh
-        profile = make_profile(session, whatsapp_number=f"+1999{uuid.uuid4().int % 10**7:07d}")
+        profile = make_practice(session, whatsapp_number=f"+1999{uuid.uuid4().int % 10**7:07d}")
     ids = deliver_from_one_sender(sessions, clock, profile, count)
     config = twilio_config(whatsapp_rate_per_second=rate)
     redis = Redis.from_url(REDIS_URL)
@@ -515,7 +515,7 @@ def test_messages_keep_going_out_at_the_rate_while_redis_is_unreachable(
     sessions: sessionmaker[Session],
     clock: FrozenClock,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
 ) -> None:
     rate, count = 5, 4
     config = twilio_config(whatsapp_rate_per_second=rate)
@@ -542,7 +542,7 @@ def test_asked_for_by_id_a_message_waits_for_an_older_one_to_the_same_person(
     clock: FrozenClock,
     ctx: DeliveryContext,
     twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
 ) -> None:
     # Replayed messages queue their replies one transaction each; the jobs asking for
     # them may run in any order, and a patient must still read the replies in order.

@@ -19,9 +19,9 @@ from app.config import DEVELOPMENT_TOKEN, Config
 from app.messaging import delivery
 from app.messaging.delivery import build_delivery_context
 from app.messaging.port import Messenger, Outbound, ProviderMessage
-from app.models import Contact, MessageLog, Profile
+from app.models import Contact, MessageLog, Practice
 from tests.conftest import FrozenClock
-from tests.factories import make_profile
+from tests.factories import make_practice
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 PATH = "/webhooks/whatsapp/status"
@@ -29,13 +29,13 @@ PATIENT = "+5215512345678"
 
 
 @pytest.fixture
-def profile(sessions: sessionmaker[Session]) -> Profile:
+def profile(sessions: sessionmaker[Session]) -> Practice:
     with sessions.begin() as session:
-        return make_profile(session)
+        return make_practice(session)
 
 
 def message(
-    sessions: sessionmaker[Session], profile: Profile, status: str, sid: str | None = None
+    sessions: sessionmaker[Session], profile: Practice, status: str, sid: str | None = None
 ) -> uuid.UUID:
     """An outbound message in `status`, with provider id `sid`."""
     with sessions.begin() as session:
@@ -86,7 +86,7 @@ def report(
 
 
 def test_the_status_moves_forward_through_each_callback(
-    client: FlaskClient, app: Flask, sessions: sessionmaker[Session], profile: Profile
+    client: FlaskClient, app: Flask, sessions: sessionmaker[Session], profile: Practice
 ) -> None:
     sid = new_sid()
     message_id = message(sessions, profile, "sent", sid)
@@ -100,7 +100,7 @@ def test_the_status_moves_forward_through_each_callback(
 
 
 def test_a_callback_before_the_send_is_recorded_finds_the_message_by_its_id(
-    client: FlaskClient, app: Flask, sessions: sessionmaker[Session], profile: Profile
+    client: FlaskClient, app: Flask, sessions: sessionmaker[Session], profile: Practice
 ) -> None:
     message_id = message(sessions, profile, "sending")
     sid = new_sid()
@@ -118,7 +118,7 @@ def test_late_or_repeated_callbacks_never_move_the_status_back(
     client: FlaskClient,
     app: Flask,
     sessions: sessionmaker[Session],
-    profile: Profile,
+    profile: Practice,
     arrivals: list[str],
 ) -> None:
     sid = new_sid()
@@ -135,7 +135,7 @@ def test_a_failure_ends_the_message_with_its_error_code(
     client: FlaskClient,
     app: Flask,
     sessions: sessionmaker[Session],
-    profile: Profile,
+    profile: Practice,
     ending: str,
 ) -> None:
     sid = new_sid()
@@ -152,7 +152,7 @@ def test_twilios_own_early_statuses_change_nothing(
     client: FlaskClient,
     app: Flask,
     sessions: sessionmaker[Session],
-    profile: Profile,
+    profile: Practice,
     status: str,
 ) -> None:
     # Our `queued`/`sending` say whether *we* handed the message over; Twilio's do not.
@@ -174,7 +174,7 @@ def test_an_unsigned_callback_is_refused_and_changes_nothing(
     client: FlaskClient,
     app: Flask,
     sessions: sessionmaker[Session],
-    profile: Profile,
+    profile: Practice,
     signature: str,
 ) -> None:
     sid = new_sid()
@@ -188,7 +188,7 @@ def test_an_unsigned_callback_is_refused_and_changes_nothing(
 
 
 def test_a_callback_signed_for_another_message_is_refused(
-    client: FlaskClient, app: Flask, sessions: sessionmaker[Session], profile: Profile
+    client: FlaskClient, app: Flask, sessions: sessionmaker[Session], profile: Practice
 ) -> None:
     sid = new_sid()
     message_id = message(sessions, profile, "sending")
@@ -201,7 +201,7 @@ def test_a_callback_signed_for_another_message_is_refused(
 
 
 def test_an_unknown_message_is_acknowledged_and_nothing_changes(
-    client: FlaskClient, app: Flask, sessions: sessionmaker[Session], profile: Profile
+    client: FlaskClient, app: Flask, sessions: sessionmaker[Session], profile: Practice
 ) -> None:
     sid = new_sid()
     message_id = message(sessions, profile, "sent", sid)
@@ -228,7 +228,7 @@ def test_a_malformed_callback_is_answered_400(
     client: FlaskClient,
     app: Flask,
     sessions: sessionmaker[Session],
-    profile: Profile,
+    profile: Practice,
     query: str,
     form: dict[str, str],
 ) -> None:
@@ -272,7 +272,7 @@ def test_a_callback_that_overtakes_the_worker_is_kept(
     sessions: sessionmaker[Session],
     clock: FrozenClock,
     fake_twilio: FakeTwilio,
-    profile: Profile,
+    profile: Practice,
     status: str,
     error_code: str,
 ) -> None:

@@ -18,10 +18,10 @@ from app import create_app
 from app.booking.requests import hold_slot
 from app.clock import utc_now
 from app.config import DEVELOPMENT_TOKEN, Config
-from app.database import get_database
-from app.models import MessageLog, Profile
+from app.db import get_database
+from app.models import MessageLog, Practice
 from bot_flows import texts
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 PATIENT = "+525512345678"
 PATIENT_AS_WHATSAPP_WRITES_IT = "+5215512345678"
@@ -29,7 +29,7 @@ T0 = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "real-token"}
 
 
-def transcript(client: FlaskClient, profile: Profile, phone: str, **query: str) -> list[dict]:
+def transcript(client: FlaskClient, profile: Practice, phone: str, **query: str) -> list[dict]:
     response = client.get(
         "/dev/chat/messages", query_string={"profile": str(profile.id), "phone": phone} | query
     )
@@ -37,7 +37,7 @@ def transcript(client: FlaskClient, profile: Profile, phone: str, **query: str) 
     return response.json["messages"]
 
 
-def log(session: Session, profile: Profile, phone: str, body: str, at: datetime, **fields) -> None:
+def log(session: Session, profile: Practice, phone: str, body: str, at: datetime, **fields) -> None:
     values = {"direction": "out", "status": "sent", "purpose": "reply"} | fields
     session.add(MessageLog(profile_id=profile.id, phone=phone, body=body, created_at=at, **values))
     session.flush()
@@ -47,7 +47,7 @@ def test_the_page_loads_only_its_own_files_with_the_practices_to_pick(
     client: FlaskClient, sessions: sessionmaker[Session]
 ) -> None:
     with sessions.begin() as session:
-        profile = make_profile(session, name="Dra. Simulada")
+        profile = make_practice(session, name="Dra. Simulada")
     response = client.get("/dev/chat")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -124,7 +124,7 @@ def test_a_transcript_is_one_conversation_in_order(
     client: FlaskClient, sessions: sessionmaker[Session]
 ) -> None:
     with sessions.begin() as session:
-        profile, other = make_profile(session), make_profile(session)
+        profile, other = make_practice(session), make_practice(session)
         log(session, profile, PATIENT, "second", T0 + timedelta(seconds=1), direction="in")
         log(session, profile, PATIENT, "first", T0, direction="in", status="received")
         # The inbox logs the replies to one message a microsecond apart.
@@ -169,7 +169,7 @@ def test_a_patient_message_goes_through_the_webhook_and_gets_the_consent_questio
     client: FlaskClient, sessions: sessionmaker[Session]
 ) -> None:
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
     sent = client.post(
         "/dev/chat/send",
         json={"profile": str(profile.id), "phone": PATIENT_AS_WHATSAPP_WRITES_IT, "body": "Hola"},
@@ -187,7 +187,7 @@ def test_the_doctor_taps_approve_and_the_patient_is_owed_the_news(
     client: FlaskClient, sessions: sessionmaker[Session]
 ) -> None:
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         slot = make_slot(session, service, utc_now().replace(microsecond=0) + timedelta(days=2))
     hold = hold_slot(
@@ -215,8 +215,8 @@ def test_sending_refuses_what_the_webhook_could_not_take(
     client: FlaskClient, sessions: sessionmaker[Session]
 ) -> None:
     with sessions.begin() as session:
-        profile = make_profile(session)
-        no_number = make_profile(session, whatsapp_number=None)
+        profile = make_practice(session)
+        no_number = make_practice(session, whatsapp_number=None)
     message = {"profile": str(profile.id), "phone": PATIENT, "body": "Hola"}
     assert client.post("/dev/chat/send", json=message | {"phone": "55 1234"}).status_code == 400
     assert client.post("/dev/chat/send", json=message | {"body": 7}).status_code == 400

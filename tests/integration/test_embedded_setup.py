@@ -15,19 +15,19 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from app import create_app
+from app.background.runtime import build_runtime, set_runtime
 from app.config import DEVELOPMENT_TOKEN, Config
-from app.database import get_database
+from app.db import get_database
 from app.models import (
     AvailabilityRule,
     ClosedDate,
     Contact,
     MedicalService,
     MessageLog,
-    Profile,
+    Practice,
     ReservationRequest,
     TimeSlot,
 )
-from app.runtime import build_runtime, set_runtime
 from tests.conftest import FrozenClock, alembic_config
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo_clinic.yaml"
@@ -57,7 +57,7 @@ def counts(app: Flask) -> dict[str, int]:
     with get_database(app).sessions() as session:
         return {
             model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Profile, MedicalService, AvailabilityRule, ClosedDate, TimeSlot)
+            for model in (Practice, MedicalService, AvailabilityRule, ClosedDate, TimeSlot)
         }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models import TimeSlot
 from app.scheduling import search
 from tests.conftest import FrozenClock
-from tests.factories import make_profile, make_service, make_slot
+from tests.factories import make_practice, make_service, make_slot
 
 ZONE = ZoneInfo("America/Mexico_City")
 FIRST_DAY = date(2026, 12, 2)  # the clock stands at 2026-12-01 09:00 in Mexico City
@@ -26,7 +26,7 @@ def at(day: date, hour: int) -> datetime:
 def practice(sessions: sessionmaker[Session]) -> tuple[object, object]:
     """Ten days of four free 30-minute slots; on the third day every slot is taken."""
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         for n in range(10):
             day = FIRST_DAY + timedelta(days=n)

@@ -11,12 +11,12 @@ from alembic import command
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.conversation.inbox_store import Arrival, Received, Replies, store_for
 from app.db import make_engine, make_sessionmaker
 from app.models import Contact, Conversation, MessageLog
-from bot_flows.inbox_store import Arrival, Received, Replies, store_for
 from bot_flows.patient_states import PatientState
 from tests.conftest import FrozenClock, alembic_config
-from tests.factories import make_profile
+from tests.factories import make_practice
 
 PATIENT = "+5215512345678"
 
@@ -38,7 +38,7 @@ def any_sessions(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ses
 def practice(any_sessions: sessionmaker[Session]) -> tuple[str, str]:
     """A practice's WhatsApp number and its doctor's phone."""
     with any_sessions.begin() as session:
-        profile = make_profile(session, emergency_phone="911", cancellation_policy="24 h")
+        profile = make_practice(session, emergency_phone="911", cancellation_policy="24 h")
         return str(profile.whatsapp_number), str(profile.doctor_phone)
 
 

@@ -19,15 +19,14 @@ from rq import Queue
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
+from app.background.queues import BOOKING_QUEUE
 from app.booking.errors import SlotTaken
 from app.booking.requests import hold_slot
 from app.config import Config
-from app.database import get_database
-from app.db import Savepoints
-from app.queues import BOOKING_QUEUE
+from app.db import Savepoints, get_database
 from app.web.metrics import register_gauge_callback
 from tests.conftest import ROOT, FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 from tests.metrics_scrape import TOKEN, scrape
 from tests.redis_server import RedisServer, free_port
 
@@ -87,7 +86,7 @@ def test_a_hold_counts_once_its_transaction_commits(
     app: Flask, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         slot = make_slot(session, service, clock.now + timedelta(days=2))
     client = app.test_client()
@@ -126,7 +125,7 @@ def test_queue_depths_are_read_from_redis_at_scrape_time(
 ) -> None:
     with other_app(replace(config, redis_url=redis_server.url)) as app:
         queue = Queue(BOOKING_QUEUE, connection=Redis.from_url(redis_server.url))
-        queue.enqueue("app.jobs.expire_request", "00000000-0000-0000-0000-000000000000")
+        queue.enqueue("app.background.jobs.expire_request", "00000000-0000-0000-0000-000000000000")
         result = scrape(app.test_client())
         assert result.value("citabot_queue_jobs", queue=BOOKING_QUEUE, state="queued") == 1
         assert result.value("citabot_queue_jobs", queue="citabot-messages", state="queued") == 0

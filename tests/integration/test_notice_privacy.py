@@ -16,7 +16,7 @@ from app.booking.expiry import expire_overdue_holds
 from app.booking.requests import hold_slot, reject_request
 from app.models import MessageLog
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 COMPLAINT = "Dolor de cabeza muy fuerte desde ayer"
 
@@ -29,7 +29,7 @@ def messages(sessions: sessionmaker[Session], purpose: str) -> list[MessageLog]:
 def held_twice(sessions: sessionmaker[Session], clock: FrozenClock) -> list[str]:
     """Two pending requests at one practice, both with a chief complaint; their codes."""
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         starts = [clock.now + timedelta(days=2, hours=h) for h in (0, 1)]
         slots = [make_slot(session, service, start) for start in starts]

@@ -24,13 +24,13 @@ from app.models import (
     Contact,
     MedicalService,
     MessageLog,
-    Profile,
+    Practice,
     Reservation,
     ReservationRequest,
     TimeSlot,
 )
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 PHONE = "+525599990001"
 RACE_ROUNDS = 10
@@ -39,8 +39,8 @@ BARRIER_TIMEOUT = 60  # seconds; only reached if a racer never starts
 
 
 @dataclass
-class Practice:
-    profile: Profile
+class PracticeSetup:
+    profile: Practice
     service: MedicalService
     slots: list[TimeSlot]
     ctx: BookingContext
@@ -52,18 +52,18 @@ class Practice:
 
 def open_practice(
     sessions: sessionmaker[Session], clock: FrozenClock, *, approval: bool = False, slots: int = 4
-) -> Practice:
+) -> PracticeSetup:
     """A practice with one slot a day from the day after tomorrow."""
     with sessions.begin() as session:
-        profile = make_profile(session, appointment_approval_required=approval)
+        profile = make_practice(session, appointment_approval_required=approval)
         service = make_service(session, profile)
         first = clock.now.replace(minute=0) + timedelta(days=2)
         made = [make_slot(session, service, first + timedelta(days=n)) for n in range(slots)]
-    return Practice(profile, service, made, context(sessions, clock))
+    return PracticeSetup(profile, service, made, context(sessions, clock))
 
 
 @pytest.fixture
-def practice(sessions: sessionmaker[Session], clock: FrozenClock) -> Practice:
+def practice(sessions: sessionmaker[Session], clock: FrozenClock) -> PracticeSetup:
     return open_practice(sessions, clock)
 
 
@@ -76,13 +76,13 @@ def counts(sessions: sessionmaker[Session]) -> tuple[int, int, int]:
         )
 
 
-def taken(sessions: sessionmaker[Session], practice: Practice) -> list[int]:
+def taken(sessions: sessionmaker[Session], practice: PracticeSetup) -> list[int]:
     with sessions() as session:
         return [session.get_one(TimeSlot, s.id).current_reservations for s in practice.slots]
 
 
 def test_a_second_upcoming_booking_is_refused_and_names_the_first(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     first = practice.book(practice.slots[0])
     before = counts(sessions)
@@ -98,7 +98,7 @@ def test_a_second_upcoming_booking_is_refused_and_names_the_first(
 
 
 def test_once_the_appointment_has_begun_or_is_cancelled_the_number_may_book_again(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     first = practice.book(practice.slots[0])
     clock.now = practice.slots[0].start_time  # it has begun: no longer upcoming
@@ -114,7 +114,7 @@ def test_once_the_appointment_has_begun_or_is_cancelled_the_number_may_book_agai
 
 
 def test_an_appointment_the_practice_booked_itself_does_not_count(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     with sessions.begin() as session:
         slot = session.get_one(TimeSlot, practice.slots[0].id)
@@ -146,7 +146,7 @@ def test_with_approval_the_doctor_is_the_check(
 
 
 def test_a_booking_for_a_number_that_never_wrote_creates_only_its_contact(
-    practice: Practice, sessions: sessionmaker[Session]
+    practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     practice.book(practice.slots[0])
     with sessions() as session:
@@ -158,7 +158,7 @@ def test_a_booking_for_a_number_that_never_wrote_creates_only_its_contact(
     )
 
 
-def race_for_every_slot(practice: Practice, phone: str) -> Counter[str]:
+def race_for_every_slot(practice: PracticeSetup, phone: str) -> Counter[str]:
     """One racer per slot, all booking for `phone`, released together; how each ended."""
     barrier = threading.Barrier(len(practice.slots), timeout=BARRIER_TIMEOUT)
 

@@ -12,9 +12,9 @@ from app.booking.context import BookingContext
 from app.booking.expiry import expire_overdue_holds
 from app.booking.past_slots import expire_past_slots
 from app.booking.requests import approve_request, hold_slot
-from app.models import Profile, TimeSlot
+from app.models import Practice, TimeSlot
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 pytestmark = pytest.mark.postgres
 
@@ -25,7 +25,7 @@ def state(sessions: sessionmaker[Session], slot: TimeSlot) -> tuple[str, int]:
         return fresh.status, fresh.current_reservations
 
 
-def confirmed(ctx: BookingContext, profile: Profile, slot: TimeSlot) -> str:
+def confirmed(ctx: BookingContext, profile: Practice, slot: TimeSlot) -> str:
     hold = hold_slot(ctx, profile_id=profile.id, slot_id=slot.id, intake=intake())
     approve_request(ctx, profile_id=profile.id, code=hold.code)
     return hold.code
@@ -35,7 +35,7 @@ def test_an_ended_slot_with_room_left_expires_and_its_appointments_can_still_be_
     sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         start = clock.now + timedelta(days=1)
         group = make_slot(session, service, start, capacity=3)
@@ -63,7 +63,7 @@ def test_a_slot_still_running_keeps_saying_available(
     sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         slot = make_slot(session, make_service(session, profile), clock.now + timedelta(days=1))
     ctx = context(sessions, clock)
     clock.now = slot.end_time - timedelta(minutes=1)
@@ -76,7 +76,7 @@ def test_a_hold_given_back_after_its_slot_expired_leaves_it_expired(
 ) -> None:
     """Every job was lost: the slot sweep ran before the hold's expiry caught up."""
     with sessions.begin() as session:
-        profile = make_profile(session, min_notice_minutes=0)
+        profile = make_practice(session, min_notice_minutes=0)
         slot = make_slot(
             session, make_service(session, profile), clock.now + timedelta(minutes=10), capacity=2
         )

@@ -20,17 +20,17 @@ from app.booking.reminder_sending import (
     send_reminder,
 )
 from app.booking.requests import hold_slot
-from app.models import Conversation, MedicalService, MessageLog, Profile, Reservation
+from app.models import Conversation, MedicalService, MessageLog, Practice, Reservation
 from bot_flows.patient_states import PatientState
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 PHONE = "+56911112222"
 
 
 @dataclass
 class Booked:
-    profile: Profile
+    profile: Practice
     reservation_id: uuid.UUID
     code: str
     start: datetime
@@ -45,7 +45,7 @@ def book(
 ) -> Booked:
     """A confirmed appointment at `start`, booked at the clock's time."""
     with sessions.begin() as session:
-        profile = make_profile(session, appointment_approval_required=False, timezone=timezone)
+        profile = make_practice(session, appointment_approval_required=False, timezone=timezone)
         service = make_service(session, profile, name="Consulta general")
         slot = make_slot(session, service, start)
     hold = hold_slot(

@@ -16,10 +16,9 @@ from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.clock import utc_now
-from app.dispatch import RQDispatcher
-from app.followups import FollowUp
-from app.queues import (
+from app.background.after_commit import OwedJob
+from app.background.dispatch import RQDispatcher
+from app.background.queues import (
     BOOKING_QUEUE,
     MESSAGES_QUEUE,
     QUEUE_NAMES,
@@ -27,6 +26,7 @@ from app.queues import (
     schedule_slot_upkeep,
     schedule_tick,
 )
+from app.clock import utc_now
 from tests.redis_server import RedisServer
 from worker import CitabotWorker
 
@@ -44,8 +44,8 @@ def test_a_timed_follow_up_is_never_moved_before_its_instant(redis_server: Redis
     request_id, message_id = str(uuid.uuid4()), str(uuid.uuid4())
     RQDispatcher(connection).dispatch(
         [
-            FollowUp("expire_request", (request_id,), DEADLINE),
-            FollowUp("deliver_message", (message_id,), DEADLINE + timedelta(seconds=15)),
+            OwedJob("expire_request", (request_id,), DEADLINE),
+            OwedJob("deliver_message", (message_id,), DEADLINE + timedelta(seconds=15)),
         ]
     )
     # RQ keeps whole seconds, cut down: stored as 15:30:00, the hold would be checked
@@ -83,8 +83,8 @@ def test_the_slot_upkeep_is_booked_once_a_day_at_its_hour(redis_server: RedisSer
 
 
 def run_now(app: Flask, connection: Redis, job: str) -> Job:
-    """Enqueue `app.jobs.<job>` and run it in a real RQ worker, in this process."""
-    queued = Queue(BOOKING_QUEUE, connection=connection).enqueue(f"app.jobs.{job}")
+    """Enqueue `app.background.jobs.<job>` and run it in a real RQ worker, in this process."""
+    queued = Queue(BOOKING_QUEUE, connection=connection).enqueue(f"app.background.jobs.{job}")
     with app.app_context():
         SimpleWorker([BOOKING_QUEUE], connection=connection).work(burst=True)
     return Job.fetch(queued.id, connection=connection)

@@ -21,7 +21,7 @@ from app.models import MessageStatus, RequestStatus, ReservationStatus, SlotStat
 MONDAY_9AM = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # 09:00 in Mexico City
 _serial = itertools.count(1)
 
-Practice = dict[str, uuid.UUID]  # table name -> the id of the practice's row in it
+PracticeRows = dict[str, uuid.UUID]  # table name -> the id of the practice's row in it
 
 
 @pytest.fixture
@@ -136,9 +136,9 @@ def log_message(connection: Connection, profile: uuid.UUID, **values: object) ->
     )
 
 
-def open_practice(connection: Connection) -> Practice:
+def open_practice(connection: Connection) -> PracticeRows:
     """A profile with one row in every table that belongs to it, down to a doctor's note."""
-    ids: Practice = {"profile": insert(connection, "profile", name="Dra. Ana Ruiz")}
+    ids: PracticeRows = {"profile": insert(connection, "profile", name="Dra. Ana Ruiz")}
     profile = ids["profile"]
     ids["medical_service"] = service = add_service(connection, profile)
     ids["availability_rule"] = insert(
@@ -464,7 +464,7 @@ def test_back_to_back_slots_can_both_be_taken(conn: Connection) -> None:
     assert taken_slots(conn) == {first, then}
 
 
-def surviving(connection: Connection, practice: Practice) -> set[str]:
+def surviving(connection: Connection, practice: PracticeRows) -> set[str]:
     """The tables in which the practice's row is still there."""
     return {
         table

@@ -19,16 +19,16 @@ from app.models import (
     AvailabilityRule,
     ClosedDate,
     MedicalService,
-    Profile,
+    Practice,
     Reservation,
     SlotStatus,
     TimeSlot,
 )
-from app.scheduling.generation import NO_CHANGES, ProfileNotFound, generate_slots
+from app.scheduling.generation import NO_CHANGES, PracticeNotFound, generate_slots
 from app.scheduling.reconcile import SlotChanges
 from app.scheduling.search import free_slots
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 WEEKDAYS = (1, 2, 3, 4, 5)  # the seed's numbering: Monday..Friday
@@ -40,20 +40,20 @@ IN_FORCE_FROM = date(2026, 11, 1)
 
 
 @dataclass
-class Practice:
+class PracticeSetup:
     profile_id: uuid.UUID
     service_id: uuid.UUID
 
 
 @pytest.fixture
-def practice(sessions: sessionmaker[Session]) -> Practice:
+def practice(sessions: sessionmaker[Session]) -> PracticeSetup:
     """Weekdays 09:00-11:00 in Mexico City, one 30-minute service."""
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile, duration=30)
         for day in WEEKDAYS:
             session.add(rule(profile.id, day, "09:00", "11:00"))
-        return Practice(profile.id, service.id)
+        return PracticeSetup(profile.id, service.id)
 
 
 def rule(
@@ -93,7 +93,7 @@ def stored(
         ]
 
 
-def slot_at(sessions: sessionmaker[Session], practice: Practice, local: str) -> TimeSlot:
+def slot_at(sessions: sessionmaker[Session], practice: PracticeSetup, local: str) -> TimeSlot:
     start = datetime.fromisoformat(local).replace(tzinfo=MEXICO_CITY)
     with sessions() as session:
         return session.scalars(
@@ -109,7 +109,7 @@ def run(sessions: sessionmaker[Session], clock: FrozenClock, days: int = 7) -> S
 
 
 def test_generation_stores_the_slots_after_now_and_up_to_the_horizon(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     # The clock stands at Tuesday 2026-12-01 09:00 in Mexico City; 7 days end at the
     # same moment a week later, so 09:00 is excluded today and included then.
@@ -136,7 +136,7 @@ def test_generation_stores_the_slots_after_now_and_up_to_the_horizon(
 
 
 def test_a_second_run_changes_nothing(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     run(sessions, clock)
     with sessions() as session:
@@ -148,7 +148,7 @@ def test_a_second_run_changes_nothing(
 
 
 def test_the_database_refuses_a_second_slot_for_the_same_service_and_start(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     run(sessions, clock)
     taken = slot_at(sessions, practice, "2026-12-02 09:00")
@@ -168,7 +168,7 @@ def rows(sessions: sessionmaker[Session], slots: list[TimeSlot]) -> dict[uuid.UU
 
 
 def test_a_rule_change_never_touches_slots_with_requests_reservations_or_blocks(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     run(sessions, clock)
     ctx, owner = context(sessions, clock), {"profile_id": practice.profile_id}
@@ -229,10 +229,10 @@ def test_a_rule_change_never_touches_slots_with_requests_reservations_or_blocks(
 
 
 def test_inactive_rules_and_services_make_no_slots_and_lose_their_free_ones(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     with sessions.begin() as session:
-        profile = session.get_one(Profile, practice.profile_id)
+        profile = session.get_one(Practice, practice.profile_id)
         dormant = make_service(session, profile, is_active=False)
         session.add(rule(profile.id, 6, "09:00", "10:00", is_active=False))  # Saturday
         extra = make_service(session, profile, duration=60)
@@ -256,7 +256,7 @@ def test_inactive_rules_and_services_make_no_slots_and_lose_their_free_ones(
 
 
 def test_effective_dates_of_stored_rules_bound_their_slots(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     with sessions.begin() as session:
         session.execute(delete(AvailabilityRule))
@@ -287,7 +287,7 @@ def test_effective_dates_of_stored_rules_bound_their_slots(
 
 
 def test_closing_a_day_removes_its_free_slots_and_keeps_booked_ones(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     run(sessions, clock)
     held = slot_at(sessions, practice, "2026-12-03 10:00")
@@ -314,7 +314,7 @@ def test_closing_a_day_removes_its_free_slots_and_keeps_booked_ones(
 
 
 def test_a_shorter_run_after_a_rule_change_also_fixes_the_free_slots_beyond_its_days(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     # 60 days, a rule change, then the default 30: the slots of days 31-60 are still
     # offered (the booking horizon is 60 days), so they must follow the new rules.
@@ -346,17 +346,17 @@ def test_a_shorter_run_after_a_rule_change_also_fixes_the_free_slots_beyond_its_
     assert {capacity for _, capacity, _ in wednesdays} == {2}
     assert wednesdays[-1][0] == "01-27 10:30-11:00"
     with sessions() as session:
-        profile = session.get_one(Profile, practice.profile_id)
+        profile = session.get_one(Practice, practice.profile_id)
         offered = list(free_slots(session, profile, practice.service_id, clock()))
     assert {slot.start.astimezone(MEXICO_CITY).weekday() for slot in offered} == {0, 1, 2, 3, 4, 6}
     assert run(sessions, clock, days=30) == SlotChanges(created=0, updated=0, removed=0, kept=1)
 
 
 def test_one_profile_only_and_an_unknown_one(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     with sessions.begin() as session:
-        other = make_profile(session)
+        other = make_practice(session)
         make_service(session, other)
         session.add(rule(other.id, 3, "09:00", "10:00"))
 
@@ -364,7 +364,7 @@ def test_one_profile_only_and_an_unknown_one(
 
     assert [(report.profile_id, report.changes.created) for report in reports] == [(other.id, 2)]
     assert stored(sessions, practice.profile_id) == []
-    with pytest.raises(ProfileNotFound):
+    with pytest.raises(PracticeNotFound):
         generate_slots(sessions, now=clock(), days=7, profile_id=uuid.uuid4())
 
 
@@ -376,13 +376,13 @@ def generate(runner: FlaskCliRunner, *args: str) -> Result:
 
 
 def test_the_command_generates_and_repeats_safely(
-    practice: Practice, runner: FlaskCliRunner, sessions: sessionmaker[Session]
+    practice: PracticeSetup, runner: FlaskCliRunner, sessions: sessionmaker[Session]
 ) -> None:
     # The command reads the real clock; any 14 days hold ten weekdays, and today's
     # slots after now plus those of the same weekday in two weeks up to now make one.
     first = generate(runner, "--days", "14")
     with sessions() as session:
-        name = session.get_one(Profile, practice.profile_id).name
+        name = session.get_one(Practice, practice.profile_id).name
 
     assert first.exit_code == 0
     assert len(stored(sessions, practice.profile_id)) == 10 * 4
@@ -416,7 +416,7 @@ def test_the_command_with_no_profiles_says_so(runner: FlaskCliRunner) -> None:
     ],
 )
 def test_the_command_refuses_bad_arguments_with_usage_and_exit_code_2(
-    practice: Practice,
+    practice: PracticeSetup,
     runner: FlaskCliRunner,
     sessions: sessionmaker[Session],
     args: list[str],
@@ -430,7 +430,7 @@ def test_the_command_refuses_bad_arguments_with_usage_and_exit_code_2(
 
 
 def test_the_command_names_an_unknown_profile_with_exit_code_1(
-    practice: Practice, runner: FlaskCliRunner, sessions: sessionmaker[Session]
+    practice: PracticeSetup, runner: FlaskCliRunner, sessions: sessionmaker[Session]
 ) -> None:
     unknown = uuid.uuid4()
 
@@ -441,11 +441,11 @@ def test_the_command_names_an_unknown_profile_with_exit_code_1(
 
 
 def test_a_profile_with_an_unknown_time_zone_is_skipped_and_named(
-    practice: Practice, runner: FlaskCliRunner, sessions: sessionmaker[Session]
+    practice: PracticeSetup, runner: FlaskCliRunner, sessions: sessionmaker[Session]
 ) -> None:
     # The clinic import checks the zone; a hand-edited row must not stop everyone else.
     with sessions.begin() as session:
-        broken = make_profile(session, name="Dr. Roto", timezone="Mars/Olympus")
+        broken = make_practice(session, name="Dr. Roto", timezone="Mars/Olympus")
         make_service(session, broken)
         session.add(rule(broken.id, 3, "09:00", "10:00"))
 
@@ -459,14 +459,14 @@ def test_a_profile_with_an_unknown_time_zone_is_skipped_and_named(
 
 
 def test_a_withdrawn_service_offers_no_free_times(
-    practice: Practice, sessions: sessionmaker[Session], clock: FrozenClock
+    practice: PracticeSetup, sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     run(sessions, clock)
     with sessions() as session:
-        profile = session.get_one(Profile, practice.profile_id)
+        profile = session.get_one(Practice, practice.profile_id)
         assert list(free_slots(session, profile, practice.service_id, clock()))
     with sessions.begin() as session:
         session.get_one(MedicalService, practice.service_id).is_active = False
     with sessions() as session:
-        profile = session.get_one(Profile, practice.profile_id)
+        profile = session.get_one(Practice, practice.profile_id)
         assert list(free_slots(session, profile, practice.service_id, clock())) == []

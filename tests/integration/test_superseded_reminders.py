@@ -17,16 +17,16 @@ from app.booking.requests import approve_request, hold_slot
 from app.config import Config
 from app.messaging import delivery
 from app.messaging.delivery import DeliveryContext, build_delivery_context
-from app.models import MedicalService, MessageLog, MessageStatus, Profile, TimeSlot
+from app.models import MedicalService, MessageLog, MessageStatus, Practice, TimeSlot
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 PHONE = "+525599990001"
 
 
 @dataclass
 class Booked:
-    profile: Profile
+    profile: Practice
     slot: TimeSlot
     reservation_id: uuid.UUID
     code: str
@@ -47,7 +47,7 @@ def book(
 ) -> list[Booked]:
     """Confirmed appointments for PHONE at `starts`, at one practice that approves each."""
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         slots = [make_slot(session, service, start) for start in starts]
     booked = []

@@ -16,7 +16,9 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app, jobs
+from app import create_app
+from app.background import jobs
+from app.background.runtime import build_runtime, set_runtime
 from app.booking.requests import hold_slot
 from app.config import Config
 from app.messaging.settings import MessagingSettings
@@ -24,16 +26,15 @@ from app.models import (
     AvailabilityRule,
     MessageLog,
     MessageStatus,
-    Profile,
+    Practice,
     RequestStatus,
     Reservation,
     ReservationRequest,
     SlotStatus,
     TimeSlot,
 )
-from app.runtime import build_runtime, set_runtime
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 
 @dataclass
@@ -75,8 +76,8 @@ def overdue(sessions: sessionmaker[Session], clock: FrozenClock) -> Overdue:
     """Booked at the clock's time; then the clock moves 31 minutes on, as if every job was lost."""
     booked_at = clock.now
     with sessions.begin() as session:
-        approving = make_profile(session)
-        direct = make_profile(session, appointment_approval_required=False)
+        approving = make_practice(session)
+        direct = make_practice(session, appointment_approval_required=False)
         approving_service = make_service(session, approving)
         direct_service = make_service(session, direct)
         held = make_slot(session, approving_service, booked_at + timedelta(days=2))
@@ -167,7 +168,7 @@ def test_a_practice_with_broken_data_fails_its_duty_in_one_line_and_the_rest_sti
     # Another practice's reminder, due in the same sweep (the same batch): it still goes.
     booked_at = overdue.now - timedelta(minutes=31)
     with sessions.begin() as session:
-        healthy = make_profile(session, appointment_approval_required=False)
+        healthy = make_practice(session, appointment_approval_required=False)
         start = booked_at + timedelta(hours=24, minutes=20)
         slot = make_slot(session, make_service(session, healthy), start)
     ctx = context(sessions, lambda: booked_at)
@@ -176,8 +177,8 @@ def test_a_practice_with_broken_data_fails_its_duty_in_one_line_and_the_rest_sti
         # Hand-edited in the database: reminders of this practice cannot be written.
         reservation = session.get_one(Reservation, overdue.reservation_id)
         session.execute(
-            update(Profile)
-            .where(Profile.id == reservation.profile_id)
+            update(Practice)
+            .where(Practice.id == reservation.profile_id)
             .values(timezone="America/Ciudad_de_Mexico")
         )
     result = run_tick(tick)
@@ -233,7 +234,7 @@ def test_settings_that_cannot_work_stop_the_tick_with_one_line(database_url: str
 def queue_backlog(sessions: sessionmaker[Session], now: datetime, count: int) -> None:
     """`count` messages due, as an outage leaves them: one practice, as many patients."""
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         session.execute(
             MessageLog.__table__.insert(),
             [
@@ -247,9 +248,9 @@ def queue_backlog(sessions: sessionmaker[Session], now: datetime, count: int) ->
 
 def delivered(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
-        return session.scalar(
-            select(func.count()).where(MessageLog.status == MessageStatus.SENT)
-        ) or 0
+        return (
+            session.scalar(select(func.count()).where(MessageLog.status == MessageStatus.SENT)) or 0
+        )
 
 
 def test_one_tick_drains_a_backlog_bigger_than_a_batch(
@@ -280,7 +281,7 @@ def test_the_tick_stops_delivering_once_its_time_budget_is_spent(
 
 def practice_open_daily(session: Session, horizon: int, **fields: object) -> uuid.UUID:
     """A practice taking bookings `horizon` days ahead, open 09:00-10:00 every day."""
-    profile = make_profile(session, booking_horizon_days=horizon, **fields)
+    profile = make_practice(session, booking_horizon_days=horizon, **fields)
     make_service(session, profile, duration=30)
     for day in range(7):
         session.add(

@@ -14,7 +14,7 @@ from app.booking.requests import hold_slot
 from app.clock import utc_now
 from app.config import DEVELOPMENT_TOKEN
 from app.models import RequestStatus, ReservationRequest
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 PATH = "/webhooks/whatsapp"
 
@@ -23,7 +23,7 @@ def test_the_doctors_approve_button_approves_the_request(
     app: Flask, client: FlaskClient, sessions: sessionmaker[Session]
 ) -> None:
     with sessions.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         service = make_service(session, profile)
         slot = make_slot(session, service, utc_now().replace(microsecond=0) + timedelta(days=2))
     hold = hold_slot(context(sessions, utc_now), profile_id=profile.id, slot_id=slot.id,

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from app.dispatch import InProcessDispatcher, job_id, scheduled_instant
-from app.followups import FollowUp
-from app.queues import TICK_PERIOD
+from app.background.after_commit import OwedJob
+from app.background.dispatch import InProcessDispatcher, job_id, scheduled_instant
+from app.background.queues import TICK_PERIOD
 from tests.conftest import FrozenClock
 
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -17,10 +17,10 @@ START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
 class Recorder:
     def __init__(self) -> None:
-        self.jobs: list[FollowUp] = []
+        self.jobs: list[OwedJob] = []
         self.duties = 0
 
-    def run_job(self, followup: FollowUp) -> None:
+    def run_job(self, followup: OwedJob) -> None:
         self.jobs.append(followup)
 
     def run_duties(self) -> None:
@@ -45,9 +45,9 @@ def dispatcher(clock: FrozenClock, recorder: Recorder) -> InProcessDispatcher:
 def test_follow_ups_run_at_their_time_in_time_order(
     dispatcher: InProcessDispatcher, recorder: Recorder, clock: FrozenClock
 ) -> None:
-    later = FollowUp("expire_request", ("r2",), START + timedelta(minutes=30))
-    sooner = FollowUp("expire_request", ("r1",), START + timedelta(minutes=10))
-    now = FollowUp("deliver_message", ("m1",))
+    later = OwedJob("expire_request", ("r2",), START + timedelta(minutes=30))
+    sooner = OwedJob("expire_request", ("r1",), START + timedelta(minutes=10))
+    now = OwedJob("deliver_message", ("m1",))
     dispatcher.dispatch([later, sooner, now])
 
     dispatcher.run_due()
@@ -80,9 +80,9 @@ def test_the_wait_is_until_the_earliest_of_the_next_job_and_the_next_duties(
     dispatcher: InProcessDispatcher, clock: FrozenClock
 ) -> None:
     dispatcher.run_due()
-    dispatcher.dispatch([FollowUp("send_reminder", ("x", "2h", "s"), START + timedelta(seconds=7))])
+    dispatcher.dispatch([OwedJob("send_reminder", ("x", "2h", "s"), START + timedelta(seconds=7))])
     assert dispatcher.seconds_to_wait() == 7
-    dispatcher.dispatch([FollowUp("deliver_message", ("m",))])
+    dispatcher.dispatch([OwedJob("deliver_message", ("m",))])
     assert dispatcher.seconds_to_wait() == 0
     clock.advance(seconds=7)
     dispatcher.run_due()
@@ -94,13 +94,13 @@ def test_a_failing_job_is_logged_and_the_rest_still_run(
 ) -> None:
     ran: list[str] = []
 
-    def run_job(followup: FollowUp) -> None:
+    def run_job(followup: OwedJob) -> None:
         if followup.args == ("bad",):
             raise RuntimeError("database went away")
         ran.append(followup.args[0])
 
     dispatcher = InProcessDispatcher(run_job, lambda: None, clock=clock)
-    dispatcher.dispatch([FollowUp("deliver_message", (a,)) for a in ("a", "bad", "c")])
+    dispatcher.dispatch([OwedJob("deliver_message", (a,)) for a in ("a", "bad", "c")])
     assert dispatcher.run_due() == 4  # three jobs and the duties
     assert ran == ["a", "c"]
     assert "background work failed" in caplog.text
@@ -115,12 +115,12 @@ def test_the_thread_wakes_up_for_new_work() -> None:
     dispatcher.start()  # a second start is harmless
     assert duties.wait(timeout=10)
     # The thread now sleeps until the next duties, 30 s away: new work must wake it.
-    dispatcher.dispatch([FollowUp("deliver_message", ("m",))])
+    dispatcher.dispatch([OwedJob("deliver_message", ("m",))])
     assert done.wait(timeout=10)
 
 
 def test_timed_job_ids_name_the_work_and_its_instant() -> None:
-    reminder = FollowUp(
+    reminder = OwedJob(
         "send_reminder",
         ("0b8e6c1e-2a5e-4c55-9a43-5f1d6f0e9a11", "24h", "2026-12-02T15:00:00+00:00"),
         START,
@@ -129,7 +129,7 @@ def test_timed_job_ids_name_the_work_and_its_instant() -> None:
         "send_reminder-0b8e6c1e-2a5e-4c55-9a43-5f1d6f0e9a11-24h-2026-12-02T15_00_00_00_00"
         f"-{int(START.timestamp())}"
     )
-    retry = FollowUp("deliver_message", ("m1",), START)
+    retry = OwedJob("deliver_message", ("m1",), START)
     later = START + timedelta(seconds=30)
     assert job_id(retry, START) != job_id(retry, later)
 

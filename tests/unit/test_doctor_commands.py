@@ -1,13 +1,13 @@
-"""The doctor's WhatsApp commands, against an in-memory desk.
+"""The doctor's WhatsApp commands, against an in-memory services.
 
 Every answer is rendered in both languages (a missing key or placeholder fails),
-and the desk's log shows that a command changes only what it names, and a message
+and the services' log shows that a command changes only what it names, and a message
 that cannot be read changes nothing at all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -19,9 +19,9 @@ from app.booking.errors import BookingError, SlotNotBookable, SlotTaken
 from bot_flows.doctor import BY_WORD, answer_doctor, button_payloads
 from bot_flows.doctor_parsing import NOTE_WORDS, fold_word
 from bot_flows.engine import Said
-from bot_flows.ports import Practice
 from bot_flows.texts import text
-from tests.unit.fake_doctor_desk import FakeDoctorDesk
+from tests.unit.fake_doctor_services import FakeDoctorServices
+from tests.unit.fake_patient_services import PRACTICE
 
 ZONE = "America/Mexico_City"  # UTC-6 all year
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # Tuesday 09:00 in Mexico City
@@ -40,21 +40,21 @@ class Reply:
         return [said.key for said in self.said]
 
 
-def make_desk(language: str = "es", now: datetime = NOW) -> FakeDoctorDesk:
-    return FakeDoctorDesk(Practice("Dra. Ana López", "911", None, language, ZONE), now)
+def make_services(language: str = "es", now: datetime = NOW) -> FakeDoctorServices:
+    return FakeDoctorServices(replace(PRACTICE, language=language), now)
 
 
-def ask(desk: FakeDoctorDesk, message: str, payload: str | None = None) -> Reply:
+def ask(services: FakeDoctorServices, message: str, payload: str | None = None) -> Reply:
     """Send `message` as the doctor; render the answer in both languages to prove it renders."""
-    said = answer_doctor(message, payload, desk.now, desk)
+    said = answer_doctor(message, payload, services.now, services)
     bodies = {lang: "\n\n".join(text(s.key, lang, **s.values) for s in said) for lang in LANGUAGES}
-    return Reply(said, bodies[desk.practice.language])
+    return Reply(said, bodies[services.practice.language])
 
 
-def desk_with_request(language: str = "es", **details: object) -> FakeDoctorDesk:
-    desk = make_desk(language)
-    desk.add_request("K7M3QX", WEDNESDAY_1030, **details)
-    return desk
+def services_with_request(language: str = "es", **details: object) -> FakeDoctorServices:
+    services = make_services(language)
+    services.add_request("K7M3QX", WEDNESDAY_1030, **details)
+    return services
 
 
 # --- approve and reject ------------------------------------------------------------------
@@ -75,15 +75,15 @@ def desk_with_request(language: str = "es", **details: object) -> FakeDoctorDesk
     ],
 )
 def test_approve_names_the_patient_and_the_local_time(message: str) -> None:
-    desk = desk_with_request()
-    reply = ask(desk, message)
-    assert desk.mutations == [("approve", ("K7M3QX",))]
+    services = services_with_request()
+    reply = ask(services, message)
+    assert services.mutations == [("approve", ("K7M3QX",))]
     assert reply.keys == ["doctor.approved"]
     assert "María Pérez" in reply.body and WEDNESDAY_1030_ES in reply.body
 
 
 def test_approve_answers_in_english_for_an_english_practice() -> None:
-    reply = ask(desk_with_request("en"), "approve K7M3QX")
+    reply = ask(services_with_request("en"), "approve K7M3QX")
     assert reply.body.startswith("✅ Approved K7M3QX: María Pérez, Wednesday, December 2, 10:30 AM")
 
 
@@ -98,9 +98,9 @@ def test_approve_answers_in_english_for_an_english_practice() -> None:
     ],
 )
 def test_reject_echoes_the_reason(message: str, reason: str | None) -> None:
-    desk = desk_with_request()
-    reply = ask(desk, message)
-    assert desk.mutations == [("reject", ("K7M3QX", reason))]
+    services = services_with_request()
+    reply = ask(services, message)
+    assert services.mutations == [("reject", ("K7M3QX", reason))]
     assert reply.keys == ["doctor.rejected"]
     assert "María Pérez" in reply.body
     assert (f"Motivo: {reason}" in reply.body) == (reason is not None)
@@ -108,15 +108,15 @@ def test_reject_echoes_the_reason(message: str, reason: str | None) -> None:
 
 @pytest.mark.parametrize("message", ["SI", "sí", "Yes.", "APROBAR", "approve"])
 def test_yes_without_a_code_approves_the_only_pending_request(message: str) -> None:
-    desk = desk_with_request()
-    assert ask(desk, message).keys == ["doctor.approved"]
-    assert desk.mutations == [("approve", ("K7M3QX",))]
+    services = services_with_request()
+    assert ask(services, message).keys == ["doctor.approved"]
+    assert services.mutations == [("approve", ("K7M3QX",))]
 
 
 def test_no_without_a_code_rejects_the_only_pending_request_with_the_reason() -> None:
-    desk = desk_with_request()
-    reply = ask(desk, "No, no puedo ese día")
-    assert desk.mutations == [("reject", ("K7M3QX", "no puedo ese día"))]
+    services = services_with_request()
+    reply = ask(services, "No, no puedo ese día")
+    assert services.mutations == [("reject", ("K7M3QX", "no puedo ese día"))]
     assert "Motivo: no puedo ese día" in reply.body
 
 
@@ -131,32 +131,32 @@ def test_no_without_a_code_rejects_the_only_pending_request_with_the_reason() ->
 def test_words_after_no_that_are_not_shaped_like_a_code_are_the_reason(
     message: str, reason: str
 ) -> None:
-    desk = desk_with_request()
-    ask(desk, message)
-    assert desk.mutations == [("reject", ("K7M3QX", reason))]
+    services = services_with_request()
+    ask(services, message)
+    assert services.mutations == [("reject", ("K7M3QX", reason))]
 
 
 def test_a_word_shaped_like_a_code_is_read_as_one() -> None:
-    desk = desk_with_request()
-    assert ask(desk, "NO MARCHA").keys == ["doctor.refused.not_found"]
-    assert desk.requests["K7M3QX"].status == "pending"
+    services = services_with_request()
+    assert ask(services, "NO MARCHA").keys == ["doctor.refused.not_found"]
+    assert services.requests["K7M3QX"].status == "pending"
 
 
 @pytest.mark.parametrize("message", ["SI", "NO", "APROBAR", "rechazar"])
 def test_yes_or_no_with_nothing_pending_says_so(message: str) -> None:
-    desk = make_desk()
-    assert ask(desk, message).keys == ["doctor.nothing_pending"]
-    assert desk.mutations == []
+    services = make_services()
+    assert ask(services, message).keys == ["doctor.nothing_pending"]
+    assert services.mutations == []
 
 
 @pytest.mark.parametrize("message", ["SI", "NO", "approve"])
 def test_yes_or_no_with_several_pending_lists_them_and_changes_nothing(message: str) -> None:
-    desk = desk_with_request()
-    desk.add_request("H4J9KP", WEDNESDAY_1030 + timedelta(hours=1), patient_name="Juan Ruiz")
-    reply = ask(desk, message)
+    services = services_with_request()
+    services.add_request("H4J9KP", WEDNESDAY_1030 + timedelta(hours=1), patient_name="Juan Ruiz")
+    reply = ask(services, message)
     assert reply.keys == ["doctor.which_pending"]
     assert "K7M3QX" in reply.body and "H4J9KP" in reply.body and "Juan Ruiz" in reply.body
-    assert desk.mutations == []
+    assert services.mutations == []
 
 
 # --- lists --------------------------------------------------------------------------------
@@ -164,8 +164,8 @@ def test_yes_or_no_with_several_pending_lists_them_and_changes_nothing(message: 
 
 @pytest.mark.parametrize("message", ["PENDIENTES", "pendientes", "¿Pendientes?", "PENDING."])
 def test_pending_lists_what_the_doctor_needs_to_decide(message: str) -> None:
-    desk = desk_with_request(age=34)
-    desk.add_request(
+    services = services_with_request(age=34)
+    services.add_request(
         "H4J9KP",
         WEDNESDAY_1030 + timedelta(hours=1),
         patient_name="Juan Ruiz",
@@ -174,9 +174,9 @@ def test_pending_lists_what_the_doctor_needs_to_decide(message: str) -> None:
         urgency="urgent",
         expires_at=NOW + timedelta(minutes=45),
     )
-    reply = ask(desk, message)
+    reply = ask(services, message)
     assert reply.keys == ["doctor.pending"]
-    assert desk.mutations == []
+    assert services.mutations == []
     _, first, second = reply.body.split("\n• ")
     assert "K7M3QX — María Pérez, 34 años" in first and WEDNESDAY_1030_ES in first
     assert "Urgencia: normal" in first and "antes de las 09:30" in first
@@ -185,18 +185,18 @@ def test_pending_lists_what_the_doctor_needs_to_decide(message: str) -> None:
 
 
 def test_pending_with_nothing_waiting() -> None:
-    assert ask(make_desk("en"), "pending").body == "You have no pending requests. 🎉"
+    assert ask(make_services("en"), "pending").body == "You have no pending requests. 🎉"
 
 
 def test_agenda_lists_the_day_in_time_order_with_status() -> None:
-    desk = make_desk()
-    desk.add_appointment("AAAA3", WEDNESDAY_1030 + timedelta(hours=2), patient_name="Ana")
-    desk.add_request("K7M3QX", WEDNESDAY_1030, patient_name="Luis", urgency="urgent")
-    desk.add_appointment("CCCC4", WEDNESDAY_1030 - timedelta(hours=1), status="completed")
-    desk.add_appointment("DDDD6", WEDNESDAY_1030 + timedelta(hours=3), status="no_show")
-    desk.add_appointment("EEEE7", WEDNESDAY_1030 + timedelta(hours=4), status="cancelled")
-    reply = ask(desk, "AGENDA 2026-12-02")
-    assert desk.calls == [("agenda", (date(2026, 12, 2),))]
+    services = make_services()
+    services.add_appointment("AAAA3", WEDNESDAY_1030 + timedelta(hours=2), patient_name="Ana")
+    services.add_request("K7M3QX", WEDNESDAY_1030, patient_name="Luis", urgency="urgent")
+    services.add_appointment("CCCC4", WEDNESDAY_1030 - timedelta(hours=1), status="completed")
+    services.add_appointment("DDDD6", WEDNESDAY_1030 + timedelta(hours=3), status="no_show")
+    services.add_appointment("EEEE7", WEDNESDAY_1030 + timedelta(hours=4), status="cancelled")
+    reply = ask(services, "AGENDA 2026-12-02")
+    assert services.calls == [("agenda", (date(2026, 12, 2),))]
     assert reply.body.splitlines() == [
         "📅 Agenda del miércoles, 2 de diciembre de 2026:",
         "• 09:30 CCCC4 — María Pérez, Consulta general (completada)",
@@ -222,9 +222,11 @@ def test_agenda_lists_the_day_in_time_order_with_status() -> None:
     ],
 )
 def test_agenda_days_are_local_where_today_differs_from_utc(message: str, day: date) -> None:
-    desk = make_desk(now=datetime(2026, 12, 2, 3, 0, tzinfo=UTC))  # still Dec 1, 21:00 locally
-    reply = ask(desk, message)
-    assert desk.calls == [("agenda", (day,))]
+    services = make_services(
+        now=datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+    )  # still Dec 1, 21:00 locally
+    reply = ask(services, message)
+    assert services.calls == [("agenda", (day,))]
     assert reply.keys == ["doctor.agenda.empty"]
 
 
@@ -243,9 +245,9 @@ def test_agenda_days_are_local_where_today_differs_from_utc(message: str, day: d
     ],
 )
 def test_agenda_reads_day_month_dates_as_the_nearest_such_day(written: str, day: date) -> None:
-    desk = make_desk()
-    reply = ask(desk, f"AGENDA {written}")
-    assert desk.calls == [("agenda", (day,))]
+    services = make_services()
+    reply = ask(services, f"AGENDA {written}")
+    assert services.calls == [("agenda", (day,))]
     assert reply.keys == ["doctor.agenda.empty"]
 
 
@@ -254,13 +256,13 @@ def test_agenda_reads_day_month_dates_as_the_nearest_such_day(written: str, day:
     [("BLOQUEAR 24/12", date(2026, 12, 24)), ("block 02/01/2027 10:00-12:00", date(2027, 1, 2))],
 )
 def test_block_reads_day_month_dates(message: str, day: date) -> None:
-    desk = make_desk()
-    ask(desk, message)
-    assert [(name, args[0]) for name, args in desk.mutations] == [("block", day)]
+    services = make_services()
+    ask(services, message)
+    assert [(name, args[0]) for name, args in services.mutations] == [("block", day)]
 
 
 def test_an_empty_day_in_english() -> None:
-    reply = ask(make_desk("en"), "AGENDA 2026-12-24")
+    reply = ask(make_services("en"), "AGENDA 2026-12-24")
     assert reply.body == "📅 You have no appointments on Thursday, December 24, 2026."
 
 
@@ -275,12 +277,12 @@ def test_an_empty_day_in_english() -> None:
     ],
 )
 def test_cancel_an_appointment(message: str, reason: str | None) -> None:
-    desk = make_desk()
-    desk.add_appointment("K7M3QX", WEDNESDAY_1030)
-    reply = ask(desk, message)
-    assert desk.mutations == [("cancel", ("K7M3QX", reason))]
+    services = make_services()
+    services.add_appointment("K7M3QX", WEDNESDAY_1030)
+    reply = ask(services, message)
+    assert services.mutations == [("cancel", ("K7M3QX", reason))]
     assert reply.keys == ["doctor.cancelled"] and WEDNESDAY_1030_ES in reply.body
-    assert desk.appointments["K7M3QX"].status == "cancelled"
+    assert services.appointments["K7M3QX"].status == "cancelled"
 
 
 @pytest.mark.parametrize(
@@ -297,11 +299,11 @@ def test_cancel_an_appointment(message: str, reason: str | None) -> None:
     ],
 )
 def test_complete_and_no_show(message: str, status: str) -> None:
-    desk = make_desk()
-    desk.add_appointment("K7M3QX", NOW - timedelta(hours=1))
-    reply = ask(desk, message)
-    assert desk.appointments["K7M3QX"].status == status
-    assert len(desk.mutations) == 1
+    services = make_services()
+    services.add_appointment("K7M3QX", NOW - timedelta(hours=1))
+    reply = ask(services, message)
+    assert services.appointments["K7M3QX"].status == status
+    assert len(services.mutations) == 1
     assert reply.keys == [f"doctor.{status}"] and "María Pérez" in reply.body
 
 
@@ -318,10 +320,10 @@ def test_complete_and_no_show(message: str, status: str) -> None:
 def test_notes_are_saved_private_or_not(
     message: str, note_type: str, private: bool, content: str
 ) -> None:
-    desk = make_desk()
-    desk.add_appointment("K7M3QX", NOW - timedelta(hours=1))
-    reply = ask(desk, message)
-    assert desk.mutations == [("note", ("K7M3QX", note_type, private, content))]
+    services = make_services()
+    services.add_appointment("K7M3QX", NOW - timedelta(hours=1))
+    reply = ask(services, message)
+    assert services.mutations == [("note", ("K7M3QX", note_type, private, content))]
     assert reply.keys == ["doctor.note_saved_private" if private else "doctor.note_saved"]
 
 
@@ -333,10 +335,10 @@ def test_every_note_word_maps_to_a_stored_note_type() -> None:
 
 
 def test_block_a_whole_day() -> None:
-    desk = make_desk()
-    desk.free_slots = [WEDNESDAY_1030 + timedelta(minutes=30 * n) for n in range(4)]
-    reply = ask(desk, "BLOQUEAR 2026-12-02")
-    assert desk.mutations == [("block", (date(2026, 12, 2), None, None))]
+    services = make_services()
+    services.free_slots = [WEDNESDAY_1030 + timedelta(minutes=30 * n) for n in range(4)]
+    reply = ask(services, "BLOQUEAR 2026-12-02")
+    assert services.mutations == [("block", (date(2026, 12, 2), None, None))]
     assert (
         reply.body == "🚫 Bloqueé todo el miércoles, 2 de diciembre de 2026. Horarios cerrados: 4."
     )
@@ -351,12 +353,15 @@ def test_block_a_whole_day() -> None:
     ],
 )
 def test_block_a_range_lists_the_bookings_it_keeps(message: str) -> None:
-    desk = make_desk()
-    desk.free_slots = [WEDNESDAY_1030 + timedelta(minutes=30), WEDNESDAY_1030 + timedelta(hours=3)]
-    desk.add_appointment("K7M3QX", WEDNESDAY_1030, patient_name="Luis")
-    desk.add_request("H4J9KP", WEDNESDAY_1030 + timedelta(hours=1), patient_name="Eva")
-    reply = ask(desk, message)
-    assert desk.mutations == [("block", (date(2026, 12, 2), time(10), time(12)))]
+    services = make_services()
+    services.free_slots = [
+        WEDNESDAY_1030 + timedelta(minutes=30),
+        WEDNESDAY_1030 + timedelta(hours=3),
+    ]
+    services.add_appointment("K7M3QX", WEDNESDAY_1030, patient_name="Luis")
+    services.add_request("H4J9KP", WEDNESDAY_1030 + timedelta(hours=1), patient_name="Eva")
+    reply = ask(services, message)
+    assert services.mutations == [("block", (date(2026, 12, 2), time(10), time(12)))]
     assert reply.keys == ["doctor.blocked", "doctor.blocked.affected"]
     blocked, affected = reply.body.split("\n\n")
     assert "el miércoles, 2 de diciembre de 2026, de 10:00 a 12:00" in blocked
@@ -365,11 +370,11 @@ def test_block_a_range_lists_the_bookings_it_keeps(message: str) -> None:
         "• 10:30 K7M3QX — Luis, Consulta general (confirmada)",
         "• 11:30 H4J9KP — Eva, Consulta general (esperando tu respuesta)",
     ]
-    assert desk.appointments["K7M3QX"].status == "confirmed"  # kept, never dropped
+    assert services.appointments["K7M3QX"].status == "confirmed"  # kept, never dropped
 
 
 def test_block_tomorrow_in_english() -> None:
-    reply = ask(make_desk("en"), "BLOCK tomorrow 9:00-13:30")
+    reply = ask(make_services("en"), "BLOCK tomorrow 9:00-13:30")
     assert reply.body == (
         "🚫 Blocked Wednesday, December 2, 2026, from 9:00 AM to 1:30 PM. Times closed: 0."
     )
@@ -377,28 +382,28 @@ def test_block_tomorrow_in_english() -> None:
 
 @pytest.mark.parametrize("message", ["REANUDAR +52 1 55 1234 5678", "resume +525512345678."])
 def test_resume_hands_the_patient_back_to_the_bot(message: str) -> None:
-    desk = make_desk()
-    desk.on_hold.add("+525512345678")
-    reply = ask(desk, message)
-    assert desk.mutations == [("resume_bot", ("+525512345678",))]
+    services = make_services()
+    services.on_hold.add("+525512345678")
+    reply = ask(services, message)
+    assert services.mutations == [("resume_bot", ("+525512345678",))]
     assert reply.keys == ["doctor.resumed"] and "+525512345678" in reply.body
 
 
 def test_resume_a_patient_who_was_not_waiting() -> None:
-    reply = ask(make_desk(), "REANUDAR +525512345678")
+    reply = ask(make_services(), "REANUDAR +525512345678")
     assert reply.keys == ["doctor.not_on_hold"]
 
 
 @pytest.mark.parametrize("message", ["AYUDA", "ayuda", "Help?", "HELP me"])
 def test_help(message: str) -> None:
-    desk = make_desk()
-    assert ask(desk, message).keys == ["doctor.help"]
-    assert desk.calls == []
+    services = make_services()
+    assert ask(services, message).keys == ["doctor.help"]
+    assert services.calls == []
 
 
 @pytest.mark.parametrize(("language", "iso"), [("es", "AAAA-MM-DD"), ("en", "YYYY-MM-DD")])
 def test_help_shows_dates_as_the_product_writes_them(language: str, iso: str) -> None:
-    help_text = ask(make_desk(language), "AYUDA").body
+    help_text = ask(make_services(language), "AYUDA").body
     assert f"AGENDA [hoy|mañana|{iso}]" in help_text or f"[today|tomorrow|{iso}]" in help_text
     assert f"<{iso}> [HH:MM-HH:MM]" in help_text
     assert help_text.index(iso) < help_text.index("DD/MM")
@@ -406,56 +411,56 @@ def test_help_shows_dates_as_the_product_writes_them(language: str, iso: str) ->
 
 @pytest.mark.parametrize("message", ["AGENDA 2026-12-02", "AGENDA 2/12", "agenda 02/12/2026"])
 def test_the_agenda_reads_every_date_the_help_mentions(message: str) -> None:
-    desk = make_desk()
-    desk.add_appointment("K7M3QX", WEDNESDAY_1030, patient_name="Ana")
-    assert ask(desk, message).keys == ["doctor.agenda"]
+    services = make_services()
+    services.add_appointment("K7M3QX", WEDNESDAY_1030, patient_name="Ana")
+    assert ask(services, message).keys == ["doctor.agenda"]
 
 
 # --- refusals -----------------------------------------------------------------------------
 
 
 def test_an_unknown_code_is_not_found_and_reveals_nothing() -> None:
-    desk = desk_with_request()
-    reply = ask(desk, "APROBAR QQQQ44")
+    services = services_with_request()
+    reply = ask(services, "APROBAR QQQQ44")
     assert reply.keys == ["doctor.refused.not_found"]
     assert "QQQQ44" in reply.body and "María" not in reply.body
 
 
 @pytest.mark.parametrize("message", ["APROBAR K7M3QX", "RECHAZAR K7M3QX"])
 def test_a_second_answer_says_the_request_is_already_approved(message: str) -> None:
-    desk = desk_with_request()
-    ask(desk, "APROBAR K7M3QX")
-    reply = ask(desk, message)
+    services = services_with_request()
+    ask(services, "APROBAR K7M3QX")
+    reply = ask(services, message)
     assert reply.keys == ["doctor.refused.illegal"]
     assert reply.body == "⚠️ K7M3QX ya está aprobada; no cambié nada."
-    assert len(desk.mutations) == 2
+    assert len(services.mutations) == 2
 
 
 def test_cancelling_twice_says_it_was_cancelled() -> None:
-    desk = make_desk()
-    desk.add_appointment("K7M3QX", WEDNESDAY_1030)
-    ask(desk, "CANCELAR K7M3QX")
-    assert "K7M3QX ya está cancelada" in ask(desk, "CANCELAR K7M3QX").body
+    services = make_services()
+    services.add_appointment("K7M3QX", WEDNESDAY_1030)
+    ask(services, "CANCELAR K7M3QX")
+    assert "K7M3QX ya está cancelada" in ask(services, "CANCELAR K7M3QX").body
 
 
 def test_an_illegal_move_in_english() -> None:
-    desk = make_desk("en")
-    desk.add_appointment("K7M3QX", NOW - timedelta(hours=1), status="no_show")
-    assert ask(desk, "DONE K7M3QX").body.startswith("⚠️ K7M3QX is already marked as a no-show")
+    services = make_services("en")
+    services.add_appointment("K7M3QX", NOW - timedelta(hours=1), status="no_show")
+    assert ask(services, "DONE K7M3QX").body.startswith("⚠️ K7M3QX is already marked as a no-show")
 
 
 def test_a_late_answer_says_the_request_expired_and_the_patient_was_told() -> None:
-    desk = desk_with_request(expires_at=NOW - timedelta(minutes=1))
-    reply = ask(desk, "SI K7M3QX")
+    services = services_with_request(expires_at=NOW - timedelta(minutes=1))
+    reply = ask(services, "SI K7M3QX")
     assert reply.keys == ["doctor.refused.expired"]
     assert "K7M3QX expiró a las 08:59" in reply.body and "avisamos al paciente" in reply.body
 
 
 def test_an_appointment_cannot_be_closed_before_it_starts() -> None:
-    desk = make_desk()
-    desk.add_appointment("K7M3QX", WEDNESDAY_1030)
-    assert ask(desk, "COMPLETADA K7M3QX").keys == ["doctor.refused.not_started"]
-    assert desk.appointments["K7M3QX"].status == "confirmed"
+    services = make_services()
+    services.add_appointment("K7M3QX", WEDNESDAY_1030)
+    assert ask(services, "COMPLETADA K7M3QX").keys == ["doctor.refused.not_started"]
+    assert services.appointments["K7M3QX"].status == "confirmed"
 
 
 @pytest.mark.parametrize(
@@ -468,9 +473,9 @@ def test_an_appointment_cannot_be_closed_before_it_starts() -> None:
     ],
 )
 def test_other_refusals_become_sentences(error: Exception, keys: list[str]) -> None:
-    desk = desk_with_request()
-    desk.refuse_with = error
-    assert ask(desk, "APROBAR K7M3QX").keys == keys
+    services = services_with_request()
+    services.refuse_with = error
+    assert ask(services, "APROBAR K7M3QX").keys == keys
 
 
 # --- what cannot be read changes nothing ---------------------------------------------------
@@ -518,14 +523,14 @@ def test_other_refusals_become_sentences(error: Exception, keys: list[str]) -> N
 def test_what_cannot_be_read_gets_a_hint_and_the_help_and_touches_nothing(
     message: str, hint: str
 ) -> None:
-    desk = desk_with_request()
-    reply = ask(desk, message)
+    services = services_with_request()
+    reply = ask(services, message)
     assert reply.keys == [hint, "doctor.help"]
-    assert desk.calls == []
+    assert services.calls == []
 
 
 def test_a_hint_quotes_the_bad_part() -> None:
-    reply = ask(make_desk(), "BLOQUEAR 2026-12-24 10:00-09:00")
+    reply = ask(make_services(), "BLOQUEAR 2026-12-24 10:00-09:00")
     assert reply.body.startswith("«10:00-09:00» no es un horario válido")
 
 
@@ -533,24 +538,24 @@ def test_a_hint_quotes_the_bad_part() -> None:
 
 
 def test_button_payloads_act_on_their_own_code_whatever_else_is_pending() -> None:
-    desk = desk_with_request()
-    desk.add_request("H4J9KP", WEDNESDAY_1030 + timedelta(hours=1))
-    assert ask(desk, "Aprobar", button_payloads("K7M3QX")[0]).keys == ["doctor.approved"]
-    assert ask(desk, "Rechazar", button_payloads("H4J9KP")[1]).keys == ["doctor.rejected"]
-    assert desk.mutations == [("approve", ("K7M3QX",)), ("reject", ("H4J9KP", None))]
+    services = services_with_request()
+    services.add_request("H4J9KP", WEDNESDAY_1030 + timedelta(hours=1))
+    assert ask(services, "Aprobar", button_payloads("K7M3QX")[0]).keys == ["doctor.approved"]
+    assert ask(services, "Rechazar", button_payloads("H4J9KP")[1]).keys == ["doctor.rejected"]
+    assert services.mutations == [("approve", ("K7M3QX",)), ("reject", ("H4J9KP", None))]
 
 
 def test_a_payload_wins_over_the_text() -> None:
-    desk = desk_with_request()
-    ask(desk, "RECHAZAR K7M3QX", "APROBAR K7M3QX")
-    assert desk.mutations == [("approve", ("K7M3QX",))]
+    services = services_with_request()
+    ask(services, "RECHAZAR K7M3QX", "APROBAR K7M3QX")
+    assert services.mutations == [("approve", ("K7M3QX",))]
 
 
 @pytest.mark.parametrize("payload", ["APROBAR", "APROBAR K7-M3QX", "CANCELAR K7M3QX", "SI", "x"])
 def test_an_unknown_payload_is_never_guessed_from_the_text(payload: str) -> None:
-    desk = desk_with_request()
-    assert ask(desk, "SI", payload).keys == ["doctor.unknown", "doctor.help"]
-    assert desk.calls == []
+    services = services_with_request()
+    assert ask(services, "SI", payload).keys == ["doctor.unknown", "doctor.help"]
+    assert services.calls == []
 
 
 # --- anything at all ----------------------------------------------------------------------
@@ -575,8 +580,8 @@ def starts_with_a_command_word(message: str) -> bool:
     )
 )
 def test_any_text_gets_an_answer_and_only_commands_change_anything(message: str) -> None:
-    desk = desk_with_request()
-    desk.add_appointment("H4J9KP", NOW - timedelta(hours=1))
-    reply = ask(desk, message)
+    services = services_with_request()
+    services.add_appointment("H4J9KP", NOW - timedelta(hours=1))
+    reply = ask(services, message)
     assert reply.said
-    assert not desk.mutations or starts_with_a_command_word(message)
+    assert not services.mutations or starts_with_a_command_word(message)

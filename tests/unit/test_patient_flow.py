@@ -1,4 +1,4 @@
-"""The patient's conversation, driven message by message through an in-memory desk."""
+"""The patient's conversation, driven message by message through an in-memory services."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.booking.intake import ContactMethod, Urgency
 from bot_flows.patient import PatientState, says_nothing_personal
 from bot_flows.patient_start import CONSENT_VERSION
 from bot_flows.ports import StoredPatient
-from tests.unit.fake_patient_desk import NOW, FakePatientDesk, Patient, Reply
+from tests.unit.fake_patient_services import NOW, FakePatientServices, Patient, Reply
 
 S = PatientState
 TUESDAY = date(2026, 12, 1)
@@ -41,7 +41,7 @@ def test_a_first_message_gets_a_welcome_naming_the_doctor_and_the_privacy_questi
 def test_accepting_records_the_versioned_consent_and_shows_the_menu() -> None:
     patient = Patient()
     reply = patient.say("hola", "Sí")
-    assert ("record_consent", (True, CONSENT_VERSION)) in patient.desk.calls
+    assert ("record_consent", (True, CONSENT_VERSION)) in patient.services.calls
     assert reply.keys == ["patient.consent_thanks", "patient.menu"]
     assert patient.state == S.MENU
 
@@ -50,7 +50,7 @@ def test_declining_stores_only_the_refusal_and_a_later_message_offers_the_notice
     patient = Patient()
     reply = patient.say("hola", "2")
     assert reply.keys == ["patient.declined"]
-    assert patient.desk.calls == [
+    assert patient.services.calls == [
         ("has_consented", ()),
         ("record_consent", (False, CONSENT_VERSION)),
     ]
@@ -71,7 +71,7 @@ def test_declining_stores_only_the_refusal_and_a_later_message_offers_the_notice
 def test_a_clear_answer_to_the_privacy_question_is_recorded(answer: str, accepted: bool) -> None:
     patient = Patient()
     patient.say("hola", answer)
-    assert ("record_consent", (accepted, CONSENT_VERSION)) in patient.desk.calls
+    assert ("record_consent", (accepted, CONSENT_VERSION)) in patient.services.calls
     assert patient.state == (S.MENU if accepted else S.DECLINED)
 
 
@@ -86,7 +86,7 @@ def test_an_unclear_answer_to_the_privacy_question_is_asked_again(answer: str) -
     patient = Patient()
     patient.send("hola")
     assert patient.send(answer).keys == ["patient.not_understood", "patient.consent"]
-    assert not any(name == "record_consent" for name, _ in patient.desk.calls)
+    assert not any(name == "record_consent" for name, _ in patient.services.calls)
     assert patient.state == S.CONSENT
 
 
@@ -115,16 +115,16 @@ def test_before_consent_the_menu_is_never_shown(state: PatientState) -> None:
 
 
 def test_a_number_that_consented_before_skips_the_notice() -> None:
-    patient = Patient(FakePatientDesk.with_services("Consulta general", consented=True))
+    patient = Patient(FakePatientServices.with_services("Consulta general", consented=True))
     reply = patient.send("hola")
     assert reply.keys == ["patient.welcome_back", "patient.menu"]
-    assert not any(name == "record_consent" for name, _ in patient.desk.calls)
+    assert not any(name == "record_consent" for name, _ in patient.services.calls)
 
 
 def test_a_full_booking_in_spanish_sends_every_answer_and_forgets_them() -> None:
     patient = Patient()
-    service = patient.desk.service_list[0]
-    slot = patient.desk.slot_at(service, TUESDAY, time(10, 30))
+    service = patient.services.service_list[0]
+    slot = patient.services.slot_at(service, TUESDAY, time(10, 30))
     patient.say(*TO_MENU)
     assert "1. Consulta general (30 min)" in patient.send("1").text
     days = patient.send("1").text
@@ -139,9 +139,9 @@ def test_a_full_booking_in_spanish_sends_every_answer_and_forgets_them() -> None
     done = patient.send("1")
     assert done.keys == ["patient.requested", "patient.menu"]
     assert "*K00001*" in done.text and "antes de las 09:" in done.text
-    [(slot_id, intake)] = [args for name, args in patient.desk.calls if name == "hold"]
+    [(slot_id, intake)] = [args for name, args in patient.services.calls if name == "hold"]
     assert slot_id == slot.slot_id
-    assert intake.phone == patient.desk.phone
+    assert intake.phone == patient.services.phone
     assert intake.name == "María Pérez" and intake.age == 34 and intake.gender == "female"
     assert intake.chief_complaint == "Dolor de garganta"
     assert intake.symptoms == "Fiebre desde ayer"
@@ -150,7 +150,7 @@ def test_a_full_booking_in_spanish_sends_every_answer_and_forgets_them() -> None
     assert intake.allergies == "Penicilina"
     assert intake.urgency is Urgency.NORMAL
     assert intake.contact_method is ContactMethod.WHATSAPP and intake.email is None
-    assert patient.desk.stored == StoredPatient("María Pérez", 34, "female")
+    assert patient.services.stored == StoredPatient("María Pérez", 34, "female")
     assert patient.chat.data == {} and patient.state == S.MENU
 
 
@@ -158,7 +158,7 @@ def test_no_to_optional_questions_stores_nothing_and_email_is_asked_for() -> Non
     patient = Patient()
     patient.say(*TO_TIME, "1", "Ana", "30", "2", "Revisión", "no", "ninguno", "Ninguna", "nada")
     patient.say("1", "3", "ana@example.com", "1")
-    [intake] = patient.desk.intakes
+    [intake] = patient.services.intakes
     assert (intake.symptoms, intake.medical_history) == (None, None)
     assert (intake.current_medications, intake.allergies) == (None, None)
     assert intake.urgency is Urgency.LOW and intake.gender == "male"
@@ -166,8 +166,8 @@ def test_no_to_optional_questions_stores_nothing_and_email_is_asked_for() -> Non
 
 
 def test_a_practice_without_approval_confirms_at_once() -> None:
-    desk = FakePatientDesk.with_services("Consulta general", approval_required=False)
-    patient = Patient(desk)
+    services = FakePatientServices.with_services("Consulta general", approval_required=False)
+    patient = Patient(services)
     patient.say(*TO_MENU, "1", "1", "1", *INTAKE)  # one service: no service question
     reply = patient.send("confirmar")
     assert reply.keys == ["patient.booked", "patient.menu"]
@@ -180,7 +180,7 @@ def test_switching_to_english_asks_the_same_question_in_english_and_carries_on()
     reply = patient.send("English")
     assert reply.keys == ["patient.language_set", "patient.times"]
     assert "What time on Tuesday, December 1?" in reply.text and "10:30 AM" in reply.text
-    assert patient.desk.language == "en" and patient.chat.language == "en"
+    assert patient.services.language == "en" and patient.chat.language == "en"
     summary = patient.say("2", *INTAKE)
     assert (
         "Tuesday, December 1, 10:30 AM" in summary.text and "Allergies: Penicilina" in summary.text
@@ -199,18 +199,20 @@ def test_english_as_the_very_first_message_welcomes_in_english() -> None:
 
 def test_a_returning_patient_may_reuse_their_details() -> None:
     stored = StoredPatient("María Pérez", 34, "female")
-    patient = Patient(FakePatientDesk.with_services("Consulta general", stored=stored))
+    patient = Patient(FakePatientServices.with_services("Consulta general", stored=stored))
     reply = patient.say(*TO_MENU, "1", "1", "1")
     assert reply.keys == ["patient.reuse"]
     assert "María Pérez, 34 años, femenino" in reply.text
     assert patient.send("sí").keys == ["patient.ask_reason"]
     patient.say("Control", "no", "no", "no", "no", "2", "1", "1")
-    assert patient.desk.intakes[0].name == "María Pérez" and patient.desk.intakes[0].age == 34
+    assert (
+        patient.services.intakes[0].name == "María Pérez" and patient.services.intakes[0].age == 34
+    )
 
 
 def test_a_returning_patient_may_give_new_details() -> None:
     stored = StoredPatient("María Pérez", None, None)
-    patient = Patient(FakePatientDesk.with_services("Consulta general", stored=stored))
+    patient = Patient(FakePatientServices.with_services("Consulta general", stored=stored))
     reply = patient.say(*TO_MENU, "1", "1", "1")
     assert "María Pérez, edad no indicada, no indicado" in reply.text
     assert patient.send("2").keys == ["patient.ask_name"]
@@ -219,7 +221,7 @@ def test_a_returning_patient_may_give_new_details() -> None:
 
 def test_reusing_details_needs_a_clear_yes() -> None:
     stored = StoredPatient("María Pérez", 34, "female")
-    patient = Patient(FakePatientDesk.with_services("Consulta general", stored=stored))
+    patient = Patient(FakePatientServices.with_services("Consulta general", stored=stored))
     patient.say(*TO_MENU, "1", "1", "1")
     unclear = patient.send("sí, pero ahora tengo 35")
     assert unclear.keys == ["patient.not_understood", "patient.reuse"]
@@ -228,7 +230,7 @@ def test_reusing_details_needs_a_clear_yes() -> None:
 
 def test_reusing_details_without_an_age_asks_for_it() -> None:
     stored = StoredPatient("María Pérez", None, "female")
-    patient = Patient(FakePatientDesk.with_services("Consulta general", stored=stored))
+    patient = Patient(FakePatientServices.with_services("Consulta general", stored=stored))
     reply = patient.say(*TO_MENU, "1", "1", "1")
     assert "María Pérez, edad no indicada, femenino" in reply.text
     assert patient.send("1").keys == ["patient.ask_age"]
@@ -278,21 +280,21 @@ def test_the_reason_is_required() -> None:
 def test_a_time_taken_meanwhile_offers_the_nearest_and_books_one() -> None:
     patient = Patient()
     at_summary(patient)
-    patient.desk.taken_meanwhile.add(uuid.UUID(patient.chat.data["slot_id"]))
+    patient.services.taken_meanwhile.add(uuid.UUID(patient.chat.data["slot_id"]))
     reply = patient.send("1")
     assert reply.keys == ["patient.slot_taken", "patient.nearest"]
     assert "1. martes 1 de diciembre, 10:00\n2. martes 1 de diciembre, 11:00\n3." in reply.text
     summary = patient.send("2")
     assert summary.keys == ["patient.summary"] and "11:00" in summary.text
     assert patient.send("1").keys == ["patient.requested", "patient.menu"]
-    [booking] = patient.desk.booked()
+    [booking] = patient.services.booked()
     assert booking.start == datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # 11:00 in Mexico City
 
 
 def test_an_open_request_is_named_and_nothing_lingers() -> None:
     patient = Patient()
-    service = patient.desk.service_list[0]
-    patient.desk.add_booking("H4J9KP", service, NOW + timedelta(days=3), kind="request")
+    service = patient.services.service_list[0]
+    patient.services.add_booking("H4J9KP", service, NOW + timedelta(days=3), kind="request")
     at_summary(patient)
     reply = patient.send("1")
     assert reply.keys == ["patient.open_request", "patient.menu"]
@@ -312,14 +314,14 @@ def test_an_unclear_answer_at_the_summary_sends_and_discards_nothing(answer: str
     patient = Patient()
     at_summary(patient)
     assert patient.send(answer).keys == ["patient.not_understood", "patient.summary"]
-    assert patient.desk.intakes == [] and "reason" in patient.chat.data
+    assert patient.services.intakes == [] and "reason" in patient.chat.data
 
 
 def test_cancelling_at_the_summary_sends_nothing() -> None:
     patient = Patient()
     at_summary(patient)
     assert patient.send("3").keys == ["patient.discarded", "patient.menu"]
-    assert patient.desk.intakes == [] and patient.chat.data == {}
+    assert patient.services.intakes == [] and patient.chat.data == {}
 
 
 def test_a_time_may_be_typed_instead_of_its_number() -> None:
@@ -332,9 +334,9 @@ def test_a_time_may_be_typed_instead_of_its_number() -> None:
 def test_a_day_filled_meanwhile_offers_the_days_again() -> None:
     patient = Patient()
     patient.say(*TO_MENU, "1", "1")
-    service = patient.desk.service_list[0]
-    patient.desk.free[service.id] = [
-        slot for slot in patient.desk.free[service.id] if slot.start.day != 1
+    service = patient.services.service_list[0]
+    patient.services.free[service.id] = [
+        slot for slot in patient.services.free[service.id] if slot.start.day != 1
     ]
     reply = patient.send("1")
     assert reply.keys == ["patient.day_full", "patient.days"]
@@ -342,22 +344,22 @@ def test_a_day_filled_meanwhile_offers_the_days_again() -> None:
 
 
 def test_no_free_days_says_so_and_returns_to_the_menu() -> None:
-    patient = Patient(FakePatientDesk.with_services())
-    patient.desk.add_service("Consulta general", [], [])
+    patient = Patient(FakePatientServices.with_services())
+    patient.services.add_service("Consulta general", [], [])
     reply = patient.say(*TO_MENU, "1")
     assert reply.keys == ["patient.no_days", "patient.menu"]
 
 
 def test_no_services_says_so() -> None:
-    patient = Patient(FakePatientDesk())
+    patient = Patient(FakePatientServices())
     assert patient.say(*TO_MENU, "1").keys == ["patient.no_services", "patient.menu"]
 
 
 def test_my_appointments_lists_code_service_time_and_status() -> None:
     patient = Patient()
-    service = patient.desk.service_list[0]
-    patient.desk.add_booking("K7M3QX", service, NOW + timedelta(days=1, hours=1, minutes=30))
-    patient.desk.add_booking("H4J9KP", service, NOW + timedelta(days=2), kind="request")
+    service = patient.services.service_list[0]
+    patient.services.add_booking("K7M3QX", service, NOW + timedelta(days=1, hours=1, minutes=30))
+    patient.services.add_booking("H4J9KP", service, NOW + timedelta(days=2), kind="request")
     reply = patient.say(*TO_MENU, "2")
     assert reply.keys == ["patient.bookings", "patient.menu"]
     assert "*K7M3QX* · Consulta general · martes 1 de diciembre, 10:30 · confirmada" in reply.text
@@ -371,8 +373,8 @@ def test_no_appointments_says_so() -> None:
 
 def with_appointment(kind: str = "reservation") -> Patient:
     patient = Patient()
-    service = patient.desk.service_list[0]
-    patient.desk.add_booking("K7M3QX", service, NOW + timedelta(days=3, hours=1), kind=kind)
+    service = patient.services.service_list[0]
+    patient.services.add_booking("K7M3QX", service, NOW + timedelta(days=3, hours=1), kind=kind)
     return patient
 
 
@@ -384,7 +386,7 @@ def test_cancelling_shows_the_policy_and_asks_to_confirm() -> None:
     assert reply.keys == ["patient.policy", "patient.cancel_confirm"]
     assert "Cancela con 24 horas de anticipación." in reply.text
     assert patient.send("1").keys == ["patient.cancelled", "patient.menu"]
-    assert ("cancel", ("K7M3QX",)) in patient.desk.calls and patient.desk.booked() == []
+    assert ("cancel", ("K7M3QX",)) in patient.services.calls and patient.services.booked() == []
 
 
 @pytest.mark.parametrize(
@@ -394,7 +396,7 @@ def test_an_unclear_answer_to_cancelling_cancels_nothing(answer: str) -> None:
     patient = with_appointment()
     patient.say(*TO_MENU, "3", "1")
     assert patient.send(answer).keys[:2] == ["patient.not_understood", "patient.policy"]
-    assert len(patient.desk.booked()) == 1 and patient.state == S.CANCEL
+    assert len(patient.services.booked()) == 1 and patient.state == S.CANCEL
 
 
 @pytest.mark.parametrize(
@@ -405,14 +407,14 @@ def test_a_clear_answer_to_cancelling_is_carried_out(answer: str, cancelled: boo
     patient = with_appointment()
     patient.say(*TO_MENU, "3", "1")
     patient.send(answer)
-    assert len(patient.desk.booked()) == (0 if cancelled else 1) and patient.state == S.MENU
+    assert len(patient.services.booked()) == (0 if cancelled else 1) and patient.state == S.MENU
 
 
 def test_keeping_an_appointment_changes_nothing() -> None:
     patient = with_appointment()
     patient.say(*TO_MENU, "3", "1")
     assert patient.send("no").keys == ["patient.kept", "patient.menu"]
-    assert len(patient.desk.booked()) == 1
+    assert len(patient.services.booked()) == 1
 
 
 def test_a_pending_request_is_withdrawn() -> None:
@@ -420,7 +422,7 @@ def test_a_pending_request_is_withdrawn() -> None:
     reply = patient.say(*TO_MENU, "3", "cancelar")
     assert reply.keys == ["patient.withdraw_confirm"]
     assert patient.send("1").keys == ["patient.withdrawn", "patient.menu"]
-    assert ("withdraw", ()) in patient.desk.calls and patient.desk.booked() == []
+    assert ("withdraw", ()) in patient.services.calls and patient.services.booked() == []
 
 
 def test_a_pending_request_cannot_be_moved() -> None:
@@ -431,8 +433,8 @@ def test_a_pending_request_cannot_be_moved() -> None:
 
 def test_several_bookings_are_picked_by_number() -> None:
     patient = with_appointment()
-    service = patient.desk.service_list[1]
-    patient.desk.add_booking("P2Q8RT", service, NOW + timedelta(days=4))
+    service = patient.services.service_list[1]
+    patient.services.add_booking("P2Q8RT", service, NOW + timedelta(days=4))
     reply = patient.say(*TO_MENU, "3")
     assert reply.keys == ["patient.pick_booking"]
     assert "2. *P2Q8RT* · Ultrasonido" in reply.text
@@ -441,20 +443,20 @@ def test_several_bookings_are_picked_by_number() -> None:
 
 def test_rescheduling_picks_a_day_and_time_of_the_same_service() -> None:
     patient = with_appointment()
-    service = patient.desk.service_list[0]
-    new_slot = patient.desk.slot_at(service, date(2026, 12, 2), time(11, 0))
+    service = patient.services.service_list[0]
+    new_slot = patient.services.slot_at(service, date(2026, 12, 2), time(11, 0))
     assert patient.say(*TO_MENU, "3", "2").keys == ["patient.days"]
     assert patient.send("2").keys == ["patient.times"]
     reply = patient.send("3")
     assert reply.keys == ["patient.moved", "patient.menu"]
     assert "ahora es el miércoles 2 de diciembre, 11:00" in reply.text
-    assert ("reschedule", ("K7M3QX", new_slot.slot_id)) in patient.desk.calls
+    assert ("reschedule", ("K7M3QX", new_slot.slot_id)) in patient.services.calls
 
 
 def test_a_time_taken_while_rescheduling_offers_the_times_again() -> None:
     patient = with_appointment()
     patient.say(*TO_MENU, "3", "2", "1")
-    patient.desk.refusals["reschedule"] = SlotTaken()
+    patient.services.refusals["reschedule"] = SlotTaken()
     reply = patient.send("1")
     assert reply.keys == ["patient.slot_taken", "patient.times"]
     assert patient.state == S.MOVE_TIME
@@ -463,7 +465,7 @@ def test_a_time_taken_while_rescheduling_offers_the_times_again() -> None:
 def test_a_booking_gone_meanwhile_is_explained() -> None:
     patient = with_appointment()
     patient.say(*TO_MENU, "3", "1")
-    patient.desk.refusals["cancel"] = NotFound("K7M3QX")
+    patient.services.refusals["cancel"] = NotFound("K7M3QX")
     assert patient.send("1").keys == ["patient.booking_gone", "patient.menu"]
 
 
@@ -478,7 +480,7 @@ def test_reminder_1_confirms_attendance() -> None:
     in_reminder(patient)
     reply = patient.send("1", wait=timedelta(hours=30))  # a reminder is no stale booking
     assert reply.keys == ["patient.attendance_thanks", "patient.menu"]
-    assert ("confirm_attendance", ("K7M3QX",)) in patient.desk.calls
+    assert ("confirm_attendance", ("K7M3QX",)) in patient.services.calls
 
 
 def test_reminder_2_cancels_after_showing_the_policy() -> None:
@@ -508,7 +510,7 @@ def test_talking_to_the_practice_keeps_the_bot_quiet_for_a_day() -> None:
     patient = Patient()
     reply = patient.say(*TO_MENU, "4")
     assert reply.keys == ["patient.handoff"]
-    assert patient.desk.handoffs == 1
+    assert patient.services.handoffs == 1
     assert patient.chat.handoff_until == patient.now + timedelta(hours=24)
     for message in ("hola?", "1", "ayuda", "english"):
         assert patient.send(message).keys == []
@@ -522,19 +524,19 @@ def test_during_a_hand_off_each_message_is_passed_on_to_the_doctor() -> None:
     for message in ("  ¿Me pueden llamar hoy?  ", "1", "ayuda", "English"):
         patient.send(message)
     patient.send("", media=True)  # nothing to pass on
-    assert patient.desk.forwarded == [
+    assert patient.services.forwarded == [
         ("¿Me pueden llamar hoy?", False), ("1", False), ("ayuda", False), ("English", False),
     ]  # fmt: skip
     patient.send("menu")  # the patient's own way back: not passed on, the bot answers again
     patient.send("2")
-    assert len(patient.desk.forwarded) == 4
+    assert len(patient.services.forwarded) == 4
 
 
 def test_a_long_message_is_passed_on_capped() -> None:
     patient = Patient()
     patient.say(*TO_MENU, "4")
     patient.send("Necesito hablar con la doctora. " * 100)
-    [(text, _)] = patient.desk.forwarded
+    [(text, _)] = patient.services.forwarded
     assert len(text) == 500 and text.endswith("…") and text.startswith("Necesito hablar")
 
 
@@ -611,7 +613,7 @@ def test_emoji_right_to_left_text_and_very_long_answers_are_kept_capped() -> Non
     )
     assert summary.keys == ["patient.summary"] and len(summary.text) < 1000
     assert patient.send("1").keys == ["patient.requested", "patient.menu"]
-    [intake] = patient.desk.intakes
+    [intake] = patient.services.intakes
     assert intake.name.startswith("👩‍⚕️ مريم") and len(intake.name) <= 120
     assert intake.chief_complaint == "ألم في الحلق 🤒"
     assert intake.symptoms is not None and len(intake.symptoms) <= 500
@@ -637,11 +639,11 @@ LONG_DAY = [time(9 + n // 2, 30 * (n % 2)) for n in range(20)]  # 09:00 to 18:30
 
 def long_day(rescheduling: bool = False) -> tuple[Patient, Reply]:
     """A patient shown the 20 free times of a long Tuesday: 12, then "more"."""
-    desk = FakePatientDesk.with_services()
-    service = desk.add_service("Consulta general", [TUESDAY], LONG_DAY)
-    patient = Patient(desk)
+    services = FakePatientServices.with_services()
+    service = services.add_service("Consulta general", [TUESDAY], LONG_DAY)
+    patient = Patient(services)
     if rescheduling:
-        desk.add_booking("K7M3QX", service, NOW + timedelta(days=3))
+        services.add_booking("K7M3QX", service, NOW + timedelta(days=3))
         return patient, patient.say(*TO_MENU, "3", "2", "1")
     return patient, patient.say(*TO_MENU, "1", "1")
 
@@ -700,17 +702,17 @@ def test_rescheduling_offers_more_times_and_takes_a_typed_one() -> None:
 def test_a_refusal_the_flow_cannot_explain_keeps_the_summary() -> None:
     patient = Patient()
     at_summary(patient)
-    patient.desk.refusals["hold"] = BookingError("could not find a free request code")
+    patient.services.refusals["hold"] = BookingError("could not find a free request code")
     assert patient.send("1").keys == ["patient.try_again", "patient.summary"]
     assert patient.send("1").keys == ["patient.requested", "patient.menu"]
 
 
 def test_the_last_free_time_taken_meanwhile_says_nothing_is_left() -> None:
-    desk = FakePatientDesk.with_services()
-    desk.add_service("Consulta general", [TUESDAY], [time(10, 0)])
-    patient = Patient(desk)
+    services = FakePatientServices.with_services()
+    services.add_service("Consulta general", [TUESDAY], [time(10, 0)])
+    patient = Patient(services)
     patient.say(*TO_MENU, "1", "1", "1", *INTAKE)
-    desk.taken_meanwhile.add(uuid.UUID(patient.chat.data["slot_id"]))
+    services.taken_meanwhile.add(uuid.UUID(patient.chat.data["slot_id"]))
     reply = patient.send("1")
     assert reply.keys == ["patient.slot_taken", "patient.no_days", "patient.menu"]
     assert patient.chat.data == {}
@@ -719,7 +721,7 @@ def test_the_last_free_time_taken_meanwhile_says_nothing_is_left() -> None:
 def test_an_appointment_that_cannot_move_any_more_is_explained() -> None:
     patient = with_appointment()
     patient.say(*TO_MENU, "3", "2", "1")
-    patient.desk.refusals["reschedule"] = IllegalTransition("reservation", "K7M3QX", "x", "y")
+    patient.services.refusals["reschedule"] = IllegalTransition("reservation", "K7M3QX", "x", "y")
     assert patient.send("1").keys == ["patient.cannot_move", "patient.menu"]
 
 
@@ -727,14 +729,14 @@ def test_a_booking_without_a_known_service_cannot_move_here(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     patient = with_appointment()
-    [booking] = patient.desk.booked()
-    monkeypatch.setattr(patient.desk, "bookings", lambda: [replace(booking, service_id=None)])
+    [booking] = patient.services.booked()
+    monkeypatch.setattr(patient.services, "bookings", lambda: [replace(booking, service_id=None)])
     assert patient.say(*TO_MENU, "3", "2").keys == ["patient.cannot_move", "patient.menu"]
 
 
 def test_a_practice_without_a_policy_just_asks_to_confirm() -> None:
-    desk = FakePatientDesk.with_services("Consulta general")
-    desk.practice = replace(desk.practice, cancellation_policy=None)
-    patient = Patient(desk)
-    desk.add_booking("K7M3QX", desk.service_list[0], NOW + timedelta(days=3))
+    services = FakePatientServices.with_services("Consulta general")
+    services.practice = replace(services.practice, cancellation_policy=None)
+    patient = Patient(services)
+    services.add_booking("K7M3QX", services.service_list[0], NOW + timedelta(days=3))
     assert patient.say(*TO_MENU, "3", "1").keys == ["patient.cancel_confirm"]

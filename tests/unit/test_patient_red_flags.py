@@ -9,7 +9,7 @@ import pytest
 from app.booking.intake import Urgency
 from bot_flows.patient import PatientState
 from bot_flows.red_flags import RedFlag, red_flag
-from tests.unit.fake_patient_desk import Patient
+from tests.unit.fake_patient_services import Patient
 
 S = PatientState
 TO_MENU = ("hola", "1")
@@ -95,7 +95,7 @@ def test_an_emergency_reason_gets_the_number_at_once_and_the_request_is_urgent()
     summary = patient.say("no", "no", "no", "no", "1")
     assert summary.keys == ["patient.summary"] and "Urgencia: URGENTE" in summary.text
     patient.send("1")
-    assert patient.desk.intakes[0].urgency is Urgency.URGENT
+    assert patient.services.intakes[0].urgency is Urgency.URGENT
     assert patient.chat.data == {}
 
 
@@ -105,7 +105,7 @@ def test_an_emergency_mentioned_at_the_menu_makes_the_next_request_urgent() -> N
     reply = patient.send("I can't breathe well since yesterday")
     assert reply.keys == ["patient.emergency", "patient.not_understood", "patient.menu"]
     patient.say("1", "1", "1", "1", "Ana", "30", "1", "Control", "no", "no", "no", "no", "1", "1")
-    assert patient.desk.intakes[0].urgency is Urgency.URGENT
+    assert patient.services.intakes[0].urgency is Urgency.URGENT
 
 
 def test_an_emergency_after_a_low_urgency_answer_still_makes_it_urgent() -> None:
@@ -117,7 +117,7 @@ def test_an_emergency_after_a_low_urgency_answer_still_makes_it_urgent() -> None
         "patient.ask_email",
     ]
     patient.say("ana@example.com", "1")
-    assert patient.desk.intakes[0].urgency is Urgency.URGENT
+    assert patient.services.intakes[0].urgency is Urgency.URGENT
 
 
 def test_before_consent_the_warning_is_given_and_nothing_is_noted() -> None:
@@ -135,7 +135,7 @@ def test_emergency_words_at_the_consent_question_record_no_answer(message: str) 
     patient.send("hola")
     reply = patient.send(message)
     assert reply.keys == ["patient.emergency", "patient.consent"]
-    assert not any(name == "record_consent" for name, _ in patient.desk.calls)
+    assert not any(name == "record_consent" for name, _ in patient.services.calls)
     assert patient.state == S.CONSENT
 
 
@@ -146,7 +146,7 @@ def test_the_warning_breaks_the_silence_of_a_hand_off() -> None:
     reply = patient.send("no puedo respirar")
     assert reply.keys == ["patient.emergency"]
     assert patient.chat.handoff_until is not None
-    assert patient.desk.forwarded == [("hola?", False), ("no puedo respirar", True)]
+    assert patient.services.forwarded == [("hola?", False), ("no puedo respirar", True)]
 
 
 def test_the_warning_comes_with_a_reset_after_a_day_of_silence() -> None:

@@ -18,7 +18,7 @@ from bot_flows.patient import FLOW, HELP, MENU_WORDS, NEEDS, PatientState
 from bot_flows.patient_states import BEFORE_CONSENT, OPENINGS
 from bot_flows.ports import StoredPatient
 from bot_flows.texts import CATALOGUES
-from tests.unit.fake_patient_desk import MINUTE, NOW, FakePatientDesk, Patient
+from tests.unit.fake_patient_services import MINUTE, NOW, FakePatientServices, Patient
 
 S = PatientState
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,18 +61,18 @@ CONSENTED = [state for state in S if state not in BEFORE_CONSENT]
 
 def reach(state: PatientState) -> Patient:
     """A patient whose conversation got to `state` the way a real one would."""
-    desk = FakePatientDesk.with_services("Consulta general", "Ultrasonido")
+    services = FakePatientServices.with_services("Consulta general", "Ultrasonido")
     if state == S.REUSE:
-        desk.stored = StoredPatient("María Pérez", 34, "female")
+        services.stored = StoredPatient("María Pérez", 34, "female")
     if state in WITH_BOOKING:
-        desk.add_booking("K7M3QX", desk.service_list[0], NOW + timedelta(days=3, hours=1))
+        services.add_booking("K7M3QX", services.service_list[0], NOW + timedelta(days=3, hours=1))
     if state == S.PICK:
-        desk.add_booking("P2Q8RT", desk.service_list[1], NOW + timedelta(days=4))
-    patient = Patient(desk)
+        services.add_booking("P2Q8RT", services.service_list[1], NOW + timedelta(days=4))
+    patient = Patient(services)
     for message in PATHS[state]:
         patient.send(message)
     if state == S.TAKEN:
-        desk.taken_meanwhile.add(uuid.UUID(patient.chat.data["slot_id"]))
+        services.taken_meanwhile.add(uuid.UUID(patient.chat.data["slot_id"]))
         patient.send("1")
     if state == S.REMINDER:
         patient.chat.state, patient.chat.data = S.REMINDER, {"code": "K7M3QX"}
@@ -117,7 +117,7 @@ def test_switching_language_asks_the_same_question_in_english(state: PatientStat
     patient = reach(state)
     reply = patient.send("inglés")
     assert reply.keys[0] == "patient.language_set" and patient.state == state
-    assert patient.chat.language == "en" and patient.desk.language == "en"
+    assert patient.chat.language == "en" and patient.services.language == "en"
     assert reply.keys[1:] == patient.send("", media=True).keys[1:]
 
 
@@ -142,10 +142,10 @@ def test_a_day_of_silence_mid_flow_starts_over(state: PatientState) -> None:
     assert patient.chat.data == {}
 
 
-def test_health_answers_reach_the_desk_only_in_the_request() -> None:
+def test_health_answers_reach_the_services_only_in_the_request() -> None:
     patient = reach(S.SUMMARY)
     patient.send("1")
-    for name, args in patient.desk.calls:
+    for name, args in patient.services.calls:
         if name not in {"hold", "remember_patient"}:
             assert "Control" not in repr(args) and "María" not in repr(args), name
 
@@ -209,18 +209,18 @@ TWENTY_TIMES = [time(9 + n // 2, 30 * (n % 2)) for n in range(20)]  # 09:00 to 1
 
 def with_a_long_day(path: tuple[str, ...], booking: bool = False) -> Patient:
     """A patient whose only service has 20 free times on Tuesday: 12 shown, then "more"."""
-    desk = FakePatientDesk.with_services()
-    service = desk.add_service("Consulta general", [date(2026, 12, 1)], TWENTY_TIMES)
+    services = FakePatientServices.with_services()
+    service = services.add_service("Consulta general", [date(2026, 12, 1)], TWENTY_TIMES)
     if booking:
-        desk.add_booking("K7M3QX", service, NOW + timedelta(days=3))
-    patient = Patient(desk)
+        services.add_booking("K7M3QX", service, NOW + timedelta(days=3))
+    patient = Patient(services)
     patient.say(*path)
     return patient
 
 
 def emptied(patient: Patient) -> Patient:
     """`patient` with every free time gone, as if booked by others meanwhile."""
-    for slots in patient.desk.free.values():
+    for slots in patient.services.free.values():
         slots.clear()
     return patient
 
@@ -232,7 +232,7 @@ def changed_booking(state: PatientState, **entry: object) -> Patient:
 
 
 def refusing_to_hold(patient: Patient) -> Patient:
-    patient.desk.refusals["hold"] = BookingError("could not find a free request code")
+    patient.services.refusals["hold"] = BookingError("could not find a free request code")
     return patient
 
 
@@ -240,7 +240,9 @@ def refusing_to_hold(patient: Patient) -> Patient:
 # state: the patient it starts from, the message, and how long they waited.
 MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]] = {
     (S.NEW, S.MENU): lambda: (
-        Patient(FakePatientDesk.with_services("Consulta", consented=True)), "hola", MINUTE
+        Patient(FakePatientServices.with_services("Consulta", consented=True)),
+        "hola",
+        MINUTE,
     ),
     (S.CONSENT, S.MENU): lambda: (reach(S.CONSENT), "1", MINUTE),
     (S.CONSENT, S.CONSENT): lambda: (reach(S.CONSENT), "no puedo respirar", MINUTE),
@@ -258,7 +260,9 @@ MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]]
     (S.MOVE_DAY, S.MENU): lambda: (emptied(reach(S.MOVE_DAY)), "1", MINUTE),
     (S.MOVE_TIME, S.MENU): lambda: (reach(S.MOVE_TIME), "1", MINUTE),
     (S.MOVE_TIME, S.MOVE_TIME): lambda: (
-        with_a_long_day((*TO_MENU, "3", "2", "1"), booking=True), "13", MINUTE
+        with_a_long_day((*TO_MENU, "3", "2", "1"), booking=True),
+        "13",
+        MINUTE,
     ),
     (S.REMINDER, S.MENU): lambda: (reach(S.REMINDER), "1", MINUTE),
 }

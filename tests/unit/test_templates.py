@@ -8,7 +8,7 @@ from bot_flows.texts import CATALOGUES, DERIVED
 NOTICE_PURPOSES = {
     key.removeprefix("notice.") for key in CATALOGUES["es"] if key.startswith("notice.")
 }
-# Facts a notice carries as they are (app/booking/notices.py and the desks).
+# Facts a notice carries as they are (app/booking/notices.py and the services).
 PLAIN_FACTS = {"code", "patient_name", "service", "doctor", "phone", "body", "rejection_reason"}
 
 

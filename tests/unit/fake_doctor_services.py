@@ -1,4 +1,4 @@
-"""An in-memory `DoctorDesk`: one practice's requests and appointments, and a log of calls.
+"""An in-memory `DoctorServices`: one practice's requests and appointments, and a log of calls.
 
 It refuses the way the booking services do (same exceptions, same legal moves), so
 the doctor's commands can be tested without a database. `calls` records every
@@ -17,7 +17,7 @@ from app.booking.blocking import AffectedBooking, BlockReport
 from app.booking.errors import NotFound, NotStarted, RequestExpired
 from app.booking.queries import Booking, PendingRequest
 from app.booking.transitions import check_transition
-from bot_flows.ports import Practice
+from bot_flows.ports import PracticeDetails
 
 MUTATING = frozenset(
     {"approve", "reject", "cancel", "complete", "no_show", "note", "block", "resume_bot"}
@@ -54,10 +54,10 @@ class FakeNote:
     text: str
 
 
-class FakeDoctorDesk:
-    """The doctor's desk of one practice at one moment, in memory."""
+class FakeDoctorServices:
+    """The doctor's services of one practice at one moment, in memory."""
 
-    def __init__(self, practice: Practice, now: datetime) -> None:
+    def __init__(self, practice: PracticeDetails, now: datetime) -> None:
         self.practice = practice
         self.now = now
         self.requests: dict[str, FakeRequest] = {}

@@ -6,7 +6,7 @@ MessageSid is unique, so a retried or duplicated webhook changes nothing more),
 the doctor's command or the patient's flow runs, and every reply is logged
 before commit. The lock comes first because it tells whether the patient has
 consented: before that, what they write is logged without its words. The
-statements themselves are in `bot_flows.inbox_store`.
+statements themselves are in `app.conversation.inbox_store`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.booking.notices import Render, queue_replies
+from app.conversation.inbox_store import LockedConversation, Received, Replies, store_for
+from app.conversation.services import SqlDoctorServices, SqlPatientServices
 from bot_flows import texts
-from bot_flows.desks import DoctorDesk, PatientDesk
 from bot_flows.doctor import answer_doctor
 from bot_flows.engine import Said
-from bot_flows.inbox_store import LockedConversation, Received, Replies, store_for
 from bot_flows.patient import Chat, Incoming, answer_patient, says_nothing_personal
 
 FLOOD_WINDOW = timedelta(minutes=1)
@@ -88,9 +88,9 @@ def receive(
             raise UnknownPractice(message.practice_number)
         if arrival.contact is None:
             return Answer(duplicate=True)
-        profile, conversation, contact = arrival.practice, arrival.conversation, arrival.contact
-        doctor = message.sender == profile.doctor_phone
-        language = contact.language or profile.language
+        practice, conversation, contact = arrival.practice, arrival.conversation, arrival.contact
+        doctor = message.sender == practice.doctor_phone
+        language = contact.language or practice.language
         moved: dict[str, object] = {
             "state": conversation.state,
             "data": conversation.data,
@@ -106,12 +106,14 @@ def receive(
         if flood is not None and flood[1] > settings.flood_limit:
             said = [Said("flood")] if flood[1] == settings.flood_limit + 1 else []
         elif doctor:
-            language = profile.language
-            desk = DoctorDesk(session, profile, now, settings.render, settings.hold_minutes)
-            said = answer_doctor(message.body, message.button_payload, now, desk)
+            language = practice.language
+            services = SqlDoctorServices(
+                session, practice, now, settings.render, settings.hold_minutes
+            )
+            said = answer_doctor(message.body, message.button_payload, now, services)
         else:
-            patient_desk = PatientDesk(
-                session, profile, contact, now, settings.render, settings.hold_minutes, message.sid
+            patient_services = SqlPatientServices(
+                session, practice, contact, now, settings.render, settings.hold_minutes, message.sid
             )
             chat = Chat(
                 state=conversation.state,
@@ -121,22 +123,24 @@ def receive(
                 handoff_until=conversation.handoff_until,
             )
             said = answer_patient(
-                chat, Incoming(message.body, message.has_media), now, patient_desk
+                chat, Incoming(message.body, message.has_media), now, patient_services
             )
             moved |= {"state": chat.state, "data": chat.data, "handoff_until": chat.handoff_until}
             language = chat.language
         replies = [texts.text(s.key, language, **s.values) for s in said]
         answered = [] if replies_to_outbox else replies
         store.finish(
-            session, conversation.id, moved, Replies(profile.id, message.sender, answered, now)
+            session, conversation.id, moved, Replies(practice.id, message.sender, answered, now)
         )
         if replies_to_outbox:
-            queue_replies(session, profile.id, message.sender, replies, now, f"reply:{message.sid}")
+            queue_replies(
+                session, practice.id, message.sender, replies, now, f"reply:{message.sid}"
+            )
         throttled = flood is not None and flood[1] > settings.flood_limit
         return Answer(
             replies,
-            practice_language=profile.language,
-            practice_id=profile.id,
+            practice_language=practice.language,
+            practice_id=practice.id,
             throttled=throttled,
         )
 

@@ -68,7 +68,7 @@ def _book_once(
     try:
         queue.enqueue_at(
             at,
-            f"app.jobs.{job}",
+            f"app.background.jobs.{job}",
             job_id=job_id,
             unique=True,
             result_ttl=result_ttl,

@@ -1,4 +1,4 @@
-"""Where follow-ups go once their transaction commits: RQ in production, a thread when embedded.
+"""Where jobs go once their transaction commits: RQ in production, a thread when embedded.
 
 Both carry ids only and are best effort by design: the database already says what
 is owed (queued messages, pending holds, unsent reminders), so a job lost with a
@@ -23,11 +23,9 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from rq import Queue
 
-from app import jobs
-from app.clock import Clock, utc_now
-from app.database import get_database
-from app.followups import FollowUp, dispatch_after_commit
-from app.queues import (
+from app.background import jobs
+from app.background.after_commit import OwedJob, dispatch_after_commit
+from app.background.queues import (
     BOOKING_QUEUE,
     JOB_OPTIONS,
     JOB_QUEUES,
@@ -35,21 +33,23 @@ from app.queues import (
     TICK_PERIOD,
     next_slot_upkeep,
 )
+from app.clock import Clock, utc_now
+from app.db import get_database
 
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "citabot.dispatcher"
 
 
-def job_id(followup: FollowUp, at: datetime) -> str:
-    """The RQ job id of a timed follow-up: its name, arguments and instant.
+def job_id(owed: OwedJob, at: datetime) -> str:
+    """The RQ job id of a timed job: its name, arguments and instant.
 
     Asked for twice, it is one scheduled job (the scheduled registry is keyed by
     id), and the id tells an operator what it is for. Immediate jobs keep RQ's
     random ids: a duplicate of one merely runs twice, harmlessly, where a shared id
     could be deleted from under its twin when the first finishes.
     """
-    parts = [followup.job, *followup.args, str(int(at.timestamp()))]
+    parts = [owed.job, *owed.args, str(int(at.timestamp()))]
     return re.sub(r"[^A-Za-z0-9_-]", "_", "-".join(parts))
 
 
@@ -60,30 +60,30 @@ class RQDispatcher:
         self.connection = connection
         self.queues = {name: Queue(name, connection=connection) for name in QUEUE_NAMES}
 
-    def dispatch(self, followups: list[FollowUp]) -> None:
-        """Enqueue `followups` in one round trip (a transaction's worth, or 100,000)."""
+    def dispatch(self, jobs_owed: list[OwedJob]) -> None:
+        """Enqueue `jobs_owed` in one round trip (a transaction's worth, or 100,000)."""
         with self.connection.pipeline() as pipeline:
             # MULTI first: RQ's `enqueue` calls it itself unless it was, and refuses once a
             # timed job (`enqueue_at`) has queued commands, so a hold (expiry + notice)
             # would dispatch nothing at all.
             pipeline.multi()
-            for followup in followups:
-                queue = self.queues[JOB_QUEUES.get(followup.job, BOOKING_QUEUE)]
-                function = f"app.jobs.{followup.job}"
+            for owed in jobs_owed:
+                queue = self.queues[JOB_QUEUES.get(owed.job, BOOKING_QUEUE)]
+                function = f"app.background.jobs.{owed.job}"
                 options = JOB_OPTIONS | {"pipeline": pipeline}
-                if followup.at is None:
-                    queue.enqueue(function, *followup.args, **options)
+                if owed.at is None:
+                    queue.enqueue(function, *owed.args, **options)
                 else:
-                    at = scheduled_instant(followup.at)
-                    options["job_id"] = job_id(followup, at)
-                    queue.enqueue_at(at, function, *followup.args, **options)
+                    at = scheduled_instant(owed.at)
+                    options["job_id"] = job_id(owed, at)
+                    queue.enqueue_at(at, function, *owed.args, **options)
             pipeline.execute()
 
 
 def dispatch_connection(redis_url: str) -> Redis:
     """A Redis client for dispatching from web requests: quick to give up.
 
-    With Redis down, a commit's follow-ups are logged and left to the tick; a
+    With Redis down, a commit's jobs are logged and left to the tick; a
     webhook must not wait through redis-py's default ten retries to learn that.
     """
     return Redis.from_url(
@@ -101,9 +101,9 @@ class _Timer:
 
 
 class InProcessDispatcher:
-    """The embedded mode (no Redis): follow-ups and the periodic duties on one daemon thread.
+    """The embedded mode (no Redis): jobs and the periodic duties on one daemon thread.
 
-    Follow-ups wait in a heap ordered by their time; the thread sleeps until the
+    jobs wait in a heap ordered by their time; the thread sleeps until the
     earliest one (or the next duties: the tick's every 30 s, the daily slot upkeep's
     at its hour) and is woken by new work. It is started lazily by the first web
     request, never at import, in CLI commands or in tests, which call `run_due`
@@ -112,7 +112,7 @@ class InProcessDispatcher:
 
     def __init__(
         self,
-        run_job: Callable[[FollowUp], object],
+        run_job: Callable[[OwedJob], object],
         run_duties: Callable[[], object],
         clock: Clock = utc_now,
         period: timedelta = TICK_PERIOD,
@@ -120,7 +120,7 @@ class InProcessDispatcher:
     ) -> None:
         self.run_job = run_job
         self.clock = clock
-        self._heap: list[tuple[datetime, int, FollowUp]] = []
+        self._heap: list[tuple[datetime, int, OwedJob]] = []
         self._order = itertools.count()
         self._changed = threading.Condition()
         self._timers = [_Timer(run_duties, period, None)]
@@ -129,15 +129,15 @@ class InProcessDispatcher:
             self._timers.append(_Timer(run_daily, timedelta(days=1), next_slot_upkeep(clock())))
         self._thread: threading.Thread | None = None
 
-    def dispatch(self, followups: list[FollowUp]) -> None:
+    def dispatch(self, jobs_owed: list[OwedJob]) -> None:
         with self._changed:
             now = self.clock()
-            for followup in followups:
-                heapq.heappush(self._heap, (followup.at or now, next(self._order), followup))
+            for owed in jobs_owed:
+                heapq.heappush(self._heap, (owed.at or now, next(self._order), owed))
             self._changed.notify()
 
     def run_due(self) -> int:
-        """Run the follow-ups whose time has come, then the duties whose time has; how many ran."""
+        """Run the jobs whose time has come, then the duties whose time has; how many ran."""
         with self._changed:
             now = self.clock()
             due = []
@@ -148,8 +148,8 @@ class InProcessDispatcher:
                 if timer.due_at is None or timer.due_at <= now:
                     timer.due_at = now + timer.period
                     duties.append(timer.run)
-        for followup in due:
-            self._run(self.run_job, followup)
+        for owed in due:
+            self._run(self.run_job, owed)
         for duty in duties:
             self._run(duty)
         return len(due) + len(duties)
@@ -199,9 +199,9 @@ def init_app(app: Flask) -> None:
         dispatcher = RQDispatcher(dispatch_connection(redis_url))
     else:
 
-        def run_job(followup: FollowUp) -> None:
+        def run_job(owed: OwedJob) -> None:
             with app.app_context():
-                jobs.JOBS[followup.job](*followup.args)
+                jobs.JOBS[owed.job](*owed.args)
 
         def run_duties() -> None:
             with app.app_context():
@@ -231,7 +231,7 @@ def scheduled_instant(instant: datetime) -> datetime:
     """
     # RQ reads a naive datetime as the server's local time: refuse the ambiguity.
     if instant.tzinfo is None:
-        raise ValueError("follow-ups are scheduled at aware instants")
+        raise ValueError("jobs are scheduled at aware instants")
     instant = instant.astimezone(UTC)
     if instant.microsecond:
         instant = instant.replace(microsecond=0) + timedelta(seconds=1)

@@ -1,9 +1,9 @@
-"""An in-memory PatientDesk, and a patient who talks to the bot through it.
+"""An in-memory PatientServices, and a patient who talks to the bot through it.
 
-The desk holds one practice, one patient's phone, free slots and a log of calls.
-It keeps the real desk's rules that the conversation can notice: one open request
+The services holds one practice, one patient's phone, free slots and a log of calls.
+It keeps the real services' rules that the conversation can notice: one open request
 per phone, a taken slot cannot be held, only confirmed appointments move, and the
-intake must carry the desk's own phone number. Tests can make a slot "taken
+intake must carry the services' own phone number. Tests can make a slot "taken
 meanwhile" or make any method refuse once.
 """
 
@@ -29,16 +29,20 @@ from app.booking.queries import Booking
 from app.booking.requests import Hold
 from bot_flows.engine import Said
 from bot_flows.patient import Chat, Incoming, PatientState, answer_patient
-from bot_flows.ports import Practice, ServiceOption, SlotOption, StoredPatient
+from bot_flows.ports import PracticeDetails, ServiceOption, SlotOption, StoredPatient
 from bot_flows.texts import text
 
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # Monday 09:00 in Mexico City
-PRACTICE = Practice(
-    doctor="Dra. Ana López",
-    emergency_phone="911",
-    cancellation_policy="Cancela con 24 horas de anticipación.",
+PRACTICE = PracticeDetails(
+    id=uuid.UUID(int=1),
+    name="Dra. Ana López",
+    doctor_phone="+525511111111",
     language="es",
     timezone="America/Mexico_City",
+    emergency_phone="911",
+    cancellation_policy="Cancela con 24 horas de anticipación.",
+    min_notice_minutes=60,
+    booking_horizon_days=60,
 )
 WEEK = [date(2026, 12, 1) + timedelta(days=n) for n in range(3)]  # Tuesday to Thursday
 MORNING = [time(10, 0), time(10, 30), time(11, 0)]
@@ -46,8 +50,8 @@ MINUTE = timedelta(minutes=1)
 
 
 @dataclass
-class FakePatientDesk:
-    practice: Practice = PRACTICE
+class FakePatientServices:
+    practice: PracticeDetails = PRACTICE
     phone: str = "+5215512345678"
     now: datetime = NOW
     approval_required: bool = True
@@ -68,12 +72,12 @@ class FakePatientDesk:
     _booked: dict[str, tuple[Booking, SlotOption]] = field(default_factory=dict)
 
     @classmethod
-    def with_services(cls, *names: str, **settings: Any) -> FakePatientDesk:
-        """A desk whose services each have free mornings from Tuesday to Thursday."""
-        desk = cls(**settings)
+    def with_services(cls, *names: str, **settings: Any) -> FakePatientServices:
+        """A services object whose services each have free mornings from Tuesday to Thursday."""
+        services = cls(**settings)
         for name in names:
-            desk.add_service(name, WEEK, MORNING)
-        return desk
+            services.add_service(name, WEEK, MORNING)
+        return services
 
     def add_service(self, name: str, days: list[date], times: list[time]) -> ServiceOption:
         service = ServiceOption(uuid.uuid4(), name, 30, Decimal("500.00"))
@@ -97,7 +101,7 @@ class FakePatientDesk:
         self._booked[code] = (booking, SlotOption(slot_id or uuid.uuid4(), start))
         return booking
 
-    # The PatientDesk protocol
+    # The PatientServices protocol
 
     def has_consented(self) -> bool:
         self._call("has_consented")
@@ -260,16 +264,18 @@ class Reply:
 
 
 class Patient:
-    """A patient writing to the bot through a fake desk; the clock moves with each message.
+    """A patient writing to the bot through a fake services; the clock moves with each message.
 
     Every answer is rendered in both languages (a missing key or placeholder fails
     the test), and the stored conversation must stay JSON and its state readable.
     """
 
-    def __init__(self, desk: FakePatientDesk | None = None, language: str = "es") -> None:
-        self.desk = desk or FakePatientDesk.with_services("Consulta general", "Ultrasonido")
+    def __init__(self, services: FakePatientServices | None = None, language: str = "es") -> None:
+        self.services = services or FakePatientServices.with_services(
+            "Consulta general", "Ultrasonido"
+        )
         self.chat = Chat(PatientState.NEW, {}, language, None, None)
-        self.now = self.desk.now
+        self.now = self.services.now
 
     @property
     def state(self) -> str:
@@ -277,8 +283,8 @@ class Patient:
 
     def send(self, text: str = "", *, media: bool = False, wait: timedelta = MINUTE) -> Reply:
         self.now += wait
-        self.desk.now = self.now
-        said = answer_patient(self.chat, Incoming(text, media), self.now, self.desk)
+        self.services.now = self.now
+        said = answer_patient(self.chat, Incoming(text, media), self.now, self.services)
         json.dumps(self.chat.data)
         assert self.chat.state in set(PatientState) and len(self.chat.state) <= 40
         rendered = {lang: "\n\n".join(render(s, lang) for s in said) for lang in ("es", "en")}

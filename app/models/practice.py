@@ -31,7 +31,7 @@ NOW = text("CURRENT_TIMESTAMP")
 TRUE = true()
 
 
-class Profile(Base):
+class Practice(Base):
     """A doctor or practice. Wellness-era columns, the seed's medical ones, Citabot's own."""
 
     __tablename__ = "profile"
@@ -137,9 +137,7 @@ class AvailabilityRule(Base):
     end_time: Mapped[time] = mapped_column(Time)
     slot_duration: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     buffer_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    max_appointments_per_slot: Mapped[int] = mapped_column(
-        Integer, default=1, server_default="1"
-    )
+    max_appointments_per_slot: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=TRUE)
     effective_from: Mapped[date | None] = mapped_column(Date, server_default=text("CURRENT_DATE"))
     effective_to: Mapped[date | None] = mapped_column(Date)

@@ -3,7 +3,7 @@
 The database is the only source of truth: every job reloads what it needs, checks
 that the work is still owed, and is safe to run twice or concurrently. Jobs run
 inside an app context (`worker.py` pushes one for its whole life; the embedded
-dispatcher one per run) and take their collaborators from `app.runtime`. Return
+dispatcher one per run) and take their collaborators from `app.background.runtime`. Return
 values are ids, counts and outcomes only: RQ may log them.
 """
 
@@ -20,13 +20,13 @@ from typing import ParamSpec, TypeVar
 from rq import get_current_job
 
 from app import logs, metrics
+from app.background.queues import schedule_slot_upkeep, schedule_tick
+from app.background.runtime import get_runtime
 from app.booking import expiry, reminder_sending
 from app.booking.past_slots import expire_past_slots
 from app.booking.policies import REMINDER_LEADS
 from app.clock import utc_now
 from app.messaging import delivery
-from app.queues import schedule_slot_upkeep, schedule_tick
-from app.runtime import get_runtime
 from app.scheduling import upkeep
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ def keep_slots_ahead() -> str:
     return report.summary()
 
 
-# What a `FollowUp` may name (see app.followups), by name.
+# What a `OwedJob` may name (see app.background.after_commit), by name.
 JOBS: dict[str, Callable[..., object]] = {
     "deliver_message": deliver_message,
     "deliver_messages": deliver_messages,

@@ -44,16 +44,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause, Select
 from sqlalchemy.sql.dml import Insert, Update
 
+from app.conversation.services import PatientContact
 from app.db import UTCDateTime
-from app.models import Contact, Conversation, MessageLog, MessageStatus, Profile
-from bot_flows.desks import PatientContact, PracticeRecord
+from app.models import Contact, Conversation, MessageLog, MessageStatus, Practice
 from bot_flows.patient_states import BEFORE_CONSENT, PatientState
+from bot_flows.ports import PracticeDetails
 
 MESSAGES, CONTACTS, CONVERSATIONS, PROFILES = (
-    model.__table__ for model in (MessageLog, Contact, Conversation, Profile)
+    model.__table__ for model in (MessageLog, Contact, Conversation, Practice)
 )
 CONTACT_FIELDS = tuple(attribute.name for attribute in fields(PatientContact))
-PRACTICE_FIELDS = tuple(attribute.name for attribute in fields(PracticeRecord))
+PRACTICE_FIELDS = tuple(attribute.name for attribute in fields(PracticeDetails))
 # What a finish writes back to the conversation row (besides updated_at).
 MOVES = ("state", "data", "handoff_until", "flood_window_start", "flood_count")
 
@@ -66,7 +67,7 @@ class Arrival:
     nothing more.
     """
 
-    practice: PracticeRecord
+    practice: PracticeDetails
     conversation: LockedConversation
     contact: PatientContact | None
 
@@ -225,7 +226,7 @@ class _PostgresStore:
             {name: values[label] for name, label in labels} for labels in self._labels
         )
         touched = PatientContact(**contact) if values["logged"] is not None else None
-        return Arrival(PracticeRecord(**practice), LockedConversation.of(conversation), touched)
+        return Arrival(PracticeDetails(**practice), LockedConversation.of(conversation), touched)
 
     def finish(
         self,
@@ -458,7 +459,7 @@ class _SQLiteStore:
         found = session.execute(self._practice, params).one_or_none()
         if found is None:
             return None
-        practice = PracticeRecord(**found._asdict())
+        practice = PracticeDetails(**found._asdict())
         params["profile_id"] = practice.id
         conversation = LockedConversation.of(session.execute(self._lock, params).one()._mapping)
         patient = received.phone != practice.doctor_phone

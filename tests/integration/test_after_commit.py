@@ -10,28 +10,28 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.background.after_commit import OwedJob, dispatch_after_commit, run_after_commit
 from app.booking.notices import Notice, queue_notices
 from app.booking.requests import approve_request, hold_slot
 from app.config import Config
 from app.db import make_sessionmaker
-from app.followups import FollowUp, dispatch_after_commit, follow_up
 from app.messaging import delivery
 from app.messaging.delivery import build_delivery_context
 from app.models import MessageLog, MessageStatus
 from tests.conftest import FrozenClock
-from tests.factories import context, intake, make_profile, make_service, make_slot
+from tests.factories import context, intake, make_practice, make_service, make_slot
 
 
 class Recorder:
     def __init__(self) -> None:
-        self.batches: list[list[FollowUp]] = []
+        self.batches: list[list[OwedJob]] = []
 
-    def dispatch(self, followups: list[FollowUp]) -> None:
-        self.batches.append(followups)
+    def dispatch(self, jobs_owed: list[OwedJob]) -> None:
+        self.batches.append(jobs_owed)
 
 
 class Broken:
-    def dispatch(self, followups: list[FollowUp]) -> None:
+    def dispatch(self, jobs_owed: list[OwedJob]) -> None:
         raise ConnectionError("redis is down")
 
 
@@ -48,13 +48,13 @@ def test_nothing_leaves_before_commit_and_nothing_after_rollback(
 ) -> None:
     factory, recorder = recorded
     with pytest.raises(RuntimeError), factory.begin() as session:
-        follow_up(session, "deliver_message", "1")
+        run_after_commit(session, "deliver_message", "1")
         raise RuntimeError("the use case failed")
     assert recorder.batches == []
     with factory.begin() as session:
-        follow_up(session, "deliver_message", "2")
+        run_after_commit(session, "deliver_message", "2")
         assert recorder.batches == []
-    assert recorder.batches == [[FollowUp("deliver_message", ("2",))]]
+    assert recorder.batches == [[OwedJob("deliver_message", ("2",))]]
 
 
 def test_a_hold_asks_for_delivery_and_expiry_and_approval_for_reminders(
@@ -62,7 +62,7 @@ def test_a_hold_asks_for_delivery_and_expiry_and_approval_for_reminders(
 ) -> None:
     factory, recorder = recorded
     with factory.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         slot = make_slot(session, make_service(session, profile), clock.now + timedelta(days=2))
     ctx = context(factory, clock)
     hold = hold_slot(ctx, profile_id=profile.id, slot_id=slot.id, intake=intake())
@@ -84,7 +84,7 @@ def test_a_broken_dispatcher_does_not_undo_the_transaction(
     factory = make_sessionmaker(engine)
     dispatch_after_commit(factory, Broken())
     with factory.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         slot = make_slot(session, make_service(session, profile), clock.now + timedelta(days=2))
     hold = hold_slot(
         context(factory, clock), profile_id=profile.id, slot_id=slot.id, intake=intake()
@@ -100,7 +100,7 @@ def test_many_notices_at_once_ask_for_one_delivery_job_per_batch(
     """A sweep's 250 notices are three delivery jobs, and a batch job delivers its messages."""
     factory, recorder = recorded
     with factory.begin() as session:
-        profile = make_profile(session)
+        profile = make_practice(session)
         notices = [
             Notice(profile.id, "patient_approved", f"+52559{n:07d}", "es", f"batch:{n}")
             for n in range(250)
@@ -130,12 +130,12 @@ def test_a_released_savepoint_dispatches_nothing_until_the_outer_commit(
     factory, recorder = recorded
     with factory.begin() as session:
         with session.begin_nested():
-            follow_up(session, "deliver_message", "1")
+            run_after_commit(session, "deliver_message", "1")
         assert recorder.batches == []
-        follow_up(session, "deliver_message", "2")
+        run_after_commit(session, "deliver_message", "2")
         assert recorder.batches == []
     assert recorder.batches == [
-        [FollowUp("deliver_message", ("1",)), FollowUp("deliver_message", ("2",))]
+        [OwedJob("deliver_message", ("1",)), OwedJob("deliver_message", ("2",))]
     ]
 
 
@@ -145,27 +145,27 @@ def test_a_released_savepoint_of_a_rolled_back_transaction_dispatches_nothing(
     factory, recorder = recorded
     with pytest.raises(RuntimeError), factory.begin() as session:
         with session.begin_nested():
-            follow_up(session, "deliver_message", "1")
+            run_after_commit(session, "deliver_message", "1")
         raise RuntimeError("the message's transaction failed after the hold")
     assert recorder.batches == []
     with factory.begin() as session:
-        follow_up(session, "deliver_message", "2")
-    assert recorder.batches == [[FollowUp("deliver_message", ("2",))]]
+        run_after_commit(session, "deliver_message", "2")
+    assert recorder.batches == [[OwedJob("deliver_message", ("2",))]]
 
 
-def test_a_rolled_back_savepoint_drops_only_its_own_follow_ups(
+def test_a_rolled_back_savepoint_drops_only_its_own_jobs(
     recorded: tuple[sessionmaker[Session], Recorder],
 ) -> None:
     factory, recorder = recorded
     with factory.begin() as session:
-        follow_up(session, "deliver_message", "before")
+        run_after_commit(session, "deliver_message", "before")
         with pytest.raises(RuntimeError), session.begin_nested():
-            follow_up(session, "deliver_message", "refused")
+            run_after_commit(session, "deliver_message", "refused")
             with session.begin_nested():
-                follow_up(session, "deliver_message", "inner")
+                run_after_commit(session, "deliver_message", "inner")
             raise RuntimeError("the hold was refused")
         with session.begin_nested():
-            follow_up(session, "expire_request", "kept")
+            run_after_commit(session, "expire_request", "kept")
     assert recorder.batches == [
-        [FollowUp("deliver_message", ("before",)), FollowUp("expire_request", ("kept",))]
+        [OwedJob("deliver_message", ("before",)), OwedJob("expire_request", ("kept",))]
     ]

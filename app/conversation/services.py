@@ -1,6 +1,6 @@
-"""The real desks: the flows' requests carried out inside the message's transaction.
+"""The real services: the flows' requests carried out inside the message's transaction.
 
-Each desk is bound to one practice, one phone number and the moment the message
+Each services object is bound to one practice, one phone number and the moment the message
 arrived. Booking use cases run as savepoints of the message's transaction
 (`Savepoints`), so a refusal undoes only itself.
 """
@@ -24,54 +24,32 @@ from app.db import Savepoints
 from app.models import Consent, Contact, Conversation, MedicalService
 from app.phones import to_e164
 from app.scheduling import search
-from bot_flows.ports import Practice, ServiceOption, SlotOption, StoredPatient
+from bot_flows.ports import PracticeDetails, ServiceOption, SlotOption, StoredPatient
 
 
-@dataclass(frozen=True)
-class PracticeRecord:
-    """What the desks read of the practice's `profile` row: a plain value, read once per message."""
-
-    id: uuid.UUID
-    name: str
-    doctor_phone: str | None
-    language: str
-    timezone: str
-    emergency_phone: str | None
-    cancellation_policy: str | None
-    min_notice_minutes: int
-    booking_horizon_days: int
-
-
-class _Desk:
-    """What both desks share: the practice, the moment, and a booking context."""
+class _Services:
+    """What both services share: the practice, the moment, and a booking context."""
 
     def __init__(
         self,
         session: Session,
-        profile: PracticeRecord,
+        practice: PracticeDetails,
         now: datetime,
         render: Render,
         hold_minutes: int,
     ) -> None:
         self._session = session
-        self._profile = profile
+        self._practice = practice
         self._now = now
         self._render = render
         self._ctx = BookingContext(Savepoints(session), lambda: now, render, hold_minutes)
 
     @property
-    def practice(self) -> Practice:
-        profile = self._profile
-        return Practice(
-            doctor=profile.name,
-            emergency_phone=profile.emergency_phone or "911",
-            cancellation_policy=profile.cancellation_policy,
-            language=profile.language,
-            timezone=profile.timezone,
-        )
+    def practice(self) -> PracticeDetails:
+        return self._practice
 
     def _booking(self, code: str) -> queries.Booking:
-        return queries.booking_by_code(self._ctx.sessions, profile_id=self._profile.id, code=code)
+        return queries.booking_by_code(self._ctx.sessions, profile_id=self._practice.id, code=code)
 
 
 @dataclass
@@ -79,7 +57,7 @@ class PatientContact:
     """The writer's `contact` row, as the conversation reads it.
 
     A plain value, not an ORM object: loading and flushing one on every message
-    costs more than the message's own work. The desk writes a change at once.
+    costs more than the message's own work. The services writes a change at once.
     """
 
     id: uuid.UUID
@@ -90,20 +68,20 @@ class PatientContact:
     patient_gender: str | None
 
 
-class PatientDesk(_Desk):
+class SqlPatientServices(_Services):
     """The patient side, for the phone number that is writing (`message_sid`: its message)."""
 
     def __init__(
         self,
         session: Session,
-        profile: PracticeRecord,
+        practice: PracticeDetails,
         contact: PatientContact,
         now: datetime,
         render: Render,
         hold_minutes: int,
         message_sid: str,
     ) -> None:
-        super().__init__(session, profile, now, render, hold_minutes)
+        super().__init__(session, practice, now, render, hold_minutes)
         self._contact = contact
         self._message_sid = message_sid
 
@@ -114,7 +92,7 @@ class PatientDesk(_Desk):
     def has_consented(self) -> bool:
         accepted = self._session.scalar(
             select(Consent.accepted)
-            .where(Consent.profile_id == self._profile.id, Consent.phone == self._contact.phone)
+            .where(Consent.profile_id == self._practice.id, Consent.phone == self._contact.phone)
             .order_by(Consent.recorded_at.desc())
             .limit(1)
         )
@@ -123,11 +101,11 @@ class PatientDesk(_Desk):
     def record_consent(self, accepted: bool, text_version: str) -> None:
         self._session.add(
             Consent(
-                profile_id=self._profile.id,
+                profile_id=self._practice.id,
                 phone=self._contact.phone,
                 accepted=accepted,
                 text_version=text_version,
-                language=self._contact.language or self._profile.language,
+                language=self._contact.language or self._practice.language,
                 recorded_at=self._now,
             )
         )
@@ -139,21 +117,21 @@ class PatientDesk(_Desk):
     def services(self) -> list[ServiceOption]:
         rows = self._session.scalars(
             select(MedicalService)
-            .where(MedicalService.profile_id == self._profile.id, MedicalService.is_active)
+            .where(MedicalService.profile_id == self._practice.id, MedicalService.is_active)
             .order_by(MedicalService.name)
         )
         return [ServiceOption(s.id, s.name, s.duration, s.price) for s in rows]
 
     def free_days(self, service_id: uuid.UUID, limit: int) -> list[date]:
-        return search.free_days(self._session, self._profile, service_id, self._now, limit)
+        return search.free_days(self._session, self._practice, service_id, self._now, limit)
 
     def free_times(self, service_id: uuid.UUID, day: date) -> list[SlotOption]:
-        found = search.free_times(self._session, self._profile, service_id, day, self._now)
+        found = search.free_times(self._session, self._practice, service_id, day, self._now)
         return [SlotOption(slot.slot_id, slot.start) for slot in found]
 
     def nearest_free(self, service_id: uuid.UUID, around: datetime, limit: int) -> list[SlotOption]:
         found = search.nearest_free(
-            self._session, self._profile, service_id, around, self._now, limit
+            self._session, self._practice, service_id, around, self._now, limit
         )
         return [SlotOption(slot.slot_id, slot.start) for slot in found]
 
@@ -183,19 +161,21 @@ class PatientDesk(_Desk):
         if intake.phone != self._contact.phone:
             raise ValueError("a patient can only book for their own phone number")
         return requests.hold_slot(
-            self._ctx, profile_id=self._profile.id, slot_id=slot_id, intake=intake
+            self._ctx, profile_id=self._practice.id, slot_id=slot_id, intake=intake
         )
 
     def bookings(self) -> list[queries.Booking]:
         return queries.patient_bookings(
             self._ctx.sessions,
-            profile_id=self._profile.id,
+            profile_id=self._practice.id,
             phone=self._contact.phone,
             now=self._now,
         )
 
     def withdraw(self) -> None:
-        requests.withdraw_request(self._ctx, profile_id=self._profile.id, phone=self._contact.phone)
+        requests.withdraw_request(
+            self._ctx, profile_id=self._practice.id, phone=self._contact.phone
+        )
 
     def cancel(self, code: str) -> None:
         booking = self._own(code)
@@ -203,13 +183,13 @@ class PatientDesk(_Desk):
             self.withdraw()
             return
         appointments.cancel_reservation(
-            self._ctx, profile_id=self._profile.id, code=code, patient_phone=self._contact.phone
+            self._ctx, profile_id=self._practice.id, code=code, patient_phone=self._contact.phone
         )
 
     def reschedule(self, code: str, slot_id: uuid.UUID) -> None:
         appointments.reschedule_reservation(
             self._ctx,
-            profile_id=self._profile.id,
+            profile_id=self._practice.id,
             code=code,
             patient_phone=self._contact.phone,
             new_slot_id=slot_id,
@@ -221,7 +201,7 @@ class PatientDesk(_Desk):
 
     def hand_off(self) -> None:
         key = f"handoff:{self._contact.id}:{self._now.isoformat()}"
-        self._tell_doctor("doctor_handoff", key, {"timezone": self._profile.timezone})
+        self._tell_doctor("doctor_handoff", key, {"timezone": self._practice.timezone})
 
     def forward_to_practice(self, text: str, urgent: bool) -> None:
         # One notice per incoming message: a retried webhook cannot forward it twice.
@@ -230,12 +210,12 @@ class PatientDesk(_Desk):
 
     def _tell_doctor(self, purpose: str, key: str, facts: dict[str, object]) -> None:
         """Queue a notice about this patient to the doctor's own WhatsApp, if on file."""
-        profile = self._profile
-        if not profile.doctor_phone:
+        practice = self._practice
+        if not practice.doctor_phone:
             return
         about = {"patient_name": self._contact.patient_name or "", "phone": self._contact.phone}
         notice = Notice(
-            profile.id, purpose, profile.doctor_phone, profile.language, key, about | facts
+            practice.id, purpose, practice.doctor_phone, practice.language, key, about | facts
         )
         queue_notices(self._session, [notice], self._render, self._now)
 
@@ -246,43 +226,43 @@ class PatientDesk(_Desk):
         return mine[0]
 
 
-class DoctorDesk(_Desk):
+class SqlDoctorServices(_Services):
     """The doctor side, for the practice whose doctor is writing."""
 
     def approve(self, code: str) -> queries.Booking:
-        requests.approve_request(self._ctx, profile_id=self._profile.id, code=code)
+        requests.approve_request(self._ctx, profile_id=self._practice.id, code=code)
         return self._booking(code)
 
     def reject(self, code: str, reason: str | None) -> queries.Booking:
-        requests.reject_request(self._ctx, profile_id=self._profile.id, code=code, reason=reason)
+        requests.reject_request(self._ctx, profile_id=self._practice.id, code=code, reason=reason)
         return self._booking(code)
 
     def pending(self) -> list[queries.PendingRequest]:
-        return queries.pending_requests(self._ctx.sessions, profile_id=self._profile.id)
+        return queries.pending_requests(self._ctx.sessions, profile_id=self._practice.id)
 
     def agenda(self, day: date) -> list[queries.Booking]:
-        return queries.doctor_agenda(self._ctx.sessions, profile_id=self._profile.id, day=day)
+        return queries.doctor_agenda(self._ctx.sessions, profile_id=self._practice.id, day=day)
 
     def cancel(self, code: str, reason: str | None) -> queries.Booking:
         if self._booking(code).kind == "request":
             return self.reject(code, reason)
         appointments.cancel_reservation(
-            self._ctx, profile_id=self._profile.id, code=code, reason=reason
+            self._ctx, profile_id=self._practice.id, code=code, reason=reason
         )
         return self._booking(code)
 
     def complete(self, code: str) -> queries.Booking:
-        appointments.complete_reservation(self._ctx, profile_id=self._profile.id, code=code)
+        appointments.complete_reservation(self._ctx, profile_id=self._practice.id, code=code)
         return self._booking(code)
 
     def no_show(self, code: str) -> queries.Booking:
-        appointments.mark_no_show(self._ctx, profile_id=self._profile.id, code=code)
+        appointments.mark_no_show(self._ctx, profile_id=self._practice.id, code=code)
         return self._booking(code)
 
     def note(self, code: str, note_type: str, private: bool, text: str) -> None:
         appointments.add_note(
             self._ctx,
-            profile_id=self._profile.id,
+            profile_id=self._practice.id,
             code=code,
             note_type=note_type,
             content=text,
@@ -290,13 +270,13 @@ class DoctorDesk(_Desk):
         )
 
     def block(self, day: date, start: time | None, end: time | None) -> BlockReport:
-        return block_period(self._ctx, profile_id=self._profile.id, day=day, start=start, end=end)
+        return block_period(self._ctx, profile_id=self._practice.id, day=day, start=start, end=end)
 
     def resume_bot(self, phone: str) -> bool:
         ended = self._session.execute(
             update(Conversation)
             .where(
-                Conversation.profile_id == self._profile.id,
+                Conversation.profile_id == self._practice.id,
                 Conversation.phone == to_e164(phone),
                 Conversation.handoff_until > self._now,
             )

@@ -22,7 +22,7 @@ from twilio.http.response import Response
 from app.booking.context import BookingContext
 from app.clock import Clock, utc_now
 from app.config import Config
-from app.database import get_database
+from app.db import get_database
 from app.messaging.delivery import HTTP_TIMEOUT, DeliveryContext, build_delivery_context
 from bot_flows.texts import render_notice
 
