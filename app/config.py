@@ -100,7 +100,7 @@ class Config:
                 f"PROMETHEUS_MULTIPROC_DIR must be an existing directory, not {multiproc_dir!r}"
             )
         if backend == "console" and environment == "production":
-            # It prints to stdout, which production logs; doctors' notices carry the reason
+            # It prints to stdout, which production logs; doctors' notifications carry the reason
             # for the visit.
             chosen = (
                 "MESSAGING_BACKEND=console"

@@ -16,7 +16,7 @@ Run by hand, not by the test suite:
    Latency runs from the common start signal to each client's answer.
 3. Sweep: `--overdue` overdue holds (100,000: taken slots, pending requests) are
    bulk-loaded with COPY and analysed, then `expire_overdue_holds` expires them
-   all and queues one notice each. Target: under 5 s. Every place must come back.
+   all and queues one notification each. Target: under 5 s. Every place must come back.
    Its floor, in the same run: as many holds given back by plain SQL in one
    transaction (three set-based statements, `FLOOR_SQL`), what the indexes cost.
 
@@ -70,7 +70,7 @@ from app.models import (  # noqa: E402
     ReservationRequest,
     TimeSlot,
 )
-from bot_flows.texts import render_notice  # noqa: E402
+from bot_flows.texts import render_notification  # noqa: E402
 
 SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -116,7 +116,7 @@ def main() -> None:
         try:
             warm_up(engine, max(scale.clients, scale.crowd) + 2)
             sessions = make_sessionmaker(engine)
-            ctx = BookingContext(sessions, lambda: NOW, render_notice, hold_minutes=30)
+            ctx = BookingContext(sessions, lambda: NOW, render_notification, hold_minutes=30)
             throughput(ctx, scale, practices=1)
             throughput(ctx, scale, practices=scale.clients)
             contention(ctx, scale)
@@ -207,12 +207,12 @@ def sweep(ctx: BookingContext, engine: Engine, scale: Scale) -> None:
                 ReservationRequest.expires_at <= NOW,
             )
         )
-        notices = session.scalar(
+        notifications = session.scalar(
             select(func.count()).where(MessageLog.purpose == "patient_expired")
         )
     check(expired == scale.overdue, f"expired {expired} of {scale.overdue}")
     check(pending == 0, f"{pending} overdue requests still pending")
-    check(notices == scale.overdue, f"{notices} expiry notices queued")
+    check(notifications == scale.overdue, f"{notifications} expiry notifications queued")
     check(places_taken(ctx.sessions) == still_held, "every overdue place came back")
     if scale.overdue >= FULL.overdue:
         verdict = f"target {FULL.overdue:,} in < 5 s: {'met' if seconds < 5 else 'MISSED'}"
@@ -225,7 +225,7 @@ def sweep(ctx: BookingContext, engine: Engine, scale: Scale) -> None:
 
 
 # The least the database must do to give back overdue holds: mark the requests, free
-# their (capacity-1) slots, write one notice each; no Python, one transaction. Every
+# their (capacity-1) slots, write one notification each; no Python, one transaction. Every
 # table keeps all its indexes, the seed's included: this is what they cost.
 FLOOR_SQL = (
     "CREATE TEMP TABLE lapsed (id uuid, slot_id uuid, profile_id uuid, phone text) ON COMMIT DROP",
@@ -260,7 +260,7 @@ def sweep_floor(engine: Engine, count: int) -> float:
         connection.commit()
         seconds = time.perf_counter() - started
         cursor.execute("SELECT count(*) FROM message_log WHERE purpose = 'patient_expired'")
-        check(cursor.fetchone() == (count,), "the floor wrote one notice per hold")
+        check(cursor.fetchone() == (count,), "the floor wrote one notification per hold")
         cursor.execute(
             "TRUNCATE message_log, reservation_request, time_slot, medical_service, profile,"
             " contact CASCADE"

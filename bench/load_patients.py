@@ -1,7 +1,7 @@
 """Simulated patients for bench/webhook_load.py: whole bookings over signed HTTP webhooks.
 
 A patient is a script that answers the bot the way a person would: "hola", accept
-the notice, book, pick a service, find *their* day and time in the lists the bot
+the notification, book, pick a service, find *their* day and time in the lists the bot
 sends (each patient is given a free time no other patient is given, so they rarely
 collide), answer the intake and confirm. It waits for each reply before it writes
 again. A "seat" is one thread with one keep-alive HTTP connection that plays

@@ -13,7 +13,7 @@ in "no asistió") names the command, its parser reads the arguments
   sentence. A code that is not this practice's is simply "not found": another
   practice's data is never revealed (hard guarantee 5).
 
-Quick-reply buttons on the new-request notice carry the payload
+Quick-reply buttons on the new-request notification carry the payload
 ``APROBAR <code>`` or ``RECHAZAR <code>`` (see `button_payloads`), whatever the
 practice's language. A payload wins over the message text; anything else in a
 payload is answered as an unknown command, never guessed from the button's text.

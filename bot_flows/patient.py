@@ -64,7 +64,7 @@ from bot_flows.patient_start import (
     first_message,
     is_consent_answer,
     nothing_to_ask,
-    offer_notice_again,
+    offer_privacy_again,
     say_declined,
     say_handed_off,
     welcome_back,
@@ -109,7 +109,7 @@ FLOW: Flow[PatientServices] = {
     # state            question          answer -> next state
     S.NEW:         Step(nothing_to_ask,  first_message),
     S.CONSENT:     Step(ask_consent,     answer_consent),
-    S.DECLINED:    Step(say_declined,    offer_notice_again),
+    S.DECLINED:    Step(say_declined,    offer_privacy_again),
     S.MENU:        Step(ask_menu,        answer_menu),
     S.HANDOFF:     Step(say_handed_off,  welcome_back),
     S.SERVICE:     Step(ask_service,     answer_service),

@@ -48,7 +48,7 @@ def answer_consent(turn: PatientTurn) -> PatientState:
     """Only a clear "1" / "sí" or "2" / "no" is recorded; anything else asks again.
 
     A message with emergency words is never an answer: the warning was given, and
-    the notice is shown again without "I did not understand" after it.
+    the privacy notice is shown again without "I did not understand" after it.
     """
     if red_flag(turn.text) is not None:
         return S.CONSENT
@@ -72,8 +72,8 @@ def say_declined(turn: PatientTurn) -> None:
     turn.say("patient.declined")
 
 
-def offer_notice_again(turn: PatientTurn) -> PatientState:
-    """Whoever declined may change their mind: any later message shows the notice again."""
+def offer_privacy_again(turn: PatientTurn) -> PatientState:
+    """Whoever declined may change their mind: any later message shows the privacy notice again."""
     return S.CONSENT
 
 

@@ -13,7 +13,7 @@ from app.booking.context import BookingContext
 from app.booking.intake import PatientIntake, Urgency
 from app.clock import Clock
 from app.models import MedicalService, Practice, TimeSlot
-from bot_flows.texts import render_notice
+from bot_flows.texts import render_notification
 
 _numbers = itertools.count(1)
 
@@ -86,7 +86,7 @@ def context(
     sessions: sessionmaker[Session], clock: Clock, hold_minutes: int = 30
 ) -> BookingContext:
     return BookingContext(
-        sessions=sessions, clock=clock, render=render_notice, hold_minutes=hold_minutes
+        sessions=sessions, clock=clock, render=render_notification, hold_minutes=hold_minutes
     )
 
 

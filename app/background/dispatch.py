@@ -64,7 +64,7 @@ class RQDispatcher:
         """Enqueue `jobs_owed` in one round trip (a transaction's worth, or 100,000)."""
         with self.connection.pipeline() as pipeline:
             # MULTI first: RQ's `enqueue` calls it itself unless it was, and refuses once a
-            # timed job (`enqueue_at`) has queued commands, so a hold (expiry + notice)
+            # timed job (`enqueue_at`) has queued commands, so a hold (expiry + notification)
             # would dispatch nothing at all.
             pipeline.multi()
             for owed in jobs_owed:

@@ -108,7 +108,7 @@ def tick() -> TickReport:
 
     Each duty runs whatever the others do: one practice's bad row, or a database
     hiccup in one sweep, must not stop holds from expiring or messages from going.
-    Deliveries go last, so the notices the other duties queue leave in the same tick.
+    Deliveries go last, so the notifications the other duties queue leave in the same tick.
     """
     runtime = get_runtime()
     failed: list[str] = []

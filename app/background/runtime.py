@@ -24,7 +24,7 @@ from app.clock import Clock, utc_now
 from app.config import Config
 from app.db import get_database
 from app.messaging.delivery import HTTP_TIMEOUT, DeliveryContext, build_delivery_context
-from bot_flows.texts import render_notice
+from bot_flows.texts import render_notification
 
 EXTENSION_KEY = "citabot.runtime"
 TWILIO_API = "https://api.twilio.com"
@@ -60,7 +60,10 @@ def build_runtime(
         sessions=sessions,
         clock=clock,
         booking=BookingContext(
-            sessions=sessions, clock=clock, render=render_notice, hold_minutes=config.hold_minutes
+            sessions=sessions,
+            clock=clock,
+            render=render_notification,
+            hold_minutes=config.hold_minutes,
         ),
         delivery=build_delivery_context(config, sessions, clock, http_client, redis),
     )

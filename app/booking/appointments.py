@@ -17,7 +17,11 @@ from app.booking.errors import (
     NotStarted,
     SlotNotBookable,
 )
-from app.booking.notices import load_scene, queue_notices, scene_for
+from app.booking.notifications import (
+    load_notification_context,
+    notification_context_for,
+    queue_notifications,
+)
 from app.booking.policies import REMINDER_LEADS, bookable_slot, due_reminders
 from app.booking.reminders import schedule_reminders
 from app.booking.transitions import check_transition
@@ -57,7 +61,7 @@ def cancel_reservation(
         check_transition("reservation", code, reservation.status, ReservationStatus.CANCELLED)
         if _lock_slot(session, reservation.slot_id).start_time <= now:
             raise AlreadyStarted(code)
-        scene = load_scene(session, reservation.slot_id, reservation.patient_phone)
+        about = load_notification_context(session, reservation.slot_id, reservation.patient_phone)
         reservation.status = ReservationStatus.CANCELLED
         reservation.cancelled_at = now
         reservation.updated_at = now
@@ -69,14 +73,14 @@ def cancel_reservation(
         capacity.release(session, [reservation.slot_id])
         capacity.refresh_status(session, [reservation.slot_id])
         key = f"reservation:{reservation.id}:cancelled"
-        facts = scene.facts(reservation, rejection_reason=reason)
+        facts = about.facts(reservation, rejection_reason=reason)
         if patient_phone is None:
-            notice = scene.to_patient(
+            notification = about.to_patient(
                 "patient_cancelled_by_doctor", reservation.patient_phone, key, facts
             )
         else:
-            notice = scene.to_doctor("doctor_cancelled_by_patient", key, facts)
-        queue_notices(session, [notice], ctx.render, now)
+            notification = about.to_doctor("doctor_cancelled_by_patient", key, facts)
+        queue_notifications(session, [notification], ctx.render, now)
         return reservation
 
 
@@ -125,13 +129,13 @@ def reschedule_reservation(
         _supersede_queued_reminders(session, reservation, now)
         schedule_reminders(session, reservation, new_slot.start_time, reminders)
         capacity.refresh_status(session, [old_slot.id, new_slot.id])
-        scene = scene_for(session, practice, service, new_slot, patient_phone)
-        notice = scene.to_doctor(
+        about = notification_context_for(session, practice, service, new_slot, patient_phone)
+        notification = about.to_doctor(
             "doctor_rescheduled",
             f"reservation:{reservation.id}:moved:{uuid.uuid4()}",
-            scene.facts(reservation, old_start=old_start.isoformat()),
+            about.facts(reservation, old_start=old_start.isoformat()),
         )
-        queue_notices(session, [notice], ctx.render, now)
+        queue_notifications(session, [notification], ctx.render, now)
         return reservation
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.booking.notices import Render
+from app.booking.notifications import Render
 from app.clock import Clock
 from app.db import SessionSource
 
 
 @dataclass(frozen=True)
 class BookingContext:
-    """Sessions to open transactions with, the clock, the notice writer and the hold length."""
+    """Sessions to open transactions with, the clock, the notification writer, the hold length."""
 
     sessions: SessionSource
     clock: Clock

@@ -21,7 +21,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import metrics
 from app.booking import capacity
 from app.booking.context import BookingContext
-from app.booking.notices import REQUEST_COLUMNS, Render, load_scenes, queue_notices
+from app.booking.notifications import (
+    REQUEST_COLUMNS,
+    Render,
+    load_notification_contexts,
+    queue_notifications,
+)
 from app.db import among
 from app.models import RequestStatus, ReservationRequest
 from app.scheduling import search
@@ -52,7 +57,7 @@ def expire_overdue_holds(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> 
     while True:
         with ctx.sessions.begin() as session:
             # Claimed and marked expired in one statement: no list of ids goes back,
-            # and only the columns the notices need come back (rows, not objects).
+            # and only the columns the notifications need come back (rows, not objects).
             claimed = (
                 select(ReservationRequest.id)
                 .where(*_overdue_clauses(now))
@@ -76,7 +81,7 @@ def expire_overdue_holds(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> 
 def expire_locked(
     session: Session, requests: Sequence[ReservationRequest], now: datetime, render: Render
 ) -> None:
-    """Expire `requests` (already locked by the caller), set-based, and queue the notices."""
+    """Expire `requests` (already locked by the caller), set-based, and queue the notifications."""
     ids = [request.id for request in requests]
     session.execute(
         update(ReservationRequest)
@@ -102,26 +107,26 @@ def _give_back_and_tell(
 
     The sweep passes rows of `REQUEST_COLUMNS`, `expire_locked` the objects it locked.
     With `offer_nearest` (a hold expiring at its own deadline, one at a time) the
-    notice offers the free times nearest the one that lapsed; the sweep, which may
+    notification offers the free times nearest the one that lapsed; the sweep, which may
     catch up on thousands at once, says to write *menu* instead.
     """
     slot_ids = [request.slot_id for request in requests]
-    # One statement locks the slots (in id order) and reads the starts the notices tell.
+    # One statement locks the slots (in id order) and reads the starts the notifications tell.
     slots = capacity.lock_starts(session, slot_ids)
     capacity.release(session, slot_ids, refresh=True, locked=True)
-    scenes = load_scenes(session, requests, slots)
-    notices = []
+    contexts = load_notification_contexts(session, requests, slots)
+    notifications = []
     for request in requests:
-        scene = scenes[request.id]
-        facts = scene.facts(request)
+        about = contexts[request.id]
+        facts = about.facts(request)
         if offer_nearest:
             nearest = search.nearest_free(
-                session, scene.practice, request.service_id, scene.slot.start_time, now, NEAREST
+                session, about.practice, request.service_id, about.slot.start_time, now, NEAREST
             )
             facts["alternatives"] = [slot.start.isoformat() for slot in nearest]
         key = f"request:{request.id}:expired"
-        notices.append(scene.to_patient("patient_expired", request.patient_phone, key, facts))
-    queue_notices(session, notices, render, now)
+        notifications.append(about.to_patient("patient_expired", request.patient_phone, key, facts))
+    queue_notifications(session, notifications, render, now)
     metrics.hold_event(session, "expired", len(requests))
 
 

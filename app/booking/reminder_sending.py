@@ -27,7 +27,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.booking.context import BookingContext
-from app.booking.notices import Notice, Render, Scene, load_scenes, queue_notices
+from app.booking.notifications import (
+    Notification,
+    NotificationContext,
+    Render,
+    load_notification_contexts,
+    queue_notifications,
+)
 from app.booking.policies import REMINDER_LEADS
 from app.models import Conversation, Reservation, ReservationStatus, TimeSlot
 
@@ -153,10 +159,10 @@ def remind_locked(
     """Decide and record the `kind` reminder of each (locked) reservation, in order."""
     if not reservations:
         return []
-    scenes = load_scenes(session, reservations)
-    outcomes, notices, reminded = [], [], []
+    contexts = load_notification_contexts(session, reservations)
+    outcomes, notifications, reminded = [], [], []
     for reservation in reservations:
-        start = scenes[reservation.id].slot.start_time
+        start = contexts[reservation.id].slot.start_time
         outcome = _outcome(reservation, kind, start, now)
         if outcome == Outcome.LATE:
             setattr(reservation, f"reminder_{kind}_scheduled", False)
@@ -164,10 +170,12 @@ def remind_locked(
         elif outcome == Outcome.SENT:
             setattr(reservation, f"reminder_{kind}_sent", True)
             reservation.updated_at = now
-            notices.append(_notice(reservation, kind, scenes[reservation.id]))
+            notifications.append(
+                _reminder_notification(reservation, kind, contexts[reservation.id])
+            )
             reminded.append(reservation)
         outcomes.append(outcome)
-    queue_notices(session, notices, render, now)
+    queue_notifications(session, notifications, render, now)
     _await_answer(session, reminded, now)
     return outcomes
 
@@ -186,13 +194,15 @@ def _outcome(reservation: Reservation, kind: str, start: datetime, now: datetime
     return Outcome.LATE if now > due + REMINDER_GRACE[kind] else Outcome.SENT
 
 
-def _notice(reservation: Reservation, kind: str, scene: Scene) -> Notice:
-    start = scene.slot.start_time.isoformat()
-    return scene.to_patient(
+def _reminder_notification(
+    reservation: Reservation, kind: str, about: NotificationContext
+) -> Notification:
+    start = about.slot.start_time.isoformat()
+    return about.to_patient(
         f"reminder_{kind}",
         reservation.patient_phone,
         f"reservation:{reservation.id}:reminder_{kind}:{start}",
-        scene.facts(reservation),
+        about.facts(reservation),
     )
 
 

@@ -25,7 +25,12 @@ from app.booking.errors import (
 )
 from app.booking.expiry import expire_locked
 from app.booking.intake import PatientIntake
-from app.booking.notices import Scene, load_scene, queue_notices, scene_for
+from app.booking.notifications import (
+    NotificationContext,
+    load_notification_context,
+    notification_context_for,
+    queue_notifications,
+)
 from app.booking.policies import bookable_slot, due_reminders, hold_deadline
 from app.booking.reminders import schedule_reminders
 from app.booking.transitions import check_transition
@@ -102,21 +107,21 @@ def _hold(
     request = _insert_with_fresh_code(
         session, _new_request(practice, slot, intake, now, ctx.hold_minutes)
     )
-    scene = scene_for(session, practice, service, slot, intake.phone)
+    about = notification_context_for(session, practice, service, slot, intake.phone)
     if practice.appointment_approval_required:
         capacity.refresh_status(session, [slot.id])
         run_after_commit(session, "expire_request", request.id, at=request.expires_at)
-        notice = scene.to_doctor(
-            "doctor_new_request", f"request:{request.id}:new", scene.facts(request)
+        notification = about.to_doctor(
+            "doctor_new_request", f"request:{request.id}:new", about.facts(request)
         )
         reservation_id = None
     else:
-        reservation = confirm(session, request, scene, now)
-        notice = scene.to_doctor(
-            "doctor_new_booking", f"request:{request.id}:booked", scene.facts(request)
+        reservation = confirm(session, request, about, now)
+        notification = about.to_doctor(
+            "doctor_new_booking", f"request:{request.id}:booked", about.facts(request)
         )
         reservation_id = reservation.id
-    queue_notices(session, [notice], ctx.render, now)
+    queue_notifications(session, [notification], ctx.render, now)
     metrics.hold_event(session, "created")
     if reservation_id is not None:
         metrics.hold_event(session, "confirmed")
@@ -134,15 +139,15 @@ def approve_request(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) ->
         request = lock_request(session, profile_id, code)
         if not _overdue(request, now):
             check_transition("request", request.code, request.status, RequestStatus.APPROVED)
-            scene = _locked_scene(session, request)
-            reservation = confirm(session, request, scene, now)
-            notice = scene.to_patient(
+            about = _locked_notification_context(session, request)
+            reservation = confirm(session, request, about, now)
+            notification = about.to_patient(
                 "patient_approved",
                 request.patient_phone,
                 f"request:{request.id}:approved",
-                scene.facts(reservation),
+                about.facts(reservation),
             )
-            queue_notices(session, [notice], ctx.render, now)
+            queue_notifications(session, [notification], ctx.render, now)
             metrics.hold_event(session, "approved")
             return reservation
         expire_locked(session, [request], now, ctx.render)
@@ -158,15 +163,15 @@ def reject_request(
         request = lock_request(session, profile_id, code)
         if not _overdue(request, now):
             check_transition("request", request.code, request.status, RequestStatus.REJECTED)
-            scene = _locked_scene(session, request)
+            about = _locked_notification_context(session, request)
             _close(session, request, RequestStatus.REJECTED, now, rejection_reason=reason)
-            notice = scene.to_patient(
+            notification = about.to_patient(
                 "patient_rejected",
                 request.patient_phone,
                 f"request:{request.id}:rejected",
-                scene.facts(request, rejection_reason=reason),
+                about.facts(request, rejection_reason=reason),
             )
-            queue_notices(session, [notice], ctx.render, now)
+            queue_notifications(session, [notification], ctx.render, now)
             metrics.hold_event(session, "rejected")
             return request
         expire_locked(session, [request], now, ctx.render)
@@ -184,25 +189,25 @@ def withdraw_request(
             raise NotFound("")
         request = lock_request(session, profile_id, code)
         check_transition("request", request.code, request.status, RequestStatus.CANCELLED)
-        scene = _locked_scene(session, request)
+        about = _locked_notification_context(session, request)
         _close(session, request, RequestStatus.CANCELLED, now)
-        notice = scene.to_doctor(
-            "doctor_request_withdrawn", f"request:{request.id}:withdrawn", scene.facts(request)
+        notification = about.to_doctor(
+            "doctor_request_withdrawn", f"request:{request.id}:withdrawn", about.facts(request)
         )
-        queue_notices(session, [notice], ctx.render, now)
+        queue_notifications(session, [notification], ctx.render, now)
         metrics.hold_event(session, "cancelled")
         return request
 
 
 def confirm(
-    session: Session, request: ReservationRequest, scene: Scene, now: datetime
+    session: Session, request: ReservationRequest, about: NotificationContext, now: datetime
 ) -> Reservation:
     """Turn a pending request into a confirmed reservation (same code, copied patient)."""
     request.status = RequestStatus.APPROVED
-    request.approved_by = scene.practice.id
+    request.approved_by = about.practice.id
     request.approved_at = now
     request.updated_at = now
-    reminders = due_reminders(scene.slot.start_time, now)
+    reminders = due_reminders(about.slot.start_time, now)
     reservation = Reservation(
         profile_id=request.profile_id,
         slot_id=request.slot_id,
@@ -213,7 +218,7 @@ def confirm(
         patient_phone=request.patient_phone,
         patient_email=request.patient_email,
         source=BOT_SOURCE,
-        price_at_booking=scene.service.price,
+        price_at_booking=about.service.price,
         reminder_24h_scheduled="24h" in reminders,
         reminder_2h_scheduled="2h" in reminders,
         created_at=now,
@@ -222,7 +227,7 @@ def confirm(
     session.add(reservation)
     session.flush()
     capacity.refresh_status(session, [request.slot_id])
-    schedule_reminders(session, reservation, scene.slot.start_time, reminders)
+    schedule_reminders(session, reservation, about.slot.start_time, reminders)
     return reservation
 
 
@@ -258,10 +263,12 @@ def _overdue(request: ReservationRequest, now: datetime) -> bool:
     return request.status == RequestStatus.PENDING and request.expires_at <= now
 
 
-def _locked_scene(session: Session, request: ReservationRequest) -> Scene:
+def _locked_notification_context(
+    session: Session, request: ReservationRequest
+) -> NotificationContext:
     # Lock order everywhere: request first, then its slot.
     session.get_one(TimeSlot, request.slot_id, with_for_update=True, populate_existing=True)
-    return load_scene(session, request.slot_id, request.patient_phone)
+    return load_notification_context(session, request.slot_id, request.patient_phone)
 
 
 def _one_upcoming_appointment(

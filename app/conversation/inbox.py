@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.booking.notices import Render, queue_replies
+from app.booking.notifications import Render, queue_replies
 from app.conversation.inbox_store import LockedConversation, Received, Replies, store_for
 from app.conversation.services import SqlDoctorServices, SqlPatientServices
 from bot_flows import texts

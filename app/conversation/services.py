@@ -19,7 +19,7 @@ from app.booking.blocking import BlockReport, block_period
 from app.booking.context import BookingContext
 from app.booking.errors import NotFound
 from app.booking.intake import PatientIntake
-from app.booking.notices import Notice, Render, queue_notices
+from app.booking.notifications import Notification, Render, queue_notifications
 from app.db import Savepoints
 from app.models import Consent, Contact, Conversation, MedicalService
 from app.phones import to_e164
@@ -204,20 +204,20 @@ class SqlPatientServices(_Services):
         self._tell_doctor("doctor_handoff", key, {"timezone": self._practice.timezone})
 
     def forward_to_practice(self, text: str, urgent: bool) -> None:
-        # One notice per incoming message: a retried webhook cannot forward it twice.
+        # One notification per incoming message: a retried webhook cannot forward it twice.
         key = f"forward:{self._message_sid}"
         self._tell_doctor("doctor_patient_message", key, {"body": text, "urgent": urgent})
 
     def _tell_doctor(self, purpose: str, key: str, facts: dict[str, object]) -> None:
-        """Queue a notice about this patient to the doctor's own WhatsApp, if on file."""
+        """Queue a notification about this patient to the doctor's own WhatsApp, if on file."""
         practice = self._practice
         if not practice.doctor_phone:
             return
         about = {"patient_name": self._contact.patient_name or "", "phone": self._contact.phone}
-        notice = Notice(
+        notification = Notification(
             practice.id, purpose, practice.doctor_phone, practice.language, key, about | facts
         )
-        queue_notices(self._session, [notice], self._render, self._now)
+        queue_notifications(self._session, [notification], self._render, self._now)
 
     def _own(self, code: str) -> queries.Booking:
         mine = [b for b in self.bookings() if b.code == code]

@@ -63,7 +63,7 @@ def deliver_message(ctx: DeliveryContext, message_id: uuid.UUID) -> str:
 def deliver_messages(ctx: DeliveryContext, message_ids: Sequence[uuid.UUID]) -> dict[str, int]:
     """Deliver these messages as one batch if they are due; how many ended each way.
 
-    What a commit that queued many notices at once (a sweep, the reminders) asks
+    What a commit that queued many notifications at once (a sweep, the reminders) asks
     for: one job claims and sends them side by side, where one job per message
     would pay a job's start-up for each.
     """
@@ -103,7 +103,7 @@ def _deliver(
     if not planned:
         return outcomes
     recorder = Recorder(ctx.sessions, ctx.clock)
-    if len(planned) == 1:  # the usual job: one notice, no thread to start
+    if len(planned) == 1:  # the usual job: one notification, no thread to start
         claim, message = planned[0]
         outcomes[claim.id] = recorder.add(claim, attempt(ctx, claim, message))
         recorder.flush()

@@ -4,7 +4,7 @@
 no TWILIO_AUTH_TOKEN: see `Config.development_mode`). Every message goes through the
 real webhook, signed the way Twilio signs it, and both transcripts are read back
 from message_log: the bot's replies, and the outbox's queued messages (the doctor's
-new-request notice, the patient's approval) as they are sent. The page is a template
+new-request notification, the patient's approval) as they are sent. The page is a template
 with its own script and style files, so its Content-Security-Policy allows no inline code.
 """
 
@@ -166,7 +166,7 @@ def _instant(raw: str | None) -> datetime | None:
 
 
 def _row(row: MessageLog) -> dict[str, Any]:
-    """A transcript line; a new-request notice carries its quick-reply buttons."""
+    """A transcript line; a new-request notification carries its quick-reply buttons."""
     code = (row.variables or {}).get("code")
     buttons = []
     if row.purpose in INTERACTIVE and isinstance(code, str):

@@ -37,7 +37,7 @@ from app.web.metrics import register_gauge_callback
 from app.web.twilio_auth import signed_url, twilio_signed
 from bot_flows import texts
 from bot_flows.engine import clean_text
-from bot_flows.texts import render_notice
+from bot_flows.texts import render_notification
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 MAX_BODY = 2000  # characters of a message the bot reads; longer text is capped, not refused
@@ -119,7 +119,7 @@ def inbound() -> Response:
 def _receive(message: InboundMessage, *, replies_to_outbox: bool = False) -> Answer:
     """Run the inbox, once more after a transient database error (a deadlock, a dropped link)."""
     config: Config = current_app.config["CITABOT"]
-    settings = InboxSettings(render=render_notice, hold_minutes=config.hold_minutes)
+    settings = InboxSettings(render=render_notification, hold_minutes=config.hold_minutes)
     sessions = get_database().sessions
     try:
         return receive(sessions, message, now(), settings, replies_to_outbox=replies_to_outbox)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import DateTimePattern, parse_pattern
 
-from app.booking.notices import Notice
+from app.booking.notifications import Notification
 from bot_flows.texts import en, es
 
 CATALOGUES: dict[str, dict[str, str]] = {"es": es.TEXTS, "en": en.TEXTS}
@@ -41,14 +41,14 @@ def clock_time(instant: datetime, timezone: str, language: str) -> str:
     return _format(instant, timezone, language, TIME_FORMAT)
 
 
-def render_notice(notice: Notice) -> str:
-    """The body of an outbound notice, from its purpose and facts.
+def render_notification(notification: Notification) -> str:
+    """The body of an outbound notification, from its purpose and facts.
 
     Only the values the sentence uses are computed: the expiry sweep renders
-    thousands of notices at once, and dates are the costly part.
+    thousands of notifications at once, and dates are the costly part.
     """
-    key = f"notice.{notice.purpose}"
-    facts, lang = notice.facts, notice.language
+    key = f"notification.{notification.purpose}"
+    facts, lang = notification.facts, notification.language
     values = {
         name: DERIVED[name](facts, lang) if name in DERIVED else _plain(facts.get(name))
         for name in _placeholders(key, lang)

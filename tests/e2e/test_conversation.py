@@ -130,8 +130,11 @@ def test_a_booking_approved_by_the_doctor_reaches_the_patient(world: World) -> N
     assert "miércoles 2 de diciembre, 10:00" in sent[0] and "09:30" in sent[0]
     assert sent[1] == es("patient.menu")
     assert conversation_of(world, patient.phone).data == {}  # answers dropped once sent
-    [notice] = world.outbox(doctor.phone, "doctor_new_request")
-    assert f"Nueva solicitud {request.code}" in notice.body and "María Pérez" in notice.body
+    [notification] = world.outbox(doctor.phone, "doctor_new_request")
+    assert (
+        f"Nueva solicitud {request.code}" in notification.body
+        and "María Pérez" in notification.body
+    )
 
     approved = doctor.say(f"APROBAR {request.code}")
     assert approved == [
@@ -377,17 +380,19 @@ def test_a_red_flag_gets_the_emergency_number_and_an_urgent_request(world: World
     patient.say("1")
     request = request_of(world, patient.phone)
     assert request.urgency_level == "urgent" and request.medical_history == "hipertensión"
-    [notice] = world.outbox(doctor.phone, "doctor_new_request")
-    assert f"Nueva solicitud {request.code} ‼️" in notice.body and "URGENTE" in notice.body
+    [notification] = world.outbox(doctor.phone, "doctor_new_request")
+    assert (
+        f"Nueva solicitud {request.code} ‼️" in notification.body and "URGENTE" in notification.body
+    )
 
 
 def test_a_red_flag_before_consent_is_answered_and_nothing_is_stored(world: World) -> None:
     patient = world.patient()
     patient.say("hola")
-    notice = es("patient.consent", doctor=world.practice.profile.name)
+    notification = es("patient.consent", doctor=world.practice.profile.name)
     warned = patient.say("no puedo respirar")
-    assert warned == [es("patient.emergency", phone="911"), notice]
-    assert patient.say("No entiendo") == [es("patient.not_understood"), notice]
+    assert warned == [es("patient.emergency", phone="911"), notification]
+    assert patient.say("No entiendo") == [es("patient.not_understood"), notification]
     conversation = conversation_of(world, patient.phone)
     assert conversation.state == "consent" and conversation.data == {}
     with world.sessions() as session:

@@ -40,13 +40,13 @@ def test_a_booking_and_its_approval_move_the_counters(world: World) -> None:
     book(patient)
     code = request_of(world, patient.phone).code
     doctor.say(f"APROBAR {code}")
-    assert world.run_jobs() >= 1  # the notices' deliveries
+    assert world.run_jobs() >= 1  # the notifications' deliveries
     after = scrape(client)
 
     assert moved(before, after, "citabot_holds_total", event="created") == 1
     assert moved(before, after, "citabot_holds_total", event="approved") == 1
     assert moved(before, after, "citabot_holds_total", event="confirmed") == 0
-    # The doctor's notice of the request and the patient's "approved".
+    # The doctor's notification of the request and the patient's "approved".
     assert moved(before, after, "citabot_messages_total", direction="in", status="processed") >= 1
     assert moved(before, after, "citabot_messages_total", direction="out", status="queued") == 2
     assert moved(before, after, "citabot_messages_total", direction="out", status="sent") == 2

@@ -37,7 +37,7 @@ from twilio.request_validator import RequestValidator
 from app import create_app
 from app.background.dispatch import scheduled_instant
 from app.background.queues import BOOKING_QUEUE, MESSAGES_QUEUE
-from app.booking.notices import DELIVERY_BATCH, Notice, queue_notices
+from app.booking.notifications import DELIVERY_BATCH, Notification, queue_notifications
 from app.booking.requests import hold_slot
 from app.clock import utc_now
 from app.config import DEVELOPMENT_TOKEN, Config
@@ -325,7 +325,7 @@ def test_bookings_commit_while_redis_is_down_and_their_messages_go_once_it_is_ba
 
     book(slot_ids[0])
     queued = Queue(MESSAGES_QUEUE, connection=Redis.from_url(redis_server.url))
-    assert queued.count == 1  # the doctor's notice went to Redis
+    assert queued.count == 1  # the doctor's notification went to Redis
 
     redis_server.stop()
 
@@ -355,7 +355,7 @@ def test_bookings_commit_while_redis_is_down_and_their_messages_go_once_it_is_ba
             RequestStatus.APPROVED: 1,
         }
         assert session.scalar(select(func.count()).select_from(Reservation)) == 1
-    # Six notices to the doctor, one to the approved patient, waiting in the database;
+    # Six notifications to the doctor, one to the approved patient, waiting in the database;
     # the doctor's answer went back in the webhook's TwiML (logged as sent).
     assert statuses(app_sessions) == {MessageStatus.QUEUED: 7, MessageStatus.SENT: 1}
 
@@ -366,7 +366,7 @@ def test_bookings_commit_while_redis_is_down_and_their_messages_go_once_it_is_ba
     assert "7 messages delivered" in tick.stdout
     assert statuses(app_sessions) == {MessageStatus.SENT: 8}
 
-    # And a worker on the new Redis delivers the next booking's notice by itself.
+    # And a worker on the new Redis delivers the next booking's notification by itself.
     workers.env = env | {"REDIS_URL": redis_server.url}
     workers.start()
     book(slot_ids[6])
@@ -386,10 +386,13 @@ def queue_messages(sessions: sessionmaker[Session], count: int) -> None:
             Contact.__table__.insert(),
             [{"profile_id": profile.id, "phone": p, "last_inbound_at": now} for p in phones],
         )
-        notices = [
-            Notice(profile.id, "patient_approved", phone, "es", f"e2e:{phone}") for phone in phones
+        notifications = [
+            Notification(profile.id, "patient_approved", phone, "es", f"e2e:{phone}")
+            for phone in phones
         ]
-        queue_notices(session, notices, lambda notice: f"Mensaje para {notice.phone}", now)
+        queue_notifications(
+            session, notifications, lambda notification: f"Mensaje para {notification.phone}", now
+        )
 
 
 @pytest.fixture
@@ -408,7 +411,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
 ) -> None:
     app_sessions = get_database(redis_app).sessions
     queue_messages(app_sessions, 500)
-    # One delivery job per batch of notices the transaction queued.
+    # One delivery job per batch of notifications the transaction queued.
     jobs = Queue(MESSAGES_QUEUE, connection=Redis.from_url(redis_server.url)).count
     assert jobs == 500 // DELIVERY_BATCH
     workers.env = env | {

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.background.after_commit import OwedJob, dispatch_after_commit, run_after_commit
-from app.booking.notices import Notice, queue_notices
+from app.booking.notifications import Notification, queue_notifications
 from app.booking.requests import approve_request, hold_slot
 from app.config import Config
 from app.db import make_sessionmaker
@@ -92,20 +92,22 @@ def test_a_broken_dispatcher_does_not_undo_the_transaction(
     assert hold.code
 
 
-def test_many_notices_at_once_ask_for_one_delivery_job_per_batch(
+def test_many_notifications_at_once_ask_for_one_delivery_job_per_batch(
     recorded: tuple[sessionmaker[Session], Recorder],
     sessions: sessionmaker[Session],
     clock: FrozenClock,
 ) -> None:
-    """A sweep's 250 notices are three delivery jobs, and a batch job delivers its messages."""
+    """A sweep's 250 notifications are three delivery jobs; a batch job delivers its messages."""
     factory, recorder = recorded
     with factory.begin() as session:
         profile = make_practice(session)
-        notices = [
-            Notice(profile.id, "patient_approved", f"+52559{n:07d}", "es", f"batch:{n}")
+        notifications = [
+            Notification(profile.id, "patient_approved", f"+52559{n:07d}", "es", f"batch:{n}")
             for n in range(250)
         ]
-        queue_notices(session, notices, lambda notice: f"Hola {notice.phone}", clock.now)
+        queue_notifications(
+            session, notifications, lambda notification: f"Hola {notification.phone}", clock.now
+        )
     [jobs] = recorder.batches
     assert [(f.job, len(f.args)) for f in jobs] == [("deliver_messages", n) for n in (100, 100, 50)]
     with sessions() as session:

@@ -151,7 +151,7 @@ def test_approval_records_who_and_when_and_keeps_the_whole_intake(
     )
 
 
-def test_the_doctor_notice_carries_what_the_doctor_needs(
+def test_the_doctor_notification_carries_what_the_doctor_needs(
     practice: PracticeSetup, sessions: sessionmaker[Session]
 ) -> None:
     hold = hold_slot(
@@ -250,11 +250,11 @@ def test_a_lapsed_hold_offers_the_nearest_free_times_and_the_sweep_the_menu(
         )
     zone = practice.profile.timezone
     offered = [when(slot.start_time, zone, "es") for slot in practice.slots]
-    job_notice = bodies["+525599990011"]
-    assert "Horarios libres cercanos" in job_notice
+    job_notification = bodies["+525599990011"]
+    assert "Horarios libres cercanos" in job_notification
     # The lapsed time is free again and offered first; the second one is still held.
-    assert [label in job_notice for label in offered] == [True, False, True, True]
-    assert job_notice.index(offered[0]) < job_notice.index(offered[2])
+    assert [label in job_notification for label in offered] == [True, False, True, True]
+    assert job_notification.index(offered[0]) < job_notification.index(offered[2])
     assert bodies["+525599990012"].endswith("Escribe *menu* para elegir otro.")
 
 

@@ -5,7 +5,7 @@ expiry, cancellations, reschedules, visits, the clock) while the machine keeps a
 small model of what each one must do. Every refusal is predicted by the model, and
 after every step the database is checked against the model and the hard rules:
 capacity counters, slot status, overlapping slots, one open request per patient, and
-an outbox holding exactly the notices the transitions owe.
+an outbox holding exactly the notifications the transitions owe.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ class BookingMachine(RuleBasedStateMachine):
         self.slot_keys = {slot_id: key for key, slot_id in self.slot_ids.items()}
         self.requests: dict[str, ModelRequest] = {}
         self.reservations: dict[str, ModelReservation] = {}
-        # dedupe_key -> (purpose, recipient) of every notice owed; reschedules apart,
+        # dedupe_key -> (purpose, recipient) of every notification owed; reschedules apart,
         # since each move is its own event: reservation id -> number of moves.
         self.outbox: dict[str, tuple[str, str]] = {}
         self.moves: Counter[uuid.UUID] = Counter()
@@ -518,7 +518,7 @@ class BookingMachine(RuleBasedStateMachine):
             assert all(len(self.upcoming_codes(phone)) <= 1 for phone in PHONES)
 
     @invariant()
-    def the_outbox_holds_each_owed_notice_exactly_once(self) -> None:
+    def the_outbox_holds_each_owed_notification_exactly_once(self) -> None:
         with self.ctx.sessions() as session:
             rows = session.execute(
                 select(MessageLog.dedupe_key, MessageLog.purpose, MessageLog.phone).where(
@@ -528,14 +528,14 @@ class BookingMachine(RuleBasedStateMachine):
         keys = Counter(key for key, _, _ in rows)
         assert all(count == 1 for count in keys.values())
         moves: Counter[uuid.UUID] = Counter()
-        notices: dict[str, tuple[str, str]] = {}
+        notifications: dict[str, tuple[str, str]] = {}
         for key, purpose, phone in rows:
             if ":moved:" in key:
                 assert (purpose, phone) == ("doctor_rescheduled", self.doctor_phone)
                 moves[uuid.UUID(key.split(":")[1])] += 1
             else:
-                notices[key] = (purpose, phone)
-        assert notices == self.outbox
+                notifications[key] = (purpose, phone)
+        assert notifications == self.outbox
         assert moves == self.moves
 
 

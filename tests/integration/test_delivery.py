@@ -22,14 +22,14 @@ import pytest
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.booking.notices import Notice, queue_notices
+from app.booking.notifications import Notification, queue_notifications
 from app.booking.requests import approve_request, hold_slot
 from app.config import Config
 from app.messaging import delivery
 from app.messaging.delivery import DeliveryContext, build_delivery_context
 from app.messaging.rate import KEY_PREFIX
 from app.models import Contact, MessageLog, Practice
-from bot_flows.texts import render_notice
+from bot_flows.texts import render_notification
 from tests.conftest import FrozenClock
 from tests.factories import context, intake, make_practice, make_service, make_slot
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
@@ -99,8 +99,8 @@ def queue(
     }
     key = f"test:{uuid.uuid4()}"
     with sessions.begin() as session:
-        notice = Notice(profile.id, purpose, phone, "es", key, facts)
-        queue_notices(session, [notice], render_notice, clock.now)
+        notification = Notification(profile.id, purpose, phone, "es", key, facts)
+        queue_notifications(session, [notification], render_notification, clock.now)
     with sessions() as session:
         return session.query(MessageLog.id).filter_by(dedupe_key=key).one()[0]
 
@@ -132,7 +132,7 @@ def test_a_message_in_the_window_goes_as_its_body_with_a_callback_naming_it(
     assert stored.attempts == 1 and stored.next_attempt_at is None
 
 
-def test_outside_the_window_a_booking_notice_goes_as_its_template_filled_from_the_booking(
+def test_outside_the_window_a_booking_notification_goes_as_its_template_filled_from_the_booking(
     sessions: sessionmaker[Session],
     clock: FrozenClock,
     ctx: DeliveryContext,
@@ -181,13 +181,15 @@ def test_the_doctors_new_request_goes_as_its_button_template_even_in_the_window(
         slot = make_slot(session, service, clock.now + timedelta(days=1))
     hold_slot(context(sessions, clock), profile_id=profile.id, slot_id=slot.id, intake=intake())
     with sessions() as session:
-        notice = session.query(MessageLog).filter_by(purpose="doctor_new_request").one()
+        notification = session.query(MessageLog).filter_by(purpose="doctor_new_request").one()
 
-    assert delivery.deliver_message(ctx, notice.id) == "sent"
+    assert delivery.deliver_message(ctx, notification.id) == "sent"
 
-    [sent] = twilio.sends_for(notice.id)
+    [sent] = twilio.sends_for(notification.id)
     assert sent.content_sid == "HXnew_request" and sent.body is None
-    assert notice.variables is not None and sent.variables["1"] == notice.variables["code"]
+    assert (
+        notification.variables is not None and sent.variables["1"] == notification.variables["code"]
+    )
     assert len(sent.variables) == 8 and all(sent.variables.values())
 
 

@@ -193,9 +193,9 @@ def test_the_doctor_taps_approve_and_the_patient_is_owed_the_news(
     hold = hold_slot(
         context(sessions, utc_now), profile_id=profile.id, slot_id=slot.id, intake=intake(PATIENT)
     )
-    [notice] = transcript(client, profile, profile.doctor_phone)
-    assert notice["purpose"] == "doctor_new_request"
-    approve = notice["buttons"][0]
+    [notification] = transcript(client, profile, profile.doctor_phone)
+    assert notification["purpose"] == "doctor_new_request"
+    approve = notification["buttons"][0]
     assert approve == {"title": "Aprobar", "payload": f"APROBAR {hold.code}"}
 
     sent = client.post(

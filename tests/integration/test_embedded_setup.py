@@ -137,4 +137,4 @@ def test_a_whole_booking_through_the_webhook_on_sqlite(
     )
     assert request.code in replies[-1][0]
     assert language == "en"
-    assert logged == len(answers) + sum(len(r) for r in replies) + 1  # + the doctor's notice
+    assert logged == len(answers) + sum(len(r) for r in replies) + 1  # + the doctor's notification

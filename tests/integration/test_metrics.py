@@ -117,7 +117,7 @@ def test_a_hold_counts_once_its_transaction_commits(
     )
     assert after.value("citabot_messages_total", direction="out", status="queued") == (
         before.value("citabot_messages_total", direction="out", status="queued") + 1
-    )  # the doctor's notice
+    )  # the doctor's notification
 
 
 def test_queue_depths_are_read_from_redis_at_scrape_time(

@@ -102,10 +102,10 @@ def test_a_queued_reminder_of_a_cancelled_appointment_is_never_sent(
     )
     assert reminders(sessions) == [("reminder_24h", "failed", "superseded")]
 
-    notices = bodies(sessions, reminder=False)  # the booking's: new, approved, cancelled
-    assert delivery.deliver_due(console) == len(notices) == 3
+    notifications = bodies(sessions, reminder=False)  # the booking's: new, approved, cancelled
+    assert delivery.deliver_due(console) == len(notifications) == 3
     printed = capsys.readouterr().out
-    assert all(notice in printed for notice in notices)
+    assert all(notification in printed for notification in notifications)
     [reminder] = bodies(sessions)
     assert reminder not in printed
     assert reminders(sessions) == [("reminder_24h", "failed", "superseded")]

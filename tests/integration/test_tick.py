@@ -130,7 +130,7 @@ def test_one_tick_does_every_duty_and_a_second_does_nothing_more(
     assert result.exit_code == 0, result.output
     with sessions() as session:
         messages = outbound(session)
-        # Two booking notices to doctors, the expiry notice, the reminder, two stragglers.
+        # Two booking notifications to doctors, the expiry one, the reminder, two stragglers.
         assert len(messages) == 6
         assert {m.status for m in messages} == {MessageStatus.SENT}
         assert result.output.splitlines()[-1] == (
@@ -198,7 +198,7 @@ def test_a_practice_with_broken_data_fails_its_duty_in_one_line_and_the_rest_sti
         assert other.reservation_id is not None
         assert session.get_one(Reservation, other.reservation_id).reminder_24h_sent
         messages = outbound(session)
-        # The five of the other test, the other practice's booking notice and its reminder.
+        # The five of the other test, the other practice's booking notification and its reminder.
         assert len(messages) == 7 and {m.status for m in messages} == {MessageStatus.SENT}
         [reminder] = [m for m in messages if m.purpose == "reminder_24h"]
         assert reminder.profile_id == healthy.id

@@ -1,7 +1,7 @@
 """An in-memory PatientServices, and a patient who talks to the bot through it.
 
 The services holds one practice, one patient's phone, free slots and a log of calls.
-It keeps the real services' rules that the conversation can notice: one open request
+It keeps the real services' rules that the conversation can notification: one open request
 per phone, a taken slot cannot be held, only confirmed appointments move, and the
 intake must carry the services' own phone number. Tests can make a slot "taken
 meanwhile" or make any method refuse once.

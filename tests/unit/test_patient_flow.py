@@ -46,7 +46,7 @@ def test_accepting_records_the_versioned_consent_and_shows_the_menu() -> None:
     assert patient.state == S.MENU
 
 
-def test_declining_stores_only_the_refusal_and_a_later_message_offers_the_notice_again() -> None:
+def test_declining_stores_only_the_refusal_and_a_later_message_offers_the_privacy_again() -> None:
     patient = Patient()
     reply = patient.say("hola", "2")
     assert reply.keys == ["patient.declined"]
@@ -114,7 +114,7 @@ def test_before_consent_the_menu_is_never_shown(state: PatientState) -> None:
     assert patient.state == S.CONSENT
 
 
-def test_a_number_that_consented_before_skips_the_notice() -> None:
+def test_a_number_that_consented_before_skips_the_privacy_notice() -> None:
     patient = Patient(FakePatientServices.with_services("Consulta general", consented=True))
     reply = patient.send("hola")
     assert reply.keys == ["patient.welcome_back", "patient.menu"]

@@ -1,4 +1,4 @@
-"""Every notice has a WhatsApp template shape: outside the 24-hour window it is the only way out."""
+"""Every notification has a WhatsApp template shape: outside the 24-hour window, the only way."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from app.messaging.templates import TEMPLATE_FIELDS
 from bot_flows.texts import CATALOGUES, DERIVED
 
 NOTICE_PURPOSES = {
-    key.removeprefix("notice.") for key in CATALOGUES["es"] if key.startswith("notice.")
+    key.removeprefix("notification.") for key in CATALOGUES["es"] if key.startswith("notification.")
 }
-# Facts a notice carries as they are (app/booking/notices.py and the services).
+# Facts a notification carries as they are (app/booking/notifications.py and the services).
 PLAIN_FACTS = {"code", "patient_name", "service", "doctor", "phone", "body", "rejection_reason"}
 
 
-def test_every_notice_purpose_has_its_template_variables() -> None:
+def test_every_notification_purpose_has_its_template_variables() -> None:
     assert set(TEMPLATE_FIELDS) >= NOTICE_PURPOSES
 
 

@@ -1,4 +1,4 @@
-"""The catalogues: Spanish and English say the same things, and every notice renders."""
+"""The catalogues: Spanish and English say the same things, and every notification renders."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.booking.notices import Notice
-from bot_flows.texts import CATALOGUES, render_notice, when
+from app.booking.notifications import Notification
+from bot_flows.texts import CATALOGUES, render_notification, when
 
 
 def placeholders(template: str) -> set[str]:
@@ -39,14 +39,16 @@ FACTS = {
     "rejection_reason": "Agenda llena",
 }
 PURPOSES = sorted(
-    key.removeprefix("notice.") for key in CATALOGUES["es"] if key.startswith("notice.")
+    key.removeprefix("notification.") for key in CATALOGUES["es"] if key.startswith("notification.")
 )
 
 
 @pytest.mark.parametrize("purpose", PURPOSES)
 @pytest.mark.parametrize("language", ["es", "en"])
-def test_every_notice_renders_in_both_languages(purpose: str, language: str) -> None:
-    body = render_notice(Notice(uuid.uuid4(), purpose, "+525511111111", language, "k", FACTS))
+def test_every_notification_renders_in_both_languages(purpose: str, language: str) -> None:
+    body = render_notification(
+        Notification(uuid.uuid4(), purpose, "+525511111111", language, "k", FACTS)
+    )
     assert "{" not in body and body.strip()
 
 
@@ -58,15 +60,19 @@ def test_dates_are_local_and_in_the_readers_language() -> None:
 
 def test_a_forwarded_message_names_the_patient_and_says_when_it_is_urgent() -> None:
     facts = {"patient_name": "Juan Ruiz", "phone": "+5215512345678", "body": "¿Me llaman?"}
-    plain = render_notice(Notice(uuid.uuid4(), "doctor_patient_message", "+52", "es", "k", facts))
+    plain = render_notification(
+        Notification(uuid.uuid4(), "doctor_patient_message", "+52", "es", "k", facts)
+    )
     assert plain == "💬 Mensaje de Juan Ruiz (+5215512345678):\n¿Me llaman?"
     nameless = facts | {"patient_name": "", "urgent": True}
-    urgent = render_notice(
-        Notice(uuid.uuid4(), "doctor_patient_message", "+52", "en", "k", nameless)
+    urgent = render_notification(
+        Notification(uuid.uuid4(), "doctor_patient_message", "+52", "en", "k", nameless)
     )
     assert urgent.startswith("🚨 URGENT") and "Message from +5215512345678:\n" in urgent
 
 
-def test_the_doctor_notice_flags_urgency_and_names_the_deadline() -> None:
-    body = render_notice(Notice(uuid.uuid4(), "doctor_new_request", "+52", "es", "k", FACTS))
+def test_the_doctor_notification_flags_urgency_and_names_the_deadline() -> None:
+    body = render_notification(
+        Notification(uuid.uuid4(), "doctor_new_request", "+52", "es", "k", FACTS)
+    )
     assert "‼️" in body and "URGENTE" in body and "09:30" in body and "34 años" in body

@@ -26,8 +26,8 @@ function practice() {
   return picker.selectedOptions[0];
 }
 
-function notice(message) {
-  document.getElementById("notice").textContent = message;
+function notification(message) {
+  document.getElementById("notification").textContent = message;
 }
 
 function clear(pane) {
@@ -50,12 +50,12 @@ async function send(pane, body, payload) {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ profile: chosen.value, phone: pane.phone.value.trim(), body, payload }),
   });
-  notice(response.ok ? "" : (await response.json().catch(() => ({}))).error ?? response.statusText);
+  notification(response.ok ? "" : (await response.json().catch(() => ({}))).error ?? response.statusText);
   refreshAll();
 }
 
 function refreshAll() {
-  for (const pane of panes) refresh(pane).catch(() => notice("Sin conexión con el servidor"));
+  for (const pane of panes) refresh(pane).catch(() => notification("Sin conexión con el servidor"));
 }
 
 async function refresh(pane) {
@@ -70,7 +70,7 @@ async function refresh(pane) {
   const response = await fetch(`${messagesUrl}?${query}`);
   if (practice() !== chosen || pane.phone.value.trim() !== phone) return;
   if (!response.ok) {
-    notice((await response.json().catch(() => ({}))).error ?? response.statusText);
+    notification((await response.json().catch(() => ({}))).error ?? response.statusText);
     return;
   }
   const { messages } = await response.json();
@@ -98,7 +98,7 @@ function bubble(pane, row) {
     const tap = element("button", "", button.title);
     tap.type = "button";
     tap.addEventListener("click", () => {
-      send(pane, button.title, button.payload).catch(() => notice("Sin conexión con el servidor"));
+      send(pane, button.title, button.payload).catch(() => notification("Sin conexión con el servidor"));
     });
     node.append(tap);
   }
@@ -121,7 +121,7 @@ for (const pane of panes) {
     const body = pane.text.value;
     if (!body.trim()) return;
     pane.text.value = "";
-    send(pane, body, null).catch(() => notice("Sin conexión con el servidor"));
+    send(pane, body, null).catch(() => notification("Sin conexión con el servidor"));
   });
   pane.phone.addEventListener("change", () => { clear(pane); refreshAll(); });
 }

@@ -1,5 +1,5 @@
 """English: the second language. Same keys as Spanish, same tone."""
 
-from bot_flows.texts.en import doctor, notices, patient, reminders
+from bot_flows.texts.en import doctor, notifications, patient, reminders
 
-TEXTS: dict[str, str] = notices.TEXTS | patient.TEXTS | doctor.TEXTS | reminders.TEXTS
+TEXTS: dict[str, str] = notifications.TEXTS | patient.TEXTS | doctor.TEXTS | reminders.TEXTS

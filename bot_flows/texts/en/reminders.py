@@ -1,11 +1,11 @@
 """Reminders: the day before and two hours before an appointment, answered with 1, 2 or 3."""
 
 TEXTS: dict[str, str] = {
-    "notice.reminder_24h": (
+    "notification.reminder_24h": (
         "⏰ A reminder of your appointment:\n{service} with {doctor}\n{when}\nCode: {code}\n"
         "Reply 1 to confirm, 2 to cancel, 3 to change the time."
     ),
-    "notice.reminder_2h": (
+    "notification.reminder_2h": (
         "⏰ Your appointment is in 2 hours:\n{service} with {doctor}\n{when}\nCode: {code}\n"
         "Reply 1 to confirm, 2 to cancel, 3 to change the time."
     ),

@@ -1,11 +1,11 @@
 """Reminders: the day before and two hours before an appointment, answered with 1, 2 or 3."""
 
 TEXTS: dict[str, str] = {
-    "notice.reminder_24h": (
+    "notification.reminder_24h": (
         "⏰ Te recordamos tu cita:\n{service} con {doctor}\n{when}\nCódigo: {code}\n"
         "Responde 1 para confirmar, 2 para cancelar, 3 para cambiar la hora."
     ),
-    "notice.reminder_2h": (
+    "notification.reminder_2h": (
         "⏰ Tu cita es en 2 horas:\n{service} con {doctor}\n{when}\nCódigo: {code}\n"
         "Responde 1 para confirmar, 2 para cancelar, 3 para cambiar la hora."
     ),

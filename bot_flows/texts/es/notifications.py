@@ -5,7 +5,7 @@ TEXTS: dict[str, str] = {
     "urgency.normal": "normal",
     "urgency.high": "alta",
     "urgency.urgent": "URGENTE",
-    "notice.doctor_new_request": (
+    "notification.doctor_new_request": (
         "🩺 Nueva solicitud {code}{urgent_mark}\n"
         "Paciente: {patient_name}, {age_text}\n"
         "Servicio: {service}\n"
@@ -15,7 +15,7 @@ TEXTS: dict[str, str] = {
         "Responde antes de las {deadline}:\n"
         "APROBAR {code}  o  RECHAZAR {code} [motivo]"
     ),
-    "notice.doctor_new_booking": (
+    "notification.doctor_new_booking": (
         "📅 Nueva cita confirmada {code}{urgent_mark}\n"
         "Paciente: {patient_name}, {age_text}\n"
         "Servicio: {service}\n"
@@ -23,39 +23,39 @@ TEXTS: dict[str, str] = {
         "Motivo: {reason}\n"
         "Urgencia: {urgency_text}"
     ),
-    "notice.patient_approved": (
+    "notification.patient_approved": (
         "✅ ¡Tu cita está confirmada!\n{service} con {doctor}\n{when}\nCódigo: {code}\n"
         "Te recordaremos un día antes y dos horas antes."
     ),
-    "notice.patient_rejected": (
+    "notification.patient_rejected": (
         "Lo sentimos, {doctor} no puede atenderte el {when}.{reason_text}\n"
         "Escribe *menu* para elegir otro horario."
     ),
     "alternatives": "Horarios libres cercanos:\n{times}\nEscribe *menu* para agendar uno.",
     "alternatives_none": "Escribe *menu* para elegir otro.",
-    "notice.patient_expired": (
+    "notification.patient_expired": (
         "⌛ {doctor} no alcanzó a responder tu solicitud para el {when}, así que liberamos "
         "el horario.\n{alternatives_text}"
     ),
-    "notice.patient_cancelled_by_doctor": (
+    "notification.patient_cancelled_by_doctor": (
         "Tu cita del {when} ({service}) fue cancelada por el consultorio.{reason_text}\n"
         "Escribe *menu* para elegir otro horario."
     ),
-    "notice.doctor_cancelled_by_patient": (
+    "notification.doctor_cancelled_by_patient": (
         "❌ {patient_name} canceló su cita {code} del {when} ({service})."
     ),
-    "notice.doctor_request_withdrawn": (
+    "notification.doctor_request_withdrawn": (
         "↩️ {patient_name} retiró su solicitud {code} del {when}. Ya no necesitas responderla."
     ),
-    "notice.doctor_rescheduled": (
+    "notification.doctor_rescheduled": (
         "🔁 {patient_name} cambió su cita {code} ({service}) del {old_when} al {when}."
     ),
-    "notice.doctor_handoff": (
+    "notification.doctor_handoff": (
         "🙋 El paciente {phone} {patient_name} quiere hablar con el consultorio. El asistente "
         "no le responderá durante 24 horas; escríbele directamente. Para que vuelva a "
         "atenderle antes: REANUDAR {phone}"
     ),
-    "notice.doctor_patient_message": "{urgent_text}💬 Mensaje de {patient_label}:\n{body}",
+    "notification.doctor_patient_message": "{urgent_text}💬 Mensaje de {patient_label}:\n{body}",
     "inbox_deferred": (
         "Tenemos un problema técnico en este momento 🛠️ Guardamos tu mensaje y te"
         " responderemos en unos minutos. No hace falta que lo vuelvas a enviar."

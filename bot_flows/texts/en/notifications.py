@@ -5,7 +5,7 @@ TEXTS: dict[str, str] = {
     "urgency.normal": "normal",
     "urgency.high": "high",
     "urgency.urgent": "URGENT",
-    "notice.doctor_new_request": (
+    "notification.doctor_new_request": (
         "🩺 New request {code}{urgent_mark}\n"
         "Patient: {patient_name}, {age_text}\n"
         "Service: {service}\n"
@@ -15,7 +15,7 @@ TEXTS: dict[str, str] = {
         "Answer before {deadline}:\n"
         "APPROVE {code}  or  REJECT {code} [reason]"
     ),
-    "notice.doctor_new_booking": (
+    "notification.doctor_new_booking": (
         "📅 New confirmed appointment {code}{urgent_mark}\n"
         "Patient: {patient_name}, {age_text}\n"
         "Service: {service}\n"
@@ -23,39 +23,39 @@ TEXTS: dict[str, str] = {
         "Reason: {reason}\n"
         "Urgency: {urgency_text}"
     ),
-    "notice.patient_approved": (
+    "notification.patient_approved": (
         "✅ Your appointment is confirmed!\n{service} with {doctor}\n{when}\nCode: {code}\n"
         "We will remind you one day and two hours before."
     ),
-    "notice.patient_rejected": (
+    "notification.patient_rejected": (
         "Sorry, {doctor} cannot see you on {when}.{reason_text}\n"
         "Write *menu* to choose another time."
     ),
     "alternatives": "Free times nearby:\n{times}\nWrite *menu* to book one.",
     "alternatives_none": "Write *menu* to choose another.",
-    "notice.patient_expired": (
+    "notification.patient_expired": (
         "⌛ {doctor} could not answer your request for {when} in time, so the time was "
         "released.\n{alternatives_text}"
     ),
-    "notice.patient_cancelled_by_doctor": (
+    "notification.patient_cancelled_by_doctor": (
         "Your appointment on {when} ({service}) was cancelled by the practice.{reason_text}\n"
         "Write *menu* to choose another time."
     ),
-    "notice.doctor_cancelled_by_patient": (
+    "notification.doctor_cancelled_by_patient": (
         "❌ {patient_name} cancelled appointment {code} on {when} ({service})."
     ),
-    "notice.doctor_request_withdrawn": (
+    "notification.doctor_request_withdrawn": (
         "↩️ {patient_name} withdrew request {code} for {when}. No answer is needed."
     ),
-    "notice.doctor_rescheduled": (
+    "notification.doctor_rescheduled": (
         "🔁 {patient_name} moved appointment {code} ({service}) from {old_when} to {when}."
     ),
-    "notice.doctor_handoff": (
+    "notification.doctor_handoff": (
         "🙋 Patient {phone} {patient_name} wants to talk to the practice. The assistant will "
         "not answer them for 24 hours; write to them directly. To let it answer again "
         "sooner: RESUME {phone}"
     ),
-    "notice.doctor_patient_message": "{urgent_text}💬 Message from {patient_label}:\n{body}",
+    "notification.doctor_patient_message": "{urgent_text}💬 Message from {patient_label}:\n{body}",
     "inbox_deferred": (
         "We are having a technical problem right now 🛠️ We have kept your message and"
         " will answer in a few minutes. No need to send it again."

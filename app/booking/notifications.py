@@ -1,8 +1,8 @@
 """The transactional outbox: messages a booking transition owes, written in its transaction.
 
-A `Notice` is the fact "tell this person this", with what the sentence needs; the
+A `Notification` is the fact "tell this person this", with what the sentence needs; the
 body is written by an injected `render` (the text catalogues), so this layer knows
-no wording. Each notice has a `dedupe_key` naming the event, and the outbox keeps
+no wording. Each notification has a `dedupe_key` naming the event, and the outbox keeps
 one message per key: a transition retried or raced can never queue it twice.
 """
 
@@ -25,7 +25,7 @@ from app.models.booking import Reservation, ReservationRequest
 
 
 @dataclass(frozen=True)
-class Notice:
+class Notification:
     """One message to queue: purpose, recipient, language and the facts to write it from."""
 
     profile_id: uuid.UUID
@@ -36,9 +36,9 @@ class Notice:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
-Render = Callable[[Notice], str]
+Render = Callable[[Notification], str]
 
-# The columns of a request that its scene and facts read: enough to expire it
+# The columns of a request that its about and facts read: enough to expire it
 # from a row, without loading the whole object.
 REQUEST_COLUMNS = (
     ReservationRequest.id,
@@ -54,7 +54,7 @@ REQUEST_COLUMNS = (
     ReservationRequest.expires_at,
 )
 Booking = ReservationRequest | Reservation | Row[Any]
-# What the doctor reads of a request's intake. A patient's own notices never carry
+# What the doctor reads of a request's intake. A patient's own notifications never carry
 # it: their sentences do not use it, and an outbox row should hold no more health
 # data than its message needs.
 CLINICAL_FACTS = frozenset({"age", "reason", "urgency"})
@@ -62,15 +62,15 @@ DELIVERY_BATCH = 100  # messages per delivery job when a transaction queues many
 
 
 class Slot(Protocol):
-    """What a notice tells of a slot: a `TimeSlot`, or a row with its start."""
+    """What a notification tells of a slot: a `TimeSlot`, or a row with its start."""
 
     @property
     def start_time(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
-class Scene:
-    """Everything a booking notice may mention, loaded once per transition."""
+class NotificationContext:
+    """Everything a booking notification may mention, loaded once per transition."""
 
     practice: Practice
     service: MedicalService
@@ -97,43 +97,47 @@ class Scene:
             }
         return facts | extra
 
-    def to_doctor(self, purpose: str, key: str, facts: dict[str, Any]) -> Notice | None:
-        """A notice to the doctor's own WhatsApp, if the practice has one on file."""
+    def to_doctor(self, purpose: str, key: str, facts: dict[str, Any]) -> Notification | None:
+        """A notification to the doctor's own WhatsApp, if the practice has one on file."""
         if not self.practice.doctor_phone:
             return None
         practice = self.practice
-        return Notice(practice.id, purpose, practice.doctor_phone, practice.language, key, facts)
+        return Notification(
+            practice.id, purpose, practice.doctor_phone, practice.language, key, facts
+        )
 
-    def to_patient(self, purpose: str, phone: str, key: str, facts: dict[str, Any]) -> Notice:
-        """A notice to the patient, in the language they chose, without the clinical facts."""
+    def to_patient(self, purpose: str, phone: str, key: str, facts: dict[str, Any]) -> Notification:
+        """A notification to the patient, in the language they chose, without the clinical facts."""
         kept = {name: value for name, value in facts.items() if name not in CLINICAL_FACTS}
-        return Notice(self.practice.id, purpose, phone, self.patient_language, key, kept)
+        return Notification(self.practice.id, purpose, phone, self.patient_language, key, kept)
 
 
-def load_scene(session: Session, slot_id: uuid.UUID, patient_phone: str) -> Scene:
+def load_notification_context(
+    session: Session, slot_id: uuid.UUID, patient_phone: str
+) -> NotificationContext:
     """Load the profile, service and slot of a booking, and the patient's language."""
     slot = session.get_one(TimeSlot, slot_id)
     practice = session.get_one(Practice, slot.profile_id)
     service = session.get_one(MedicalService, slot.service_id)
-    return scene_for(session, practice, service, slot, patient_phone)
+    return notification_context_for(session, practice, service, slot, patient_phone)
 
 
-def scene_for(
+def notification_context_for(
     session: Session, practice: Practice, service: MedicalService, slot: Slot, patient_phone: str
-) -> Scene:
-    """The scene of a booking whose practice, service and slot the caller holds already."""
+) -> NotificationContext:
+    """The about of a booking whose practice, service and slot the caller holds already."""
     language = session.scalar(
         select(Contact.language).where(
             Contact.profile_id == practice.id, Contact.phone == patient_phone
         )
     )
-    return Scene(practice, service, slot, language or practice.language)
+    return NotificationContext(practice, service, slot, language or practice.language)
 
 
-def load_scenes(
+def load_notification_contexts(
     session: Session, bookings: Sequence[Booking], slots: Mapping[uuid.UUID, Slot] | None = None
-) -> dict[uuid.UUID, Scene]:
-    """The scene of each booking, by booking id, in four queries whatever their number.
+) -> dict[uuid.UUID, NotificationContext]:
+    """The about of each booking, by booking id, in four queries whatever their number.
 
     Slots (one per booking, thousands in a sweep) come as rows of their start only,
     or from `slots` when the caller has just read them (by slot id).
@@ -158,17 +162,17 @@ def load_scenes(
             )
         )
     }
-    scenes = {}
+    contexts = {}
     for booking in bookings:
         practice = profiles[booking.profile_id]
         language = languages.get((booking.profile_id, booking.patient_phone))
-        scenes[booking.id] = Scene(
+        contexts[booking.id] = NotificationContext(
             practice,
             services[booking.service_id],
             slots[booking.slot_id],
             language or practice.language,
         )
-    return scenes
+    return contexts
 
 
 def _by_id(session: Session, model: type[Any], ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
@@ -176,27 +180,27 @@ def _by_id(session: Session, model: type[Any], ids: set[uuid.UUID]) -> dict[uuid
     return {row.id: row for row in session.scalars(query)}
 
 
-def queue_notices(
-    session: Session, notices: Iterable[Notice | None], render: Render, now: datetime
+def queue_notifications(
+    session: Session, notifications: Iterable[Notification | None], render: Render, now: datetime
 ) -> None:
-    """Queue `notices` as outbound messages (each key once) and ask for their delivery."""
+    """Queue `notifications` as outbound messages (each key once) and ask for their delivery."""
     rows = [
         {
             "id": uuid.uuid4(),
-            "profile_id": notice.profile_id,
+            "profile_id": notification.profile_id,
             "direction": "out",
-            "phone": notice.phone,
-            "body": render(notice),
+            "phone": notification.phone,
+            "body": render(notification),
             "status": MessageStatus.QUEUED,
-            "purpose": notice.purpose,
-            "dedupe_key": notice.dedupe_key,
-            "variables": dict(notice.facts),
+            "purpose": notification.purpose,
+            "dedupe_key": notification.dedupe_key,
+            "variables": dict(notification.facts),
             "next_attempt_at": now,
             "created_at": now,
             "updated_at": now,
         }
-        for notice in notices
-        if notice is not None
+        for notification in notifications
+        if notification is not None
     ]
     if not rows:
         return

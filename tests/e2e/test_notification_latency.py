@@ -1,10 +1,10 @@
-"""The doctor's notice of a new request reaches Twilio within seconds of the booking (issue 9).
+"""The doctor's notification of a new request reaches Twilio within seconds (issue 9).
 
 A follow-up handed over before its transaction commits (on a savepoint's release)
-runs before the notice's row is visible, finds nothing and ends: the notice then
+runs before the notification's row is visible, finds nothing and ends: the notification then
 waits `queued` for the next tick, up to 30 s. Fifty patients book one after
 another through the signed webhook of a real gunicorn server, against the real
-clock, and each doctor's notice must reach the local fake Twilio within 2 s of
+clock, and each doctor's notification must reach the local fake Twilio within 2 s of
 the webhook's answer to the patient's "1. Confirmar", in both deployments:
 
 - embedded (no REDIS_URL): the jobs thread the first web request starts inside
@@ -15,10 +15,10 @@ the webhook's answer to the patient's "1. Confirmar", in both deployments:
   `python worker.py` subprocess delivers.
 
 Each booking is at a practice of its own (each with approval required), so each
-notice goes to a different doctor, as in production where one doctor's notices
-are minutes apart. Fifty notices to one doctor 0.1 s apart would hide the bug:
+notification goes to a different doctor, as in production where one doctor's notifications
+are minutes apart. Fifty notifications to one doctor 0.1 s apart would hide the bug:
 sending one asks for the doctor's next queued message (`ask_for_next`), so a
-notice whose own job came too early is picked up by the next booking's.
+notification whose own job came too early is picked up by the next booking's.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ BIN = ROOT / ".venv" / "bin"
 BOOKINGS = 50
 WITHIN = timedelta(seconds=2)  # the promise; a tick (30 s) is what the bug falls back on
 NOTICE = "doctor_new_request"
-# The doctor has not written in 24 h: the notice goes as its template, code first.
+# The doctor has not written in 24 h: the notification goes as its template, code first.
 CONTENT_SID = "HX" + "0" * 32
 
 
@@ -181,7 +181,7 @@ def codes_by_phone(sessions: sessionmaker[Session], phones: list[str]) -> dict[s
 
 
 def outbox_states(sessions: sessionmaker[Session], codes: set[str]) -> Counter[str]:
-    """Where the late notices stand: the bug leaves them `queued` with 0 attempts."""
+    """Where the late notifications stand: the bug leaves them `queued` with 0 attempts."""
     with sessions() as session:
         rows = session.execute(
             select(MessageLog.status, MessageLog.attempts, MessageLog.variables).where(
@@ -196,7 +196,7 @@ def outbox_states(sessions: sessionmaker[Session], codes: set[str]) -> Counter[s
 
 
 @pytest.mark.parametrize("mode", ["embedded", "rq_worker"])
-def test_every_doctors_notice_reaches_twilio_within_two_seconds_of_the_booking(
+def test_every_doctors_notification_reaches_twilio_within_two_seconds_of_the_booking(
     mode: str,
     server: Server,
     sessions: sessionmaker[Session],
@@ -229,20 +229,20 @@ def test_every_doctors_notice_reaches_twilio_within_two_seconds_of_the_booking(
     doctors = {f"whatsapp:{practice.doctor_phone}" for practice in practices}
 
     def arrivals() -> dict[str, datetime]:
-        """When each notice reached the fake, by request code."""
+        """When each notification reached the fake, by request code."""
         return {
             created.variables.get("1", ""): created.date_created
             for created in list(fake_twilio.created)
             if created.to in doctors and created.content_sid == CONTENT_SID
         }
 
-    # Watch until every notice is in, or the last booking's 2 s have passed too.
+    # Watch until every notification is in, or the last booking's 2 s have passed too.
     watch_until = max(answered.values()) + WITHIN + timedelta(milliseconds=500)
     while len(arrivals()) < BOOKINGS and datetime.now(UTC) < watch_until:
         time.sleep(0.05)
     arrived, watched_to = arrivals(), datetime.now(UTC)
 
-    # Seconds from answer to arrival; a notice not in yet counts as at least what was watched.
+    # Seconds from answer to arrival; a notification not in yet counts as at least what was watched.
     waits: dict[str, float] = {}
     missing: set[str] = set()
     for phone, code in code_of.items():
@@ -254,7 +254,7 @@ def test_every_doctors_notice_reaches_twilio_within_two_seconds_of_the_booking(
     late = {code for code, wait in waits.items() if wait > WITHIN.total_seconds()} | missing
     seconds = sorted(waits.values())
     assert not late, (
-        f"[{mode}] {len(late)}/{BOOKINGS} doctor's notices reached Twilio more than"
+        f"[{mode}] {len(late)}/{BOOKINGS} doctor's notifications reached Twilio more than"
         f" {WITHIN.total_seconds():.0f} s after their booking ({len(missing)} not at all in"
         f" {(watched_to - min(answered.values())).total_seconds():.1f} s of watching);"
         f" max {'>= ' if missing else ''}{seconds[-1]:.2f} s,"
@@ -263,6 +263,6 @@ def test_every_doctors_notice_reaches_twilio_within_two_seconds_of_the_booking(
         f" {dict(outbox_states(sessions, late))}; {BOOKINGS} bookings took {booking_seconds:.1f} s"
     )
     print(
-        f"[{mode}] {BOOKINGS} notices, max {seconds[-1]:.3f} s,"
+        f"[{mode}] {BOOKINGS} notifications, max {seconds[-1]:.3f} s,"
         f" median {statistics.median(seconds):.3f} s; bookings took {booking_seconds:.1f} s"
     )

@@ -1,7 +1,7 @@
 """Outbox rows hold no more health data than their message needs.
 
-The doctor's notice of a new request carries the intake's reason and urgency (the
-doctor decides on them); the patient's own notices (rejected, expired) carry none
+The doctor's notification of a new request carries the intake's reason and urgency (the
+doctor decides on them); the patient's own notifications (rejected, expired) carry none
 of it, in their body or in the variables kept for WhatsApp templates.
 """
 
@@ -65,16 +65,18 @@ def test_the_doctor_reads_the_intake_the_patient_notices_carry_none_of_it(
 ) -> None:
     held_twice(sessions, clock)
 
-    for doctor_notice in messages(sessions, "doctor_new_request"):
-        assert doctor_notice.variables is not None
-        assert doctor_notice.variables["reason"] == COMPLAINT
-        assert doctor_notice.variables["age"] == 41
-        assert COMPLAINT in doctor_notice.body
+    for doctor_notification in messages(sessions, "doctor_new_request"):
+        assert doctor_notification.variables is not None
+        assert doctor_notification.variables["reason"] == COMPLAINT
+        assert doctor_notification.variables["age"] == 41
+        assert COMPLAINT in doctor_notification.body
 
-    patient_notices = messages(sessions, "patient_rejected") + messages(sessions, "patient_expired")
-    assert len(patient_notices) == 2
-    for notice in patient_notices:
-        assert notice.variables is not None
-        assert not {"reason", "age", "urgency"} & set(notice.variables)
-        assert COMPLAINT not in notice.body
-        assert COMPLAINT not in str(notice.variables)
+    patient_notifications = messages(sessions, "patient_rejected") + messages(
+        sessions, "patient_expired"
+    )
+    assert len(patient_notifications) == 2
+    for notification in patient_notifications:
+        assert notification.variables is not None
+        assert not {"reason", "age", "urgency"} & set(notification.variables)
+        assert COMPLAINT not in notification.body
+        assert COMPLAINT not in str(notification.variables)
