@@ -61,14 +61,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from app.clinic.clinic_file import read_clinic, read_document  # noqa: E402
-from app.clinic.setup import import_clinic  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.db import (  # noqa: E402
     get_database,
     make_engine,
     make_sessionmaker,
 )
+from app.practices.clinic_file import read_clinic, read_document  # noqa: E402
+from app.practices.setup import import_clinic  # noqa: E402
 from app.scheduling.generation import generate_slots  # noqa: E402
 from bench.baseline_app import create_table  # noqa: E402
 from bench.load_patients import (  # noqa: E402

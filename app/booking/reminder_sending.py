@@ -51,7 +51,7 @@ SWEEP_BATCH = 500
 log = logging.getLogger(__name__)
 
 
-class Outcome(StrEnum):
+class ReminderOutcome(StrEnum):
     SENT = "sent"
     LATE = "late"  # long past its instant: skipped and no longer scheduled
     NOT_DUE = "not_due"
@@ -67,7 +67,7 @@ class ReminderSweep:
 
 def send_reminder(
     ctx: BookingContext, reservation_id: uuid.UUID, kind: str, start: datetime
-) -> Outcome:
+) -> ReminderOutcome:
     """Queue the `kind` reminder of an appointment starting at `start`, if still owed.
 
     `start` is the appointment's start when the reminder was scheduled: if the
@@ -80,9 +80,9 @@ def send_reminder(
             Reservation, reservation_id, with_for_update=True, populate_existing=True
         )
         if reservation is None:
-            return Outcome.STALE
+            return ReminderOutcome.STALE
         if session.get_one(TimeSlot, reservation.slot_id).start_time != start:
-            return Outcome.STALE
+            return ReminderOutcome.STALE
         [outcome] = remind_locked(session, [reservation], kind, now, ctx.render)
         return outcome
 
@@ -111,10 +111,10 @@ def send_due_reminders(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> Re
                     kind, type(error).__name__,
                 )  # fmt: skip
                 outcomes = _remind_each_practice(ctx, kind, now, batch_size, failed)
-            sent += outcomes.count(Outcome.SENT)
-            late += outcomes.count(Outcome.LATE)
+            sent += outcomes.count(ReminderOutcome.SENT)
+            late += outcomes.count(ReminderOutcome.LATE)
             # Rows changed since they were selected leave nothing to do: stop, not spin.
-            if not {Outcome.SENT, Outcome.LATE} & set(outcomes):
+            if not {ReminderOutcome.SENT, ReminderOutcome.LATE} & set(outcomes):
                 break
     return ReminderSweep(sent, late, tuple(sorted(failed)))
 
@@ -126,7 +126,7 @@ def _remind_batch(
     limit: int,
     failed: set[uuid.UUID],
     profile_id: uuid.UUID | None = None,
-) -> list[Outcome]:
+) -> list[ReminderOutcome]:
     with ctx.sessions.begin() as session:
         reservations = _claim_due(session, kind, now, limit, failed, profile_id)
         return remind_locked(session, reservations, kind, now, ctx.render)
@@ -134,13 +134,13 @@ def _remind_batch(
 
 def _remind_each_practice(
     ctx: BookingContext, kind: str, now: datetime, limit: int, failed: set[uuid.UUID]
-) -> list[Outcome]:
+) -> list[ReminderOutcome]:
     """One batch per practice with `kind` reminders due, each in its own transaction."""
     with ctx.sessions() as session:
         practices = session.scalars(
             _due(kind, now, failed).with_only_columns(Reservation.profile_id).distinct()
         ).all()
-    outcomes: list[Outcome] = []
+    outcomes: list[ReminderOutcome] = []
     for profile_id in practices:
         try:
             outcomes += _remind_batch(ctx, kind, now, limit, failed, profile_id)
@@ -155,7 +155,7 @@ def _remind_each_practice(
 
 def remind_locked(
     session: Session, reservations: Sequence[Reservation], kind: str, now: datetime, render: Render
-) -> list[Outcome]:
+) -> list[ReminderOutcome]:
     """Decide and record the `kind` reminder of each (locked) reservation, in order."""
     if not reservations:
         return []
@@ -164,10 +164,10 @@ def remind_locked(
     for reservation in reservations:
         start = contexts[reservation.id].slot.start_time
         outcome = _outcome(reservation, kind, start, now)
-        if outcome == Outcome.LATE:
+        if outcome == ReminderOutcome.LATE:
             setattr(reservation, f"reminder_{kind}_scheduled", False)
             reservation.updated_at = now
-        elif outcome == Outcome.SENT:
+        elif outcome == ReminderOutcome.SENT:
             setattr(reservation, f"reminder_{kind}_sent", True)
             reservation.updated_at = now
             notifications.append(
@@ -180,18 +180,20 @@ def remind_locked(
     return outcomes
 
 
-def _outcome(reservation: Reservation, kind: str, start: datetime, now: datetime) -> Outcome:
+def _outcome(
+    reservation: Reservation, kind: str, start: datetime, now: datetime
+) -> ReminderOutcome:
     owed = (
         reservation.status == ReservationStatus.CONFIRMED
         and getattr(reservation, f"reminder_{kind}_scheduled")
         and not getattr(reservation, f"reminder_{kind}_sent")
     )
     if not owed:
-        return Outcome.STALE
+        return ReminderOutcome.STALE
     due = start - REMINDER_LEADS[kind]
     if now < due:
-        return Outcome.NOT_DUE
-    return Outcome.LATE if now > due + REMINDER_GRACE[kind] else Outcome.SENT
+        return ReminderOutcome.NOT_DUE
+    return ReminderOutcome.LATE if now > due + REMINDER_GRACE[kind] else ReminderOutcome.SENT
 
 
 def _reminder_notification(

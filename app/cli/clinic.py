@@ -9,11 +9,11 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.cli.errors import database_unreachable
-from app.clinic.bookability import nothing_bookable
-from app.clinic.clinic_file import ClinicFileError, load_clinic_file
-from app.clinic.setup import ImportResult, import_clinic
 from app.clock import utc_now
 from app.db import get_database
+from app.practices.bookability import nothing_bookable
+from app.practices.clinic_file import ClinicFileError, load_clinic_file
+from app.practices.setup import ImportResult, import_clinic
 
 group = AppGroup("clinic", help="Set up a practice.")
 

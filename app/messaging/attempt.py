@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from app.messaging import reconcile
+from app.messaging import provider_check
 from app.messaging.outbox import Claim
 from app.messaging.port import FailureKind, Outbound, ProviderUnavailable, SendFailed
 from app.models import MessageStatus
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from app.messaging.delivery import DeliveryContext
 
 
-class Outcome(StrEnum):
+class SendOutcome(StrEnum):
     SENT = "sent"
     RETRY = "retry"
     FAILED = "failed"
@@ -31,7 +31,7 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class Sent:
     sid: str
-    outcome = Outcome.SENT
+    outcome = SendOutcome.SENT
     log_level = logging.DEBUG
 
     def describe(self) -> str:
@@ -45,7 +45,7 @@ class Later:
     status: MessageStatus
     at: datetime
     code: str | None
-    outcome = Outcome.RETRY
+    outcome = SendOutcome.RETRY
     log_level = logging.INFO
 
     def describe(self) -> str:
@@ -55,7 +55,7 @@ class Later:
 @dataclass(frozen=True)
 class Failed:
     code: str
-    outcome = Outcome.FAILED
+    outcome = SendOutcome.FAILED
     log_level = logging.WARNING
 
     def describe(self) -> str:
@@ -70,12 +70,12 @@ def attempt(ctx: DeliveryContext, claim: Claim, message: Outbound) -> Result:
     if claim.was_sending:
         try:
             candidates = ctx.messenger.sent_since(
-                message.sender, message.recipient, reconcile.since(claim)
+                message.sender, message.recipient, provider_check.since(claim)
             )
         except ProviderUnavailable:
             return _later(ctx, claim, "unreachable", FailureKind.UNCERTAIN)
         with ctx.sessions() as session:
-            found = reconcile.already_sent(session, claim, candidates)
+            found = provider_check.already_sent(session, claim, candidates)
         if found:
             return Sent(found)
     if ctx.settings.retry.exhausted(claim.attempts):

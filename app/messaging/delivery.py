@@ -29,13 +29,13 @@ from twilio.rest import Client
 from app import metrics
 from app.clock import Clock, utc_now
 from app.config import Config
-from app.messaging import outbox, planning, records
-from app.messaging.attempt import Outcome, attempt
+from app.messaging import outbox, send_outcomes, whatsapp_window
+from app.messaging.attempt import SendOutcome, attempt
 from app.messaging.console_messenger import ConsoleMessenger
 from app.messaging.outbox import Claim
 from app.messaging.port import Messenger, Outbound
 from app.messaging.rate import LocalRateLimiter, RateLimitedMessenger, RedisRateLimiter
-from app.messaging.records import Recorder
+from app.messaging.send_outcomes import Recorder
 from app.messaging.settings import MessagingSettings
 from app.messaging.twilio_messenger import TwilioMessenger, settled
 
@@ -57,7 +57,7 @@ class DeliveryContext:
 def deliver_message(ctx: DeliveryContext, message_id: uuid.UUID) -> str:
     """Deliver one message if it is due; its outcome: sent, retry, failed or skipped."""
     outcomes = _deliver(ctx, 1, [message_id])
-    return outcomes.get(message_id, Outcome.SKIPPED)
+    return outcomes.get(message_id, SendOutcome.SKIPPED)
 
 
 def deliver_messages(ctx: DeliveryContext, message_ids: Sequence[uuid.UUID]) -> dict[str, int]:
@@ -70,7 +70,7 @@ def deliver_messages(ctx: DeliveryContext, message_ids: Sequence[uuid.UUID]) -> 
     outcomes = _deliver(ctx, len(message_ids), list(message_ids))
     counts = Counter(outcome.value for outcome in outcomes.values())
     if len(outcomes) < len(message_ids):  # already sent, or not due yet
-        counts[Outcome.SKIPPED.value] += len(message_ids) - len(outcomes)
+        counts[SendOutcome.SKIPPED.value] += len(message_ids) - len(outcomes)
     return dict(counts)
 
 
@@ -90,7 +90,7 @@ def deliver_due(
         if not outcomes:
             break
         taken += len(outcomes)
-        sent += sum(outcome is Outcome.SENT for outcome in outcomes.values())
+        sent += sum(outcome is SendOutcome.SENT for outcome in outcomes.values())
         if ends is not None and time.monotonic() >= ends:
             break
     return sent
@@ -98,7 +98,7 @@ def deliver_due(
 
 def _deliver(
     ctx: DeliveryContext, limit: int, ids: list[uuid.UUID] | None
-) -> dict[uuid.UUID, Outcome]:
+) -> dict[uuid.UUID, SendOutcome]:
     planned, outcomes = _claim_and_plan(ctx, limit, ids)
     if not planned:
         return outcomes
@@ -124,26 +124,26 @@ def _deliver(
 
 def _claim_and_plan(
     ctx: DeliveryContext, limit: int, ids: list[uuid.UUID] | None
-) -> tuple[list[tuple[Claim, Outbound]], dict[uuid.UUID, Outcome]]:
+) -> tuple[list[tuple[Claim, Outbound]], dict[uuid.UUID, SendOutcome]]:
     """Claim due messages and turn them into provider messages; refuse the unsendable."""
     for _ in range(CLAIM_TRIES):
         try:
             with ctx.sessions.begin() as session:
                 now = ctx.clock()
                 claims = outbox.claim(session, now, ctx.settings.lease, limit, ids)
-                planned, refused = planning.plan_claims(
+                planned, refused = whatsapp_window.plan_claims(
                     session, claims, ctx.settings, now, ctx.messenger.requires_templates
                 )
                 outbox.set_templates(session, planned)
-                records.mark_failed(session, refused, now)
-                records.ask_for_next(session, [c for c, _ in refused], now)
+                send_outcomes.mark_failed(session, refused, now)
+                send_outcomes.ask_for_next(session, [c for c, _ in refused], now)
         except IntegrityError:
             continue  # another worker claimed a message to one of these recipients
         for claim, code in refused:
             log.warning("message %s not sendable: %s", claim.id, code)
             metrics.message_out("failed")
             metrics.delivery("attempt", code)
-        return planned, {claim.id: Outcome.FAILED for claim, _ in refused}
+        return planned, {claim.id: SendOutcome.FAILED for claim, _ in refused}
     return [], {}
 
 

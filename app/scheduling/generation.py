@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Practice
-from app.scheduling.reconcile import SlotChanges, last_stored_start, reconcile_slots
 from app.scheduling.rules import SlotSpec, desired_slots
 from app.scheduling.schedules import UnknownTimeZone, load_schedule
+from app.scheduling.slot_sync import SlotChanges, last_stored_start, reconcile_slots
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

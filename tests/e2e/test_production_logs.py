@@ -98,7 +98,7 @@ def test_a_booking_logs_json_lines_with_ids_and_no_body_name_or_phone(
     for secret in (patient.phone, patient.phone.lstrip("+"), doctor.phone, INTAKE[0], INTAKE[3]):
         assert secret not in text, secret
     assert "no tengo consulta" not in text
-    deliveries = [line for line in written if line["logger"] == "app.messaging.records"]
+    deliveries = [line for line in written if line["logger"] == "app.messaging.send_outcomes"]
     assert deliveries and all(line["job"] == "deliver_message" for line in deliveries)
 
     assert careless.headers["X-Request-Id"] == "req-42"

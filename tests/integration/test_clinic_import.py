@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
-from app.clinic.clinic_file import read_clinic
-from app.clinic.setup import import_clinic
 from app.config import Config
 from app.db import Base
 from app.models import AvailabilityRule, ClosedDate, MedicalService, Practice
+from app.practices.clinic_file import read_clinic
+from app.practices.setup import import_clinic
 from tests.conftest import FrozenClock
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo_clinic.yaml"

@@ -15,7 +15,7 @@ from app.booking.appointments import cancel_reservation, reschedule_reservation
 from app.booking.context import BookingContext
 from app.booking.reminder_sending import (
     REMINDER_GRACE,
-    Outcome,
+    ReminderOutcome,
     send_due_reminders,
     send_reminder,
 )
@@ -81,10 +81,10 @@ def test_the_job_sends_at_the_instant_once_and_the_patient_can_answer(
 ) -> None:
     due = booked.start - timedelta(hours=24)
     clock.now = due - timedelta(minutes=1)
-    assert send_reminder(ctx, booked.reservation_id, "24h", booked.start) == Outcome.NOT_DUE
+    assert send_reminder(ctx, booked.reservation_id, "24h", booked.start) == ReminderOutcome.NOT_DUE
     clock.now = due
-    assert send_reminder(ctx, booked.reservation_id, "24h", booked.start) == Outcome.SENT
-    assert send_reminder(ctx, booked.reservation_id, "24h", booked.start) == Outcome.STALE
+    assert send_reminder(ctx, booked.reservation_id, "24h", booked.start) == ReminderOutcome.SENT
+    assert send_reminder(ctx, booked.reservation_id, "24h", booked.start) == ReminderOutcome.STALE
     with sessions() as session:
         [message] = reminders(session)
         assert message.status == "queued" and message.phone == PHONE
@@ -120,10 +120,10 @@ def test_a_moved_appointment_is_reminded_of_its_new_time_only(
         new_slot_id=new_slot.id,
     )  # fmt: skip
     clock.now = booked.start - timedelta(hours=24)
-    assert send_reminder(ctx, booked.reservation_id, "24h", booked.start) == Outcome.STALE
+    assert send_reminder(ctx, booked.reservation_id, "24h", booked.start) == ReminderOutcome.STALE
     assert send_due_reminders(ctx).sent == 0
     clock.now = later - timedelta(hours=24)
-    assert send_reminder(ctx, booked.reservation_id, "24h", later) == Outcome.SENT
+    assert send_reminder(ctx, booked.reservation_id, "24h", later) == ReminderOutcome.SENT
     with sessions() as session:
         [message] = reminders(session)
         assert later.isoformat() in (message.dedupe_key or "")
@@ -134,8 +134,8 @@ def test_a_cancelled_appointment_gets_no_reminder(
 ) -> None:
     cancel_reservation(ctx, profile_id=booked.profile.id, code=booked.code, patient_phone=PHONE)
     clock.now = booked.start - timedelta(hours=2)
-    assert send_reminder(ctx, booked.reservation_id, "24h", booked.start) == Outcome.STALE
-    assert send_reminder(ctx, booked.reservation_id, "2h", booked.start) == Outcome.STALE
+    assert send_reminder(ctx, booked.reservation_id, "24h", booked.start) == ReminderOutcome.STALE
+    assert send_reminder(ctx, booked.reservation_id, "2h", booked.start) == ReminderOutcome.STALE
     assert send_due_reminders(ctx).sent == 0
     with sessions() as session:
         assert reminders(session) == []
@@ -148,15 +148,15 @@ def test_a_reminder_long_past_is_skipped_not_sent_late(
     start = clock.now + timedelta(days=3)
     on_time, too_late = book(sessions, clock, start), book(sessions, clock, start)
     clock.now = start - timedelta(hours=int(kind.removesuffix("h"))) + REMINDER_GRACE[kind]
-    assert send_reminder(ctx, on_time.reservation_id, kind, start) == Outcome.SENT
+    assert send_reminder(ctx, on_time.reservation_id, kind, start) == ReminderOutcome.SENT
     clock.advance(minutes=1)
-    assert send_reminder(ctx, too_late.reservation_id, kind, start) == Outcome.LATE
+    assert send_reminder(ctx, too_late.reservation_id, kind, start) == ReminderOutcome.LATE
     with sessions() as session:
         row = reservation(session, too_late)
         assert not getattr(row, f"reminder_{kind}_scheduled")
         assert not getattr(row, f"reminder_{kind}_sent")
         assert len(reminders(session, kind)) == 1
-    assert send_reminder(ctx, too_late.reservation_id, kind, start) == Outcome.STALE
+    assert send_reminder(ctx, too_late.reservation_id, kind, start) == ReminderOutcome.STALE
 
 
 def test_the_sweep_catches_up_once_and_skips_what_is_too_late(
@@ -240,7 +240,7 @@ def test_a_conversation_being_answered_right_now_is_left_alone(
     with sessions.begin() as inbox:
         # The inbox holds the row while it processes the patient's message.
         inbox.get_one(Conversation, conversation_id, with_for_update=True)
-        assert send_reminder(ctx, booked.reservation_id, "2h", booked.start) == Outcome.SENT
+        assert send_reminder(ctx, booked.reservation_id, "2h", booked.start) == ReminderOutcome.SENT
     with sessions() as session:
         assert session.get_one(Conversation, conversation_id).state == PatientState.MENU
 

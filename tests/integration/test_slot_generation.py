@@ -25,8 +25,8 @@ from app.models import (
     TimeSlot,
 )
 from app.scheduling.generation import NO_CHANGES, PracticeNotFound, generate_slots
-from app.scheduling.reconcile import SlotChanges
 from app.scheduling.search import free_slots
+from app.scheduling.slot_sync import SlotChanges
 from tests.conftest import FrozenClock
 from tests.factories import context, intake, make_practice, make_service, make_slot
 

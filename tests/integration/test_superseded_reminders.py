@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.booking.appointments import cancel_reservation, reschedule_reservation
 from app.booking.context import BookingContext
-from app.booking.reminder_sending import Outcome, send_reminder
+from app.booking.reminder_sending import ReminderOutcome, send_reminder
 from app.booking.requests import approve_request, hold_slot
 from app.config import Config
 from app.messaging import delivery
@@ -60,7 +60,10 @@ def book(
 
 def queue_reminder(ctx: BookingContext, clock: FrozenClock, booked: Booked, kind: str) -> None:
     clock.now = booked.slot.start_time - timedelta(hours=int(kind.removesuffix("h")))
-    assert send_reminder(ctx, booked.reservation_id, kind, booked.slot.start_time) == Outcome.SENT
+    assert (
+        send_reminder(ctx, booked.reservation_id, kind, booked.slot.start_time)
+        == ReminderOutcome.SENT
+    )
 
 
 def reminders(sessions: sessionmaker[Session]) -> list[tuple[str, str, str | None]]:
@@ -135,7 +138,7 @@ def test_a_queued_reminder_of_the_old_time_is_not_sent_after_a_move(
 
     # The new time is reminded of as usual, and that reminder goes out.
     clock.now = later.start_time - timedelta(hours=2)
-    assert send_reminder(ctx, booked.reservation_id, "2h", later.start_time) == Outcome.SENT
+    assert send_reminder(ctx, booked.reservation_id, "2h", later.start_time) == ReminderOutcome.SENT
     assert delivery.deliver_due(console) == 1
     assert reminders(sessions) == [
         ("reminder_2h", "failed", "superseded"),

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from app.clinic.bookability import nothing_bookable
-from app.clinic.clinic_file import CLINIC_FILE, ClinicFileError, load_clinic_file, read_clinic
-from app.clinic.practice import Clinic, OpeningHours, Service, service_key
+from app.practices.bookability import nothing_bookable
+from app.practices.clinic_file import CLINIC_FILE, ClinicFileError, load_clinic_file, read_clinic
+from app.practices.clinic_file_models import ClinicFile, OpeningHours, Service, service_key
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo_clinic.yaml"
 REMOVED = object()
@@ -555,4 +555,4 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "clinic.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(VALID).encode())
 
-    assert isinstance(load_clinic_file(path), Clinic)
+    assert isinstance(load_clinic_file(path), ClinicFile)

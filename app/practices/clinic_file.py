@@ -1,8 +1,8 @@
-"""A clinic file (JSON or YAML) read into a checked `Clinic`, every problem reported at once.
+"""A clinic file (JSON or YAML) read into a checked `ClinicFile`, every problem reported at once.
 
-What the file may hold is `app.clinic.practice.Clinic`; `CLINIC_FILE.json_schema()` says
-the same as a JSON Schema. A file is written by hand, often by a doctor's assistant, so
-one run names everything that is wrong, one line each, by where it is
+What the file may hold is `app.practices.clinic_file_models.ClinicFile`;
+`CLINIC_FILE.json_schema()` says the same as a JSON Schema. A file is written by
+hand, often by a doctor's assistant, so one run names everything that is wrong, one line each, by where it is
 (`availability[1].end: ...`) and in the file's words rather than pydantic's. The lines
 leave out the file's name: the command line puts it in front.
 """
@@ -22,10 +22,10 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from app.clinic.practice import Clinic
-from app.clinic.values import Loc, Problems, describe
+from app.practices.clinic_file_models import ClinicFile
+from app.practices.values import Loc, Problems, describe
 
-CLINIC_FILE = TypeAdapter(Clinic)
+CLINIC_FILE = TypeAdapter(ClinicFile)
 UNKNOWN_KEY = frozenset({"unexpected_keyword_argument", "invalid_key"})
 DATE_LIKE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
@@ -39,12 +39,12 @@ class ClinicFileError(Exception):
         self.problems = tuple(problems)
 
 
-def load_clinic_file(path: Path) -> Clinic:
+def load_clinic_file(path: Path) -> ClinicFile:
     """The clinic in the file at `path`, or `ClinicFileError` listing every problem."""
     return read_clinic(read_document(path))
 
 
-def read_clinic(data: object) -> Clinic:
+def read_clinic(data: object) -> ClinicFile:
     """The clinic described by already-parsed `data`, or `ClinicFileError`."""
     if data is None:
         raise ClinicFileError(["the file is empty; start from examples/demo_clinic.yaml"])
@@ -102,7 +102,7 @@ def _in_words(detail: ErrorDetails) -> str:
 def _unknown_key(loc: Loc) -> str:
     """Say a key is unknown, suggesting the allowed one it is most likely a typo of."""
     *parents, key = loc
-    section: Any = Clinic
+    section: Any = ClinicFile
     for step in parents:
         if isinstance(step, str):  # services or availability: a tuple of sections
             section = get_args(get_type_hints(section)[step])[0]

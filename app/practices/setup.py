@@ -17,8 +17,8 @@ from datetime import datetime
 from sqlalchemy import delete, null, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.clinic.practice import Clinic, Service, service_key
 from app.models import AvailabilityRule, ClosedDate, MedicalService, Practice
+from app.practices.clinic_file_models import ClinicFile, Service, service_key
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,9 @@ class ImportResult:
     closed_dates: int
 
 
-def import_clinic(sessions: sessionmaker[Session], clinic: Clinic, now: datetime) -> ImportResult:
+def import_clinic(
+    sessions: sessionmaker[Session], clinic: ClinicFile, now: datetime
+) -> ImportResult:
     """Create or update the practice described by `clinic`, all or nothing."""
     with sessions.begin() as session:
         practice, created = _upsert_profile(session, clinic, now)
@@ -44,7 +46,7 @@ def import_clinic(sessions: sessionmaker[Session], clinic: Clinic, now: datetime
     return ImportResult(practice.id, created, new, updated, deactivated, rules, closed)
 
 
-def _upsert_profile(session: Session, clinic: Clinic, now: datetime) -> tuple[Practice, bool]:
+def _upsert_profile(session: Session, clinic: ClinicFile, now: datetime) -> tuple[Practice, bool]:
     # Locking the row makes two imports of the same practice run one after the other.
     query = select(Practice).where(Practice.whatsapp_number == clinic.whatsapp_number)
     practice = session.scalars(query.with_for_update()).one_or_none()
@@ -119,7 +121,7 @@ def _copy_service(service: Service, row: MedicalService, now: datetime) -> None:
 
 
 def _replace_availability(
-    session: Session, profile_id: uuid.UUID, clinic: Clinic, now: datetime
+    session: Session, profile_id: uuid.UUID, clinic: ClinicFile, now: datetime
 ) -> int:
     # Slots do not refer to rules, so replacing them all is safe and keeps the file the truth.
     session.execute(delete(AvailabilityRule).where(AvailabilityRule.profile_id == profile_id))
@@ -149,7 +151,7 @@ def _replace_availability(
 
 
 def _replace_closed_dates(
-    session: Session, profile_id: uuid.UUID, clinic: Clinic, now: datetime
+    session: Session, profile_id: uuid.UUID, clinic: ClinicFile, now: datetime
 ) -> int:
     session.execute(
         delete(ClosedDate).where(ClosedDate.profile_id == profile_id, ClosedDate.source == "import")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from app.clinic.practice import Clinic
+from app.practices.clinic_file_models import ClinicFile
 
 
-def nothing_bookable(clinic: Clinic, now: datetime) -> str | None:
+def nothing_bookable(clinic: ClinicFile, now: datetime) -> str | None:
     """Why the practice will offer no time at all from `now` on, if it will not.
 
     A warning rather than a refusal: hours may be left empty on purpose (a practice

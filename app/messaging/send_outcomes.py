@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import metrics
 from app.background.after_commit import run_after_commit
 from app.clock import Clock
-from app.messaging.attempt import Failed, Later, Outcome, Result, Sent
+from app.messaging.attempt import Failed, Later, Result, SendOutcome, Sent
 from app.messaging.outbox import TABLE, Claim, claim_key, next_in_line, still_ours
 from app.models import MessageStatus
 
@@ -31,7 +31,7 @@ class Recorder:
         self.sessions, self.clock = sessions, clock
         self.results: list[tuple[Claim, Result]] = []
 
-    def add(self, claim: Claim, result: Result) -> Outcome:
+    def add(self, claim: Claim, result: Result) -> SendOutcome:
         self.results.append((claim, result))
         return result.outcome
 

@@ -1,12 +1,12 @@
 """The practice a clinic file describes: these models are the file's documentation.
 
-The file is JSON or YAML shaped like `Clinic` (see examples/demo_clinic.yaml). Days
+The file is JSON or YAML shaped like `ClinicFile` (see examples/demo_clinic.yaml). Days
 are numbered as in the database (0 = Sunday ... 6 = Saturday); times are "HH:MM" on
 the 24-hour clock in the practice's time zone; dates are "YYYY-MM-DD".
 
 Unknown keys are refused at every level: a misspelt optional key would otherwise be
 silently ignored. A key left out, `null` or blank takes its default. `clinic_file`
-reads a file into a `Clinic` and names every problem by where it is.
+reads a file into a `ClinicFile` and names every problem by where it is.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, StrictBool, ValidationInfo, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
-from app.clinic.values import (
+from app.practices.values import (
     DAY_NAMES,
     CalendarDate,
     ClockTime,
@@ -158,7 +158,7 @@ class OpeningHours(_Section):
 
 
 @dataclass(frozen=True, kw_only=True, config=CONFIG)
-class Clinic(_Section):
+class ClinicFile(_Section):
     """A whole practice: who it is, how it is reached, what it offers and when."""
 
     name: text(255)
@@ -243,7 +243,7 @@ class Clinic(_Section):
         return tuple(sorted(set(days)))
 
     @model_validator(mode="after")
-    def _services_fit_a_window(self) -> Clinic:
+    def _services_fit_a_window(self) -> ClinicFile:
         # Listed to patients, a service longer than every window would never have a free time.
         if not self.availability:
             return self
