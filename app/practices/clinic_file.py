@@ -2,9 +2,9 @@
 
 What the file may hold is `app.practices.clinic_file_models.ClinicFile`;
 `CLINIC_FILE.json_schema()` says the same as a JSON Schema. A file is written by
-hand, often by a doctor's assistant, so one run names everything that is wrong, one line each, by where it is
-(`availability[1].end: ...`) and in the file's words rather than pydantic's. The lines
-leave out the file's name: the command line puts it in front.
+hand, often by a doctor's assistant, so one run names everything that is wrong, one
+line each, by where it is (`availability[1].end: ...`) and in the file's words rather
+than pydantic's. The lines leave out the file's name: the command line puts it in front.
 """
 
 from __future__ import annotations
