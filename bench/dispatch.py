@@ -45,6 +45,8 @@ from rq import Queue
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot_flows.texts import template_value
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -142,7 +144,9 @@ def bench_delivery(
         whatsapp_rate_per_second=args.rate,
     )
     http = FakeTwilioHttpClient(base_url, timeout=10)
-    ctx = delivery.build_delivery_context(config, sessions, http_client=http, redis=redis)
+    ctx = delivery.build_delivery_context(
+        config, sessions, http_client=http, redis=redis, template_value=template_value
+    )
 
     practices = seed_practices(sessions, args.senders)
     ids = seed_messages(sessions, args.messages, practices)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.booking.context import BookingContext
 from app.booking.intake import PatientIntake, Urgency
 from app.clock import Clock
+from app.conversation.reminders import await_reminder_answers
 from app.models import MedicalService, Practice, TimeSlot
 from bot_flows.texts import render_notification
 
@@ -86,7 +87,11 @@ def context(
     sessions: sessionmaker[Session], clock: Clock, hold_minutes: int = 30
 ) -> BookingContext:
     return BookingContext(
-        sessions=sessions, clock=clock, render=render_notification, hold_minutes=hold_minutes
+        sessions=sessions,
+        clock=clock,
+        render=render_notification,
+        hold_minutes=hold_minutes,
+        on_reminded=await_reminder_answers,
     )
 
 

@@ -22,9 +22,10 @@ from twilio.http.response import Response
 from app.booking.context import BookingContext
 from app.clock import Clock, utc_now
 from app.config import Config
+from app.conversation.reminders import await_reminder_answers
 from app.db import get_database
 from app.messaging.delivery import HTTP_TIMEOUT, DeliveryContext, build_delivery_context
-from bot_flows.texts import render_notification
+from bot_flows.texts import render_notification, template_value
 
 EXTENSION_KEY = "citabot.runtime"
 TWILIO_API = "https://api.twilio.com"
@@ -64,8 +65,11 @@ def build_runtime(
             clock=clock,
             render=render_notification,
             hold_minutes=config.hold_minutes,
+            on_reminded=await_reminder_answers,
         ),
-        delivery=build_delivery_context(config, sessions, clock, http_client, redis),
+        delivery=build_delivery_context(
+            config, sessions, clock, http_client, redis, template_value=template_value
+        ),
     )
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, or_, select, tuple_
+from sqlalchemy import Select, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -30,23 +30,17 @@ from app.booking.context import BookingContext
 from app.booking.notifications import (
     Notification,
     NotificationContext,
-    Render,
     load_notification_contexts,
     queue_notifications,
 )
 from app.booking.policies import REMINDER_LEADS
-from app.models import Conversation, Reservation, ReservationStatus, TimeSlot
+from app.models import Reservation, ReservationStatus, TimeSlot
 
 # How late a reminder may still go out. Later than this it is skipped, not sent: a
 # "your appointment is in 2 hours" read 50 minutes before it is wrong, and a day-ahead
 # reminder more than 6 hours late is no longer a day ahead. Both stay well before the
 # appointment itself.
 REMINDER_GRACE = {"24h": timedelta(hours=6), "2h": timedelta(hours=1)}
-# The patient flow's state names (bot_flows.patient_states), which this layer may not
-# import: "reminder" waits for the 1/2/3 answer; the others are conversations at rest.
-REMINDER_STATE = "reminder"
-IDLE_STATES = ("new", "menu", REMINDER_STATE)
-IDLE_AFTER = timedelta(hours=24)
 SWEEP_BATCH = 500
 log = logging.getLogger(__name__)
 
@@ -83,7 +77,7 @@ def send_reminder(
             return ReminderOutcome.STALE
         if session.get_one(TimeSlot, reservation.slot_id).start_time != start:
             return ReminderOutcome.STALE
-        [outcome] = remind_locked(session, [reservation], kind, now, ctx.render)
+        [outcome] = remind_locked(session, [reservation], kind, now, ctx)
         return outcome
 
 
@@ -129,7 +123,7 @@ def _remind_batch(
 ) -> list[ReminderOutcome]:
     with ctx.sessions.begin() as session:
         reservations = _claim_due(session, kind, now, limit, failed, profile_id)
-        return remind_locked(session, reservations, kind, now, ctx.render)
+        return remind_locked(session, reservations, kind, now, ctx)
 
 
 def _remind_each_practice(
@@ -154,7 +148,11 @@ def _remind_each_practice(
 
 
 def remind_locked(
-    session: Session, reservations: Sequence[Reservation], kind: str, now: datetime, render: Render
+    session: Session,
+    reservations: Sequence[Reservation],
+    kind: str,
+    now: datetime,
+    ctx: BookingContext,
 ) -> list[ReminderOutcome]:
     """Decide and record the `kind` reminder of each (locked) reservation, in order."""
     if not reservations:
@@ -175,8 +173,8 @@ def remind_locked(
             )
             reminded.append(reservation)
         outcomes.append(outcome)
-    queue_notifications(session, notifications, render, now)
-    _await_answer(session, reminded, now)
+    queue_notifications(session, notifications, ctx.render, now)
+    ctx.on_reminded(session, reminded, now)
     return outcomes
 
 
@@ -250,26 +248,3 @@ def _claim_due(
             .execution_options(populate_existing=True)
         )
     )
-
-
-def _await_answer(session: Session, reminded: Sequence[Reservation], now: datetime) -> None:
-    """Let the patients' next message answer the reminder, unless they are busy with the bot.
-
-    A conversation locked right now is a patient writing right now: not idle, and
-    skipping it (rather than waiting) means a reminder never waits on, or deadlocks
-    with, a message being processed.
-    """
-    codes = {(r.profile_id, r.patient_phone): r.code for r in reminded}
-    if not codes:
-        return
-    idle = session.scalars(
-        select(Conversation)
-        .where(
-            tuple_(Conversation.profile_id, Conversation.phone).in_(list(codes)),
-            or_(Conversation.state.in_(IDLE_STATES), Conversation.updated_at < now - IDLE_AFTER),
-        )
-        .with_for_update(skip_locked=True)
-    )
-    for conversation in idle:
-        conversation.state = REMINDER_STATE
-        conversation.data = {"code": codes[(conversation.profile_id, conversation.phone)]}

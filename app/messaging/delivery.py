@@ -37,6 +37,7 @@ from app.messaging.port import Messenger, Outbound
 from app.messaging.rate import LocalRateLimiter, RateLimitedMessenger, RedisRateLimiter
 from app.messaging.send_outcomes import Recorder
 from app.messaging.settings import MessagingSettings
+from app.messaging.templates import TemplateValue
 from app.messaging.twilio_messenger import TwilioMessenger, settled
 
 log = logging.getLogger(__name__)
@@ -153,12 +154,14 @@ def build_delivery_context(
     clock: Clock = utc_now,
     http_client: TwilioHttpClient | None = None,
     redis: Redis | None = None,
+    *,
+    template_value: TemplateValue,
 ) -> DeliveryContext:
     """Delivery as `config` says: Twilio or the console, rate-limited per sender.
 
     With `redis` the rate is shared by every process; without, each counts its own.
     """
-    settings = MessagingSettings.from_config(config)
+    settings = MessagingSettings.from_config(config, template_value)
     inner: Messenger
     if config.messaging_backend == "twilio":
         if not (config.twilio_account_sid and config.twilio_auth_token):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from app.config import Config
+from app.messaging.templates import TemplateValue
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class MessagingSettings:
     """
 
     public_base_url: str
+    # How the catalogue writes a template's variables (bot_flows.texts.template_value),
+    # passed in where the app is assembled: messaging knows no wording.
+    template_value: TemplateValue
     content_sids: Mapping[str, str | Mapping[str, str]] = field(default_factory=dict)
     rate_per_second: int = 80
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -53,9 +57,10 @@ class MessagingSettings:
         return f"{self.public_base_url}/webhooks/whatsapp/status?m={message_id}"
 
     @classmethod
-    def from_config(cls, config: Config) -> MessagingSettings:
+    def from_config(cls, config: Config, template_value: TemplateValue) -> MessagingSettings:
         return cls(
             public_base_url=config.public_base_url,
+            template_value=template_value,
             content_sids=config.twilio_content_sids,
             rate_per_second=config.whatsapp_rate_per_second,
             lease=timedelta(seconds=config.message_lease_seconds),

@@ -34,10 +34,11 @@ the template whenever one is configured, inside the window too (`INTERACTIVE`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot_flows import texts
+# How the catalogue writes one named variable (a date, an age, a reason) in a language.
+TemplateValue = Callable[[str, Mapping[str, Any], str], str]
 
 TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "doctor_new_request": (
@@ -77,16 +78,8 @@ def content_sid(purpose: str | None, language: str, *tables: ContentSids | None)
 
 
 def content_variables(
-    purpose: str | None, facts: Mapping[str, Any] | None, language: str
+    purpose: str | None, facts: Mapping[str, Any] | None, language: str, value: TemplateValue
 ) -> dict[str, str]:
     """The numbered variables of `purpose`'s template, from the message's facts."""
     names = TEMPLATE_FIELDS.get(purpose or "", ())
-    return {str(n): _value(name, facts or {}, language) for n, name in enumerate(names, 1)}
-
-
-def _value(name: str, facts: Mapping[str, Any], language: str) -> str:
-    derive = texts.DERIVED.get(name)
-    value = derive(facts, language) if derive else facts.get(name)
-    # WhatsApp refuses empty variables and ones with line breaks or runs of spaces.
-    flat = " ".join(str(value if value is not None else "").split())
-    return flat or texts.text("not_given", language)
+    return {str(n): value(name, facts or {}, language) for n, name in enumerate(names, 1)}

@@ -127,7 +127,9 @@ def plan(
         purpose=claim.purpose,
         content_sid=sid if as_template else None,
         content_variables=(
-            templates.content_variables(claim.purpose, claim.variables, recipient.language)
+            templates.content_variables(
+                claim.purpose, claim.variables, recipient.language, settings.template_value
+            )
             if as_template
             else {}
         ),

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 
-from app.booking.policies import BookingTerms, BookingWindow
 from app.db import UTCDateTime
 from app.models import MedicalService, SlotStatus, TimeSlot
+from app.scheduling.window import BookingTerms, BookingWindow
 
 DAYS_PAGE_ROWS = 200  # free slots read at a time while looking for free days
 

@@ -147,3 +147,12 @@ def _formatted(
 @cache
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+def template_value(name: str, facts: Mapping[str, Any], language: str) -> str:
+    """One variable of a WhatsApp template, written from a notification's facts."""
+    derive = DERIVED.get(name)
+    value = derive(facts, language) if derive else facts.get(name)
+    # WhatsApp refuses empty variables and ones with line breaks or runs of spaces.
+    flat = " ".join(str(value if value is not None else "").split())
+    return flat or text("not_given", language)

@@ -18,6 +18,7 @@ from app.db import make_sessionmaker
 from app.messaging import delivery
 from app.messaging.delivery import build_delivery_context
 from app.models import MessageLog, MessageStatus
+from bot_flows.texts import template_value
 from tests.conftest import FrozenClock
 from tests.factories import context, intake, make_practice, make_service, make_slot
 
@@ -114,7 +115,9 @@ def test_many_notifications_at_once_ask_for_one_delivery_job_per_batch(
         queued = set(session.scalars(select(MessageLog.id)))
     assert {uuid.UUID(arg) for f in jobs for arg in f.args} == queued
 
-    console = build_delivery_context(Config(messaging_backend="console"), sessions, clock)
+    console = build_delivery_context(
+        Config(messaging_backend="console"), sessions, clock, template_value=template_value
+    )
     first = [uuid.UUID(arg) for arg in jobs[0].args]
     assert delivery.deliver_messages(console, first) == {"sent": 100}
     assert delivery.deliver_messages(console, first) == {"skipped": 100}  # run twice: no effect

@@ -29,7 +29,7 @@ from app.messaging import delivery
 from app.messaging.delivery import DeliveryContext, build_delivery_context
 from app.messaging.rate import KEY_PREFIX
 from app.models import Contact, MessageLog, Practice
-from bot_flows.texts import render_notification
+from bot_flows.texts import render_notification, template_value
 from tests.conftest import FrozenClock
 from tests.factories import context, intake, make_practice, make_service, make_slot
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
@@ -64,7 +64,9 @@ def twilio(fake_twilio: FakeTwilio, clock: FrozenClock) -> FakeTwilio:
 
 @pytest.fixture
 def ctx(sessions: sessionmaker[Session], clock: FrozenClock, twilio: FakeTwilio) -> DeliveryContext:
-    return build_delivery_context(twilio_config(), sessions, clock, twilio.http_client())
+    return build_delivery_context(
+        twilio_config(), sessions, clock, twilio.http_client(), template_value=template_value
+    )
 
 
 @pytest.fixture
@@ -432,7 +434,7 @@ def test_the_console_renders_templates_as_their_text(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     config = Config(messaging_backend="console", twilio_content_sids=CONTENT_SIDS)
-    console = build_delivery_context(config, sessions, clock)
+    console = build_delivery_context(config, sessions, clock, template_value=template_value)
     templated = queue(sessions, clock, profile)  # never wrote in: outside the window
     untemplated = queue(sessions, clock, profile, purpose="patient_expired", phone="+15550001111")
 
@@ -470,7 +472,9 @@ def test_one_worker_spaces_a_senders_messages_by_the_rate(
 ) -> None:
     rate, count = 5, 6
     config = twilio_config(whatsapp_rate_per_second=rate)
-    ctx = build_delivery_context(config, sessions, clock, twilio.http_client())
+    ctx = build_delivery_context(
+        config, sessions, clock, twilio.http_client(), template_value=template_value
+    )
     ids = deliver_from_one_sender(sessions, clock, profile, count)
 
     started = time.monotonic()
@@ -493,7 +497,9 @@ def test_workers_sharing_redis_share_each_senders_rate(
     config = twilio_config(whatsapp_rate_per_second=rate)
     redis = Redis.from_url(REDIS_URL)
     workers = [
-        build_delivery_context(config, sessions, clock, twilio.http_client(), redis)
+        build_delivery_context(
+            config, sessions, clock, twilio.http_client(), redis, template_value=template_value
+        )
         for _ in range(3)
     ]
     # Small batches, so the workers take turns with the sender's messages.
@@ -522,7 +528,9 @@ def test_messages_keep_going_out_at_the_rate_while_redis_is_unreachable(
     rate, count = 5, 4
     config = twilio_config(whatsapp_rate_per_second=rate)
     nowhere = Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.2)
-    ctx = build_delivery_context(config, sessions, clock, twilio.http_client(), nowhere)
+    ctx = build_delivery_context(
+        config, sessions, clock, twilio.http_client(), nowhere, template_value=template_value
+    )
     ids = deliver_from_one_sender(sessions, clock, profile, count)
 
     started = time.monotonic()

@@ -20,6 +20,7 @@ from app.messaging import delivery
 from app.messaging.delivery import build_delivery_context
 from app.messaging.port import Messenger, Outbound, ProviderMessage
 from app.models import Contact, MessageLog, Practice
+from bot_flows.texts import template_value
 from tests.conftest import FrozenClock
 from tests.factories import make_practice
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
@@ -279,7 +280,9 @@ def test_a_callback_that_overtakes_the_worker_is_kept(
     config = Config(
         messaging_backend="twilio", twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN
     )
-    ctx = build_delivery_context(config, sessions, clock, fake_twilio.http_client())
+    ctx = build_delivery_context(
+        config, sessions, clock, fake_twilio.http_client(), template_value=template_value
+    )
     ctx = replace(ctx, messenger=ReportsFirst(ctx.messenger, client, app, status, error_code))
     with sessions.begin() as session:
         session.add(Contact(profile_id=profile.id, phone=PATIENT, last_inbound_at=clock.now))

@@ -245,11 +245,11 @@ def test_a_conversation_being_answered_right_now_is_left_alone(
         assert session.get_one(Conversation, conversation_id).state == PatientState.MENU
 
 
-def test_the_flow_states_the_reminder_writes_exist() -> None:
-    from app.booking import reminder_sending
+def test_a_reminder_takes_over_only_conversations_at_rest() -> None:
+    from app.conversation import reminders
+    from bot_flows.patient_states import AT_REST
 
-    assert reminder_sending.REMINDER_STATE == PatientState.REMINDER
-    assert set(reminder_sending.IDLE_STATES) <= set(PatientState)
+    assert set(reminders.IDLE_STATES) <= AT_REST
 
 
 SANTIAGO = ZoneInfo("America/Santiago")

@@ -18,6 +18,7 @@ from app.config import Config
 from app.messaging import delivery
 from app.messaging.delivery import DeliveryContext, build_delivery_context
 from app.models import MedicalService, MessageLog, MessageStatus, Practice, TimeSlot
+from bot_flows.texts import template_value
 from tests.conftest import FrozenClock
 from tests.factories import context, intake, make_practice, make_service, make_slot
 
@@ -39,7 +40,9 @@ def ctx(sessions: sessionmaker[Session], clock: FrozenClock) -> BookingContext:
 
 @pytest.fixture
 def console(sessions: sessionmaker[Session], clock: FrozenClock) -> DeliveryContext:
-    return build_delivery_context(Config(messaging_backend="console"), sessions, clock)
+    return build_delivery_context(
+        Config(messaging_backend="console"), sessions, clock, template_value=template_value
+    )
 
 
 def book(

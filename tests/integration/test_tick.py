@@ -33,6 +33,7 @@ from app.models import (
     SlotStatus,
     TimeSlot,
 )
+from bot_flows.texts import template_value
 from tests.conftest import FrozenClock
 from tests.factories import context, intake, make_practice, make_service, make_slot
 
@@ -274,7 +275,7 @@ def test_the_tick_stops_delivering_once_its_time_budget_is_spent(
     result = run_tick(tick)
     assert result.exit_code == 0, result.output
     # The batch under way when the budget ran out is finished; the next tick goes on.
-    assert delivered(sessions) == MessagingSettings(public_base_url="").batch_size
+    assert delivered(sessions) == MessagingSettings("", template_value).batch_size
     assert run_tick(tick).exit_code == 0
     assert delivered(sessions) == 150
 

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from app.booking.codes import ALPHABET, LENGTH, new_code, normalize_code
 from app.booking.errors import IllegalTransition
-from app.booking.policies import BookingWindow, due_reminders, hold_deadline
+from app.booking.policies import due_reminders, hold_deadline
 from app.booking.transitions import REQUEST_TRANSITIONS, RESERVATION_TRANSITIONS, check_transition
+from app.scheduling.window import BookingWindow
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 

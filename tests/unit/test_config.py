@@ -8,6 +8,7 @@ import pytest
 
 from app.config import DEVELOPMENT_TOKEN, Config
 from app.messaging.settings import MessagingSettings
+from bot_flows.texts import template_value
 
 TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "real-token"}
 
@@ -65,8 +66,10 @@ def test_production_without_a_token_refuses_every_webhook() -> None:
 
 def test_the_message_lease_is_read_and_leaves_room_to_send() -> None:
     config = Config.from_env({"MESSAGE_LEASE_SECONDS": "30"})
-    assert MessagingSettings.from_config(config).lease == timedelta(seconds=30)
-    assert MessagingSettings.from_config(Config.from_env({})).lease == timedelta(seconds=60)
+    assert MessagingSettings.from_config(config, template_value).lease == timedelta(seconds=30)
+    assert MessagingSettings.from_config(Config.from_env({}), template_value).lease == timedelta(
+        seconds=60
+    )
     for wrong in ("29", "0", "1.5", "soon"):
         with pytest.raises(ValueError, match="MESSAGE_LEASE_SECONDS must be a whole number"):
             Config.from_env({"MESSAGE_LEASE_SECONDS": wrong})
