@@ -45,6 +45,7 @@ services:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: install services lint
 	$(BIN)/pytest
