@@ -1,4 +1,4 @@
-"""Runs a conversation written as a table: state -> (question, answer handler).
+"""Runs a conversation written as a table: state -> the step that asks and reads the answer.
 
 A flow is a mapping from state names to `Step`s. Entering a state asks its
 question; the next message goes to that state's `answer`, which stores one answer
@@ -70,10 +70,20 @@ class Turn(Generic[Desk]):
 
 @dataclass(frozen=True)
 class Step(Generic[Desk]):
-    """A state of a flow: the question asked on entering it, and what to do with the answer."""
+    """A state of a flow, whole: what it asks, how it reads the answer, and the rest.
+
+    `help` is what "ayuda" explains before the question is asked again; `needs`
+    names what the question reads from the conversation's data (a state stored
+    without it starts afresh); `goes_to` is every state the answer may lead to,
+    itself included when it asks again on purpose. The diagram beside a flow draws
+    exactly these moves, and a test holds the two together.
+    """
 
     ask: Callable[[Turn[Desk]], None]
     answer: Callable[[Turn[Desk]], str]
+    help: str | None = None
+    needs: tuple[str, ...] = ()
+    goes_to: frozenset[str] = frozenset()
 
 
 Flow = Mapping[str, Step[Desk]]

@@ -105,75 +105,213 @@ class Incoming:
     has_media: bool
 
 
-FLOW: Flow[PatientServices] = {
-    # state            question          answer -> next state
-    S.NEW:         Step(nothing_to_ask,  first_message),
-    S.CONSENT:     Step(ask_consent,     answer_consent),
-    S.DECLINED:    Step(say_declined,    offer_privacy_again),
-    S.MENU:        Step(ask_menu,        answer_menu),
-    S.HANDOFF:     Step(say_handed_off,  welcome_back),
-    S.SERVICE:     Step(ask_service,     answer_service),
-    S.DAY:         Step(ask_day,         pick_day(S.DAY, then=S.TIME)),
-    S.TIME:        Step(ask_time,        answer_time),
-    S.REUSE:       Step(ask_reuse,       answer_reuse),
-    S.NAME:        Step(asking("patient.ask_name"),        answer_name),
-    S.AGE:         Step(asking("patient.ask_age"),         answer_age),
-    S.SEX:         Step(asking("patient.ask_sex"),         answer_sex),
-    S.REASON:      Step(asking("patient.ask_reason"),      answer_reason),
-    S.SYMPTOMS:    Step(asking("patient.ask_symptoms"),    answer_symptoms),
-    S.HISTORY:     Step(asking("patient.ask_history"),     answer_history),
-    S.MEDICATIONS: Step(asking("patient.ask_medications"), answer_medications),
-    S.ALLERGIES:   Step(asking("patient.ask_allergies"),   answer_allergies),
-    S.URGENCY:     Step(asking("patient.ask_urgency"),     answer_urgency),
-    S.CONTACT:     Step(asking("patient.ask_contact"),     answer_contact),
-    S.EMAIL:       Step(asking("patient.ask_email"),       answer_email),
-    S.SUMMARY:     Step(ask_summary,     answer_summary),
-    S.TAKEN:       Step(ask_nearest,     answer_nearest),
-    S.PICK:        Step(ask_pick,        answer_pick),
-    S.ACTION:      Step(ask_action,      answer_action),
-    S.CANCEL:      Step(ask_cancel,      answer_cancel),
-    S.MOVE_DAY:    Step(ask_day,         pick_day(S.MOVE_DAY, then=S.MOVE_TIME)),
-    S.MOVE_TIME:   Step(ask_time,        answer_move_time),
-    S.REMINDER:    Step(ask_reminder,    answer_reminder),
-}  # fmt: skip
-
 CHOOSE = "patient.help.choose"
 WRITE = "patient.help.write"
 OPTIONAL = "patient.help.optional"
-# What "ayuda" explains in each state (before its question is asked again).
-HELP: dict[str, str] = {
-    S.CONSENT: "patient.help.consent",
-    S.DECLINED: "patient.help.consent",
-    S.MENU: "patient.help.menu",
-    S.SERVICE: CHOOSE, S.DAY: CHOOSE, S.TIME: "patient.help.time", S.REUSE: CHOOSE,
-    S.NAME: WRITE, S.AGE: "patient.help.age", S.SEX: CHOOSE, S.REASON: WRITE,
-    S.SYMPTOMS: OPTIONAL, S.HISTORY: OPTIONAL, S.MEDICATIONS: OPTIONAL, S.ALLERGIES: OPTIONAL,
-    S.URGENCY: CHOOSE, S.CONTACT: CHOOSE, S.EMAIL: "patient.help.email",
-    S.SUMMARY: CHOOSE, S.TAKEN: CHOOSE, S.PICK: CHOOSE, S.ACTION: CHOOSE, S.CANCEL: CHOOSE,
-    S.MOVE_DAY: CHOOSE, S.MOVE_TIME: "patient.help.time", S.REMINDER: CHOOSE,
-}  # fmt: skip
-
 SLOT = ("service_id", "service", "slot_id", "start")
 ANSWERS = (*SLOT, "name", "age", "gender", "reason", "urgency", "contact")
-# What each state's question reads from the conversation's data. A stored state
-# without it (an older version's data, a hand-edited row) starts afresh.
-NEEDS: dict[str, tuple[str, ...]] = {
-    S.SERVICE: ("services",),
-    S.DAY: ("service_id", "service", "days"),
-    S.TIME: ("service_id", "service", "day", "times"),
-    S.REUSE: (*SLOT, "stored"),
-    S.NAME: SLOT, S.AGE: SLOT, S.SEX: SLOT, S.REASON: SLOT, S.SYMPTOMS: SLOT,
-    S.HISTORY: SLOT, S.MEDICATIONS: SLOT, S.ALLERGIES: SLOT, S.URGENCY: SLOT,
-    S.CONTACT: SLOT, S.EMAIL: SLOT,
-    S.SUMMARY: ANSWERS,
-    S.TAKEN: (*ANSWERS, "nearest"),
-    S.PICK: ("bookings",),
-    S.ACTION: ("booking",),
-    S.CANCEL: ("booking",),
-    S.MOVE_DAY: ("booking", "service_id", "service", "days"),
-    S.MOVE_TIME: ("booking", "service_id", "service", "day", "times"),
-    S.REMINDER: ("code",),
-}  # fmt: skip
+
+# Each state: the question asked on entering it, how its answer is read, what "ayuda"
+# says there, what the question reads from the conversation's data, and where the
+# answer may lead (patient.mmd draws exactly these moves).
+FLOW: Flow[PatientServices] = {
+    S.NEW: Step(
+        ask=nothing_to_ask,
+        answer=first_message,
+        help=None,
+        needs=(),
+        goes_to=frozenset({S.CONSENT, S.MENU}),
+    ),
+    S.CONSENT: Step(
+        ask=ask_consent,
+        answer=answer_consent,
+        help="patient.help.consent",
+        needs=(),
+        goes_to=frozenset({S.CONSENT, S.DECLINED, S.MENU}),
+    ),
+    S.DECLINED: Step(
+        ask=say_declined,
+        answer=offer_privacy_again,
+        help="patient.help.consent",
+        needs=(),
+        goes_to=frozenset({S.CONSENT}),
+    ),
+    S.MENU: Step(
+        ask=ask_menu,
+        answer=answer_menu,
+        help="patient.help.menu",
+        needs=(),
+        goes_to=frozenset({S.MENU, S.HANDOFF, S.SERVICE, S.DAY, S.PICK, S.ACTION}),
+    ),
+    S.HANDOFF: Step(
+        ask=say_handed_off,
+        answer=welcome_back,
+        help=None,
+        needs=(),
+        goes_to=frozenset({S.MENU, S.HANDOFF}),
+    ),
+    S.SERVICE: Step(
+        ask=ask_service,
+        answer=answer_service,
+        help=CHOOSE,
+        needs=("services",),
+        goes_to=frozenset({S.MENU, S.DAY}),
+    ),
+    S.DAY: Step(
+        ask=ask_day,
+        answer=pick_day(S.DAY, then=S.TIME),
+        help=CHOOSE,
+        needs=("service_id", "service", "days"),
+        goes_to=frozenset({S.MENU, S.TIME}),
+    ),
+    S.TIME: Step(
+        ask=ask_time,
+        answer=answer_time,
+        help="patient.help.time",
+        needs=("service_id", "service", "day", "times"),
+        goes_to=frozenset({S.TIME, S.REUSE, S.NAME, S.SUMMARY}),
+    ),
+    S.REUSE: Step(
+        ask=ask_reuse,
+        answer=answer_reuse,
+        help=CHOOSE,
+        needs=(*SLOT, "stored"),
+        goes_to=frozenset({S.NAME, S.AGE, S.SEX, S.REASON}),
+    ),
+    S.NAME: Step(
+        ask=asking("patient.ask_name"),
+        answer=answer_name,
+        help=WRITE,
+        needs=SLOT,
+        goes_to=frozenset({S.AGE}),
+    ),
+    S.AGE: Step(
+        ask=asking("patient.ask_age"),
+        answer=answer_age,
+        help="patient.help.age",
+        needs=SLOT,
+        goes_to=frozenset({S.SEX, S.REASON}),
+    ),
+    S.SEX: Step(
+        ask=asking("patient.ask_sex"),
+        answer=answer_sex,
+        help=CHOOSE,
+        needs=SLOT,
+        goes_to=frozenset({S.REASON}),
+    ),
+    S.REASON: Step(
+        ask=asking("patient.ask_reason"),
+        answer=answer_reason,
+        help=WRITE,
+        needs=SLOT,
+        goes_to=frozenset({S.SYMPTOMS}),
+    ),
+    S.SYMPTOMS: Step(
+        ask=asking("patient.ask_symptoms"),
+        answer=answer_symptoms,
+        help=OPTIONAL,
+        needs=SLOT,
+        goes_to=frozenset({S.HISTORY}),
+    ),
+    S.HISTORY: Step(
+        ask=asking("patient.ask_history"),
+        answer=answer_history,
+        help=OPTIONAL,
+        needs=SLOT,
+        goes_to=frozenset({S.MEDICATIONS}),
+    ),
+    S.MEDICATIONS: Step(
+        ask=asking("patient.ask_medications"),
+        answer=answer_medications,
+        help=OPTIONAL,
+        needs=SLOT,
+        goes_to=frozenset({S.ALLERGIES}),
+    ),
+    S.ALLERGIES: Step(
+        ask=asking("patient.ask_allergies"),
+        answer=answer_allergies,
+        help=OPTIONAL,
+        needs=SLOT,
+        goes_to=frozenset({S.URGENCY, S.CONTACT}),
+    ),
+    S.URGENCY: Step(
+        ask=asking("patient.ask_urgency"),
+        answer=answer_urgency,
+        help=CHOOSE,
+        needs=SLOT,
+        goes_to=frozenset({S.CONTACT}),
+    ),
+    S.CONTACT: Step(
+        ask=asking("patient.ask_contact"),
+        answer=answer_contact,
+        help=CHOOSE,
+        needs=SLOT,
+        goes_to=frozenset({S.EMAIL, S.SUMMARY}),
+    ),
+    S.EMAIL: Step(
+        ask=asking("patient.ask_email"),
+        answer=answer_email,
+        help="patient.help.email",
+        needs=SLOT,
+        goes_to=frozenset({S.SUMMARY}),
+    ),
+    S.SUMMARY: Step(
+        ask=ask_summary,
+        answer=answer_summary,
+        help=CHOOSE,
+        needs=ANSWERS,
+        goes_to=frozenset({S.MENU, S.SERVICE, S.DAY, S.SUMMARY, S.TAKEN}),
+    ),
+    S.TAKEN: Step(
+        ask=ask_nearest,
+        answer=answer_nearest,
+        help=CHOOSE,
+        needs=(*ANSWERS, "nearest"),
+        goes_to=frozenset({S.SUMMARY}),
+    ),
+    S.PICK: Step(
+        ask=ask_pick,
+        answer=answer_pick,
+        help=CHOOSE,
+        needs=("bookings",),
+        goes_to=frozenset({S.ACTION}),
+    ),
+    S.ACTION: Step(
+        ask=ask_action,
+        answer=answer_action,
+        help=CHOOSE,
+        needs=("booking",),
+        goes_to=frozenset({S.MENU, S.ACTION, S.CANCEL, S.MOVE_DAY}),
+    ),
+    S.CANCEL: Step(
+        ask=ask_cancel,
+        answer=answer_cancel,
+        help=CHOOSE,
+        needs=("booking",),
+        goes_to=frozenset({S.MENU}),
+    ),
+    S.MOVE_DAY: Step(
+        ask=ask_day,
+        answer=pick_day(S.MOVE_DAY, then=S.MOVE_TIME),
+        help=CHOOSE,
+        needs=("booking", "service_id", "service", "days"),
+        goes_to=frozenset({S.MENU, S.MOVE_TIME}),
+    ),
+    S.MOVE_TIME: Step(
+        ask=ask_time,
+        answer=answer_move_time,
+        help="patient.help.time",
+        needs=("booking", "service_id", "service", "day", "times"),
+        goes_to=frozenset({S.MENU, S.MOVE_DAY, S.MOVE_TIME}),
+    ),
+    S.REMINDER: Step(
+        ask=ask_reminder,
+        answer=answer_reminder,
+        help=CHOOSE,
+        needs=("code",),
+        goes_to=frozenset({S.MENU, S.ACTION, S.CANCEL, S.MOVE_DAY}),
+    ),
+}
 
 
 def answer_patient(
@@ -212,7 +350,7 @@ def _respond(chat: Chat, message: Incoming, turn: PatientTurn) -> str:
         turn.say("patient.text_only")
         return enter(FLOW, state, turn)
     if turn.words in HELP_WORDS:
-        turn.say(HELP[state])
+        turn.say(FLOW[state].help or CHOOSE)
         return enter(FLOW, state, turn)
     if turn.words in MENU_WORDS:
         return enter(FLOW, S.CONSENT if state in BEFORE_CONSENT else S.MENU, turn)
@@ -250,7 +388,7 @@ def _while_handed_off(chat: Chat, message: Incoming, turn: PatientTurn) -> None:
 
 def _resumable(state: str, turn: PatientTurn) -> PatientState:
     """The stored state, or NEW when it is unknown or its data is missing."""
-    if state in FLOW and all(key in turn.data for key in NEEDS.get(state, ())):
+    if state in FLOW and all(key in turn.data for key in FLOW[state].needs):
         return S(state)
     turn.data.clear()
     return S.NEW
