@@ -17,15 +17,29 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from bot_flows.texts import recognised
+
 Desk = TypeVar("Desk")
 
 MAX_ANSWER = 500  # characters kept of a free-text answer
-NUMBER_WORDS = {
-    "uno": 1, "una": 1, "one": 1, "dos": 2, "two": 2, "tres": 3, "three": 3,
-    "cuatro": 4, "four": 4, "cinco": 5, "five": 5, "seis": 6, "six": 6,
-    "siete": 7, "seven": 7, "ocho": 8, "eight": 8, "nueve": 9, "nine": 9,
-}  # fmt: skip
-NONE_WORDS = {"no", "ninguno", "ninguna", "nada", "none", "nothing", "n/a", "na", "ningun"}
+
+
+def option_words(*options: str | tuple[str, ...]) -> dict[str, int]:
+    """Each word of the catalogue that picks option 1, 2, ...: an option is one meaning or several.
+
+    Built once per question, when its module loads; a word picking two options is refused.
+    """
+    picks: dict[str, int] = {}
+    for number, meanings in enumerate(options, start=1):
+        for meaning in (meanings,) if isinstance(meanings, str) else meanings:
+            for word in recognised(meaning):
+                if picks.setdefault(word, number) != number:
+                    raise ValueError(f"{word!r} picks both option {picks[word]} and {number}")
+    return picks
+
+
+NUMBER_WORDS = option_words(*(f"number.{number}" for number in range(1, 10)))
+NONE_WORDS = recognised("none")
 
 
 @dataclass(frozen=True)

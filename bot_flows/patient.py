@@ -72,6 +72,7 @@ from bot_flows.patient_start import (
 from bot_flows.patient_states import AT_REST, BEFORE_CONSENT, OPENINGS, PatientState, PatientTurn
 from bot_flows.ports import PatientServices
 from bot_flows.red_flags import red_flag
+from bot_flows.texts import CATALOGUES, recognised
 
 __all__ = ["Chat", "Incoming", "PatientState", "answer_patient", "says_nothing_personal"]
 
@@ -79,13 +80,11 @@ S = PatientState
 HANDOFF_TIME = timedelta(hours=24)
 FORWARD_LIMIT = 500  # characters of a message passed on to the doctor: one screen
 IDLE_TIME = timedelta(hours=24)
-MENU_WORDS = frozenset({"menu", "inicio", "menu principal", "main menu", "volver al menu"})
-HELP_WORDS = frozenset({"ayuda", "help", "ayudame", "ayuda por favor", "help me"})
+MENU_WORDS = recognised("menu")
+HELP_WORDS = recognised("help")
 LANGUAGE_WORDS = {
-    "english": "en", "ingles": "en", "in english": "en", "en ingles": "en",
-    "espanol": "es", "spanish": "es", "en espanol": "es", "in spanish": "es",
-    "castellano": "es",
-}  # fmt: skip
+    word: language for language in CATALOGUES for word in recognised(f"language.{language}")
+}
 
 
 @dataclass

@@ -16,9 +16,9 @@ from functools import cache
 
 from babel.dates import format_date
 
-from bot_flows.engine import MAX_ANSWER, NUMBER_WORDS
+from bot_flows.engine import MAX_ANSWER, NUMBER_WORDS, option_words
 from bot_flows.patient_states import PatientState, PatientTurn
-from bot_flows.texts import when
+from bot_flows.texts import recognised, when
 
 NAME_LIMIT = 120  # the request keeps 255 characters; real names are far shorter
 EMAIL_LIMIT = 254  # the longest address mail servers accept
@@ -27,32 +27,34 @@ DIGIT = re.compile(r"\d")
 DIGITS = re.compile(r"\d+")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 
-YES_NO = {
-    "si": 1, "yes": 1, "ok": 1, "okay": 1, "vale": 1, "claro": 1, "dale": 1, "sure": 1,
-    "acepto": 1, "accept": 1, "de acuerdo": 1, "si acepto": 1, "si claro": 1, "si gracias": 1,
-    "claro que si": 1, "okey": 1, "sip": 1, "yes please": 1, "i accept": 1, "yes i accept": 1,
-    "ok acepto": 1,
-    "no": 2, "nop": 2, "nope": 2, "no acepto": 2, "decline": 2, "rechazo": 2, "no gracias": 2,
-    "no thanks": 2, "no quiero": 2, "i dont accept": 2, "i do not accept": 2,
-}  # fmt: skip
+YES_NO = option_words("yes", "no")
+
+
+def _any_of(words: Iterable[str]) -> str:
+    """A regular expression matching any of `words` as written, the longest tried first."""
+    return "|".join(re.escape(word) for word in sorted(words, key=lambda word: (-len(word), word)))
+
+
 # "opción 2", "option 2", "la 2": a lone option number with a word before it.
 LONE_OPTION = re.compile(
-    r"(?:(?:opcion|option|numero|number|la|el) )?(\d{1,3}|"
-    + "|".join(NUMBER_WORDS)
-    + r")(?: (.+))?"
+    rf"(?:(?:{_any_of(recognised('option'))}) )?(\d{{1,3}}|{_any_of(NUMBER_WORDS)})(?: (.+))?"
 )
 REPEATS = re.compile(r"([a-z])\1+")
+DAY_PARTS = {part: recognised(f"clock.{part}") for part in ("morning", "afternoon", "night")}
 # What may follow a typed hour: "pm", "p. m.", "de la tarde", "hrs".
 _DAYTIME = (
-    r"(?:\s*(?:([ap])\.?\s*m\b\.?|(?:de|en|por) la (manana|tarde|noche)\b|(?:h|hrs?|horas)\b))"
+    r"(?:\s*(?:([ap])\.?\s*m\b\.?"
+    rf"|({_any_of(frozenset().union(*DAY_PARTS.values()))})\b"
+    rf"|(?:{_any_of(recognised('clock.hours'))})\b))"
 )
 CLOCKS = (
     re.compile(r"\b(\d{1,2})\s*[:.h]\s*(\d{2})\b" + _DAYTIME + "?"),  # 16:30, 4.30 pm, 16h30
     re.compile(r"(?<![\d:.])(\d{2})(\d{2})(?![\d:.])" + _DAYTIME + "?"),  # 1630, 0930
     re.compile(r"\b(\d{1,2})()" + _DAYTIME),  # 4 pm, 4 de la tarde, 16 hrs
 )
-AFTERNOON = frozenset({"p", "tarde", "noche"})
-TWELVE_IS_MIDNIGHT = frozenset({"a", "manana", "noche"})  # "12 am", "12 de la noche"
+# "p" and "a" are a.m. and p.m.: "4 pm" and "4 de la tarde" are 16:00, "12 am" is midnight.
+AFTERNOON = frozenset({"p"}) | DAY_PARTS["afternoon"] | DAY_PARTS["night"]
+TWELVE_IS_MIDNIGHT = frozenset({"a"}) | DAY_PARTS["morning"] | DAY_PARTS["night"]
 
 
 def choice(turn: PatientTurn, count: int, words: Mapping[str, int] | None = None) -> int | None:

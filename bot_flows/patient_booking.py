@@ -22,6 +22,7 @@ from app.booking.errors import (
     UpcomingAppointmentExists,
 )
 from app.booking.requests import Hold
+from bot_flows.engine import option_words
 from bot_flows.patient_answers import (
     choice,
     clear_choice,
@@ -40,7 +41,7 @@ from bot_flows.patient_intake import (
 )
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.ports import SlotOption
-from bot_flows.texts import clock_time, text
+from bot_flows.texts import clock_time, recognised, text
 
 S = PatientState
 DAYS_SHOWN = 7
@@ -48,16 +49,8 @@ TIMES_SHOWN = 12
 NEAREST_SHOWN = 3
 # Sending or discarding the request cannot be undone: only a message that is just
 # the answer counts ("no, no quiero cancelar" is asked again).
-SUMMARY_WORDS = {
-    "confirmar": 1, "confirmo": 1, "confirm": 1, "si": 1, "yes": 1, "ok": 1, "si confirmo": 1,
-    "si confirmar": 1, "enviar": 1, "send": 1,
-    "de nuevo": 2, "empezar de nuevo": 2, "otra vez": 2, "start over": 2, "restart": 2,
-    "cancelar": 3, "cancel": 3,
-}  # fmt: skip
-MORE_WORDS = frozenset({
-    "mas", "mas horarios", "mas horas", "otros horarios", "otras horas", "otra hora", "otros",
-    "mas tarde", "more", "more times", "other times", "later",
-})  # fmt: skip
+SUMMARY_WORDS = option_words("summary.send", "summary.restart", "summary.discard")
+MORE_WORDS = recognised("more_times")
 
 
 def start_booking(turn: PatientTurn) -> PatientState:

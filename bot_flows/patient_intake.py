@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.booking.intake import ContactMethod, PatientIntake, Urgency
+from bot_flows.engine import option_words
 from bot_flows.patient_answers import (
     NAME_LIMIT,
-    YES_NO,
     age_of,
     choice,
     clear_choice,
@@ -27,22 +27,11 @@ S = PatientState
 GENDERS = ("female", "male", "other")
 URGENCIES = (Urgency.LOW, Urgency.NORMAL, Urgency.HIGH, Urgency.URGENT)
 CONTACTS = (ContactMethod.WHATSAPP, ContactMethod.PHONE, ContactMethod.EMAIL)
-SEX_WORDS = {
-    "femenino": 1, "mujer": 1, "female": 1, "woman": 1, "f": 1, "masculino": 2, "hombre": 2,
-    "male": 2, "man": 2, "m": 2, "otro": 3, "other": 3, "prefiero no decir": 3,
-    "prefer not to say": 3,
-}  # fmt: skip
-URGENCY_WORDS = {
-    "baja": 1, "low": 1, "normal": 2, "media": 2, "alta": 3, "high": 3, "urgente": 4,
-    "urgent": 4, "emergencia": 4,
-}  # fmt: skip
-CONTACT_WORDS = {
-    "whatsapp": 1, "wa": 1, "llamada": 2, "llamar": 2, "telefono": 2, "phone": 2, "call": 2,
-    "correo": 3, "email": 3, "mail": 3, "e mail": 3,
-}  # fmt: skip
-REUSE_WORDS = YES_NO | {
-    "no quiero cambiarlos": 2, "cambiarlos": 2, "no i want to change them": 2, "change them": 2,
-}  # fmt: skip
+SEX_WORDS = option_words(*(f"sex.{gender}" for gender in GENDERS))
+URGENCY_WORDS = option_words(*(f"urgency.{urgency.value}" for urgency in URGENCIES))
+CONTACT_WORDS = option_words(*(f"contact.{contact.value}" for contact in CONTACTS))
+# A clear yes or no, or "no, I want to change them".
+REUSE_WORDS = option_words("yes", ("no", "reuse.change"))
 SEX_TEXT = {
     "female": "patient.sex.female",
     "male": "patient.sex.male",

@@ -11,38 +11,19 @@ from typing import Any
 
 from app.booking.errors import AlreadyStarted, BookingError, SlotNotBookable, SlotTaken
 from app.booking.queries import Booking
-from bot_flows.patient_answers import (
-    YES_NO,
-    choice,
-    clear_choice,
-    not_understood,
-    numbered,
-    when_label,
-)
+from bot_flows.engine import option_words
+from bot_flows.patient_answers import choice, clear_choice, not_understood, numbered, when_label
 from bot_flows.patient_booking import offer_days, offer_times, pick_time
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.texts import text
 
 S = PatientState
 STATUS_TEXT = {"request": "patient.status.waiting", "reservation": "patient.status.confirmed"}
-ACTION_WORDS = {
-    "cancelar": 1, "cancelarla": 1, "cancel": 1, "cambiar": 2, "cambiarla": 2, "mover": 2,
-    "reagendar": 2, "reprogramar": 2, "reschedule": 2, "move": 2, "change": 2,
-}  # fmt: skip
+ACTION_WORDS = option_words("action.cancel", "action.move")
 # Cancelling cannot be undone: only a message that is just the answer counts.
-CANCEL_WORDS = YES_NO | {
-    "si cancelar": 1, "cancelar": 1, "cancelarla": 1, "cancelala": 1, "si cancelarla": 1,
-    "si retirarla": 1, "retirarla": 1, "retirar": 1, "yes cancel": 1, "cancel": 1,
-    "yes withdraw it": 1, "withdraw": 1, "no conservarla": 2, "conservarla": 2,
-    "mantenerla": 2, "no cancelar": 2, "no la cancele": 2, "no keep it": 2, "keep it": 2,
-    "keep": 2,
-}  # fmt: skip
+CANCEL_WORDS = option_words(("yes", "cancel.confirm"), ("no", "cancel.keep"))
 # Only "2" leads to cancelling, and that is confirmed again (`answer_cancel`).
-REMINDER_WORDS = {
-    "confirmo": 1, "confirmar": 1, "confirm": 1, "si": 1, "yes": 1, "ok": 1, "alli estare": 1,
-    "cancelar": 2, "cancel": 2, "cambiar": 3, "reagendar": 3, "reprogramar": 3,
-    "reschedule": 3, "change": 3,
-}  # fmt: skip
+REMINDER_WORDS = option_words("reminder.confirm", "reminder.cancel", "reminder.change")
 
 
 def show_bookings(turn: PatientTurn) -> PatientState:

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from bot_flows.engine import fold
+from bot_flows.engine import fold, option_words
 from bot_flows.patient_answers import YES_NO, choice, clear_choice, clear_option, not_understood
 from bot_flows.patient_booking import start_booking
 from bot_flows.patient_manage import show_bookings, start_managing
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.red_flags import red_flag
+from bot_flows.texts import recognised
 
 S = PatientState
 # The privacy notice the patient answered; a new wording gets a new version.
 CONSENT_VERSION = "privacy-2026-11"
-GREETINGS = frozenset({
-    "hola", "holi", "buenas", "buenos dias", "buenas tardes", "buenas noches", "hola buenas",
-    "hola buenos dias", "hola buenas tardes", "hola buenas noches", "que tal", "hola que tal",
-    "hi", "hello", "hey", "good morning", "good afternoon", "good evening",
-})  # fmt: skip
-MENU_WORDS = {
-    "agendar": 1, "reservar": 1, "book": 1, "nueva cita": 1, "sacar cita": 1,
-    "mis citas": 2, "my appointments": 2, "ver citas": 2,
-    "cancelar": 3, "cambiar": 3, "reagendar": 3, "reprogramar": 3, "cancel": 3,
-    "reschedule": 3, "humano": 4, "persona": 4, "asesor": 4, "recepcion": 4,
-    "human": 4, "person": 4, "agent": 4, "hablar": 4, "talk": 4,
-}  # fmt: skip
+GREETINGS = recognised("greeting")
+MENU_WORDS = option_words(
+    "main_menu.book", "main_menu.bookings", "main_menu.change", "main_menu.person"
+)
 
 
 def nothing_to_ask(turn: PatientTurn) -> None:

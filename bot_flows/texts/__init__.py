@@ -1,12 +1,16 @@
-"""Every sentence a user sees, one catalogue per language (Spanish first).
+"""Every sentence a user sees and every word the bot recognises, per language (Spanish first).
 
 Dates and times are written by Babel in the practice's time zone and the reader's
 language, so "martes 1 de diciembre, 10:30" and "Tuesday, December 1, 10:30 AM"
 come from the same instant.
+
+What the bot recognises is read in every language at once (`recognised`): a
+Spanish speaker's "help" and an English speaker's "ayuda" both work.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -21,6 +25,8 @@ from app.booking.notifications import Notification
 from bot_flows.texts import en, es
 
 CATALOGUES: dict[str, dict[str, str]] = {"es": es.TEXTS, "en": en.TEXTS}
+VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {"es": es.WORDS, "en": en.WORDS}
+RED_FLAG_PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {"es": es.PATTERNS, "en": en.PATTERNS}
 DEFAULT_LANGUAGE = "es"
 WHEN_FORMAT = {"es": "EEEE d 'de' MMMM, HH:mm", "en": "EEEE, MMMM d, h:mm a"}
 TIME_FORMAT = {"es": "HH:mm", "en": "h:mm a"}
@@ -29,6 +35,21 @@ TIME_FORMAT = {"es": "HH:mm", "en": "h:mm a"}
 def text(key: str, language: str, **values: Any) -> str:
     """The sentence `key` in `language` (falling back to Spanish), filled with `values`."""
     return _template(key, language).format(**values)
+
+
+@cache
+def recognised(key: str) -> frozenset[str]:
+    """The words meaning `key` in any language, folded; worked out once, read on every message."""
+    return frozenset(word for words in VOCABULARIES.values() for word in words[key])
+
+
+def red_flag_pattern(key: str) -> re.Pattern[str]:
+    """Any language's patterns for the emergency sign `key`, matched as whole words.
+
+    Compiling takes a while: call it once, when the module that checks messages loads.
+    """
+    patterns = dict.fromkeys(p for table in RED_FLAG_PATTERNS.values() for p in table[key])
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
 
 
 def when(instant: datetime, timezone: str, language: str) -> str:

@@ -1,0 +1,142 @@
+"""The words an English speaker writes, keyed by what they mean.
+
+Written folded, as the flows compare them: lower case, no apostrophes ("i dont
+accept"), single spaces. Every language's words are accepted everywhere, so these
+are read together with the Spanish ones (`bot_flows.texts.recognised`).
+"""
+
+WORDS: dict[str, tuple[str, ...]] = {
+    # Understood in every state of the patient's conversation
+    "menu": ("menu", "main menu"),
+    "help": ("help", "help me"),
+    "language.es": ("spanish", "in spanish"),
+    "language.en": ("english", "in english"),
+    "greeting": ("hi", "hello", "hey", "good morning", "good afternoon", "good evening"),
+    # Numbered choices: "two", "option 2"
+    "number.1": ("one",),
+    "number.2": ("two",),
+    "number.3": ("three",),
+    "number.4": ("four",),
+    "number.5": ("five",),
+    "number.6": ("six",),
+    "number.7": ("seven",),
+    "number.8": ("eight",),
+    "number.9": ("nine",),
+    "option": ("option", "number"),
+    # Yes and no: consent, reusing stored answers, cancelling
+    "yes": ("yes", "ok", "okay", "sure", "accept", "yes please", "i accept", "yes i accept"),
+    "no": ("no", "nope", "decline", "no thanks", "i dont accept", "i do not accept"),
+    # Nothing to declare: optional intake questions
+    "none": ("no", "none", "nothing", "n/a", "na"),
+    # A time typed instead of its number: English says "4 pm" (a.m. and p.m. are read
+    # in every language), so no words name the part of the day.
+    "clock.morning": (),
+    "clock.afternoon": (),
+    "clock.night": (),
+    "clock.hours": ("h", "hr", "hrs"),
+    # The main menu
+    "main_menu.book": ("book",),
+    "main_menu.bookings": ("my appointments",),
+    "main_menu.change": ("cancel", "reschedule"),
+    "main_menu.person": ("human", "person", "agent", "talk"),
+    # Booking: the day's next times, and the summary before sending
+    "more_times": ("more", "more times", "other times", "later"),
+    "summary.send": ("confirm", "yes", "ok", "send"),
+    "summary.restart": ("start over", "restart"),
+    "summary.discard": ("cancel",),
+    # The intake
+    "reuse.change": ("no i want to change them", "change them"),
+    "sex.female": ("female", "woman", "f"),
+    "sex.male": ("male", "man", "m"),
+    "sex.other": ("other", "prefer not to say"),
+    "urgency.low": ("low",),
+    "urgency.normal": ("normal",),
+    "urgency.high": ("high",),
+    "urgency.urgent": ("urgent",),
+    "contact.whatsapp": ("whatsapp", "wa"),
+    "contact.phone": ("phone", "call"),
+    "contact.email": ("email", "mail", "e mail"),
+    # A booking already made: change it, cancel it, answer its reminder
+    "action.cancel": ("cancel",),
+    "action.move": ("reschedule", "move", "change"),
+    "cancel.confirm": ("yes cancel", "cancel", "yes withdraw it", "withdraw"),
+    "cancel.keep": ("no keep it", "keep it", "keep"),
+    "reminder.confirm": ("confirm", "yes", "ok"),
+    "reminder.cancel": ("cancel",),
+    "reminder.change": ("reschedule", "change"),
+    # The doctor's commands: the first word, or two ("no show")
+    "command.approve": ("approve", "yes"),
+    "command.reject": ("reject", "no"),
+    "command.pending": ("pending",),
+    "command.agenda": ("agenda",),
+    "command.cancel": ("cancel",),
+    "command.complete": ("completed", "done"),
+    "command.no_show": ("no-show", "noshow", "no show"),
+    "command.note": ("note",),
+    "command.block": ("block",),
+    "command.resume": ("resume",),
+    "command.help": ("help",),
+    # The doctor's arguments: a day, a note's type, a private note
+    "day.today": ("today",),
+    "day.tomorrow": ("tomorrow",),
+    "note.diagnosis": ("diagnosis",),
+    "note.treatment": ("treatment",),
+    "note.follow_up": ("follow-up", "followup"),
+    "note.prescription": ("prescription",),
+    "note.private": ("private",),
+}  # fmt: skip
+
+# Emergency signs: regular expressions over folded text, each matched as whole words
+# ("can't" is "cant").
+PATTERNS: dict[str, tuple[str, ...]] = {
+    "red_flag.chest_pain": (
+        r"chest (?:pain|pains|tightness|pressure|hurts)",
+        r"(?:pain|pressure|tightness) in (?:my |the )?chest",
+        r"my chest (?:hurts|is tight)",
+        r"tight chest",
+        r"heart attack",
+    ),
+    "red_flag.breathing": (
+        r"(?:cant|cannot|can not) breathe?",
+        r"(?:not|isnt|wasnt|stopped) breathing",
+        r"(?:difficulty|trouble|struggling|hard to) breath(?:e|ing)",
+        r"short(?:ness)? of breath",
+        r"choking",
+    ),
+    "red_flag.bleeding": (
+        r"heavy bleeding",
+        r"bleeding (?:heavily|a lot|badly|wont stop|will not stop)",
+        r"(?:wont|will not|doesnt|does not) stop bleeding",
+        r"ha?emorrhag\w*",
+        r"(?:lots|a lot) of blood",
+        r"(?:vomiting|coughing|throwing up) blood",
+    ),
+    "red_flag.unconscious": (
+        r"passed out",
+        r"faint(?:ed|ing)",
+        r"unconscious",
+        r"(?:lost|loss of|losing) consciousness",
+        r"blacked out",
+        r"unresponsive",
+        r"seizures?",
+    ),
+    "red_flag.stroke": (
+        r"stroke",
+        r"(?:face|mouth) (?:drooping|droops)",
+        r"drooping (?:face|mouth)",
+        r"slurred speech",
+        r"(?:cant|cannot|can not) (?:speak|move (?:my|his|her) (?:arm|leg|face))",
+        r"numb(?:ness)? (?:on|in) one side",
+        r"paraly[sz]\w*",
+    ),
+    "red_flag.suicide": (
+        r"suicid\w*",
+        r"kill myself",
+        r"end(?:ing)? my life",
+        r"(?:want|wanna) to die",
+        r"hurt(?:ing)? myself",
+        r"self ?harm",
+        r"no reason to live",
+        r"better off dead",
+    ),
+}

@@ -1,0 +1,168 @@
+"""The words a Spanish speaker writes, keyed by what they mean.
+
+Written folded, as the flows compare them: lower case, no accents ("si", "manana"),
+single spaces. Every language's words are accepted everywhere, so these are read
+together with the English ones (`bot_flows.texts.recognised`).
+"""
+
+WORDS: dict[str, tuple[str, ...]] = {
+    # Understood in every state of the patient's conversation
+    "menu": ("menu", "inicio", "menu principal", "volver al menu"),
+    "help": ("ayuda", "ayudame", "ayuda por favor"),
+    "language.es": ("espanol", "en espanol", "castellano"),
+    "language.en": ("ingles", "en ingles"),
+    "greeting": (
+        "hola", "holi", "buenas", "buenos dias", "buenas tardes", "buenas noches", "hola buenas",
+        "hola buenos dias", "hola buenas tardes", "hola buenas noches", "que tal", "hola que tal",
+    ),
+    # Numbered choices: "dos", "opción 2", "la 2"
+    "number.1": ("uno", "una"),
+    "number.2": ("dos",),
+    "number.3": ("tres",),
+    "number.4": ("cuatro",),
+    "number.5": ("cinco",),
+    "number.6": ("seis",),
+    "number.7": ("siete",),
+    "number.8": ("ocho",),
+    "number.9": ("nueve",),
+    "option": ("opcion", "numero", "la", "el"),
+    # Yes and no: consent, reusing stored answers, cancelling
+    "yes": (
+        "si", "ok", "okay", "okey", "vale", "claro", "dale", "sip", "acepto", "de acuerdo",
+        "si acepto", "si claro", "si gracias", "claro que si", "ok acepto",
+    ),
+    "no": ("no", "nop", "no acepto", "rechazo", "no gracias", "no quiero"),
+    # Nothing to declare: optional intake questions
+    "none": ("no", "ninguno", "ninguna", "ningun", "nada", "n/a", "na"),
+    # A time typed instead of its number: "4 de la tarde", "16 hrs"
+    "clock.morning": ("de la manana", "en la manana", "por la manana"),
+    "clock.afternoon": ("de la tarde", "en la tarde", "por la tarde"),
+    "clock.night": ("de la noche", "en la noche", "por la noche"),
+    "clock.hours": ("h", "hr", "hrs", "horas"),
+    # The main menu
+    "main_menu.book": ("agendar", "reservar", "nueva cita", "sacar cita"),
+    "main_menu.bookings": ("mis citas", "ver citas"),
+    "main_menu.change": ("cancelar", "cambiar", "reagendar", "reprogramar"),
+    "main_menu.person": ("humano", "persona", "asesor", "recepcion", "hablar"),
+    # Booking: the day's next times, and the summary before sending
+    "more_times": (
+        "mas", "mas horarios", "mas horas", "otros horarios", "otras horas", "otra hora",
+        "otros", "mas tarde",
+    ),
+    "summary.send": ("confirmar", "confirmo", "si", "ok", "si confirmo", "si confirmar", "enviar"),
+    "summary.restart": ("de nuevo", "empezar de nuevo", "otra vez"),
+    "summary.discard": ("cancelar",),
+    # The intake
+    "reuse.change": ("no quiero cambiarlos", "cambiarlos"),
+    "sex.female": ("femenino", "mujer", "f"),
+    "sex.male": ("masculino", "hombre", "m"),
+    "sex.other": ("otro", "prefiero no decir"),
+    "urgency.low": ("baja",),
+    "urgency.normal": ("normal", "media"),
+    "urgency.high": ("alta",),
+    "urgency.urgent": ("urgente", "emergencia"),
+    "contact.whatsapp": ("whatsapp", "wa"),
+    "contact.phone": ("llamada", "llamar", "telefono"),
+    "contact.email": ("correo", "email", "mail", "e mail"),
+    # A booking already made: change it, cancel it, answer its reminder
+    "action.cancel": ("cancelar", "cancelarla"),
+    "action.move": ("cambiar", "cambiarla", "mover", "reagendar", "reprogramar"),
+    "cancel.confirm": (
+        "si cancelar", "cancelar", "cancelarla", "cancelala", "si cancelarla", "si retirarla",
+        "retirarla", "retirar",
+    ),
+    "cancel.keep": ("no conservarla", "conservarla", "mantenerla", "no cancelar", "no la cancele"),
+    "reminder.confirm": ("confirmo", "confirmar", "si", "ok", "alli estare"),
+    "reminder.cancel": ("cancelar",),
+    "reminder.change": ("cambiar", "reagendar", "reprogramar"),
+    # The doctor's commands: the first word, or two ("no asistió")
+    "command.approve": ("aprobar", "si"),
+    "command.reject": ("rechazar", "no"),
+    "command.pending": ("pendientes",),
+    "command.agenda": ("agenda",),
+    "command.cancel": ("cancelar",),
+    "command.complete": ("completada",),
+    "command.no_show": ("noasistio", "no asistio", "no-asistio"),
+    "command.note": ("nota",),
+    "command.block": ("bloquear",),
+    "command.resume": ("reanudar",),
+    "command.help": ("ayuda",),
+    # The doctor's arguments: a day, a note's type, a private note
+    "day.today": ("hoy",),
+    "day.tomorrow": ("manana",),
+    "note.diagnosis": ("diagnostico",),
+    "note.treatment": ("tratamiento",),
+    "note.follow_up": ("seguimiento",),
+    "note.prescription": ("receta",),
+    "note.private": ("privada", "privado"),
+}  # fmt: skip
+
+# Emergency signs: regular expressions over folded text, each matched as whole words
+# ("dano" is "daño"). Common misspellings are written in where it is cheap
+# ("desmallo", "corason", "inconsiente", "toraxico").
+PATTERNS: dict[str, tuple[str, ...]] = {
+    "red_flag.chest_pain": (
+        r"dolor (?:fuerte |muy fuerte |intenso )?(?:(?:de|del|en|en el|en mi) )?pecho",
+        r"dolor tora(?:c|x|s)ico",
+        r"(?:me )?duele (?:mucho )?(?:el |mi )?pecho",
+        r"(?:opresion|presion|punzada) (?:en el|en mi|del|en) pecho",
+        r"infart\w*",
+        r"ataque (?:al|del) cora[sz]on",
+        r"ataque cardiac[oa]",
+        r"paro cardiac[oa]",
+    ),
+    "red_flag.breathing": (
+        r"no (?:puedo|puede|podemos|pueden) respirar",
+        r"no (?:respira|esta respirando)",
+        r"(?:deja|dejo) de respirar",
+        r"(?:me|le|nos) cuesta (?:mucho |trabajo )?respirar",
+        r"dificultad (?:para|al) respirar",
+        r"(?:me|le) falta (?:el )?aire",
+        r"no (?:me|le) entra (?:el )?aire",
+        r"falta de aire",
+        r"(?:me|se) (?:ahogo|ahoga|esta ahogando|estoy ahogando)",
+        r"respir\w* con dificultad",
+    ),
+    "red_flag.bleeding": (
+        # "sangrado vaginal abundante": one word may say where.
+        r"sangrado (?:\w+ )?(?:abundante|fuerte|muy fuerte|que no para)",
+        r"(?:sangra|sangrando|sangro) (?:mucho|demasiado|sin parar)",
+        r"mucha sangre",
+        r"hemorr?agia",
+        r"no (?:para|deja) de sangrar",
+        r"(?:vomit\w*|tos\w*) (?:con )?sangre",
+    ),
+    "red_flag.unconscious": (
+        r"perd\w* (?:el )?(?:conocimiento|sentido|la conciencia)",
+        r"perdida de (?:la )?(?:conciencia|conocimiento)",
+        r"(?:se|me|le) desma(?:y|ll)\w*",
+        r"desma(?:y|ll)o",
+        r"incon(?:sc|s|c)iente",
+        # Not "no responde": patients write it about the doctor who has not answered yet.
+        r"no (?:reacciona|despierta)",
+        r"convul(?:s|c)ion\w*",
+    ),
+    "red_flag.stroke": (
+        r"derrame cerebral",
+        r"embolia",
+        r"accidente cerebro ?vascular",
+        r"acv",
+        r"(?:cara|boca) (?:caida|torcida|chueca|paralizada)",
+        r"no (?:puedo|puede) (?:hablar|mover (?:el|la|mi) (?:brazo|pierna|mano|cara))",
+        r"(?:habla|lengua) (?:arrastrada|trabada)",
+        r"arrastra las palabras",
+        r"(?:se me|se le) (?:durmio|paralizo) (?:la mitad|un lado|medio)",
+        r"paralisis",
+    ),
+    "red_flag.suicide": (
+        r"sui(?:c|s)id\w*",
+        r"quitarme la vida",
+        r"(?:me )?quiero morir\w*",
+        r"ganas de morir\w*",
+        r"no quiero (?:vivir|seguir viviendo)",
+        r"matarme",
+        r"me (?:quiero|voy a) matar",
+        r"hacerme dano",
+        r"acabar con mi vida",
+    ),
+}
