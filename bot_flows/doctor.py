@@ -6,7 +6,8 @@ in "no asistió") names the command, its parser reads the arguments
 (`doctor_answers`). The diagram is `doctor.mmd`.
 
 - Matching forgives capitals, accents, extra spaces and punctuation around words;
-  Spanish words come first, English ones are aliases.
+  a command's words are the catalogue's ("command.approve": "aprobar", "approve",
+  ...), every language's understood whatever the practice's language.
 - A message that is no command, or whose arguments cannot be read, gets a short
   hint plus the help text, and the services are not touched (hard guarantee 6).
 - A refusal from the services (`app.booking.errors`) or a `ValueError` becomes one
@@ -41,41 +42,40 @@ from bot_flows.doctor_answers import DoctorTurn
 from bot_flows.doctor_parsing import Decision, Hint, Rest
 from bot_flows.engine import Said
 from bot_flows.ports import DoctorServices
+from bot_flows.texts import recognised
 
 Args = TypeVar("Args")
 
 
 @dataclass(frozen=True)
 class Command(Generic[Args]):
-    """Words that name a command (folded: lower case, no accents), its parser and handler."""
+    """What names a command (a catalogue key of folded words), its parser and handler."""
 
-    words: tuple[str, ...]
+    meaning: str
     parse: Callable[[Rest], Args | Hint]
     handle: Callable[[Args, DoctorTurn], list[Said]]
 
 
+APPROVE = Command("command.approve", parsing.parse_decision, answers.approve)
+REJECT = Command("command.reject", parsing.parse_decision, answers.reject)
 COMMANDS: tuple[Command[Any], ...] = (
-    Command(("aprobar", "approve", "si", "yes"), parsing.parse_decision, answers.approve),
-    Command(("rechazar", "reject", "no"), parsing.parse_decision, answers.reject),
-    Command(("pendientes", "pending"), parsing.no_arguments, answers.list_pending),
-    Command(("agenda",), parsing.parse_agenda, answers.show_agenda),
-    Command(("cancelar", "cancel"), parsing.parse_code_and_reason, answers.cancel),
-    Command(("completada", "completed", "done"), parsing.parse_code, answers.complete),
-    Command(
-        ("noasistio", "no asistio", "no-asistio", "no-show", "noshow", "no show"),
-        parsing.parse_code,
-        answers.no_show,
-    ),
-    Command(("nota", "note"), parsing.parse_note, answers.save_note),
-    Command(("bloquear", "block"), parsing.parse_block, answers.block),
-    Command(("reanudar", "resume"), parsing.parse_phone, answers.resume),
-    Command(("ayuda", "help"), parsing.no_arguments, answers.show_help),
+    APPROVE,
+    REJECT,
+    Command("command.pending", parsing.no_arguments, answers.list_pending),
+    Command("command.agenda", parsing.parse_agenda, answers.show_agenda),
+    Command("command.cancel", parsing.parse_code_and_reason, answers.cancel),
+    Command("command.complete", parsing.parse_code, answers.complete),
+    Command("command.no_show", parsing.parse_code, answers.no_show),
+    Command("command.note", parsing.parse_note, answers.save_note),
+    Command("command.block", parsing.parse_block, answers.block),
+    Command("command.resume", parsing.parse_phone, answers.resume),
+    Command("command.help", parsing.no_arguments, answers.show_help),
 )
-BY_WORD: dict[str, Command[Any]] = {word: command for command in COMMANDS for word in command.words}
-BUTTONS: dict[str, Command[Decision]] = {
-    "APROBAR": BY_WORD["aprobar"],
-    "RECHAZAR": BY_WORD["rechazar"],
+BY_WORD: dict[str, Command[Any]] = {
+    word: command for command in COMMANDS for word in recognised(command.meaning)
 }
+# Payloads are written by `button_payloads`, not typed: they stay the same in every language.
+BUTTONS: dict[str, Command[Decision]] = {"APROBAR": APPROVE, "RECHAZAR": REJECT}
 
 HELP = Said("doctor.help")
 

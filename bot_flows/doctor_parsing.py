@@ -19,6 +19,7 @@ from datetime import date, time
 from app.booking.codes import LENGTH, normalize_code
 from app.phones import InvalidPhoneNumber, to_e164
 from bot_flows.engine import MAX_ANSWER
+from bot_flows.texts import recognised
 
 WORD = re.compile(r"\S+")
 EDGES = ".,;:!?¡¿\"'()*"  # punctuation around a word: "K7M3QX." or "¿pendientes?"
@@ -29,14 +30,14 @@ DAY_MONTH = re.compile(r"(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}))?")
 RANGE = re.compile(r"(\d{1,2}):(\d{2})[-\u2013\u2014](\d{1,2}):(\d{2})")
 MAX_ECHO = 30  # characters of a bad argument quoted back
 
-RELATIVE_DAYS = {"hoy": 0, "today": 0, "manana": 1, "tomorrow": 1}
-NOTE_WORDS = {
-    "diagnostico": "diagnosis", "diagnosis": "diagnosis",
-    "tratamiento": "treatment", "treatment": "treatment",
-    "seguimiento": "follow_up", "follow-up": "follow_up", "followup": "follow_up",
-    "receta": "prescription", "prescription": "prescription",
-}  # fmt: skip
-PRIVATE_WORDS = {"privada", "privado", "private"}
+# Days from today, by the words for them ("hoy", "mañana").
+RELATIVE_DAYS = {
+    word: days for days, key in enumerate(("day.today", "day.tomorrow")) for word in recognised(key)
+}
+# As app.booking.appointments stores them (a test holds the two together).
+NOTE_TYPES = ("diagnosis", "treatment", "follow_up", "prescription")
+NOTE_WORDS = {word: kind for kind in NOTE_TYPES for word in recognised(f"note.{kind}")}
+PRIVATE_WORDS = recognised("note.private")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class DayArgs:
 @dataclass(frozen=True)
 class NoteArgs:
     code: str
-    note_type: str  # one of app.booking.appointments.NOTE_TYPES
+    note_type: str  # one of NOTE_TYPES
     private: bool
     text: str
 
