@@ -9,17 +9,18 @@ to call for help (negations are not read: "no tengo dolor de pecho, solo tos" an
 doctor to judge. It never diagnoses and never advises; the flow only shows the
 emergency number and marks the request urgent for the doctor.
 
-Common misspellings are written into the patterns where it is cheap ("desmallo",
-"corason", "inconsiente", "toraxico"); they are matched as whole words only, so
-"matricular" never reads as "matar".
+The patterns live in each language's catalogue (`bot_flows/texts/*/words.py`),
+with common misspellings written in where it is cheap ("desmallo", "corason",
+"inconsiente", "toraxico"); they are matched as whole words only, so "matricular"
+never reads as "matar".
 """
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
 from bot_flows.engine import fold
+from bot_flows.texts import red_flag_pattern
 
 
 class RedFlag(StrEnum):
@@ -31,114 +32,8 @@ class RedFlag(StrEnum):
     SUICIDE = "suicide"
 
 
-# Patterns match whole words of folded text; "can't" folds to "cant", "daño" to "dano".
-PATTERNS: dict[RedFlag, tuple[str, ...]] = {
-    RedFlag.CHEST_PAIN: (
-        r"dolor (?:fuerte |muy fuerte |intenso )?(?:(?:de|del|en|en el|en mi) )?pecho",
-        r"dolor tora(?:c|x|s)ico",
-        r"(?:me )?duele (?:mucho )?(?:el |mi )?pecho",
-        r"(?:opresion|presion|punzada) (?:en el|en mi|del|en) pecho",
-        r"infart\w*",
-        r"ataque (?:al|del) cora[sz]on",
-        r"ataque cardiac[oa]",
-        r"paro cardiac[oa]",
-        r"chest (?:pain|pains|tightness|pressure|hurts)",
-        r"(?:pain|pressure|tightness) in (?:my |the )?chest",
-        r"my chest (?:hurts|is tight)",
-        r"tight chest",
-        r"heart attack",
-    ),
-    RedFlag.BREATHING: (
-        r"no (?:puedo|puede|podemos|pueden) respirar",
-        r"no (?:respira|esta respirando)",
-        r"(?:deja|dejo) de respirar",
-        r"(?:me|le|nos) cuesta (?:mucho |trabajo )?respirar",
-        r"dificultad (?:para|al) respirar",
-        r"(?:me|le) falta (?:el )?aire",
-        r"no (?:me|le) entra (?:el )?aire",
-        r"falta de aire",
-        r"(?:me|se) (?:ahogo|ahoga|esta ahogando|estoy ahogando)",
-        r"respir\w* con dificultad",
-        r"(?:cant|cannot|can not) breathe?",
-        r"(?:not|isnt|wasnt|stopped) breathing",
-        r"(?:difficulty|trouble|struggling|hard to) breath(?:e|ing)",
-        r"short(?:ness)? of breath",
-        r"choking",
-    ),
-    RedFlag.BLEEDING: (
-        # "sangrado vaginal abundante": one word may say where.
-        r"sangrado (?:\w+ )?(?:abundante|fuerte|muy fuerte|que no para)",
-        r"(?:sangra|sangrando|sangro) (?:mucho|demasiado|sin parar)",
-        r"mucha sangre",
-        r"hemorr?agia",
-        r"no (?:para|deja) de sangrar",
-        r"(?:vomit\w*|tos\w*) (?:con )?sangre",
-        r"heavy bleeding",
-        r"bleeding (?:heavily|a lot|badly|wont stop|will not stop)",
-        r"(?:wont|will not|doesnt|does not) stop bleeding",
-        r"ha?emorrhag\w*",
-        r"(?:lots|a lot) of blood",
-        r"(?:vomiting|coughing|throwing up) blood",
-    ),
-    RedFlag.UNCONSCIOUS: (
-        r"perd\w* (?:el )?(?:conocimiento|sentido|la conciencia)",
-        r"perdida de (?:la )?(?:conciencia|conocimiento)",
-        r"(?:se|me|le) desma(?:y|ll)\w*",
-        r"desma(?:y|ll)o",
-        r"incon(?:sc|s|c)iente",
-        # Not "no responde": patients write it about the doctor who has not answered yet.
-        r"no (?:reacciona|despierta)",
-        r"convul(?:s|c)ion\w*",
-        r"passed out",
-        r"faint(?:ed|ing)",
-        r"unconscious",
-        r"(?:lost|loss of|losing) consciousness",
-        r"blacked out",
-        r"unresponsive",
-        r"seizures?",
-    ),
-    RedFlag.STROKE: (
-        r"derrame cerebral",
-        r"embolia",
-        r"accidente cerebro ?vascular",
-        r"acv",
-        r"(?:cara|boca) (?:caida|torcida|chueca|paralizada)",
-        r"no (?:puedo|puede) (?:hablar|mover (?:el|la|mi) (?:brazo|pierna|mano|cara))",
-        r"(?:habla|lengua) (?:arrastrada|trabada)",
-        r"arrastra las palabras",
-        r"(?:se me|se le) (?:durmio|paralizo) (?:la mitad|un lado|medio)",
-        r"paralisis",
-        r"stroke",
-        r"(?:face|mouth) (?:drooping|droops)",
-        r"drooping (?:face|mouth)",
-        r"slurred speech",
-        r"(?:cant|cannot|can not) (?:speak|move (?:my|his|her) (?:arm|leg|face))",
-        r"numb(?:ness)? (?:on|in) one side",
-        r"paraly[sz]\w*",
-    ),
-    RedFlag.SUICIDE: (
-        r"sui(?:c|s)id\w*",
-        r"quitarme la vida",
-        r"(?:me )?quiero morir\w*",
-        r"ganas de morir\w*",
-        r"no quiero (?:vivir|seguir viviendo)",
-        r"matarme",
-        r"me (?:quiero|voy a) matar",
-        r"hacerme dano",
-        r"acabar con mi vida",
-        r"kill myself",
-        r"end(?:ing)? my life",
-        r"(?:want|wanna) to die",
-        r"hurt(?:ing)? myself",
-        r"self ?harm",
-        r"no reason to live",
-        r"better off dead",
-    ),
-}
-
-_COMPILED = {
-    flag: re.compile(r"\b(?:" + "|".join(patterns) + r")\b") for flag, patterns in PATTERNS.items()
-}
+# Each sign's patterns, every language's at once; checked in this order.
+_COMPILED = {flag: red_flag_pattern(f"red_flag.{flag.value}") for flag in RedFlag}
 
 
 def red_flag(text: str) -> RedFlag | None:
