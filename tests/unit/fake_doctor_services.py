@@ -1,12 +1,14 @@
 """An in-memory `DoctorServices`: one practice's requests and appointments, and a log of calls.
 
 It refuses the way the booking services do (same exceptions, same legal moves), so
-the doctor's commands can be tested without a database. `calls` records every
-method called, reads included; `mutations` only those that change something.
+the doctor's commands can be tested without a database; tests/contract checks that
+it answers as the real services do. `calls` records every method called, reads
+included; `mutations` only those that change something.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -14,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 from app.booking.appointments import NOTE_TYPES
 from app.booking.blocking import AffectedBooking, BlockReport
-from app.booking.errors import NotFound, NotStarted, RequestExpired
+from app.booking.errors import AlreadyStarted, NotFound, NotStarted, RequestExpired
 from app.booking.queries import Booking, PendingRequest
 from app.booking.transitions import check_transition
+from app.phones import to_e164
 from bot_flows.ports import PracticeDetails
 
 MUTATING = frozenset(
@@ -35,6 +38,7 @@ class FakeRequest:
     reason: str | None = "Dolor de cabeza"
     urgency: str | None = "normal"
     status: str = "pending"
+    service_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -44,6 +48,7 @@ class FakeAppointment:
     patient_name: str = "María Pérez"
     service: str = "Consulta general"
     status: str = "confirmed"
+    service_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -62,8 +67,11 @@ class FakeDoctorServices:
         self.now = now
         self.requests: dict[str, FakeRequest] = {}
         self.appointments: dict[str, FakeAppointment] = {}
+        # The starts of the slots `block` counts, each `slot_minutes` long. The real
+        # services count every slot the period overlaps, booked or already blocked too.
         self.free_slots: list[datetime] = []
-        self.on_hold: set[str] = set()
+        self.slot_minutes = 30
+        self.on_hold: set[str] = set()  # E.164 numbers whose hand-off is under way
         self.notes: list[FakeNote] = []
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.refuse_with: Exception | None = None  # raised by the next change, if set
@@ -87,7 +95,11 @@ class FakeDoctorServices:
         check_transition("request", code, request.status, "approved")
         request.status = "approved"
         appointment = self.add_appointment(
-            code, request.start, patient_name=request.patient_name, service=request.service
+            code,
+            request.start,
+            patient_name=request.patient_name,
+            service=request.service,
+            service_id=request.service_id,
         )
         return _appointment_booking(appointment)
 
@@ -127,6 +139,8 @@ class FakeDoctorServices:
             return _request_booking(request)
         appointment = self._appointment(code)
         check_transition("reservation", code, appointment.status, "cancelled")
+        if appointment.start <= self.now:
+            raise AlreadyStarted(code)
         appointment.status = "cancelled"
         return _appointment_booking(appointment)
 
@@ -156,17 +170,18 @@ class FakeDoctorServices:
             if end
             else datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
         ).astimezone(UTC)
-        blocked = [slot for slot in self.free_slots if since <= slot < until]
-        self.free_slots = [slot for slot in self.free_slots if slot not in blocked]
+        length = timedelta(minutes=self.slot_minutes)
+        blocked = [slot for slot in self.free_slots if slot < until and slot + length > since]
         affected = [
             AffectedBooking(b.code, b.start, b.patient_name, b.service, b.status)
             for b in self._live_bookings()
-            if since <= b.start < until and b.status in ("pending", "confirmed")
+            if b.start < until and b.start + length > since and b.status in ("pending", "confirmed")
         ]
         return BlockReport(len(blocked), affected)
 
     def resume_bot(self, phone: str) -> bool:
         self._record("resume_bot", phone)
+        phone = to_e164(phone)
         if phone not in self.on_hold:
             return False
         self.on_hold.discard(phone)
@@ -201,11 +216,12 @@ class FakeDoctorServices:
         return _appointment_booking(appointment)
 
     def _live_bookings(self) -> list[Booking]:
+        """Pending requests and uncancelled appointments, in time order."""
         requests = [_request_booking(r) for r in self.requests.values() if r.status == "pending"]
         appointments = [
             _appointment_booking(a) for a in self.appointments.values() if a.status != "cancelled"
         ]
-        return requests + appointments
+        return sorted(requests + appointments, key=lambda b: (b.start, b.code))
 
 
 def _request_booking(request: FakeRequest) -> Booking:
@@ -217,6 +233,7 @@ def _request_booking(request: FakeRequest) -> Booking:
         service=request.service,
         patient_name=request.patient_name,
         urgency=request.urgency,
+        service_id=request.service_id,
     )
 
 
@@ -228,4 +245,5 @@ def _appointment_booking(appointment: FakeAppointment) -> Booking:
         start=appointment.start,
         service=appointment.service,
         patient_name=appointment.patient_name,
+        service_id=appointment.service_id,
     )
