@@ -1,10 +1,13 @@
 """An in-memory PatientServices, and a patient who talks to the bot through it.
 
 The services holds one practice, one patient's phone, free slots and a log of calls.
-It keeps the real services' rules that the conversation can notification: one open request
-per phone, a taken slot cannot be held, only confirmed appointments move, and the
-intake must carry the services' own phone number. Tests can make a slot "taken
-meanwhile" or make any method refuse once.
+It keeps the real services' rules that the conversation can see (tests/contract
+checks that it answers as they do): slots are offered inside the booking window and
+while the doctor is free then, one open request per phone (one upcoming appointment
+without approval), only one's own upcoming bookings can be cancelled or confirmed,
+only confirmed appointments move and only within their service, and the intake must
+carry the services' own phone number. Tests can make a slot "taken meanwhile" or
+make any method refuse once.
 """
 
 from __future__ import annotations
@@ -18,15 +21,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.booking.errors import (
+    AlreadyStarted,
     BookingError,
-    IllegalTransition,
     NotFound,
     OpenRequestExists,
+    SlotNotBookable,
     SlotTaken,
+    UpcomingAppointmentExists,
 )
 from app.booking.intake import PatientIntake
 from app.booking.queries import Booking
 from app.booking.requests import Hold
+from app.scheduling.window import BookingWindow
 from bot_flows.engine import Said
 from bot_flows.patient import Chat, Incoming, PatientState, answer_patient
 from bot_flows.ports import PracticeDetails, ServiceOption, SlotOption, StoredPatient
@@ -47,12 +53,20 @@ PRACTICE = PracticeDetails(
 WEEK = [date(2026, 12, 1) + timedelta(days=n) for n in range(3)]  # Tuesday to Thursday
 MORNING = [time(10, 0), time(10, 30), time(11, 0)]
 MINUTE = timedelta(minutes=1)
+NEAREST_REACH = timedelta(days=3)  # how far either way `nearest_free` looks, as the real one
 
 
 @dataclass
 class FakePatientServices:
+    """The patient side of one practice for one phone, in memory.
+
+    `free` maps each service to its free slots; removing one is another patient
+    booking it. A free slot is offered while it is inside the practice's booking
+    window and no taken slot of any service overlaps it (the doctor is busy then).
+    """
+
     practice: PracticeDetails = PRACTICE
-    phone: str = "+5215512345678"
+    phone: str = "+525512345678"  # E.164, as the inbox binds the real services
     now: datetime = NOW
     approval_required: bool = True
     hold_minutes: int = 30
@@ -67,8 +81,12 @@ class FakePatientServices:
     refusals: dict[str, BookingError] = field(default_factory=dict)
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     intakes: list[PatientIntake] = field(default_factory=list)
-    handoffs: int = 0
+    handoffs: int = 0  # hand_off calls, and forward_to_practice calls below
     forwarded: list[tuple[str, bool]] = field(default_factory=list)
+    # What reached the doctor, in order: (purpose, facts), as the real outbox row holds them.
+    told: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    # Every slot ever offered, free or taken since: slot id -> (service id, slot).
+    _slots: dict[uuid.UUID, tuple[uuid.UUID, SlotOption]] = field(default_factory=dict)
     _booked: dict[str, tuple[Booking, SlotOption]] = field(default_factory=dict)
 
     @classmethod
@@ -79,13 +97,28 @@ class FakePatientServices:
             services.add_service(name, WEEK, MORNING)
         return services
 
-    def add_service(self, name: str, days: list[date], times: list[time]) -> ServiceOption:
-        service = ServiceOption(uuid.uuid4(), name, 30, Decimal("500.00"))
+    def add_service(
+        self,
+        name: str,
+        days: list[date],
+        times: list[time],
+        duration: int = 30,
+        price: Decimal | None = Decimal("500.00"),
+    ) -> ServiceOption:
+        service = ServiceOption(uuid.uuid4(), name, duration, price)
         self.service_list.append(service)
-        self.free[service.id] = [
-            SlotOption(uuid.uuid4(), self._instant(day, at)) for day in days for at in times
-        ]
+        self.free[service.id] = []
+        for day in days:
+            for at in times:
+                self.add_slot(service, self._instant(day, at))
         return service
+
+    def add_slot(self, service: ServiceOption, start: datetime) -> SlotOption:
+        """A free slot of `service`; once known, a slot taken later is refused as taken."""
+        slot = SlotOption(uuid.uuid4(), start)
+        self._slots[slot.slot_id] = (service.id, slot)
+        self.free.setdefault(service.id, []).append(slot)
+        return slot
 
     def add_booking(
         self,
@@ -94,10 +127,20 @@ class FakePatientServices:
         start: datetime,
         kind: str = "reservation",
         slot_id: uuid.UUID | None = None,
+        patient_name: str = "María",
+        urgency: str | None = None,
     ) -> Booking:
-        """A booking made earlier, as `bookings()` lists it; a "request" waits for the doctor."""
-        status = "pending" if kind == "request" else "confirmed"
-        booking = Booking(code, kind, status, start, service.name, "María", None, service.id)
+        """A booking made earlier, as `bookings()` lists it; a "request" waits for the doctor.
+
+        A request carries the intake's urgency ("normal" unless given); an appointment none.
+        """
+        if kind == "request":
+            status, urgency = "pending", urgency or "normal"
+        else:
+            status, urgency = "confirmed", None
+        booking = Booking(
+            code, kind, status, start, service.name, patient_name, urgency, service.id
+        )
         self._booked[code] = (booking, SlotOption(slot_id or uuid.uuid4(), start))
         return booking
 
@@ -117,7 +160,7 @@ class FakePatientServices:
 
     def services(self) -> list[ServiceOption]:
         self._call("services")
-        return list(self.service_list)
+        return sorted(self.service_list, key=lambda service: service.name)
 
     def free_days(self, service_id: uuid.UUID, limit: int) -> list[date]:
         self._call("free_days", service_id, limit)
@@ -129,47 +172,56 @@ class FakePatientServices:
         return [slot for slot in self._free(service_id) if self._local_day(slot.start) == day]
 
     def nearest_free(self, service_id: uuid.UUID, around: datetime, limit: int) -> list[SlotOption]:
+        """The closest first (the earlier of two as close), within three days of `around`."""
         self._call("nearest_free", service_id, around, limit)
-        nearest = sorted(self._free(service_id), key=lambda slot: abs(slot.start - around))
-        return sorted(nearest[:limit], key=lambda slot: slot.start)
+        nearby = [
+            slot
+            for slot in self._free(service_id)
+            if around - NEAREST_REACH <= slot.start <= around + NEAREST_REACH
+        ]
+        return sorted(nearby, key=lambda slot: (abs(slot.start - around), slot.start))[:limit]
 
     def stored_patient(self) -> StoredPatient | None:
         self._call("stored_patient")
-        return self.stored
+        return self.stored if self.stored and self.stored.name else None
 
     def remember_patient(self, patient: StoredPatient) -> None:
         self._call("remember_patient", patient)
         self.stored = patient
 
     def hold(self, slot_id: uuid.UUID, intake: PatientIntake) -> Hold:
+        """Refused as the real one refuses, in its order: unbookable, one open, then taken."""
         self._call("hold", slot_id, intake)
         if intake.phone != self.phone:
             raise ValueError("a patient can only book for their own phone number")
-        service_id, slot = self._find_free(slot_id)
-        if slot_id in self.taken_meanwhile or slot is None:
-            self._take(slot_id)
-            raise SlotTaken()
-        pending = [b.code for b, _ in self._booked.values() if b.kind == "request"]
+        service_id, slot = self._bookable(slot_id)
+        if not self.approval_required:
+            ahead = [b.code for b in self._upcoming() if b.kind == "reservation"]
+            if ahead:
+                raise UpcomingAppointmentExists(ahead[0])
+        pending = self._pending()
         if pending:
             raise OpenRequestExists(pending[0])
+        if slot_id in self.taken_meanwhile or not self._is_free(service_id, slot):
+            self._take(slot_id)
+            raise SlotTaken()
         self.intakes.append(intake)
         self._take(slot_id)
         code = f"K{len(self.intakes):05d}"
         service = next(s for s in self.service_list if s.id == service_id)
         kind = "request" if self.approval_required else "reservation"
-        self.add_booking(code, service, slot.start, kind, slot.slot_id)
+        self.add_booking(code, service, slot.start, kind, slot.slot_id, intake.name, intake.urgency)
         expires_at = min(self.now + timedelta(minutes=self.hold_minutes), slot.start)
         reservation_id = None if self.approval_required else uuid.uuid4()
         return Hold(uuid.uuid4(), code, expires_at, reservation_id)
 
     def bookings(self) -> list[Booking]:
         self._call("bookings")
-        upcoming = [b for b, _ in self._booked.values() if b.start > self.now]
-        return sorted(upcoming, key=lambda b: (b.start, b.code))
+        return self._upcoming()
 
     def withdraw(self) -> None:
         self._call("withdraw")
-        pending = [b.code for b, _ in self._booked.values() if b.kind == "request"]
+        pending = self._pending()
         if not pending:
             raise NotFound("")
         self._release(pending[0])
@@ -180,12 +232,20 @@ class FakePatientServices:
         self._release(code)
 
     def reschedule(self, code: str, slot_id: uuid.UUID) -> None:
+        """Only one's own confirmed appointment, not yet started, to a free slot of its service."""
         self._call("reschedule", code, slot_id)
-        booking = self._own(code)
-        if booking.kind != "reservation":
-            raise IllegalTransition("reservation", code, booking.status, "rescheduled")
-        service_id, slot = self._find_free(slot_id)
-        if slot is None or service_id != booking.service_id:
+        booking, old = self._booked.get(code, (None, None))
+        if booking is None or old is None or booking.kind != "reservation":
+            raise NotFound(code)
+        if booking.start <= self.now:
+            raise AlreadyStarted(code)
+        service_id, slot = self._bookable(slot_id)
+        if slot_id == old.slot_id:
+            raise SlotNotBookable("same_slot")
+        if service_id != booking.service_id:
+            raise SlotNotBookable("other_service")
+        # The old place is given back first: a move may overlap the old time.
+        if not self._is_free(service_id, slot, giving_back=old.slot_id):
             raise SlotTaken()
         self._take(slot_id)
         self._release(code)
@@ -198,10 +258,12 @@ class FakePatientServices:
     def hand_off(self) -> None:
         self._call("hand_off")
         self.handoffs += 1
+        self._tell_doctor("doctor_handoff", {"timezone": self.practice.timezone})
 
     def forward_to_practice(self, text: str, urgent: bool) -> None:
         self._call("forward_to_practice", text, urgent)
         self.forwarded.append((text, urgent))
+        self._tell_doctor("doctor_patient_message", {"body": text, "urgent": urgent})
 
     # Helpers
 
@@ -212,27 +274,80 @@ class FakePatientServices:
         start = self._instant(day, at)
         return next(slot for slot in self.free[service.id] if slot.start == start)
 
+    def _tell_doctor(self, purpose: str, facts: dict[str, object]) -> None:
+        """What the real services queue for the doctor's WhatsApp, if the practice has one."""
+        if not self.practice.doctor_phone:
+            return
+        name = self.stored.name if self.stored else ""
+        self.told.append((purpose, {"patient_name": name, "phone": self.phone} | facts))
+
     def _call(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))
         refusal = self.refusals.pop(name, None)
         if refusal is not None:
             raise refusal
 
+    def _upcoming(self) -> list[Booking]:
+        upcoming = [b for b, _ in self._booked.values() if b.start > self.now]
+        return sorted(upcoming, key=lambda b: (b.start, b.code))
+
+    def _pending(self) -> list[str]:
+        return [b.code for b, _ in self._booked.values() if b.kind == "request"]
+
     def _own(self, code: str) -> Booking:
-        if code not in self._booked:
-            raise NotFound(code)
-        return self._booked[code][0]
+        """The patient's own upcoming booking `code`: a past one is not found, as in `bookings`."""
+        for booking in self._upcoming():
+            if booking.code == code:
+                return booking
+        raise NotFound(code)
+
+    def _bookable(self, slot_id: uuid.UUID) -> tuple[uuid.UUID, SlotOption]:
+        """The slot and its service if it may be booked now, whether or not it is free."""
+        known = self._slots.get(slot_id)
+        for service_id, slots in self.free.items():  # a slot a test put there by hand
+            for slot in slots:
+                if known is None and slot.slot_id == slot_id:
+                    known = (service_id, slot)
+        if known is None:
+            raise SlotNotBookable("not_found")
+        refusal = BookingWindow.of(self.practice).refusal(known[1].start, self.now)
+        if refusal:
+            raise SlotNotBookable(refusal)
+        return known
 
     def _free(self, service_id: uuid.UUID) -> list[SlotOption]:
-        slots = [slot for slot in self.free.get(service_id, []) if slot.start > self.now]
+        slots = [slot for slot in self.free.get(service_id, []) if self._is_free(service_id, slot)]
         return sorted(slots, key=lambda slot: slot.start)
 
-    def _find_free(self, slot_id: uuid.UUID) -> tuple[uuid.UUID | None, SlotOption | None]:
-        for service_id, slots in self.free.items():
-            for slot in slots:
-                if slot.slot_id == slot_id:
-                    return service_id, slot
-        return None, None
+    def _is_free(
+        self, service_id: uuid.UUID, slot: SlotOption, giving_back: uuid.UUID | None = None
+    ) -> bool:
+        """Free, bookable now, and the doctor is not busy with another slot meanwhile."""
+        if all(s.slot_id != slot.slot_id for s in self.free.get(service_id, [])):
+            return False
+        if BookingWindow.of(self.practice).refusal(slot.start, self.now):
+            return False
+        start, end = self._span(service_id, slot.start)
+        return not any(
+            other != slot.slot_id and other != giving_back and busy_start < end and busy_end > start
+            for other, (busy_start, busy_end) in self._taken().items()
+        )
+
+    def _taken(self) -> dict[uuid.UUID, tuple[datetime, datetime]]:
+        """Slots someone holds (known ones no longer free, and booked ones): id -> span."""
+        free = {slot.slot_id for slots in self.free.values() for slot in slots}
+        taken = {
+            slot_id: self._span(service_id, slot.start)
+            for slot_id, (service_id, slot) in self._slots.items()
+            if slot_id not in free
+        }
+        for booking, slot in self._booked.values():
+            taken[slot.slot_id] = self._span(booking.service_id, slot.start)
+        return taken
+
+    def _span(self, service_id: uuid.UUID | None, start: datetime) -> tuple[datetime, datetime]:
+        minutes = next((s.duration for s in self.service_list if s.id == service_id), 30)
+        return start, start + timedelta(minutes=minutes)
 
     def _take(self, slot_id: uuid.UUID) -> None:
         for slots in self.free.values():
