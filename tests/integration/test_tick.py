@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
@@ -280,15 +280,21 @@ def test_the_tick_stops_delivering_once_its_time_budget_is_spent(
     assert delivered(sessions) == 150
 
 
-def practice_open_daily(session: Session, horizon: int, **fields: object) -> uuid.UUID:
-    """A practice taking bookings `horizon` days ahead, open 09:00-10:00 every day."""
+def practice_open_daily(
+    session: Session, opened: date, horizon: int, **fields: object
+) -> uuid.UUID:
+    """A practice taking bookings `horizon` days ahead, open 09:00-10:00 every day since `opened`.
+
+    Stated: the column's default is the database's real CURRENT_DATE, and a frozen
+    clock falling behind it would lose the first days' slots.
+    """
     profile = make_practice(session, booking_horizon_days=horizon, **fields)
     make_service(session, profile, duration=30)
     for day in range(7):
         session.add(
             AvailabilityRule(
                 profile_id=profile.id, day_of_week=day, start_time=time(9),
-                end_time=time(10), slot_duration=30,
+                end_time=time(10), slot_duration=30, effective_from=opened,
             )
         )  # fmt: skip
     return profile.id
@@ -309,8 +315,9 @@ def test_the_daily_duty_keeps_each_practices_slots_as_far_ahead_as_it_books(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with sessions.begin() as session:
-        far, near = practice_open_daily(session, 10), practice_open_daily(session, 3)
-        broken = practice_open_daily(session, 10, timezone="America/Ciudad_de_Mexico")
+        today = clock.now.date()
+        far, near = practice_open_daily(session, today, 10), practice_open_daily(session, today, 3)
+        broken = practice_open_daily(session, today, 10, timezone="America/Ciudad_de_Mexico")
 
     with app.app_context(), pytest.raises(jobs.SlotUpkeepFailed, match="1 profiles failed"):
         jobs.keep_slots_ahead()
