@@ -15,6 +15,8 @@ from collections.abc import Iterator
 import pytest
 from redis import Redis
 
+from tests.environ import server_env
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -34,7 +36,7 @@ class RedisServer:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--daemonize", "no"],
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, env=server_env(),
         )  # fmt: skip
         client = Redis.from_url(self.url)
         deadline = time.monotonic() + 10

@@ -49,6 +49,7 @@ from app.db import make_sessionmaker
 from app.models import Conversation, MessageLog
 from bot_flows import texts
 from tests.e2e.conftest import PATH, new_sid, sign
+from tests.environ import python_env
 from tests.factories import make_practice, make_service, make_slot
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.pg_server import PgServer
@@ -272,9 +273,8 @@ def deployment(
 ) -> Iterator[Deployment]:
     """A migrated database on the private cluster and a practice; the test starts the processes."""
     url = pg_up.create_database()
-    inherited = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
     base_url = f"http://127.0.0.1:{free_port()}"
-    env = inherited | {
+    env = python_env() | {
         "DATABASE_URL": url,
         "REDIS_URL": redis_server.url,
         "PUBLIC_BASE_URL": base_url,

@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models import MessageLog, ReservationRequest
 from tests.e2e.conftest import PATH, PracticeSetup, free_times, make_practice_setup, new_sid, sign
 from tests.e2e.test_conversation import INTAKE
+from tests.environ import python_env
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.redis_server import RedisServer, free_port
 
@@ -129,8 +130,7 @@ def server(
 ) -> Iterator[Server]:
     """Not started yet; stopped (by process group) before the tables are emptied and
     before the test's redis-server goes (which the embedded mode leaves unused)."""
-    inherited = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
-    env = inherited | {
+    env = python_env() | {
         "DATABASE_URL": database_url,
         "CITABOT_ENV": "testing",
         "PYTHONUNBUFFERED": "1",

@@ -53,6 +53,7 @@ from app.models import (
     TimeSlot,
 )
 from bot_flows import texts
+from tests.environ import python_env
 from tests.factories import context, intake, make_practice, make_service, make_slot
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, Created, FakeTwilio
 from tests.redis_server import RedisServer
@@ -78,21 +79,10 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None
         time.sleep(0.05)
 
 
-def inherited(name: str) -> bool:
-    """What the subprocesses keep of the test's environment.
-
-    Under `make test`'s run a year ahead (faketime) that includes libfaketime's
-    variables, so the ticks and workers read the same clock as the test.
-    """
-    passed = {"PATH", "HOME", "LANG", "TMPDIR", "LD_PRELOAD", "PYTHONPATH"}
-    return name in passed or name.startswith("FAKETIME")
-
-
 @pytest.fixture
 def env(database_url: str) -> dict[str, str]:
     """The environment of the subprocesses: the test database, messages on the console."""
-    inherited_env = {k: v for k, v in os.environ.items() if inherited(k)}
-    return inherited_env | {
+    return python_env() | {
         "DATABASE_URL": database_url,
         "MESSAGING_BACKEND": "console",
         "CITABOT_ENV": "testing",
