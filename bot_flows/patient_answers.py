@@ -24,7 +24,6 @@ NAME_LIMIT = 120  # the request keeps 255 characters; real names are far shorter
 EMAIL_LIMIT = 254  # the longest address mail servers accept
 DAY_FORMAT = {"es": "EEEE d 'de' MMMM", "en": "EEEE, MMMM d"}
 DIGIT = re.compile(r"\d")
-DIGITS = re.compile(r"\d+")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 
 YES_NO = option_words("yes", "no")
@@ -113,16 +112,6 @@ def written(turn: PatientTurn, limit: int = MAX_ANSWER) -> str | None:
     """A free-text answer, capped, if it says anything in letters or digits (not only emoji)."""
     answer = turn.answer()[:limit].strip()
     return answer if any(c.isalnum() for c in answer) else None
-
-
-def age_of(turn: PatientTurn) -> int | None:
-    """An age in digits: "34", "34 años", "tengo 34"; nothing outside 0-120.
-
-    Number words are not read: "treinta y cuatro" would otherwise be taken for 4.
-    """
-    digits = DIGITS.findall(turn.words)
-    age = int(digits[0]) if len(digits) == 1 else None
-    return age if age is not None and 0 <= age <= 120 else None
 
 
 def clock_of(turn: PatientTurn) -> tuple[int, int] | None:

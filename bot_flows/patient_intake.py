@@ -6,13 +6,13 @@ they are dropped. "no" / "ninguno" / "ninguna" answers the optional questions.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.booking.intake import ContactMethod, PatientIntake, Urgency
 from bot_flows.engine import option_words
 from bot_flows.patient_answers import (
     NAME_LIMIT,
-    age_of,
     choice,
     clear_choice,
     email_of,
@@ -47,6 +47,7 @@ URGENCY_TEXT = {
     "urgent": "urgency.urgent",
 }  # fmt: skip
 SHOWN = 80  # characters of each answer the summary repeats: WhatsApp messages are short
+DIGITS = re.compile(r"\d+")
 
 
 def start_intake(turn: PatientTurn) -> PatientState:
@@ -89,6 +90,16 @@ def answer_name(turn: PatientTurn) -> PatientState:
         return S.NAME
     turn.data["name"] = name
     return S.AGE
+
+
+def age_of(turn: PatientTurn) -> int | None:
+    """An age in digits: "34", "34 años", "tengo 34"; nothing outside 0-120.
+
+    Number words are not read: "treinta y cuatro" would otherwise be taken for 4.
+    """
+    digits = DIGITS.findall(turn.words)
+    age = int(digits[0]) if len(digits) == 1 else None
+    return age if age is not None and 0 <= age <= 120 else None
 
 
 def answer_age(turn: PatientTurn) -> PatientState:
