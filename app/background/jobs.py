@@ -167,7 +167,7 @@ class SlotUpkeepFailed(RuntimeError):
 def keep_slots_ahead() -> str:
     """The daily duty: book tomorrow's run first (as the tick does), then generate slots ahead.
 
-    Not part of the tick: it reads every profile's slots over its whole horizon,
+    Not part of the tick: it reads every practice's slots over its whole horizon,
     which a day's passing changes by one day. Some profile failing fails the job
     (after the others ran), so it shows in RQ's failed registry.
     """

@@ -115,7 +115,7 @@ class NotificationContext:
 def load_notification_context(
     session: Session, slot_id: uuid.UUID, patient_phone: str
 ) -> NotificationContext:
-    """Load the profile, service and slot of a booking, and the patient's language."""
+    """Load the practice, service and slot of a booking, and the patient's language."""
     slot = session.get_one(TimeSlot, slot_id)
     practice = session.get_one(Practice, slot.profile_id)
     service = session.get_one(MedicalService, slot.service_id)

@@ -111,7 +111,7 @@ class MedicalService(Base):
 
 
 class AvailabilityRule(Base):
-    """A weekly opening window in the profile's local wall-clock time."""
+    """A weekly opening window in the practice's local wall-clock time."""
 
     __tablename__ = "availability_rule"
     __table_args__ = (

@@ -23,11 +23,11 @@ class SlotStatus(StrEnum):
 class TimeSlot(Base):
     """One bookable start time of one service.
 
-    Slots of different services of the same profile may overlap as rows (a 60-minute
+    Slots of different services of the same practice may overlap as rows (a 60-minute
     and a 30-minute service both start at 09:00). They must never both be *taken*:
     on PostgreSQL the exclusion constraint `ex_time_slot_no_overlap` (migration
     0003, not expressible in the models) forbids two overlapping slots of one
-    profile with `current_reservations > 0`, and the booking service checks the
+    practice with `current_reservations > 0`, and the booking service checks the
     same rule inside its transaction on every database.
     """
 

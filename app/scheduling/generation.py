@@ -1,6 +1,6 @@
-"""Use case: materialise every profile's bookable slots for the coming days.
+"""Use case: materialise every practice's bookable slots for the coming days.
 
-Each profile is regenerated in its own transaction, streaming its slots straight
+Each practice is regenerated in its own transaction, streaming its slots straight
 into the database, so a thousand practices never sit in memory together and one
 practice's failure leaves the others' work committed.
 """
@@ -26,12 +26,12 @@ NO_CHANGES = SlotChanges(created=0, updated=0, removed=0, kept=0)
 
 
 class PracticeNotFound(LookupError):
-    """No profile has the id that was asked for."""
+    """No practice has the id that was asked for."""
 
 
 @dataclass(frozen=True)
 class PracticeSlotReport:
-    """What regeneration did to one profile's slots, or why it skipped them."""
+    """What regeneration did to one practice's slots, or why it skipped them."""
 
     profile_id: uuid.UUID
     profile_name: str
@@ -51,8 +51,8 @@ def generate_slots(
     Idempotent: missing slots starting in (now, now + days] are created; free ones
     that no longer match are updated or removed wherever they lie, also beyond that
     horizon (left there by a run with more days); taken and blocked slots are never
-    touched. Only the profile `profile_id` when given, else every profile. A
-    profile whose schedule cannot be read is reported with its `problem` and left
+    touched. Only the practice `profile_id` when given, else every practice. A
+    practice whose schedule cannot be read is reported with its `problem` and left
     as it was; the others go ahead.
     """
     if not 1 <= days <= MAX_DAYS:
@@ -63,7 +63,7 @@ def generate_slots(
     reports = []
     for each_id in _profile_ids(sessions, profile_id):
         with sessions.begin() as session:
-            report = _regenerate_profile(session, each_id, now, until)
+            report = _regenerate_practice(session, each_id, now, until)
         if report is not None:
             reports.append(report)
     return reports
@@ -76,11 +76,11 @@ def _profile_ids(sessions: sessionmaker[Session], profile_id: uuid.UUID | None) 
             query = query.where(Practice.id == profile_id)
         ids = list(session.scalars(query))
     if profile_id is not None and not ids:
-        raise PracticeNotFound(f"no profile with id {profile_id}")
+        raise PracticeNotFound(f"no practice with id {profile_id}")
     return ids
 
 
-def _regenerate_profile(
+def _regenerate_practice(
     session: Session, profile_id: uuid.UUID, now: datetime, until: datetime
 ) -> PracticeSlotReport | None:
     # Free slots an earlier, longer run made beyond `until` are still offered to

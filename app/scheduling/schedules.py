@@ -15,7 +15,7 @@ from app.scheduling.rules import Closure, Schedule, Service, WeeklyWindow
 
 
 class UnknownTimeZone(LookupError):
-    """A profile's time zone is not one this process knows: its slots cannot be placed."""
+    """A practice's time zone is not one this process knows: its slots cannot be placed."""
 
     def __init__(self, profile_name: str, zone: str) -> None:
         super().__init__(f"unknown time zone {zone!r}")
@@ -24,7 +24,7 @@ class UnknownTimeZone(LookupError):
 
 @dataclass(frozen=True)
 class PracticeSchedule:
-    """A profile's schedule for the local days `first_day`..`last_day`, and its name."""
+    """A practice's schedule for the local days `first_day`..`last_day`, and its name."""
 
     name: str
     schedule: Schedule
@@ -35,9 +35,9 @@ class PracticeSchedule:
 def load_schedule(
     session: Session, profile_id: uuid.UUID, after: datetime, until: datetime
 ) -> PracticeSchedule | None:
-    """The profile's schedule for the local days that (`after`, `until`] touches.
+    """The practice's schedule for the local days that (`after`, `until`] touches.
 
-    None if there is no such profile; `UnknownTimeZone` if its zone is not known
+    None if there is no such practice; `UnknownTimeZone` if its zone is not known
     (the clinic import checks it, but the column can be edited by hand).
     """
     practice = session.execute(

@@ -1,4 +1,4 @@
-"""Make a profile's stored slots in a time range match the desired ones, set-based.
+"""Make a practice's stored slots in a time range match the desired ones, set-based.
 
 The desired slots are staged in a temporary table (PostgreSQL: COPY; SQLite: batched
 INSERT), then four statements compare it with `time_slot`: lock, delete, update,
@@ -60,7 +60,7 @@ slot = TimeSlot.__table__
 
 @dataclass(frozen=True)
 class SlotChanges:
-    """What one regeneration did to a profile's slots."""
+    """What one regeneration did to a practice's slots."""
 
     created: int
     updated: int
@@ -69,12 +69,12 @@ class SlotChanges:
 
 
 def last_stored_start(session: Session, profile_id: uuid.UUID, after: datetime) -> datetime | None:
-    """When the profile's last stored slot starting after `after` starts, if any.
+    """When the practice's last stored slot starting after `after` starts, if any.
 
     An earlier, longer run may have left free slots beyond this run's horizon;
     reconciling up to here reaches them too. Any status, not only free ones: as a
     plain max() this is one backward step on ix_time_slot_profile_start, whereas a
-    filter on the status makes PostgreSQL read and sort all the profile's slots.
+    filter on the status makes PostgreSQL read and sort all the practice's slots.
     """
     return session.scalar(
         select(func.max(slot.c.start_time)).where(
@@ -92,7 +92,7 @@ def reconcile_slots(
     until: datetime,
     create_until: datetime,
 ) -> SlotChanges:
-    """Store `slots` as the profile's slots starting in (`after`, `until`].
+    """Store `slots` as the practice's slots starting in (`after`, `until`].
 
     Free slots in that range are removed or updated to match; missing ones are
     created only if they start by `create_until`, so that a range reaching further

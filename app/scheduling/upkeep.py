@@ -1,4 +1,4 @@
-"""Use case: keep every profile's slots generated as far ahead as its patients may book.
+"""Use case: keep every practice's slots generated as far ahead as its patients may book.
 
 The daily duty (`app.background.jobs.keep_slots_ahead`): without it the slots `flask slots
 generate` made run out, and patients would see no free times after a month.
@@ -33,9 +33,9 @@ class SlotUpkeep:
 
 
 def generate_slots_ahead(sessions: sessionmaker[Session], now: datetime) -> SlotUpkeep:
-    """Generate every profile's slots as far ahead as its patients may book.
+    """Generate every practice's slots as far ahead as its patients may book.
 
-    Each profile on its own (`generate_slots` commits per profile), so one whose
+    Each practice on its own (`generate_slots` commits per profile), so one whose
     schedule cannot be read is logged and the others still get their slots.
     """
     with sessions() as session:

@@ -80,14 +80,14 @@ def send() -> ResponseReturnValue:
     """
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        abort(400, "send a JSON object: profile, phone, body and optionally payload")
-    profile_id, phone = _profile_id(data.get("profile")), _phone(data.get("phone"))
+        abort(400, "send a JSON object: practice, phone, body and optionally payload")
+    practice_id, phone = _practice_id(data.get("practice")), _phone(data.get("phone"))
     body, payload = data.get("body", ""), data.get("payload") or ""
     if not isinstance(body, str) or not isinstance(payload, str):
         abort(400, "body and payload must be text")
     with get_database().sessions() as session:
         practice_number = session.scalar(
-            select(Practice.whatsapp_number).where(Practice.id == profile_id)
+            select(Practice.whatsapp_number).where(Practice.id == practice_id)
         )
     if practice_number is None:
         abort(404, "no practice with this id and a WhatsApp number")
@@ -120,11 +120,14 @@ def messages() -> ResponseReturnValue:
     The page polls with `after` a little before the newest (or oldest still
     moving) row it has, so a row committed late or a status that changed is seen.
     """
-    profile_id, phone = _profile_id(request.args.get("profile")), _phone(request.args.get("phone"))
+    practice_id, phone = (
+        _practice_id(request.args.get("practice")),
+        _phone(request.args.get("phone")),
+    )
     after = _instant(request.args.get("after"))
     with get_database().sessions() as session:
         query = select(MessageLog).where(
-            MessageLog.profile_id == profile_id, MessageLog.phone == phone
+            MessageLog.profile_id == practice_id, MessageLog.phone == phone
         )
         if after is not None:
             query = query.where(MessageLog.created_at >= after)
@@ -139,11 +142,11 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     return jsonify(error=error.description or error.name), error.code or 500
 
 
-def _profile_id(raw: Any) -> uuid.UUID:
+def _practice_id(raw: Any) -> uuid.UUID:
     try:
         return uuid.UUID(raw if isinstance(raw, str) else "")
     except ValueError:
-        abort(400, "profile must be a practice id (a UUID)")
+        abort(400, "practice must be a practice id (a UUID)")
 
 
 def _phone(raw: Any) -> str:

@@ -31,7 +31,7 @@ TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "real-toke
 
 def transcript(client: FlaskClient, profile: Practice, phone: str, **query: str) -> list[dict]:
     response = client.get(
-        "/dev/chat/messages", query_string={"profile": str(profile.id), "phone": phone} | query
+        "/dev/chat/messages", query_string={"practice": str(profile.id), "phone": phone} | query
     )
     assert response.status_code == 200, response.json
     return response.json["messages"]
@@ -148,13 +148,13 @@ def test_a_transcript_is_one_conversation_in_order(
 @pytest.mark.parametrize(
     "query",
     [
-        {"profile": "not-a-uuid", "phone": PATIENT},
+        {"practice": "not-a-uuid", "phone": PATIENT},
         {"phone": PATIENT},
-        {"profile": str(uuid.uuid4()), "phone": "5512345678"},
-        {"profile": str(uuid.uuid4()), "phone": "+52abc"},
-        {"profile": str(uuid.uuid4())},
-        {"profile": str(uuid.uuid4()), "phone": PATIENT, "after": "yesterday"},
-        {"profile": str(uuid.uuid4()), "phone": PATIENT, "after": "2026-12-01T15:00:00"},
+        {"practice": str(uuid.uuid4()), "phone": "5512345678"},
+        {"practice": str(uuid.uuid4()), "phone": "+52abc"},
+        {"practice": str(uuid.uuid4())},
+        {"practice": str(uuid.uuid4()), "phone": PATIENT, "after": "yesterday"},
+        {"practice": str(uuid.uuid4()), "phone": PATIENT, "after": "2026-12-01T15:00:00"},
     ],
 )
 def test_a_transcript_needs_a_practice_id_a_phone_and_an_instant(
@@ -172,7 +172,7 @@ def test_a_patient_message_goes_through_the_webhook_and_gets_the_consent_questio
         profile = make_practice(session)
     sent = client.post(
         "/dev/chat/send",
-        json={"profile": str(profile.id), "phone": PATIENT_AS_WHATSAPP_WRITES_IT, "body": "Hola"},
+        json={"practice": str(profile.id), "phone": PATIENT_AS_WHATSAPP_WRITES_IT, "body": "Hola"},
     )
     assert sent.status_code == 200, sent.json
     rows = transcript(client, profile, PATIENT)
@@ -200,7 +200,7 @@ def test_the_doctor_taps_approve_and_the_patient_is_owed_the_news(
 
     sent = client.post(
         "/dev/chat/send",
-        json={"profile": str(profile.id), "phone": profile.doctor_phone, "body": "Aprobar"}
+        json={"practice": str(profile.id), "phone": profile.doctor_phone, "body": "Aprobar"}
         | {"payload": approve["payload"]},
     )
     assert sent.status_code == 200, sent.json
@@ -217,11 +217,11 @@ def test_sending_refuses_what_the_webhook_could_not_take(
     with sessions.begin() as session:
         profile = make_practice(session)
         no_number = make_practice(session, whatsapp_number=None)
-    message = {"profile": str(profile.id), "phone": PATIENT, "body": "Hola"}
+    message = {"practice": str(profile.id), "phone": PATIENT, "body": "Hola"}
     assert client.post("/dev/chat/send", json=message | {"phone": "55 1234"}).status_code == 400
     assert client.post("/dev/chat/send", json=message | {"body": 7}).status_code == 400
     assert client.post("/dev/chat/send", data="Hola").status_code == 400
     for missing in (uuid.uuid4(), no_number.id):
-        response = client.post("/dev/chat/send", json=message | {"profile": str(missing)})
+        response = client.post("/dev/chat/send", json=message | {"practice": str(missing)})
         assert response.status_code == 404
     assert transcript(client, profile, PATIENT) == []

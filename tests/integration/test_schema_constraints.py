@@ -137,7 +137,7 @@ def log_message(connection: Connection, profile: uuid.UUID, **values: object) ->
 
 
 def open_practice(connection: Connection) -> PracticeRows:
-    """A profile with one row in every table that belongs to it, down to a doctor's note."""
+    """A practice with one row in every table that belongs to it, down to a doctor's note."""
     ids: PracticeRows = {"profile": insert(connection, "profile", name="Dra. Ana Ruiz")}
     profile = ids["profile"]
     ids["medical_service"] = service = add_service(connection, profile)

@@ -73,7 +73,7 @@ def rule(
 def stored(
     sessions: sessionmaker[Session], profile_id: uuid.UUID, weekday: int | None = None
 ) -> list[tuple[str, int, str]]:
-    """The profile's slots as (local 'MM-DD HH:MM-HH:MM', capacity, status), in time order.
+    """The practice's slots as (local 'MM-DD HH:MM-HH:MM', capacity, status), in time order.
 
     Only those on the local `weekday` (Python's numbering, Monday = 0) when given.
     """
@@ -436,7 +436,7 @@ def test_the_command_names_an_unknown_profile_with_exit_code_1(
 
     result = generate(runner, "--profile", str(unknown))
 
-    assert (result.exit_code, result.output) == (1, f"Error: no profile with id {unknown}\n")
+    assert (result.exit_code, result.output) == (1, f"Error: no practice with id {unknown}\n")
     assert stored(sessions, practice.profile_id) == []
 
 

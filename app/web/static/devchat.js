@@ -48,7 +48,7 @@ async function send(pane, body, payload) {
   const response = await fetch(sendUrl, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ profile: chosen.value, phone: pane.phone.value.trim(), body, payload }),
+    body: JSON.stringify({ practice: chosen.value, phone: pane.phone.value.trim(), body, payload }),
   });
   notification(response.ok ? "" : (await response.json().catch(() => ({}))).error ?? response.statusText);
   refreshAll();
@@ -65,7 +65,7 @@ async function refresh(pane) {
   const from = pane.rows.find((r) => r.status === "queued" || r.status === "sending")
     ?? pane.rows[pane.rows.length - 1];
   const after = from ? new Date(Date.parse(from.created_at) - MARGIN_MS) : null;
-  const query = new URLSearchParams({ profile: chosen.value, phone });
+  const query = new URLSearchParams({ practice: chosen.value, phone });
   if (after) query.set("after", after.toISOString());
   const response = await fetch(`${messagesUrl}?${query}`);
   if (practice() !== chosen || pane.phone.value.trim() !== phone) return;
