@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from app.booking.intake import ContactMethod, PatientIntake, Urgency
-from bot_flows.engine import option_words
+from bot_flows.engine import fold, option_words
 from bot_flows.patient_answers import (
     NAME_LIMIT,
     choice,
@@ -21,7 +21,7 @@ from bot_flows.patient_answers import (
 )
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.ports import StoredPatient
-from bot_flows.texts import text
+from bot_flows.texts import recognised, text
 
 S = PatientState
 GENDERS = ("female", "male", "other")
@@ -29,6 +29,14 @@ URGENCIES = (Urgency.LOW, Urgency.NORMAL, Urgency.HIGH, Urgency.URGENT)
 CONTACTS = (ContactMethod.WHATSAPP, ContactMethod.PHONE, ContactMethod.EMAIL)
 SEX_WORDS = option_words(*(f"sex.{gender}" for gender in GENDERS))
 URGENCY_WORDS = option_words(*(f"urgency.{urgency.value}" for urgency in URGENCIES))
+NEGATED_URGENCY = recognised("urgency.negated")
+NEGATIONS = recognised("negation")
+# Longest first: "mi nombre es Ana" drops three words, not two.
+NAME_INTROS = sorted((tuple(p.split()) for p in recognised("name.intro")), key=len, reverse=True)
+# A "no" that stands on its own before the rest of the answer, whatever follows it.
+ANSWERED_NO_FIRST = re.compile(
+    r"\W*(?:" + "|".join(sorted(map(re.escape, NEGATIONS))) + r")\s*[,.;:!¡]\s*\w"
+)
 CONTACT_WORDS = option_words(*(f"contact.{contact.value}" for contact in CONTACTS))
 # A clear yes or no, or "no, I want to change them".
 REUSE_WORDS = option_words("yes", ("no", "reuse.change"))
@@ -84,12 +92,24 @@ def answer_reuse(turn: PatientTurn) -> PatientState:
 
 
 def answer_name(turn: PatientTurn) -> PatientState:
-    name = written(turn, NAME_LIMIT)
+    name = _without_intro(written(turn, NAME_LIMIT))
     if name is None:
         turn.say("patient.write_words")
         return S.NAME
     turn.data["name"] = name
     return S.AGE
+
+
+def _without_intro(answer: str | None) -> str | None:
+    """The name in "Me llamo Ana Pérez" or "soy Ana": the words that introduce it dropped."""
+    if answer is None:
+        return None
+    words = answer.split()
+    for intro in NAME_INTROS:
+        size = len(intro)
+        if len(words) > size and tuple(fold(word) for word in words[:size]) == intro:
+            return " ".join(words[size:]).strip(" .,;:!") or None
+    return answer
 
 
 def age_of(turn: PatientTurn) -> int | None:
@@ -152,7 +172,26 @@ def answer_allergies(turn: PatientTurn) -> PatientState:
 
 
 def answer_urgency(turn: PatientTurn) -> PatientState:
-    answer = choice(turn, 4, URGENCY_WORDS)
+    """Urgency as meant: "no es urgente" is low, never the urgent its words contain.
+
+    A message that both denies and names an urgency in some other way ("no, es
+    urgente", "no sé si es urgente") is asked again rather than guessed.
+    """
+    low = URGENCIES.index(Urgency.LOW) + 1
+    if ANSWERED_NO_FIRST.match(turn.text.casefold()):
+        return not_understood(turn, S.URGENCY)  # "no, es urgente": a no, then an urgency
+    rest = f" {turn.words} "
+    negated = [phrase for phrase in NEGATED_URGENCY if f" {phrase} " in rest]
+    for phrase in negated:
+        rest = rest.replace(f" {phrase} ", " ")
+    if negated:
+        others = {URGENCY_WORDS[word] for word in rest.split() if word in URGENCY_WORDS}
+        answer: int | None = low if others <= {low} else None  # "alta pero no urgente"
+    else:
+        answer = choice(turn, 4, URGENCY_WORDS)
+        denied = not NEGATIONS.isdisjoint(turn.words.split())
+        if answer is not None and denied and not turn.words.isdigit():
+            answer = None
     if answer is None:
         return not_understood(turn, S.URGENCY)
     turn.data["urgency"] = URGENCIES[answer - 1].value

@@ -14,6 +14,7 @@ from bot_flows.patient import PatientState, says_nothing_personal
 from bot_flows.patient_start import CONSENT_VERSION
 from bot_flows.ports import StoredPatient
 from tests.unit.fake_patient_services import NOW, FakePatientServices, Patient, Reply
+from tests.unit.test_patient_states import reach
 
 S = PatientState
 TUESDAY = date(2026, 12, 1)
@@ -740,3 +741,54 @@ def test_a_practice_without_a_policy_just_asks_to_confirm() -> None:
     patient = Patient(services)
     services.add_booking("K7M3QX", services.service_list[0], NOW + timedelta(days=3))
     assert patient.say(*TO_MENU, "3", "1").keys == ["patient.cancel_confirm"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "urgency"),
+    [
+        ("no es urgente", Urgency.LOW),
+        ("nada urgente", Urgency.LOW),
+        ("poco urgente", Urgency.LOW),
+        ("No es urgente, puede esperar", Urgency.LOW),
+        ("not urgent", Urgency.LOW),
+        ("it's not urgent", Urgency.LOW),
+        ("urgente", Urgency.URGENT),
+        ("es urgente!!", Urgency.URGENT),
+        ("4", Urgency.URGENT),
+        ("alta", Urgency.HIGH),
+        ("normal", Urgency.NORMAL),
+    ],
+)
+def test_urgency_is_read_as_meant_never_as_the_word_it_denies(
+    answer: str, urgency: Urgency
+) -> None:
+    patient = reach(S.URGENCY)
+    patient.send(answer)
+    assert patient.state == S.CONTACT and patient.chat.data["urgency"] == urgency.value
+
+
+@pytest.mark.parametrize(
+    "answer", ["no, es urgente", "no sé si es urgente", "alta pero no urgente", "no normal"]
+)
+def test_urgency_that_both_denies_and_names_is_asked_again(answer: str) -> None:
+    patient = reach(S.URGENCY)
+    reply = patient.send(answer)
+    assert patient.state == S.URGENCY and reply.keys[0] == "patient.not_understood"
+    assert "urgency" not in patient.chat.data
+
+
+@pytest.mark.parametrize(
+    ("answer", "name"),
+    [
+        ("Me llamo Ana Pérez", "Ana Pérez"),
+        ("mi nombre es José Luis Ramírez", "José Luis Ramírez"),
+        ("Soy María.", "María"),
+        ("My name is John Smith", "John Smith"),
+        ("Ana Pérez", "Ana Pérez"),
+        ("Soledad Soto", "Soledad Soto"),
+    ],
+)
+def test_a_name_is_stored_without_the_words_that_introduce_it(answer: str, name: str) -> None:
+    patient = reach(S.NAME)
+    patient.send(answer)
+    assert patient.chat.data["name"] == name and patient.state == S.AGE

@@ -45,6 +45,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "summary.restart": ("start over", "restart"),
     "summary.discard": ("cancel",),
     # The intake
+    # How people start their name ("Me llamo Ana Pérez"): not part of it.
+    "name.intro": ("my name is", "my name", "i am", "im", "name", "this is"),
     "reuse.change": ("no i want to change them", "change them"),
     "sex.female": ("female", "woman", "f"),
     "sex.male": ("male", "man", "m"),
@@ -53,6 +55,13 @@ WORDS: dict[str, tuple[str, ...]] = {
     "urgency.normal": ("normal",),
     "urgency.high": ("high",),
     "urgency.urgent": ("urgent",),
+    # Said of urgency, these mean the opposite of the urgency word they hold.
+    "urgency.negated": (
+        "not urgent", "not very urgent", "not that urgent", "no urgency", "non urgent",
+        "nonurgent", "isnt urgent", "its not urgent", "it is not urgent", "not an emergency",
+        "not high",
+    ),
+    "negation": ("no", "not", "non", "isnt", "nothing"),
     "contact.whatsapp": ("whatsapp", "wa"),
     "contact.phone": ("phone", "call"),
     "contact.email": ("email", "mail", "e mail"),

@@ -53,6 +53,10 @@ WORDS: dict[str, tuple[str, ...]] = {
     "summary.restart": ("de nuevo", "empezar de nuevo", "otra vez"),
     "summary.discard": ("cancelar",),
     # The intake
+    # How people start their name ("Me llamo Ana Pérez"): not part of it.
+    "name.intro": (
+        "me llamo", "mi nombre es", "yo me llamo", "soy", "yo soy", "nombre", "mi nombre",
+    ),
     "reuse.change": ("no quiero cambiarlos", "cambiarlos"),
     "sex.female": ("femenino", "mujer", "f"),
     "sex.male": ("masculino", "hombre", "m"),
@@ -61,6 +65,13 @@ WORDS: dict[str, tuple[str, ...]] = {
     "urgency.normal": ("normal", "media"),
     "urgency.high": ("alta",),
     "urgency.urgent": ("urgente", "emergencia"),
+    # Said of urgency, these mean the opposite of the urgency word they hold.
+    "urgency.negated": (
+        "no es urgente", "no urgente", "nada urgente", "poco urgente", "no tan urgente",
+        "no es tan urgente", "no muy urgente", "no es muy urgente", "no es nada urgente",
+        "sin urgencia", "no es urgencia", "no es una emergencia", "no es emergencia",
+    ),
+    "negation": ("no", "nada", "poco", "sin", "tampoco", "ni"),
     "contact.whatsapp": ("whatsapp", "wa"),
     "contact.phone": ("llamada", "llamar", "telefono"),
     "contact.email": ("correo", "email", "mail", "e mail"),
