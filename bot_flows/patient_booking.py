@@ -8,6 +8,7 @@ ones, and a time typed ("16:30") may be any of them.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
@@ -51,6 +52,11 @@ NEAREST_SHOWN = 3
 # the answer counts ("no, no quiero cancelar" is asked again).
 SUMMARY_WORDS = option_words("summary.send", "summary.restart", "summary.discard")
 MORE_WORDS = recognised("more_times")
+HOUR_NAMED = re.compile(
+    r"(?:^|\s)(?:"
+    + "|".join(sorted(map(re.escape, recognised("time.at")), key=len, reverse=True))
+    + r")\s+(\d{1,2})(?:\s|$)"
+)
 
 
 def start_booking(turn: PatientTurn) -> PatientState:
@@ -151,6 +157,9 @@ def pick_time(turn: PatientTurn) -> Literal["picked", "more"] | None:
     """
     if clock_of(turn) is not None:
         return "picked" if _pick(turn, turn.data["times"]) else None
+    hour = _hour_named(turn)
+    if hour is not None:
+        return "picked" if _pick_hour(turn, hour) else None
     shown, more = _times_shown(turn.data)
     number = choice(turn, len(shown) + int(more))
     if more and (number == len(shown) + 1 or turn.words in MORE_WORDS):
@@ -270,6 +279,27 @@ def _pick(turn: PatientTurn, options: list[list[str]]) -> bool:
     if chosen is None:
         return False
     turn.data["slot_id"], turn.data["start"] = chosen
+    return True
+
+
+def _hour_named(turn: PatientTurn) -> int | None:
+    """The hour in "a las 10", "at 4", "como a las 9": a time of day, never the 10th option."""
+    typed = HOUR_NAMED.search(turn.words)
+    return int(typed[1]) if typed is not None and int(typed[1]) <= 23 else None
+
+
+def _pick_hour(turn: PatientTurn, hour: int) -> bool:
+    """Keep the day's free time at `hour` o'clock; "a las 4" is 16:00 only if 04:00 is not free.
+
+    Both free, or neither: nothing is kept, and the question is asked again.
+    """
+    hours = {hour, hour + 12} if hour < 12 else {hour}
+    found = [
+        option for option in turn.data["times"] if _local(turn, option) in {(h, 0) for h in hours}
+    ]
+    if len(found) != 1:
+        return False
+    turn.data["slot_id"], turn.data["start"] = found[0]
     return True
 
 

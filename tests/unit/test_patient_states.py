@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -295,3 +296,34 @@ def test_every_sentence_the_flow_says_is_in_the_catalogue_and_used() -> None:
     used = set(re.findall(r'"(patient\.[a-z_.]+)"', source))
     written = {key for key in CATALOGUES["es"] if key.startswith("patient.")}
     assert used == written
+
+
+ZONE = ZoneInfo("America/Mexico_City")
+
+
+# Times on the long day (Tuesday 2026-12-01, Mexico City): 09:00, 09:30, ... 18:30.
+@pytest.mark.parametrize(
+    ("answer", "local"),
+    [
+        ("a las 10", time(10, 0)),  # the third time shown, not the tenth (13:30)
+        ("A las 4", time(16, 0)),  # no 04:00: the afternoon's
+        ("at 11", time(11, 0)),
+        ("como a las 9 porfa", time(9, 0)),
+        ("10", time(13, 30)),  # a bare number is the option's position
+    ],
+)
+def test_a_named_hour_is_a_time_of_day_not_a_position(answer: str, local: time) -> None:
+    patient = with_a_long_day((*TO_MENU, "1", "1"))
+    patient.send(answer)
+    start = datetime.fromisoformat(patient.chat.data["start"]).astimezone(ZONE)
+    assert start.time() == local and start.date() == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("answer", ["a las 8", "a las 7", "at 20"])
+def test_a_named_hour_that_is_not_free_is_asked_again_never_read_as_a_position(
+    answer: str,
+) -> None:
+    patient = with_a_long_day((*TO_MENU, "1", "1"))
+    reply = patient.send(answer)
+    assert patient.state == S.TIME and "start" not in patient.chat.data
+    assert reply.keys[0] == "patient.not_understood"

@@ -41,6 +41,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "main_menu.person": ("human", "person", "agent", "talk"),
     # Booking: the day's next times, and the summary before sending
     "more_times": ("more", "more times", "other times", "later"),
+    # Before a bare number, these make it an hour ("a las 10"), never an option's position.
+    "time.at": ("at", "around", "about", "at about", "at around", "by"),
     "summary.send": ("confirm", "yes", "ok", "send"),
     "summary.restart": ("start over", "restart"),
     "summary.discard": ("cancel",),

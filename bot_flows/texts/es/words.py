@@ -49,6 +49,11 @@ WORDS: dict[str, tuple[str, ...]] = {
         "mas", "mas horarios", "mas horas", "otros horarios", "otras horas", "otra hora",
         "otros", "mas tarde",
     ),
+    # Before a bare number, these make it an hour ("a las 10"), never an option's position.
+    "time.at": (
+        "a las", "a la", "las", "como a las", "tipo", "tipo a las", "para las",
+        "a eso de las",
+    ),
     "summary.send": ("confirmar", "confirmo", "si", "ok", "si confirmo", "si confirmar", "enviar"),
     "summary.restart": ("de nuevo", "empezar de nuevo", "otra vez"),
     "summary.discard": ("cancelar",),
