@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from bot_flows.texts import recognised
 
-Desk = TypeVar("Desk")
+Services = TypeVar("Services")
 
 MAX_ANSWER = 500  # characters kept of a free-text answer
 
@@ -51,15 +51,17 @@ class Said:
 
 
 @dataclass
-class Turn(Generic[Desk]):
+class Turn(Generic[Services]):
     """One incoming message as a handler sees it, and what the bot says back."""
 
     text: str
     data: dict[str, Any]
     language: str
     now: datetime
-    services: Desk
+    services: Services
     said: list[Said] = field(default_factory=list)
+    # An answer that needs no question after it ("gracias") sets this to False.
+    ask_next: bool = True
 
     @property
     def words(self) -> str:
@@ -83,7 +85,7 @@ class Turn(Generic[Desk]):
 
 
 @dataclass(frozen=True)
-class Step(Generic[Desk]):
+class Step(Generic[Services]):
     """A state of a flow, whole: what it asks, how it reads the answer, and the rest.
 
     `help` is what "ayuda" explains before the question is asked again; `needs`
@@ -93,24 +95,25 @@ class Step(Generic[Desk]):
     exactly these moves, and a test holds the two together.
     """
 
-    ask: Callable[[Turn[Desk]], None]
-    answer: Callable[[Turn[Desk]], str]
+    ask: Callable[[Turn[Services]], None]
+    answer: Callable[[Turn[Services]], str]
     help: str | None = None
     needs: tuple[str, ...] = ()
     goes_to: frozenset[str] = frozenset()
 
 
-Flow = Mapping[str, Step[Desk]]
+Flow = Mapping[str, Step[Services]]
 
 
-def run(flow: Flow[Desk], state: str, turn: Turn[Desk]) -> str:
+def run(flow: Flow[Services], state: str, turn: Turn[Services]) -> str:
     """Answer `turn` in `state`, ask the next state's question, and return that state."""
     next_state = flow[state].answer(turn)
-    enter(flow, next_state, turn)
+    if turn.ask_next:
+        enter(flow, next_state, turn)
     return next_state
 
 
-def enter(flow: Flow[Desk], state: str, turn: Turn[Desk]) -> str:
+def enter(flow: Flow[Services], state: str, turn: Turn[Services]) -> str:
     """Ask `state`'s question (e.g. after "menu" or a reset) and return it."""
     flow[state].ask(turn)
     return state

@@ -14,6 +14,7 @@ S = PatientState
 # The privacy notice the patient answered; a new wording gets a new version.
 CONSENT_VERSION = "privacy-2026-11"
 GREETINGS = recognised("greeting")
+THANKS = recognised("thanks")
 MENU_WORDS = option_words(
     "main_menu.book", "main_menu.bookings", "main_menu.change", "main_menu.person"
 )
@@ -75,6 +76,14 @@ def ask_menu(turn: PatientTurn) -> None:
 
 
 def answer_menu(turn: PatientTurn) -> PatientState:
+    """An option; a greeting, thanks or a thumbs-up is answered kindly, not "not understood"."""
+    if turn.words in THANKS or (not turn.words and turn.text.strip()):
+        turn.say("patient.you_are_welcome")  # the likeliest message after a confirmation
+        turn.ask_next = False
+        return S.MENU
+    if turn.words in GREETINGS:
+        turn.say("patient.greeted")
+        return S.MENU
     match choice(turn, 4, MENU_WORDS):
         case 1:
             return start_booking(turn)

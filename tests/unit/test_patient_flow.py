@@ -792,3 +792,18 @@ def test_a_name_is_stored_without_the_words_that_introduce_it(answer: str, name:
     patient = reach(S.NAME)
     patient.send(answer)
     assert patient.chat.data["name"] == name and patient.state == S.AGE
+
+
+@pytest.mark.parametrize(
+    "answer", ["gracias", "Muchas gracias!", "ok gracias 👍", "👍", "Thanks!", "listo"]
+)
+def test_thanks_at_the_menu_is_answered_kindly_without_the_menu_again(answer: str) -> None:
+    patient = reach(S.MENU)
+    reply = patient.send(answer)
+    assert reply.keys == ["patient.you_are_welcome"] and patient.state == S.MENU
+
+
+@pytest.mark.parametrize("answer", ["hola", "Buenas tardes", "hello"])
+def test_a_greeting_at_the_menu_is_greeted_back_with_the_menu(answer: str) -> None:
+    patient = reach(S.MENU)
+    assert patient.send(answer).keys == ["patient.greeted", "patient.menu"]

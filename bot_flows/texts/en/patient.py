@@ -20,6 +20,8 @@ TEXTS: dict[str, str] = {
         "What do you need?\n1. Book an appointment\n2. My appointments\n"
         "3. Cancel or reschedule\n4. Talk to the practice"
     ),
+    "patient.greeted": "Hi! 👋",
+    "patient.you_are_welcome": "You're welcome! 😊 If you need anything else, write *menu*.",
     "patient.not_understood": "Sorry, I didn't get that 🙈 Please answer with an option number.",
     "patient.text_only": "For now I can only read text messages ✍️",
     "patient.language_set": "Sure, we'll continue in English.",

@@ -11,6 +11,11 @@ WORDS: dict[str, tuple[str, ...]] = {
     "help": ("help", "help me"),
     "language.es": ("spanish", "in spanish"),
     "language.en": ("english", "in english"),
+    # Thanks and acknowledgements: answered kindly, without the whole menu again.
+    "thanks": (
+        "thanks", "thank you", "thanks a lot", "thx", "ok", "okay", "ok thanks", "great",
+        "perfect", "cool", "got it", "sounds good", "understood", "all good",
+    ),
     "greeting": ("hi", "hello", "hey", "good morning", "good afternoon", "good evening"),
     # Numbered choices: "two", "option 2"
     "number.1": ("one",),

@@ -19,6 +19,8 @@ TEXTS: dict[str, str] = {
         "¿Qué necesitas?\n1. Agendar una cita\n2. Mis citas\n3. Cancelar o cambiar una cita\n"
         "4. Hablar con el consultorio"
     ),
+    "patient.greeted": "¡Hola! 👋",
+    "patient.you_are_welcome": "¡Con gusto! 😊 Si necesitas algo más, escribe *menu*.",
     "patient.not_understood": "No te entendí 🙈 Responde con el número de una opción.",
     "patient.text_only": "Por ahora solo puedo leer mensajes de texto ✍️",
     "patient.language_set": "De acuerdo, seguimos en español.",

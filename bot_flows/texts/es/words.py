@@ -11,6 +11,12 @@ WORDS: dict[str, tuple[str, ...]] = {
     "help": ("ayuda", "ayudame", "ayuda por favor"),
     "language.es": ("espanol", "en espanol", "castellano"),
     "language.en": ("ingles", "en ingles"),
+    # Thanks and acknowledgements: answered kindly, without the whole menu again.
+    "thanks": (
+        "gracias", "muchas gracias", "mil gracias", "ok", "okey", "okay", "ok gracias",
+        "vale", "dale", "sale", "listo", "perfecto", "genial", "excelente", "de acuerdo",
+        "gracias doctora", "gracias doctor", "bueno", "super", "entendido",
+    ),
     "greeting": (
         "hola", "holi", "buenas", "buenos dias", "buenas tardes", "buenas noches", "hola buenas",
         "hola buenos dias", "hola buenas tardes", "hola buenas noches", "que tal", "hola que tal",
