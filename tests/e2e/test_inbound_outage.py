@@ -22,14 +22,11 @@ writing with the database up gets, in that order.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import subprocess
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -39,8 +36,6 @@ from xml.etree import ElementTree
 
 import pytest
 import requests
-from redis import Redis
-from rq import Worker
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -49,6 +44,7 @@ from app.db import make_sessionmaker
 from app.models import Conversation, MessageLog
 from bot_flows import texts
 from tests.e2e.conftest import PATH, new_sid, sign
+from tests.e2e.processes import BIN, ROOT, Processes, until, wait_for
 from tests.environ import python_env
 from tests.factories import make_practice, make_service, make_slot
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
@@ -57,8 +53,6 @@ from tests.redis_server import RedisServer, free_port
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / ".venv" / "bin"
 OUTAGE = 20.0  # seconds PostgreSQL stays down (the one fixed wait: the outage itself)
 PATIENTS = 20
 # Hello; 1 accept the privacy notice; 1 book; 2 the second service; 1 its first day.
@@ -68,22 +62,6 @@ SAYS = ("hola", "1", "1", "2", "1")
 ENDS_IN = "booking_time"
 CONTROL = "+523390000001"  # writes with the database up: the replies every patient is owed
 LATE = "+523390000002"  # writes after the outage: answered at once again
-
-
-def until(condition: Callable[[], object], timeout: float) -> bool:
-    """Poll `condition` until it holds or `timeout` passes; whether it held (the caller
-    then asserts with what it sees, which says more than "timed out")."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
-
-
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
-    if not until(condition, timeout):
-        pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 @dataclass(frozen=True)
@@ -112,54 +90,14 @@ class Deployment:
     env: dict[str, str]
     logs: Path
     base_url: str = ""
-    started: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    processes: Processes = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.processes = Processes(self.env, self.logs)
 
     @property
     def journal(self) -> Path:
         return Path(self.env["DEFERRED_INBOX_DIR"])
-
-    def start(self, name: str, *argv: str | Path) -> subprocess.Popen[bytes]:
-        """A process in its own group (gunicorn forks workers, worker.py its scheduler)."""
-        with (self.logs / f"{name}.log").open("wb") as log:
-            process = subprocess.Popen(
-                argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        self.started[name] = process
-        return process
-
-    def start_web(self) -> None:
-        """gunicorn with two workers, as deployed; ready once /healthz answers."""
-        web = self.start(
-            "gunicorn", BIN / "gunicorn", "-w", "2", "-b", self.base_url.removeprefix("http://"),
-            "app:create_app()",
-        )  # fmt: skip
-
-        def healthy() -> bool:
-            assert web.poll() is None, self.log("gunicorn")
-            with contextlib.suppress(requests.RequestException):
-                return requests.get(self.base_url + "/healthz", timeout=1).ok
-            return False
-
-        wait_for(healthy, 30, "gunicorn to answer /healthz")
-
-    def start_worker(self) -> None:
-        self.start("worker", BIN / "python", "worker.py")
-        with Redis.from_url(self.redis.url) as connection:
-            wait_for(lambda: Worker.all(connection=connection), 30, "the RQ worker")
-
-    def log(self, name: str, chars: int = 4000) -> str:
-        return (self.logs / f"{name}.log").read_text(errors="replace")[-chars:]
-
-    def stop_all(self) -> None:
-        for process in self.started.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
 
     # -- talking to it -------------------------------------------------------------
 
@@ -302,7 +240,7 @@ def deployment(
     try:
         yield deployed
     finally:
-        deployed.stop_all()
+        deployed.processes.stop_all()
         engine.dispose()
 
 
@@ -315,9 +253,9 @@ def test_no_message_is_lost_or_reordered_while_postgresql_is_down(
     app = deployment
     if inbox == "embedded":
         app.env["REDIS_URL"] = ""
-    app.start_web()
+    app.processes.start_gunicorn(app.base_url, workers=2)
     if inbox != "embedded":
-        app.start_worker()  # a third replayer, and the deliveries
+        app.processes.start_worker(app.redis.url)  # a third replayer, and the deliveries
     # With the database up, a patient is answered in the TwiML: what every patient is owed.
     owed = app.chat(CONTROL)
     assert all(owed), f"a message went unanswered with the database up: {owed}"
@@ -385,7 +323,8 @@ def test_no_message_is_lost_or_reordered_while_postgresql_is_down(
     missing = [sid for sid in every_sid if sid not in counts]
     assert not missing, (
         f"{len(missing)}/100 messages never reached message_log within 60 s of PostgreSQL"
-        f" coming back; /readyz says {app.backlogs(2)}; gunicorn log:\n{app.log('gunicorn')}"
+        f" coming back; /readyz says {app.backlogs(2)};"
+        f" gunicorn log:\n{app.processes.log('gunicorn')}"
     )
     twice = {sid: n for sid, n in counts.items() if n > 1}
     assert not twice, f"MessageSids logged more than once: {twice}"

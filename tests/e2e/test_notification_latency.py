@@ -23,15 +23,11 @@ notification whose own job came too early is picked up by the next booking's.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
 import statistics
-import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,13 +35,12 @@ from xml.etree import ElementTree
 
 import pytest
 import requests
-from redis import Redis
-from rq import Worker
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import MessageLog, ReservationRequest
 from tests.e2e.conftest import PATH, PracticeSetup, free_times, make_practice_setup, new_sid, sign
+from tests.e2e.processes import Processes
 from tests.e2e.test_conversation import INTAKE
 from tests.environ import python_env
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
@@ -53,21 +48,11 @@ from tests.redis_server import RedisServer, free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / ".venv" / "bin"
 BOOKINGS = 50
 WITHIN = timedelta(seconds=2)  # the promise; a tick (30 s) is what the bug falls back on
 NOTICE = "doctor_new_request"
 # The doctor has not written in 24 h: the notification goes as its template, code first.
 CONTENT_SID = "HX" + "0" * 32
-
-
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 @dataclass
@@ -78,46 +63,16 @@ class Server:
     logs: Path
     redis_url: str
     base_url: str = ""
-    started: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    processes: Processes = field(init=False)
 
-    def start(self, name: str, *argv: str | Path) -> subprocess.Popen[bytes]:
-        with (self.logs / f"{name}.log").open("wb") as log:
-            process = subprocess.Popen(
-                argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        self.started.append(process)
-        return process
+    def __post_init__(self) -> None:
+        self.processes = Processes(self.env, self.logs)
 
     def start_web(self) -> None:
-        """gunicorn as deployed, one sync worker; ready once /healthz answers."""
+        """gunicorn as deployed, one sync worker, on a port of its own."""
         self.base_url = f"http://127.0.0.1:{free_port()}"
         self.env["PUBLIC_BASE_URL"] = self.base_url
-        web = self.start(
-            "gunicorn", BIN / "gunicorn", "--workers", "1",
-            "--bind", self.base_url.removeprefix("http://"), "app:create_app()",
-        )  # fmt: skip
-
-        def healthy() -> bool:
-            assert web.poll() is None, self.log("gunicorn")
-            with contextlib.suppress(requests.RequestException):
-                return requests.get(self.base_url + "/healthz", timeout=1).ok
-            return False
-
-        wait_for(healthy, 30, "gunicorn to answer")
-
-    def log(self, name: str) -> str:
-        return (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
-
-    def stop_all(self) -> None:
-        for process in self.started:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        self.processes.start_gunicorn(self.base_url, workers=1)
 
 
 @pytest.fixture
@@ -143,7 +98,7 @@ def server(
     }
     started = Server(env, tmp_path, redis_server.url)
     yield started
-    started.stop_all()
+    started.processes.stop_all()
 
 
 def book(http: requests.Session, server: Server, phone: str, practice: PracticeSetup) -> datetime:
@@ -207,10 +162,7 @@ def test_every_doctors_notification_reaches_twilio_within_two_seconds_of_the_boo
     practices = [make_practice_setup(sessions, free_times(first, 2)) for _ in range(BOOKINGS)]
     if mode == "rq_worker":
         server.env["REDIS_URL"] = server.redis_url
-        server.start("worker", BIN / "python", "worker.py")
-        connection = Redis.from_url(server.redis_url)
-        wait_for(lambda: Worker.all(connection=connection), 30, "the RQ worker")
-        connection.close()
+        server.processes.start_worker(server.redis_url)
     else:
         server.env["REDIS_URL"] = ""
     server.start_web()
