@@ -47,11 +47,13 @@ from bot_flows.patient_intake import (
 from bot_flows.patient_manage import (
     answer_action,
     answer_cancel,
+    answer_move_confirm,
     answer_move_time,
     answer_pick,
     answer_reminder,
     ask_action,
     ask_cancel,
+    ask_move_confirm,
     ask_pick,
     ask_reminder,
 )
@@ -301,6 +303,13 @@ FLOW: Flow[PatientServices] = {
         answer=answer_move_time,
         help="patient.help.time",
         needs=("booking", "service_id", "service", "day", "times"),
+        goes_to=frozenset({S.MOVE_TIME, S.MOVE_CONFIRM}),
+    ),
+    S.MOVE_CONFIRM: Step(
+        ask=ask_move_confirm,
+        answer=answer_move_confirm,
+        help=CHOOSE,
+        needs=("booking", "service_id", "service", "day", "slot_id", "start"),
         goes_to=frozenset({S.MENU, S.MOVE_DAY, S.MOVE_TIME}),
     ),
     S.REMINDER: Step(

@@ -9,19 +9,28 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from app.booking.errors import AlreadyStarted, BookingError, SlotNotBookable, SlotTaken
+from app.booking.errors import (
+    AlreadyStarted,
+    BookingError,
+    MovePending,
+    SlotNotBookable,
+    SlotTaken,
+)
 from app.booking.queries import Booking
 from bot_flows.engine import option_words
 from bot_flows.patient_answers import choice, clear_choice, not_understood, numbered, when_label
 from bot_flows.patient_booking import offer_days, offer_times, pick_time
 from bot_flows.patient_states import PatientState, PatientTurn
-from bot_flows.texts import text
+from bot_flows.texts import clock_time, text
 
 S = PatientState
 STATUS_TEXT = {"request": "patient.status.waiting", "reservation": "patient.status.confirmed"}
+MOVE_STATUS = "patient.status.move_waiting"
 ACTION_WORDS = option_words("action.cancel", "action.move")
 # Cancelling cannot be undone: only a message that is just the answer counts.
 CANCEL_WORDS = option_words(("yes", "cancel.confirm"), ("no", "cancel.keep"))
+# Moving gives up the old time (or asks the doctor to): only a clear answer counts.
+MOVE_WORDS = option_words(("yes", "move.confirm"), ("no", "move.keep"))
 # Only "2" leads to cancelling, and that is confirmed again (`answer_cancel`).
 REMINDER_WORDS = option_words("reminder.confirm", "reminder.cancel", "reminder.change")
 
@@ -98,7 +107,9 @@ def answer_cancel(turn: PatientTurn) -> PatientState:
         return S.MENU
     entry = turn.data["booking"]
     try:
-        if entry["kind"] == "request":
+        if entry.get("replaces"):  # a move waiting for the doctor: the appointment stays
+            turn.services.cancel(entry["code"])
+        elif entry["kind"] == "request":
             turn.services.withdraw()
         else:
             turn.services.cancel(entry["code"])
@@ -114,13 +125,24 @@ def answer_cancel(turn: PatientTurn) -> PatientState:
 
 
 def start_moving(turn: PatientTurn) -> PatientState:
-    """A new day and time of the same service; a request waiting for the doctor cannot move."""
+    """A new day and time of the same service; a request waiting for the doctor cannot move.
+
+    Nor can an appointment whose earlier move the doctor has not answered yet.
+    """
     entry = turn.data["booking"]
     if entry["kind"] == "request":
         turn.say("patient.move_request", code=entry["code"])
         return S.ACTION
     if entry["service_id"] is None:
         turn.say("patient.cannot_move")
+        return S.MENU
+    asked = next((b for b in turn.services.bookings() if b.replaces == entry["code"]), None)
+    if asked is not None:
+        turn.say(
+            "patient.move_pending",
+            code=entry["code"],
+            when=when_label(turn, asked.start.isoformat()),
+        )
         return S.MENU
     turn.data.update(service_id=entry["service_id"], service=entry["service"])
     return offer_days(turn, S.MOVE_DAY)
@@ -132,19 +154,47 @@ def answer_move_time(turn: PatientTurn) -> PatientState:
         return not_understood(turn, S.MOVE_TIME)
     if picked == "more":
         return S.MOVE_TIME
+    return S.MOVE_CONFIRM
+
+
+def ask_move_confirm(turn: PatientTurn) -> None:
+    entry = turn.data["booking"]
+    old, new = when_label(turn, entry["start"]), when_label(turn, turn.data["start"])
+    turn.say("patient.move_confirm", code=entry["code"], old=old, new=new)
+
+
+def answer_move_confirm(turn: PatientTurn) -> PatientState:
+    """Yes moves it (or asks the doctor to); no keeps the appointment as it is."""
+    answer = clear_choice(turn, 2, MOVE_WORDS)
+    if answer is None:
+        return not_understood(turn, S.MOVE_CONFIRM)
+    if answer == 2:
+        turn.say("patient.kept")
+        return S.MENU
     code = turn.data["booking"]["code"]
     try:
-        turn.services.reschedule(code, uuid.UUID(turn.data["slot_id"]))
+        asked = turn.services.reschedule(code, uuid.UUID(turn.data["slot_id"]))
     except (SlotTaken, SlotNotBookable):
         turn.say("patient.slot_taken")
         return offer_times(turn, S.MOVE_DAY, S.MOVE_TIME)
+    except MovePending:
+        turn.say("patient.move_pending_now", code=code)
+        return S.MENU
     except AlreadyStarted:
         turn.say("patient.already_started", code=code)
         return S.MENU
     except BookingError:
         turn.say("patient.cannot_move")
         return S.MENU
-    turn.say("patient.moved", code=code, when=when_label(turn, turn.data["start"]))
+    when = when_label(turn, turn.data["start"])
+    if asked is None:
+        turn.say("patient.moved", code=code, when=when)
+    else:
+        practice = turn.services.practice
+        deadline = clock_time(asked.expires_at, practice.timezone, turn.language)
+        turn.say(
+            "patient.move_asked", code=code, when=when, doctor=practice.name, deadline=deadline
+        )
     return S.MENU
 
 
@@ -192,6 +242,7 @@ def _entry(booking: Booking) -> dict[str, Any]:
         "start": booking.start.isoformat(),
         "service": booking.service,
         "service_id": str(booking.service_id) if booking.service_id else None,
+        "replaces": booking.replaces,
     }
 
 
@@ -202,5 +253,11 @@ def _line(turn: PatientTurn, entry: dict[str, Any]) -> str:
         code=entry["code"],
         service=entry["service"],
         when=when_label(turn, entry["start"]),
-        status=text(STATUS_TEXT[entry["kind"]], turn.language),
+        status=_status(turn, entry),
     )
+
+
+def _status(turn: PatientTurn, entry: dict[str, Any]) -> str:
+    if entry.get("replaces"):
+        return text(MOVE_STATUS, turn.language, code=entry["replaces"])
+    return text(STATUS_TEXT[entry["kind"]], turn.language)

@@ -42,6 +42,7 @@ class PatientState(StrEnum):
     CANCEL = "manage_cancel"
     MOVE_DAY = "manage_move_day"
     MOVE_TIME = "manage_move_time"
+    MOVE_CONFIRM = "manage_move_confirm"
     REMINDER = "reminder"
 
 

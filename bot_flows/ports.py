@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Protocol
+from typing import Literal, Protocol
 
 from app.booking.blocking import BlockReport
 from app.booking.intake import PatientIntake
@@ -64,6 +64,20 @@ class StoredPatient:
     gender: str | None
 
 
+@dataclass(frozen=True)
+class PatientReply:
+    """What became of a doctor's text for a patient (`RESPONDER`, or a reply to a relay).
+
+    `outcome` is "sent" (queued from the practice number), "unknown_patient" (the
+    number never wrote to this practice, or is the doctor's own) or "window_closed"
+    (the patient last wrote more than 24 hours ago: WhatsApp carries no free text then).
+    """
+
+    outcome: Literal["sent", "unknown_patient", "window_closed"]
+    patient_name: str | None = None
+    last_wrote: datetime | None = None
+
+
 class PatientServices(Protocol):
     """What the patient's flow may do, for the phone number that is writing."""
 
@@ -93,7 +107,13 @@ class PatientServices(Protocol):
     def bookings(self) -> list[Booking]: ...
     def withdraw(self) -> None: ...
     def cancel(self, code: str) -> None: ...
-    def reschedule(self, code: str, slot_id: uuid.UUID) -> None: ...
+    def reschedule(self, code: str, slot_id: uuid.UUID) -> Hold | None:
+        """Move the appointment now (None), or, where the doctor approves bookings, ask them.
+
+        Asking holds the new time as a request (the returned `Hold`) and the old
+        appointment stands until the doctor answers; one move at a time (`MovePending`).
+        """
+
     def confirm_attendance(self, code: str) -> None:
         """The patient answered a reminder with "1": nothing changes but the doctor may see it."""
 
@@ -121,3 +141,16 @@ class DoctorServices(Protocol):
     def block(self, day: date, start: time | None, end: time | None) -> BlockReport: ...
     def resume_bot(self, phone: str) -> bool:
         """End a hand-off: the bot answers that patient again. False if none was on."""
+
+    def phone_of(self, code: str) -> str:
+        """The phone of the patient of this practice's request or appointment `code`."""
+
+    def relayed_patient(self, message_sid: str) -> str | None:
+        """The patient a message sent to the doctor passed on (WhatsApp's reply gesture).
+
+        `message_sid` is the provider's id of our message; None when it is no relay
+        of a patient (a new-request notice, another practice's message, unknown).
+        """
+
+    def reply_to_patient(self, phone: str, text: str) -> PatientReply:
+        """Send the doctor's `text` to the patient `phone` from the practice number."""

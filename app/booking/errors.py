@@ -40,6 +40,16 @@ class OpenRequestExists(BookingError):
         self.code = code
 
 
+class MovePending(BookingError):
+    """The appointment already has a move waiting for the doctor: one at a time."""
+
+    reason = "move_pending"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"move request {code} is still open")
+        self.code = code
+
+
 class UpcomingAppointmentExists(BookingError):
     """A practice that confirms bookings at once keeps one upcoming appointment per phone.
 

@@ -36,6 +36,8 @@ class Booking:
     patient_name: str
     urgency: str | None = None
     service_id: uuid.UUID | None = None
+    # A request to move an appointment: the code of the appointment it would replace.
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from app.booking.errors import (
     AlreadyStarted,
     BookingError,
+    MovePending,
     NotFound,
     OpenRequestExists,
     SlotNotBookable,
@@ -129,6 +130,7 @@ class FakePatientServices:
         slot_id: uuid.UUID | None = None,
         patient_name: str = "María",
         urgency: str | None = None,
+        replaces: str | None = None,
     ) -> Booking:
         """A booking made earlier, as `bookings()` lists it; a "request" waits for the doctor.
 
@@ -139,7 +141,7 @@ class FakePatientServices:
         else:
             status, urgency = "confirmed", None
         booking = Booking(
-            code, kind, status, start, service.name, patient_name, urgency, service.id
+            code, kind, status, start, service.name, patient_name, urgency, service.id, replaces
         )
         self._booked[code] = (booking, SlotOption(slot_id or uuid.uuid4(), start))
         return booking
@@ -231,8 +233,12 @@ class FakePatientServices:
         self._own(code)
         self._release(code)
 
-    def reschedule(self, code: str, slot_id: uuid.UUID) -> None:
-        """Only one's own confirmed appointment, not yet started, to a free slot of its service."""
+    def reschedule(self, code: str, slot_id: uuid.UUID) -> Hold | None:
+        """Only one's own confirmed appointment, not yet started, to a free slot of its service.
+
+        With approval the new time is held as a request that names the appointment it
+        replaces (one at a time), and the appointment stays where it is.
+        """
         self._call("reschedule", code, slot_id)
         booking, old = self._booked.get(code, (None, None))
         if booking is None or old is None or booking.kind != "reservation":
@@ -244,12 +250,31 @@ class FakePatientServices:
             raise SlotNotBookable("same_slot")
         if service_id != booking.service_id:
             raise SlotNotBookable("other_service")
+        if self.approval_required:
+            return self._ask_to_move(booking, service_id, slot)
         # The old place is given back first: a move may overlap the old time.
         if not self._is_free(service_id, slot, giving_back=old.slot_id):
             raise SlotTaken()
         self._take(slot_id)
         self._release(code)
         self._booked[code] = (replace(booking, start=slot.start), slot)
+        return None
+
+    def _ask_to_move(self, booking: Booking, service_id: uuid.UUID, slot: SlotOption) -> Hold:
+        asked = [b.code for b, _ in self._booked.values() if b.replaces == booking.code]
+        if asked:
+            raise MovePending(asked[0])
+        if slot.slot_id in self.taken_meanwhile or not self._is_free(service_id, slot):
+            raise SlotTaken()
+        self._take(slot.slot_id)
+        code = f"M{len(self._booked):05d}"
+        service = next(s for s in self.service_list if s.id == service_id)
+        self.add_booking(
+            code, service, slot.start, "request", slot.slot_id, booking.patient_name,
+            replaces=booking.code,
+        )  # fmt: skip
+        expires_at = min(self.now + timedelta(minutes=self.hold_minutes), slot.start)
+        return Hold(uuid.uuid4(), code, expires_at)
 
     def confirm_attendance(self, code: str) -> None:
         self._call("confirm_attendance", code)
@@ -292,7 +317,10 @@ class FakePatientServices:
         return sorted(upcoming, key=lambda b: (b.start, b.code))
 
     def _pending(self) -> list[str]:
-        return [b.code for b, _ in self._booked.values() if b.kind == "request"]
+        """The open request of a new booking (a move's request does not count)."""
+        return [
+            b.code for b, _ in self._booked.values() if b.kind == "request" and b.replaces is None
+        ]
 
     def _own(self, code: str) -> Booking:
         """The patient's own upcoming booking `code`: a past one is not found, as in `bookings`."""

@@ -48,8 +48,8 @@ def test_cancelling_an_appointment_that_has_started_is_explained() -> None:
 
 def test_moving_an_appointment_that_has_started_is_explained() -> None:
     patient = with_appointment()
-    patient.say(*TO_MENU, "3", "2", "1")
-    assert patient.state == S.MOVE_TIME
+    patient.say(*TO_MENU, "3", "2", "1", "1")
+    assert patient.state == S.MOVE_CONFIRM
     patient.services.refusals["reschedule"] = AlreadyStarted("K7M3QX")
     assert patient.send("1").keys == ["patient.already_started", "patient.menu"]
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from app.booking.errors import BookingError, IllegalTransition, NotFound, SlotTaken
+from app.booking.errors import BookingError, IllegalTransition, MovePending, NotFound, SlotTaken
 from app.booking.intake import ContactMethod, Urgency
 from bot_flows.patient import PatientState, says_nothing_personal
 from bot_flows.patient_start import CONSENT_VERSION
@@ -442,21 +442,91 @@ def test_several_bookings_are_picked_by_number() -> None:
     assert "*P2Q8RT*" in patient.send("2").text
 
 
-def test_rescheduling_picks_a_day_and_time_of_the_same_service() -> None:
-    patient = with_appointment()
+def test_rescheduling_picks_a_day_and_time_of_the_same_service_and_asks_to_confirm() -> None:
+    patient = with_appointment()  # Thursday 3 December, 10:00
+    patient.services.approval_required = False
     service = patient.services.service_list[0]
     new_slot = patient.services.slot_at(service, date(2026, 12, 2), time(11, 0))
     assert patient.say(*TO_MENU, "3", "2").keys == ["patient.days"]
     assert patient.send("2").keys == ["patient.times"]
-    reply = patient.send("3")
+    asked = patient.send("3")
+    assert asked.keys == ["patient.move_confirm"] and patient.state == S.MOVE_CONFIRM
+    assert asked.text == (
+        "¿Cambiar tu cita *K7M3QX* del jueves 3 de diciembre, 10:00 al miércoles 2 de "
+        "diciembre, 11:00?\n1. Sí, cambiarla\n2. No, dejarla como está"
+    )
+    assert not [call for call in patient.services.calls if call[0] == "reschedule"]
+    reply = patient.send("1. Sí, cambiarla")  # the option as shown
     assert reply.keys == ["patient.moved", "patient.menu"]
     assert "ahora es el miércoles 2 de diciembre, 11:00" in reply.text
     assert ("reschedule", ("K7M3QX", new_slot.slot_id)) in patient.services.calls
 
 
+def test_a_move_at_a_practice_that_approves_waits_for_the_doctor() -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "2", "2", "3")
+    reply = patient.send("sí")
+    assert reply.keys == ["patient.move_asked", "patient.menu"]
+    assert "Dra. Ana López" in reply.text and "tu cita sigue como está" in reply.text
+    [kept, asked] = patient.services.bookings()  # Wednesday 11:00 waits, Thursday stands
+    assert (asked.code, asked.kind, asked.replaces) == ("K7M3QX", "reservation", None)
+    assert (kept.kind, kept.replaces) == ("request", "K7M3QX")
+    listed = patient.send("2")
+    assert "cambio de tu cita *K7M3QX*, esperando respuesta" in listed.text
+
+
+@pytest.mark.parametrize("answer", ["2", "no", "No, dejarla como está", "dejarla"])
+def test_no_keeps_the_appointment_as_it_is(answer: str) -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "2", "2", "3")
+    reply = patient.send(answer)
+    assert reply.keys == ["patient.kept", "patient.menu"]
+    assert not [call for call in patient.services.calls if call[0] == "reschedule"]
+    assert [b.code for b in patient.services.bookings()] == ["K7M3QX"]
+
+
+@pytest.mark.parametrize(
+    "answer", ["tal vez", "sí pero más tarde", "3", "no sé", "cambiar a las 5"]
+)
+def test_an_unclear_answer_to_the_move_asks_again_and_changes_nothing(answer: str) -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "2", "2", "3")
+    reply = patient.send(answer)
+    assert reply.keys == ["patient.not_understood", "patient.move_confirm"]
+    assert patient.state == S.MOVE_CONFIRM
+    assert not [call for call in patient.services.calls if call[0] == "reschedule"]
+    assert patient.send("1").keys == ["patient.move_asked", "patient.menu"]
+
+
+def test_an_appointment_whose_move_waits_for_the_doctor_cannot_move_again() -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "2", "2", "3", "1")
+    reply = patient.say("3", "2", "2")  # the appointment, after its move's request; "change"
+    assert reply.keys == ["patient.move_pending", "patient.menu"]
+    assert "miércoles 2 de diciembre, 11:00" in reply.text
+    assert [call[0] for call in patient.services.calls].count("reschedule") == 1
+
+
+def test_a_move_asked_meanwhile_in_another_chat_is_explained() -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "2", "2", "3")
+    patient.services.refusals["reschedule"] = MovePending("M00001")
+    assert patient.send("1").keys == ["patient.move_pending_now", "patient.menu"]
+
+
+def test_a_waiting_move_can_be_withdrawn_and_the_appointment_stays() -> None:
+    patient = with_appointment()
+    patient.say(*TO_MENU, "3", "2", "2", "3", "1")
+    [asked] = [b for b in patient.services.bookings() if b.replaces]
+    patient.say("3", "1", "1")  # the move's request, listed first, then "cancel"
+    assert patient.send("1").keys == ["patient.withdrawn", "patient.menu"]
+    assert ("cancel", (asked.code,)) in patient.services.calls
+    assert [b.code for b in patient.services.bookings()] == ["K7M3QX"]
+
+
 def test_a_time_taken_while_rescheduling_offers_the_times_again() -> None:
     patient = with_appointment()
-    patient.say(*TO_MENU, "3", "2", "1")
+    patient.say(*TO_MENU, "3", "2", "1", "1")
     patient.services.refusals["reschedule"] = SlotTaken()
     reply = patient.send("1")
     assert reply.keys == ["patient.slot_taken", "patient.times"]
@@ -495,8 +565,8 @@ def test_reminder_3_reschedules() -> None:
     patient = with_appointment()
     in_reminder(patient)
     assert patient.send("3").keys == ["patient.days"]
-    patient.send("1")
-    assert patient.send("1").keys == ["patient.moved", "patient.menu"]
+    patient.say("1", "1")
+    assert patient.send("1").keys == ["patient.move_asked", "patient.menu"]
 
 
 def test_a_reminder_about_a_booking_gone_says_so() -> None:
@@ -697,7 +767,8 @@ def test_rescheduling_offers_more_times_and_takes_a_typed_one() -> None:
     patient, times = long_day(rescheduling=True)
     assert "13. Más horarios" in times.text
     assert "1. 15:00" in patient.send("13").text and patient.state == S.MOVE_TIME
-    assert patient.send("18:00").keys == ["patient.moved", "patient.menu"]
+    assert patient.send("18:00").keys == ["patient.move_confirm"]
+    assert patient.send("1").keys == ["patient.move_asked", "patient.menu"]
 
 
 def test_a_refusal_the_flow_cannot_explain_keeps_the_summary() -> None:
@@ -721,7 +792,7 @@ def test_the_last_free_time_taken_meanwhile_says_nothing_is_left() -> None:
 
 def test_an_appointment_that_cannot_move_any_more_is_explained() -> None:
     patient = with_appointment()
-    patient.say(*TO_MENU, "3", "2", "1")
+    patient.say(*TO_MENU, "3", "2", "1", "1")
     patient.services.refusals["reschedule"] = IllegalTransition("reservation", "K7M3QX", "x", "y")
     assert patient.send("1").keys == ["patient.cannot_move", "patient.menu"]
 

@@ -54,9 +54,10 @@ PATHS: dict[PatientState, tuple[str, ...]] = {
     S.CANCEL: (*TO_MENU, "3", "1"),
     S.MOVE_DAY: (*TO_MENU, "3", "2"),
     S.MOVE_TIME: (*TO_MENU, "3", "2", "1"),
+    S.MOVE_CONFIRM: (*TO_MENU, "3", "2", "1", "1"),
     S.REMINDER: TO_MENU,  # then the reminder job takes over
 }
-WITH_BOOKING = {S.PICK, S.ACTION, S.CANCEL, S.MOVE_DAY, S.MOVE_TIME, S.REMINDER}
+WITH_BOOKING = {S.PICK, S.ACTION, S.CANCEL, S.MOVE_DAY, S.MOVE_TIME, S.MOVE_CONFIRM, S.REMINDER}
 CONSENTED = [state for state in S if state not in BEFORE_CONSENT]
 
 
@@ -267,7 +268,7 @@ MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]]
     (S.ACTION, S.ACTION): lambda: (changed_booking(S.ACTION, kind="request"), "2", MINUTE),
     (S.CANCEL, S.MENU): lambda: (reach(S.CANCEL), "1", MINUTE),
     (S.MOVE_DAY, S.MENU): lambda: (emptied(reach(S.MOVE_DAY)), "1", MINUTE),
-    (S.MOVE_TIME, S.MENU): lambda: (reach(S.MOVE_TIME), "1", MINUTE),
+    (S.MOVE_CONFIRM, S.MENU): lambda: (reach(S.MOVE_CONFIRM), "2", MINUTE),
     (S.MOVE_TIME, S.MOVE_TIME): lambda: (
         with_a_long_day((*TO_MENU, "3", "2", "1"), booking=True),
         "13",

@@ -74,6 +74,23 @@ TEXTS: dict[str, str] = {
     "patient.day_full": "That day just filled up 😕 Please choose another.",
     "patient.times": "🕐 What time on {day}?\n{options}",
     "patient.more_times": "More times ➡️",
+    "patient.more_days": "More days ➡️",
+    "patient.all_times": "See all times that day",
+    "patient.part.morning": "morning",
+    "patient.part.afternoon": "afternoon",
+    "patient.no_times_in_part": (
+        "On {day} there is nothing left in the {part} 😕 Here are all its times."
+    ),
+    "patient.day_unavailable": (
+        "There are no free times on {day} 😕 Here are the nearest free days."
+    ),
+    "patient.week_unavailable": (
+        "That week has no free times left 😕 Here are the nearest free days."
+    ),
+    "patient.time_not_free": "{time} on {day} is not free 😕 Here are the nearest free times.",
+    "patient.which_one": (
+        "I'm not sure which one you meant 🤔 Please reply with an option's number."
+    ),
     # Intake
     "patient.reuse": (
         "Last time you gave us these details:\n{name}, {age}, {sex}\nShall we use them again?\n"
@@ -134,6 +151,7 @@ TEXTS: dict[str, str] = {
     "patient.booking_line": "*{code}* · {service} · {when} · {status}",
     "patient.status.waiting": "waiting for the doctor",
     "patient.status.confirmed": "confirmed",
+    "patient.status.move_waiting": "change of appointment *{code}*, waiting for an answer",
     "patient.no_bookings": "You have no upcoming appointments.",
     "patient.pick_booking": "Which one do you want to cancel or change?\n{options}",
     "patient.action": "{booking}\nWhat would you like to do?\n1. Cancel it\n2. Change day or time",
@@ -163,6 +181,22 @@ TEXTS: dict[str, str] = {
         "here. Choose *4* to talk to the practice."
     ),
     "patient.moved": "✅ Done, appointment *{code}* is now on {when}.",
+    "patient.move_confirm": (
+        "Move your appointment *{code}* from {old} to {new}?\n1. Yes, move it\n"
+        "2. No, leave it as it is"
+    ),
+    "patient.move_asked": (
+        "📨 We asked {doctor} to move your appointment *{code}* to {when}. You'll have an "
+        "answer by {deadline}; meanwhile your appointment stays as it is."
+    ),
+    "patient.move_pending": (
+        "You already asked to move appointment *{code}* to {when} and we're still waiting "
+        "for the answer. We'll let you know here; until then your appointment stays as it is."
+    ),
+    "patient.move_pending_now": (
+        "A change to your appointment *{code}* is already waiting for an answer; we'll let "
+        "you know here. Until then your appointment stays as it is."
+    ),
     # Reminders
     "patient.reminder": (
         "About your appointment *{code}*, answer:\n1. I confirm I'll be there\n2. Cancel\n"

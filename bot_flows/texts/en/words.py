@@ -27,6 +27,9 @@ WORDS: dict[str, tuple[str, ...]] = {
     "number.7": ("seven",),
     "number.8": ("eight",),
     "number.9": ("nine",),
+    "number.10": ("ten",),
+    "number.11": ("eleven",),
+    "number.12": ("twelve",),
     "option": ("option", "number"),
     # Yes and no: consent, reusing stored answers, cancelling
     "yes": ("yes", "ok", "okay", "sure", "accept", "yes please", "i accept", "yes i accept"),
@@ -48,6 +51,41 @@ WORDS: dict[str, tuple[str, ...]] = {
     "more_times": ("more", "more times", "other times", "later"),
     # Before a bare number, these make it an hour ("a las 10"), never an option's position.
     "time.at": ("at", "around", "about", "at about", "at around", "by"),
+    # Understanding what a patient asks for in words, at the menu or mid-booking.
+    "intent.book": (
+        "appointment", "an appointment", "book", "booking", "schedule", "make an appointment",
+        "see the doctor", "a visit", "checkup", "check up", "reserve",
+    ),
+    "intent.bookings": (
+        "my appointments", "my appointment", "when is my appointment", "see my appointments",
+        "i have an appointment", "my booking", "my bookings",
+    ),
+    "intent.change": (
+        "cancel", "reschedule", "change", "move", "postpone", "cant make it", "cannot make it",
+        "cant come", "wont make it",
+    ),
+    "intent.person": (
+        "talk to", "speak to", "speak with", "talk with", "a person", "a human", "human",
+        "someone", "somebody", "receptionist", "call me", "the doctor directly",
+    ),
+    "day.after_tomorrow": ("day after tomorrow", "the day after tomorrow"),
+    "day.next": ("next", "this", "coming", "this coming"),
+    "week.next": ("next week", "the week after", "the following week", "following week"),
+    "week.this": ("this week",),
+    "more_days": (
+        "more days", "other days", "another day", "other dates", "another date", "later dates",
+        "none", "none of these", "none of them", "none work", "different day",
+    ),
+    "part.morning": ("in the morning", "morning", "early", "am", "mornings"),
+    "part.afternoon": ("in the afternoon", "afternoon", "evening", "in the evening", "pm"),
+    "time.earliest": (
+        "asap", "as soon as possible", "earliest", "the earliest", "first available",
+        "the first one", "soonest", "any", "whatever", "anything",
+    ),
+    "time.noon": ("noon", "midday"),
+    "time.half": ("thirty", "and a half"),
+    "time.quarter": ("fifteen", "quarter past"),
+    "time.quarter_to": ("quarter to",),
     "summary.send": ("confirm", "yes", "ok", "send"),
     "summary.restart": ("start over", "restart"),
     "summary.discard": ("cancel",),
@@ -80,6 +118,11 @@ WORDS: dict[str, tuple[str, ...]] = {
     "reminder.confirm": ("confirm", "yes", "ok"),
     "reminder.cancel": ("cancel",),
     "reminder.change": ("reschedule", "change"),
+    "move.confirm": ("yes move it", "move it", "yes move", "move"),
+    "move.keep": (
+        "no leave it as it is", "leave it as it is", "leave it", "no leave it", "keep it",
+        "dont move it", "no dont move it",
+    ),
     # The doctor's commands: the first word, or two ("no show")
     "command.approve": ("approve", "yes"),
     "command.reject": ("reject", "no"),
@@ -91,6 +134,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "command.note": ("note",),
     "command.block": ("block",),
     "command.resume": ("resume",),
+    "command.reply": ("reply",),
     "command.help": ("help",),
     # The doctor's arguments: a day, a note's type, a private note
     "day.today": ("today",),

@@ -78,6 +78,25 @@ TEXTS: dict[str, str] = {
     "patient.day_full": "Ese día se acaba de llenar 😕 Elige otro, por favor.",
     "patient.times": "🕐 ¿A qué hora, el {day}?\n{options}",
     "patient.more_times": "Más horarios ➡️",
+    "patient.more_days": "Más días ➡️",
+    "patient.all_times": "Ver todos los horarios de ese día",
+    "patient.part.morning": "mañana",
+    "patient.part.afternoon": "tarde",
+    "patient.no_times_in_part": (
+        "En la {part} del {day} ya no hay lugar 😕 Te muestro todos sus horarios."
+    ),
+    "patient.day_unavailable": (
+        "El {day} no hay horarios libres 😕 Te muestro los días libres más cercanos."
+    ),
+    "patient.week_unavailable": (
+        "Esa semana ya no hay horarios libres 😕 Te muestro los días libres más cercanos."
+    ),
+    "patient.time_not_free": (
+        "A las {time} del {day} no hay lugar 😕 Te muestro los horarios libres más cercanos."
+    ),
+    "patient.which_one": (
+        "No estoy seguro de cuál quisiste decir 🤔 Responde con el número de una opción."
+    ),
     # Intake
     "patient.reuse": (
         "La vez pasada nos diste estos datos:\n{name}, {age}, {sex}\n¿Los usamos de nuevo?\n"
@@ -140,6 +159,7 @@ TEXTS: dict[str, str] = {
     "patient.booking_line": "*{code}* · {service} · {when} · {status}",
     "patient.status.waiting": "esperando respuesta del médico",
     "patient.status.confirmed": "confirmada",
+    "patient.status.move_waiting": "cambio de tu cita *{code}*, esperando respuesta",
     "patient.no_bookings": "No tienes citas próximas.",
     "patient.pick_booking": "¿Cuál quieres cancelar o cambiar?\n{options}",
     "patient.action": "{booking}\n¿Qué quieres hacer?\n1. Cancelarla\n2. Cambiar día u hora",
@@ -167,6 +187,21 @@ TEXTS: dict[str, str] = {
         "Elige *4* para hablar con el consultorio."
     ),
     "patient.moved": "✅ Listo, tu cita *{code}* ahora es el {when}.",
+    "patient.move_confirm": (
+        "¿Cambiar tu cita *{code}* del {old} al {new}?\n1. Sí, cambiarla\n2. No, dejarla como está"
+    ),
+    "patient.move_asked": (
+        "📨 Le pedimos a {doctor} cambiar tu cita *{code}* al {when}. Te responderá antes "
+        "de las {deadline}; mientras tanto tu cita sigue como está."
+    ),
+    "patient.move_pending": (
+        "Ya pediste cambiar tu cita *{code}* al {when} y aún esperamos la respuesta. "
+        "Te avisaremos por aquí; hasta entonces tu cita sigue como está."
+    ),
+    "patient.move_pending_now": (
+        "Ya hay un cambio de tu cita *{code}* esperando respuesta; te avisaremos por aquí. "
+        "Hasta entonces tu cita sigue como está."
+    ),
     # Reminders
     "patient.reminder": (
         "Sobre tu cita *{code}*, responde:\n1. Confirmo que asistiré\n2. Cancelar\n"

@@ -31,6 +31,10 @@ WORDS: dict[str, tuple[str, ...]] = {
     "number.7": ("siete",),
     "number.8": ("ocho",),
     "number.9": ("nueve",),
+    # Hours in words ("a las diez"): never an option's position.
+    "number.10": ("diez",),
+    "number.11": ("once",),
+    "number.12": ("doce",),
     "option": ("opcion", "numero", "la", "el"),
     # Yes and no: consent, reusing stored answers, cancelling
     "yes": (
@@ -60,6 +64,59 @@ WORDS: dict[str, tuple[str, ...]] = {
         "a las", "a la", "las", "como a las", "tipo", "tipo a las", "para las",
         "a eso de las",
     ),
+    # Understanding what a patient asks for in words, at the menu or in the middle of a
+    # booking ("quiero cancelar mi cita"): phrases matched as whole words.
+    "intent.book": (
+        "cita", "una cita", "agendar", "agenda", "agendo", "agendame", "reservar", "reserva",
+        "sacar cita", "sacar turno", "turno", "un turno", "pedir hora", "pedir una hora",
+        "una hora", "hora medica", "consulta", "una consulta", "me atienda", "me atiendan",
+        "me vea", "me revise", "programar", "apartar", "separar",
+    ),
+    "intent.bookings": (
+        "mis citas", "mi cita", "ver mis citas", "ver mi cita", "cuando es mi cita",
+        "a que hora es mi cita", "que dia es mi cita", "mis turnos", "mi turno", "mi hora",
+        "tengo cita", "tengo una cita", "ya tengo cita",
+    ),
+    "intent.change": (
+        "cancelar", "cancelarla", "cancela", "cancelo", "anular", "cambiar", "cambiarla",
+        "cambio", "reagendar", "reprogramar", "mover", "moverla", "posponer", "aplazar",
+        "no voy a poder ir", "no puedo ir", "no podre ir", "no voy a ir",
+    ),
+    "intent.person": (
+        "hablar con", "hablar con alguien", "comunicarme con", "una persona", "humano",
+        "asesor", "asesora", "recepcion", "secretaria", "que me llamen", "llamenme",
+        "hablar con la doctora", "hablar con el doctor", "hablar con la dra", "hablar con el dr",
+    ),
+    # Days in words: weekday and month names come from Babel's locale data.
+    "day.after_tomorrow": ("pasado manana", "pasadomanana"),
+    "day.next": ("proximo", "proxima", "que viene", "entrante", "siguiente"),
+    "week.next": (
+        "la otra semana", "la proxima semana", "la semana que viene", "semana que viene",
+        "proxima semana", "la semana entrante", "semana entrante", "la siguiente semana",
+    ),
+    "week.this": ("esta semana", "en la semana"),
+    "more_days": (
+        "mas dias", "otros dias", "otro dia", "otra fecha", "otras fechas", "mas fechas",
+        "ninguno", "ninguna", "ninguno me sirve", "no me sirve ninguno", "despues",
+    ),
+    # Parts of the day and "as soon as possible", at the time question.
+    "part.morning": (
+        "en la manana", "por la manana", "de manana", "temprano", "a la manana",
+        "manana temprano", "de la manana", "en las mananas", "en la mananita",
+    ),
+    "part.afternoon": (
+        "en la tarde", "por la tarde", "de tarde", "a la tarde", "de la tarde", "en las tardes",
+        "en la tardecita", "tardecita", "en la noche", "de la noche", "tarde",
+    ),
+    "time.earliest": (
+        "lo antes posible", "lo mas pronto", "lo mas pronto posible", "cuanto antes",
+        "la primera", "el primero", "la primera que haya", "la mas temprana", "la mas temprano",
+        "lo primero que haya", "la que sea", "cualquiera", "la mas pronta",
+    ),
+    "time.noon": ("mediodia", "medio dia", "las doce del dia"),
+    "time.half": ("y media",),
+    "time.quarter": ("y cuarto",),
+    "time.quarter_to": ("menos cuarto",),
     "summary.send": ("confirmar", "confirmo", "si", "ok", "si confirmo", "si confirmar", "enviar"),
     "summary.restart": ("de nuevo", "empezar de nuevo", "otra vez"),
     "summary.discard": ("cancelar",),
@@ -97,6 +154,11 @@ WORDS: dict[str, tuple[str, ...]] = {
     "reminder.confirm": ("confirmo", "confirmar", "si", "ok", "alli estare"),
     "reminder.cancel": ("cancelar",),
     "reminder.change": ("cambiar", "reagendar", "reprogramar"),
+    "move.confirm": ("si cambiarla", "cambiarla", "si cambiar", "cambiar", "si moverla"),
+    "move.keep": (
+        "no dejarla como esta", "dejarla como esta", "dejarla", "no cambiar", "no cambiarla",
+        "no la cambies", "mantenerla", "conservarla",
+    ),
     # The doctor's commands: the first word, or two ("no asistió")
     "command.approve": ("aprobar", "si"),
     "command.reject": ("rechazar", "no"),
@@ -108,6 +170,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "command.note": ("nota",),
     "command.block": ("bloquear",),
     "command.resume": ("reanudar",),
+    "command.reply": ("responder",),
     "command.help": ("ayuda",),
     # The doctor's arguments: a day, a note's type, a private note
     "day.today": ("hoy",),
