@@ -14,6 +14,12 @@ in "no asistió") names the command, its parser reads the arguments
   sentence. A code that is not this practice's is simply "not found": another
   practice's data is never revealed (hard guarantee 5).
 
+WhatsApp's reply gesture on a message that passed a patient on (a relayed message,
+the hand-off notice) answers that patient: the doctor's words go to them from the
+practice number, as `RESPONDER` does, even when they start with "sí" or "no". Only
+a reply that is itself a RESPONDER or REANUDAR command is read as one. A reply to
+any other message is read as a command, as if it were no reply.
+
 Quick-reply buttons on the new-request notification carry the payload
 ``APROBAR <code>`` or ``RECHAZAR <code>`` (see `button_payloads`), whatever the
 practice's language. A payload wins over the message text; anything else in a
@@ -69,6 +75,7 @@ COMMANDS: tuple[Command[Any], ...] = (
     Command("command.note", parsing.parse_note, answers.save_note),
     Command("command.block", parsing.parse_block, answers.block),
     Command("command.resume", parsing.parse_phone, answers.resume),
+    Command("command.reply", parsing.parse_reply, answers.reply),
     Command("command.help", parsing.no_arguments, answers.show_help),
 )
 BY_WORD: dict[str, Command[Any]] = {
@@ -76,21 +83,34 @@ BY_WORD: dict[str, Command[Any]] = {
 }
 # Payloads are written by `button_payloads`, not typed: they stay the same in every language.
 BUTTONS: dict[str, Command[Decision]] = {"APROBAR": APPROVE, "RECHAZAR": REJECT}
+# Commands still read as commands in a reply to a relayed message (see above).
+IN_A_REPLY = frozenset(recognised("command.reply") | recognised("command.resume"))
 
 HELP = Said("doctor.help")
 
 
 def answer_doctor(
-    text: str, button_payload: str | None, now: datetime, services: DoctorServices
+    text: str,
+    button_payload: str | None,
+    now: datetime,
+    services: DoctorServices,
+    replied_to: str | None = None,
 ) -> list[Said]:
-    """What to answer the practice's doctor; the services changes only what the command names."""
+    """What to answer the practice's doctor; the services changes only what the command names.
+
+    `replied_to` is the provider's id of our message the doctor replied to, if any.
+    """
+    turn = DoctorTurn(now, services, services.practice)
+    if replied_to and not button_payload and not parsing.split_command(text, IN_A_REPLY):
+        patient = services.relayed_patient(replied_to)
+        if patient is not None:
+            return answers.write_to_patient(patient, text, turn)
     routed = read_button(button_payload) if button_payload else read_text(text)
     if routed is None:
         return [Said("doctor.unknown"), HELP]
     command, args = routed
     if isinstance(args, Hint):
         return [Said(args.key, args.values), HELP]
-    turn = DoctorTurn(now, services, services.practice)
     try:
         return command.handle(args, turn)
     except (BookingError, ValueError) as error:

@@ -9,6 +9,7 @@ the practice's language and time zone, so a `Said` is ready to render.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -18,8 +19,10 @@ from babel.dates import format_date
 
 from app.booking.blocking import AffectedBooking
 from app.booking.queries import Booking, PendingRequest
+from app.phones import InvalidPhoneNumber, region_of, to_e164
 from bot_flows import texts
 from bot_flows.doctor_parsing import (
+    MAX_ECHO,
     BlockArgs,
     CodeArgs,
     Day,
@@ -29,6 +32,7 @@ from bot_flows.doctor_parsing import (
     NoArgs,
     NoteArgs,
     PhoneArgs,
+    ReplyArgs,
 )
 from bot_flows.engine import Said
 from bot_flows.ports import DoctorServices, PracticeDetails
@@ -160,6 +164,39 @@ def block(args: BlockArgs, turn: DoctorTurn) -> list[Said]:
 def resume(args: PhoneArgs, turn: DoctorTurn) -> list[Said]:
     key = "doctor.resumed" if turn.services.resume_bot(args.phone) else "doctor.not_on_hold"
     return [Said(key, {"phone": args.phone})]
+
+
+def reply(args: ReplyArgs, turn: DoctorTurn) -> list[Said]:
+    """RESPONDER: a code names its patient; a phone is read in the practice's country."""
+    if args.code is not None:
+        return write_to_patient(turn.services.phone_of(args.code), args.text, turn)
+    country = region_of(turn.practice.doctor_phone or "")
+    for written, text in args.phones:
+        with suppress(InvalidPhoneNumber):
+            return write_to_patient(to_e164(written, country), text, turn)
+    return [Said("doctor.hint.bad_reply_to", {"value": args.phones[0][0][:MAX_ECHO]})]
+
+
+def write_to_patient(phone: str, text: str, turn: DoctorTurn) -> list[Said]:
+    """Pass the doctor's words to the patient from the practice number, or say why not."""
+    if not text.strip():
+        return [Said("doctor.hint.missing_reply_text")]
+    sent = turn.services.reply_to_patient(phone, text.strip())
+    label = (
+        turn.text("patient_label", patient_name=sent.patient_name, phone=phone)
+        if sent.patient_name
+        else phone
+    )
+    if sent.outcome == "sent":
+        return [Said("doctor.reply_sent", {"patient": label})]
+    if sent.outcome == "window_closed" and sent.last_wrote is not None:
+        return [
+            Said(
+                "doctor.reply_window_closed",
+                {"patient": label, "last_wrote": turn.when(sent.last_wrote)},
+            )
+        ]
+    return [Said("doctor.reply_unknown_patient", {"phone": phone})]
 
 
 def show_help(args: NoArgs, turn: DoctorTurn) -> list[Said]:

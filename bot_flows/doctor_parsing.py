@@ -29,6 +29,11 @@ DAY_MONTH = re.compile(r"(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}))?")
 # Phones may turn "-" into an en or em dash.
 RANGE = re.compile(r"(\d{1,2}):(\d{2})[-\u2013\u2014](\d{1,2}):(\d{2})")
 MAX_ECHO = 30  # characters of a bad argument quoted back
+# A word of a phone number as written: "+52", "(55)", "1234-5678".
+PHONE_PART = re.compile(r"[+(]*\d[\d().-]*")
+# Fewer digits than this (and no "+") is a code: national numbers in Latin America
+# have 8 to 10 digits, codes 6 characters.
+MIN_PHONE_DIGITS = 8
 
 # Days from today, by the words for them ("hoy", "mañana").
 RELATIVE_DAYS = {
@@ -127,6 +132,20 @@ class BlockArgs:
 @dataclass(frozen=True)
 class PhoneArgs:
     phone: str  # E.164
+
+
+@dataclass(frozen=True)
+class ReplyArgs:
+    """Whom RESPONDER writes to, and what: a code, or a phone number as written.
+
+    Spaces may split a number ("55 1234 5678"), so `phones` holds each way to read
+    it, longest first, each with the text after it (maybe none); which one is a
+    number depends on the practice's country, which the handler knows.
+    """
+
+    code: str | None = None
+    text: str = ""
+    phones: tuple[tuple[str, str], ...] = ()
 
 
 def fold_word(word: str) -> str:
@@ -235,6 +254,27 @@ def parse_phone(rest: Rest) -> PhoneArgs | Hint:
         return PhoneArgs(to_e164(rest.text.strip(EDGES)))
     except InvalidPhoneNumber:
         return Hint("doctor.hint.bad_phone")
+
+
+def parse_reply(rest: Rest) -> ReplyArgs | Hint:
+    """`<code|phone> <text>`: a phone starts with "+" or has `MIN_PHONE_DIGITS` digits."""
+    words = rest.words
+    if not words:
+        return Hint("doctor.hint.missing_reply_to")
+    parts: list[str] = []
+    for word in words:
+        if not PHONE_PART.fullmatch(word):
+            break
+        parts.append(word)
+    digits = sum(c.isdigit() for c in "".join(parts))
+    if parts and (parts[0].startswith("+") or digits >= MIN_PHONE_DIGITS):
+        readings = tuple(("".join(parts[:n]), rest.after(n)) for n in range(len(parts), 0, -1))
+        return ReplyArgs(phones=readings)
+    code = read_code(words[0])
+    if code is None:
+        return _bad("doctor.hint.bad_reply_to", words[0])
+    text = rest.after(1)
+    return ReplyArgs(code=code, text=text) if text else Hint("doctor.hint.missing_reply_text")
 
 
 def parse_day(word: str) -> Day | Hint:

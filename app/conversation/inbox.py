@@ -47,6 +47,7 @@ class InboundMessage:
     body: str
     has_media: bool = False
     button_payload: str | None = None
+    replied_to: str | None = None  # the provider's id of our message this one replies to
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,11 @@ def receive(
         elif doctor:
             language = practice.language
             services = SqlDoctorServices(
-                session, practice, now, settings.render, settings.hold_minutes
+                session, practice, now, settings.render, settings.hold_minutes, message.sid
             )
-            said = answer_doctor(message.body, message.button_payload, now, services)
+            said = answer_doctor(
+                message.body, message.button_payload, now, services, message.replied_to
+            )
         else:
             patient_services = SqlPatientServices(
                 session, practice, contact, now, settings.render, settings.hold_minutes, message.sid

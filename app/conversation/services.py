@@ -21,10 +21,29 @@ from app.booking.errors import NotFound
 from app.booking.intake import PatientIntake
 from app.booking.notifications import Notification, Render, queue_notifications
 from app.db import Savepoints
-from app.models import Consent, Contact, Conversation, MedicalService
+from app.messaging.whatsapp_window import in_window
+from app.models import (
+    Consent,
+    Contact,
+    Conversation,
+    MedicalService,
+    MessageLog,
+    Reservation,
+    ReservationRequest,
+)
 from app.phones import to_e164
 from app.scheduling import search
-from bot_flows.ports import PracticeDetails, ServiceOption, SlotOption, StoredPatient
+from bot_flows.ports import (
+    PatientReply,
+    PracticeDetails,
+    ServiceOption,
+    SlotOption,
+    StoredPatient,
+)
+
+# The doctor's notices that pass a patient on (their facts carry the patient's phone):
+# WhatsApp's reply to one of them is an answer to that patient.
+RELAYS = ("doctor_patient_message", "doctor_handoff")
 
 
 class _Services:
@@ -227,7 +246,19 @@ class SqlPatientServices(_Services):
 
 
 class SqlDoctorServices(_Services):
-    """The doctor side, for the practice whose doctor is writing."""
+    """The doctor side, for the practice whose doctor is writing (`message_sid`: their message)."""
+
+    def __init__(
+        self,
+        session: Session,
+        practice: PracticeDetails,
+        now: datetime,
+        render: Render,
+        hold_minutes: int,
+        message_sid: str,
+    ) -> None:
+        super().__init__(session, practice, now, render, hold_minutes)
+        self._message_sid = message_sid
 
     def approve(self, code: str) -> queries.Booking:
         requests.approve_request(self._ctx, profile_id=self._practice.id, code=code)
@@ -284,3 +315,49 @@ class SqlDoctorServices(_Services):
             .returning(Conversation.id)
         ).first()
         return ended is not None
+
+    def phone_of(self, code: str) -> str:
+        for booking in (Reservation, ReservationRequest):  # codes are never reused in a practice
+            phone = self._session.scalar(
+                select(booking.patient_phone)
+                .where(booking.profile_id == self._practice.id, booking.code == code)
+                .limit(1)
+            )
+            if phone:
+                return phone
+        raise NotFound(code)
+
+    def relayed_patient(self, message_sid: str) -> str | None:
+        facts = self._session.scalar(
+            select(MessageLog.variables).where(
+                MessageLog.provider_sid == message_sid,
+                MessageLog.profile_id == self._practice.id,
+                MessageLog.direction == "out",
+                MessageLog.purpose.in_(RELAYS),
+            )
+        )
+        phone = (facts or {}).get("phone")
+        return phone if isinstance(phone, str) else None
+
+    def reply_to_patient(self, phone: str, text: str) -> PatientReply:
+        practice = self._practice
+        contact = self._session.execute(
+            select(Contact.patient_name, Contact.language, Contact.last_inbound_at).where(
+                Contact.profile_id == practice.id, Contact.phone == phone
+            )
+        ).first()
+        if contact is None or contact.last_inbound_at is None or phone == practice.doctor_phone:
+            return PatientReply("unknown_patient")
+        name = contact.patient_name or None
+        if not in_window(contact.last_inbound_at, self._now):
+            return PatientReply("window_closed", name, contact.last_inbound_at)
+        notification = Notification(
+            practice.id,
+            "doctor_reply",
+            phone,
+            contact.language or practice.language,
+            f"doctor_reply:{self._message_sid}",
+            {"doctor": practice.name, "body": text},
+        )
+        queue_notifications(self._session, [notification], self._render, self._now)
+        return PatientReply("sent", name)

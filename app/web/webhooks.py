@@ -44,6 +44,8 @@ MAX_BODY = 2000  # characters of a message the bot reads; longer text is capped,
 # Twilio's ids are letters and digits ("SM" + 32 hex); anything else (a NUL, which
 # PostgreSQL refuses, or a huge number) is a malformed request, answered 400.
 SID = re.compile(r"[A-Za-z0-9]{1,64}")
+# The id of our own message a WhatsApp reply quotes: Twilio's, or the console's "CONSOLE-<uuid>".
+REPLIED_SID = re.compile(r"[A-Za-z0-9-]{1,64}")
 MEDIA_COUNT = re.compile(r"[0-9]{1,3}")
 # Who writes: a WhatsApp address or, for SMS, a bare international number. Nothing
 # else (spaces, dashes, a name) identifies a sender, however a phone parser reads it.
@@ -254,4 +256,10 @@ def read_message(form: Mapping[str, str]) -> InboundMessage:
         body=clean_text(form.get("Body", ""), MAX_BODY),
         has_media=int(media) > 0,
         button_payload=clean_text(form.get("ButtonPayload", ""), 100) or None,
+        replied_to=_replied_to(form.get("OriginalRepliedMessageSid", "")),
     )
+
+
+def _replied_to(sid: str) -> str | None:
+    """The message a reply quotes; one no id of ours could have is simply no reply."""
+    return sid if REPLIED_SID.fullmatch(sid) else None

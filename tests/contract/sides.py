@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,7 +32,7 @@ from bot_flows.ports import DoctorServices, PatientServices, PracticeDetails, Se
 from bot_flows.texts import render_notification
 from tests.conftest import FrozenClock
 from tests.factories import intake, make_practice, make_service, make_slot
-from tests.unit.fake_doctor_services import FakeDoctorServices
+from tests.unit.fake_doctor_services import FakeContact, FakeDoctorServices
 from tests.unit.fake_patient_services import FakePatientServices
 
 PATIENT = "+525512345678"  # the patient writing, in the E.164 form the inbox stores
@@ -133,8 +133,20 @@ class Sides(ABC):
         """`phone` asked for a person and the bot stays quiet until `until`."""
 
     @abstractmethod
+    def given_message_from(self, phone: str, at: datetime, name: str | None = None) -> None:
+        """`phone` last wrote to the practice at `at` (and gave `name`, if any)."""
+
+    @abstractmethod
+    def given_relay(self, phone: str) -> str:
+        """A message of `phone` was passed on to the doctor and delivered: its provider sid."""
+
+    @abstractmethod
     def told_doctor(self) -> list[Told]:
         """What the patients' conversations told the doctor, oldest first."""
+
+    @abstractmethod
+    def doctor_replies(self) -> list[tuple[str, str]]:
+        """(patient, text) of what the doctor wrote to patients through the practice number."""
 
     @abstractmethod
     def stored_language(self) -> str | None:
@@ -208,6 +220,7 @@ class FakeSides(Sides):
             reason=told.chief_complaint,
             urgency=told.urgency,
             service_id=self.service_id(service),
+            patient_phone=phone,
         )
         return code
 
@@ -222,6 +235,7 @@ class FakeSides(Sides):
             patient_name=told.name,
             service=service,
             service_id=self.service_id(service),
+            patient_phone=phone,
         )
         return code
 
@@ -250,8 +264,19 @@ class FakeSides(Sides):
         if until > self.clock.now:
             self._doctor.on_hold.add(phone)
 
+    def given_message_from(self, phone: str, at: datetime, name: str | None = None) -> None:
+        self._doctor.contacts[phone] = FakeContact(at, name)
+
+    def given_relay(self, phone: str) -> str:
+        sid = f"SM{uuid.uuid4().hex}"
+        self._doctor.relayed[sid] = phone
+        return sid
+
     def told_doctor(self) -> list[Told]:
         return [Told(purpose, facts) for purpose, facts in self._patient.told]
+
+    def doctor_replies(self) -> list[tuple[str, str]]:
+        return list(self._doctor.sent)
 
     def stored_language(self) -> str | None:
         return self._patient.language
@@ -336,7 +361,12 @@ class RealSides(Sides):
     def doctor(self) -> Iterator[DoctorServices]:
         with self._sessions.begin() as session:
             yield SqlDoctorServices(
-                session, self.details, self.clock.now, render_notification, HOLD_MINUTES
+                session,
+                self.details,
+                self.clock.now,
+                render_notification,
+                HOLD_MINUTES,
+                f"SM{uuid.uuid4().hex}",
             )
 
     def given_request(
@@ -367,6 +397,49 @@ class RealSides(Sides):
                     handoff_until=until,
                 )
             )
+
+    def given_message_from(self, phone: str, at: datetime, name: str | None = None) -> None:
+        with self._sessions.begin() as session:
+            session.execute(
+                insert(Contact)
+                .values(profile_id=self.details.id, phone=phone)
+                .on_conflict_do_nothing(index_elements=[Contact.profile_id, Contact.phone])
+            )
+            session.execute(
+                update(Contact)
+                .where(Contact.profile_id == self.details.id, Contact.phone == phone)
+                .values(last_inbound_at=at, patient_name=name)
+            )
+
+    def given_relay(self, phone: str) -> str:
+        """Passed on by the patient's own services, then given the sid a delivery stores."""
+        with self._patient_of(phone) as patient:
+            patient.forward_to_practice("¿Me pueden llamar?", urgent=False)
+        sid = f"SM{uuid.uuid4().hex}"
+        with self._sessions.begin() as session:
+            session.execute(
+                update(MessageLog)
+                .where(
+                    MessageLog.profile_id == self.details.id,
+                    MessageLog.purpose == "doctor_patient_message",
+                    MessageLog.provider_sid.is_(None),
+                )
+                .values(provider_sid=sid)
+            )
+        return sid
+
+    def doctor_replies(self) -> list[tuple[str, str]]:
+        with self._sessions() as session:
+            rows = session.execute(
+                select(MessageLog.phone, MessageLog.variables)
+                .where(
+                    MessageLog.profile_id == self.details.id,
+                    MessageLog.direction == "out",
+                    MessageLog.purpose == "doctor_reply",
+                )
+                .order_by(MessageLog.created_at)
+            )
+            return [(phone, str((facts or {}).get("body"))) for phone, facts in rows]
 
     def told_doctor(self) -> list[Told]:
         with self._sessions() as session:

@@ -27,6 +27,7 @@ from app.phones import InvalidPhoneNumber
 from bot_flows.ports import DoctorServices
 from tests.contract.sides import (
     CONSULTA,
+    DOCTOR,
     FRIDAY,
     OTHER,
     PATIENT,
@@ -377,3 +378,48 @@ def test_a_hand_off_that_ran_out_is_not_resumed(sides: Sides) -> None:
     sides.given_hand_off(PATIENT, sides.clock.now - timedelta(minutes=1))
     with sides.doctor() as doctor:
         assert doctor.resume_bot(PATIENT) is False
+
+
+# --- the doctor writes to patients through the practice number -------------------------------
+
+
+def test_phone_of_names_the_patient_of_a_request_or_an_appointment(sides: Sides) -> None:
+    request = sides.given_request(CONSULTA, WEDNESDAY, time(10, 0), phone=OTHER)
+    appointment = sides.given_appointment(CONSULTA, FRIDAY, time(10, 0), phone=PATIENT)
+    with sides.doctor() as doctor:
+        assert doctor.phone_of(request) == OTHER
+        assert doctor.phone_of(appointment) == PATIENT
+        with pytest.raises(NotFound):
+            doctor.phone_of("H4J9KP")
+
+
+def test_a_relayed_message_names_its_patient_and_nothing_else_does(sides: Sides) -> None:
+    sid = sides.given_relay(PATIENT)
+    with sides.doctor() as doctor:
+        assert doctor.relayed_patient(sid) == PATIENT
+        assert doctor.relayed_patient("SM" + "0" * 32) is None
+
+
+def test_a_reply_reaches_a_patient_who_wrote_within_24_hours(sides: Sides) -> None:
+    sides.given_message_from(PATIENT, sides.clock.now - timedelta(hours=23), "María Pérez")
+    with sides.doctor() as doctor:
+        sent = doctor.reply_to_patient(PATIENT, "Sí, tómalo con comida.\nSaludos")
+    assert (sent.outcome, sent.patient_name) == ("sent", "María Pérez")
+    assert sides.doctor_replies() == [(PATIENT, "Sí, tómalo con comida.\nSaludos")]
+
+
+def test_a_reply_past_whatsapps_24_hours_is_not_sent(sides: Sides) -> None:
+    last = sides.clock.now - timedelta(hours=24, minutes=1)
+    sides.given_message_from(PATIENT, last)
+    with sides.doctor() as doctor:
+        sent = doctor.reply_to_patient(PATIENT, "¿Cómo sigues?")
+    assert (sent.outcome, sent.patient_name, sent.last_wrote) == ("window_closed", None, last)
+    assert sides.doctor_replies() == []
+
+
+def test_a_reply_to_a_stranger_or_the_doctor_is_not_sent(sides: Sides) -> None:
+    sides.given_message_from(DOCTOR, sides.clock.now)
+    with sides.doctor() as doctor:
+        assert doctor.reply_to_patient(OTHER, "hola").outcome == "unknown_patient"
+        assert doctor.reply_to_patient(DOCTOR, "hola").outcome == "unknown_patient"
+    assert sides.doctor_replies() == []

@@ -331,13 +331,14 @@ def test_a_hand_off_quiets_the_bot_until_the_doctor_resumes_it(world: World) -> 
     assert patient.say("1") == []
     assert inbound_count(world, patient.phone) == 5  # still logged for the practice to read
     passed_on = [m.body for m in world.outbox(doctor.phone, "doctor_patient_message")]
+    how_to_answer = f"\n↩️ Responde a este mensaje o escribe RESPONDER {patient.phone} <texto>."
     assert passed_on == [
-        f"💬 Mensaje de {patient.phone}:\nhola, ¿me pueden llamar?",
-        f"💬 Mensaje de {patient.phone}:\n1",
+        f"💬 Mensaje de {patient.phone}:\nhola, ¿me pueden llamar?{how_to_answer}",
+        f"💬 Mensaje de {patient.phone}:\n1{how_to_answer}",
     ]
     assert patient.say("me duele mucho el pecho") == [es("patient.emergency", phone="911")]
     [*_, urgent] = world.outbox(doctor.phone, "doctor_patient_message")
-    assert urgent.body.startswith("🚨 URGENTE") and urgent.body.endswith("me duele mucho el pecho")
+    assert urgent.body.startswith("🚨 URGENTE") and "\nme duele mucho el pecho\n" in urgent.body
     assert doctor.say(f"REANUDAR {patient.phone}") == [es("doctor.resumed", phone=patient.phone)]
     assert patient.say("hola") == [es("patient.back"), es("patient.menu")]
     assert conversation_of(world, patient.phone).handoff_until is None
@@ -351,7 +352,9 @@ def test_a_flood_during_a_hand_off_is_not_passed_on(world: World) -> None:
     answers = [patient.say(f"¿hola? {n}") for n in range(30)]
     assert answers[20] == [es("flood")]
     forwarded = world.outbox(doctor.phone, "doctor_patient_message")
-    assert [m.body.rsplit("\n", 1)[1] for m in forwarded] == [f"¿hola? {n}" for n in range(20)]
+    assert [(m.variables or {}).get("body") for m in forwarded] == [
+        f"¿hola? {n}" for n in range(20)
+    ]
 
 
 def test_a_hand_off_ends_by_itself_after_24_hours(world: World) -> None:

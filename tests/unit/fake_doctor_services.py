@@ -19,12 +19,17 @@ from app.booking.blocking import AffectedBooking, BlockReport
 from app.booking.errors import AlreadyStarted, NotFound, NotStarted, RequestExpired
 from app.booking.queries import Booking, PendingRequest
 from app.booking.transitions import check_transition
+from app.messaging.whatsapp_window import in_window
 from app.phones import to_e164
-from bot_flows.ports import PracticeDetails
+from bot_flows.ports import PatientReply, PracticeDetails
 
 MUTATING = frozenset(
-    {"approve", "reject", "cancel", "complete", "no_show", "note", "block", "resume_bot"}
-)
+    {
+        "approve", "reject", "cancel", "complete", "no_show", "note", "block", "resume_bot",
+        "reply_to_patient",
+    }
+)  # fmt: skip
+PATIENT_PHONE = "+525512345678"
 
 
 @dataclass
@@ -39,6 +44,7 @@ class FakeRequest:
     urgency: str | None = "normal"
     status: str = "pending"
     service_id: uuid.UUID | None = None
+    patient_phone: str = PATIENT_PHONE
 
 
 @dataclass
@@ -49,6 +55,15 @@ class FakeAppointment:
     service: str = "Consulta general"
     status: str = "confirmed"
     service_id: uuid.UUID | None = None
+    patient_phone: str = PATIENT_PHONE
+
+
+@dataclass
+class FakeContact:
+    """A number that wrote to the practice: when last, and the name it gave, if any."""
+
+    last_inbound_at: datetime
+    patient_name: str | None = None
 
 
 @dataclass
@@ -73,6 +88,9 @@ class FakeDoctorServices:
         self.slot_minutes = 30
         self.on_hold: set[str] = set()  # E.164 numbers whose hand-off is under way
         self.notes: list[FakeNote] = []
+        self.contacts: dict[str, FakeContact] = {}  # by E.164 number
+        self.relayed: dict[str, str] = {}  # provider sid of a relay to the doctor -> patient
+        self.sent: list[tuple[str, str]] = []  # (patient, text) the doctor wrote to them
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.refuse_with: Exception | None = None  # raised by the next change, if set
 
@@ -100,6 +118,7 @@ class FakeDoctorServices:
             patient_name=request.patient_name,
             service=request.service,
             service_id=request.service_id,
+            patient_phone=request.patient_phone,
         )
         return _appointment_booking(appointment)
 
@@ -186,6 +205,27 @@ class FakeDoctorServices:
             return False
         self.on_hold.discard(phone)
         return True
+
+    def phone_of(self, code: str) -> str:
+        self._record("phone_of", code)
+        booking = self.appointments.get(code) or self.requests.get(code)
+        if booking is None:
+            raise NotFound(code)
+        return booking.patient_phone
+
+    def relayed_patient(self, message_sid: str) -> str | None:
+        self._record("relayed_patient", message_sid)
+        return self.relayed.get(message_sid)
+
+    def reply_to_patient(self, phone: str, text: str) -> PatientReply:
+        self._record("reply_to_patient", phone, text)
+        contact = self.contacts.get(phone)
+        if contact is None or phone == self.practice.doctor_phone:
+            return PatientReply("unknown_patient")
+        if not in_window(contact.last_inbound_at, self.now):
+            return PatientReply("window_closed", contact.patient_name, contact.last_inbound_at)
+        self.sent.append((phone, text))
+        return PatientReply("sent", contact.patient_name)
 
     def _record(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))

@@ -20,7 +20,7 @@ from bot_flows.doctor import BY_WORD, answer_doctor, button_payloads
 from bot_flows.doctor_parsing import NOTE_WORDS, fold_word
 from bot_flows.engine import Said
 from bot_flows.texts import text
-from tests.unit.fake_doctor_services import FakeDoctorServices
+from tests.unit.fake_doctor_services import FakeContact, FakeDoctorServices
 from tests.unit.fake_patient_services import PRACTICE
 
 ZONE = "America/Mexico_City"  # UTC-6 all year
@@ -44,9 +44,14 @@ def make_services(language: str = "es", now: datetime = NOW) -> FakeDoctorServic
     return FakeDoctorServices(replace(PRACTICE, language=language), now)
 
 
-def ask(services: FakeDoctorServices, message: str, payload: str | None = None) -> Reply:
+def ask(
+    services: FakeDoctorServices,
+    message: str,
+    payload: str | None = None,
+    replied_to: str | None = None,
+) -> Reply:
     """Send `message` as the doctor; render the answer in both languages to prove it renders."""
-    said = answer_doctor(message, payload, services.now, services)
+    said = answer_doctor(message, payload, services.now, services, replied_to)
     bodies = {lang: "\n\n".join(text(s.key, lang, **s.values) for s in said) for lang in LANGUAGES}
     return Reply(said, bodies[services.practice.language])
 
@@ -394,6 +399,130 @@ def test_resume_a_patient_who_was_not_waiting() -> None:
     assert reply.keys == ["doctor.not_on_hold"]
 
 
+# --- replies to patients through the practice number (RESPONDER, WhatsApp's reply) ----------
+
+PATIENT = "+525512345678"
+
+
+def services_with_patient(last_wrote: timedelta = timedelta(hours=2)) -> FakeDoctorServices:
+    """A practice with request K7M3QX of PATIENT, who last wrote `last_wrote` before now."""
+    services = services_with_request(patient_phone=PATIENT)
+    services.contacts[PATIENT] = FakeContact(NOW - last_wrote, "María Pérez")
+    return services
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "RESPONDER K7M3QX Sí, tómalo con comida",
+        "responder k7m3qx Sí, tómalo con comida",
+        "Reply K7M3QX. Sí, tómalo con comida",
+        "RESPONDER +52 55 1234 5678 Sí, tómalo con comida",
+        "RESPONDER +5215512345678 Sí, tómalo con comida",
+        "RESPONDER 55 1234 5678 Sí, tómalo con comida",
+        "responder (55) 1234-5678 Sí, tómalo con comida",
+        "RESPONDER 5512345678 Sí, tómalo con comida",
+    ],
+)
+def test_reply_by_code_or_phone_reaches_the_patient(message: str) -> None:
+    services = services_with_patient()
+    reply = ask(services, message)
+    assert services.sent == [(PATIENT, "Sí, tómalo con comida")]
+    assert reply.keys == ["doctor.reply_sent"]
+    assert reply.body == (
+        "✉️ Se lo envié a María Pérez (+525512345678) desde el número del consultorio."
+    )
+
+
+def test_a_reply_keeps_its_lines_and_a_number_after_the_phone_is_text() -> None:
+    services = services_with_patient()
+    ask(services, "RESPONDER 55 1234 5678 2 pastillas al día\nDespués de comer")
+    assert services.sent == [(PATIENT, "2 pastillas al día\nDespués de comer")]
+
+
+@pytest.mark.parametrize("message", ["RESPONDER 55 1234 5678", "RESPONDER +5215512345678 "])
+def test_a_phone_without_text_sends_nothing(message: str) -> None:
+    services = services_with_patient()
+    assert ask(services, message).keys == ["doctor.hint.missing_reply_text"]
+    assert services.calls == []
+
+
+def test_a_reply_outside_whatsapps_24_hours_is_not_sent_and_says_when_they_last_wrote() -> None:
+    services = services_with_patient(last_wrote=timedelta(hours=25))
+    reply = ask(services, "RESPONDER K7M3QX ¿Cómo sigues?")
+    assert services.sent == []
+    assert reply.keys == ["doctor.reply_window_closed"]
+    assert "lunes 30 de noviembre, 08:00" in reply.body  # 25 h before Tuesday 09:00
+
+
+@pytest.mark.parametrize("phone", ["+525587654321", "+525511111111"])
+def test_a_reply_to_a_number_that_never_wrote_or_the_doctors_own_is_not_sent(phone: str) -> None:
+    services = services_with_patient()
+    services.contacts[phone] = FakeContact(NOW)  # the doctor writes too, but is no patient
+    if phone != PRACTICE.doctor_phone:
+        del services.contacts[phone]
+    reply = ask(services, f"RESPONDER {phone} hola")
+    assert services.sent == [] and reply.keys == ["doctor.reply_unknown_patient"]
+    assert phone in reply.body
+
+
+def test_a_reply_to_an_unknown_code_is_not_found() -> None:
+    services = services_with_patient()
+    assert ask(services, "RESPONDER H4J9KP hola").keys == ["doctor.refused.not_found"]
+    assert services.sent == []
+
+
+def test_a_phone_that_is_no_number_in_the_practices_country_is_refused() -> None:
+    services = services_with_patient()
+    reply = ask(services, "RESPONDER +52 12 hola")
+    assert reply.keys == ["doctor.hint.bad_reply_to"] and "«+5212»" in reply.body
+    assert services.calls == []
+
+
+@pytest.mark.parametrize("text", ["No, no lo tomes en ayunas", "Sí", "APROBAR", "👍"])
+def test_whatsapps_reply_to_a_relayed_message_goes_to_that_patient_as_written(text: str) -> None:
+    services = services_with_patient()
+    services.relayed["SMrelay"] = PATIENT
+    reply = ask(services, text, replied_to="SMrelay")
+    assert services.sent == [(PATIENT, text)]
+    assert [call[0] for call in services.mutations] == ["reply_to_patient"]
+    assert reply.keys == ["doctor.reply_sent"]
+
+
+def test_a_reply_to_a_relayed_message_may_still_be_a_reply_or_resume_command() -> None:
+    services = services_with_patient()
+    services.relayed["SMrelay"] = PATIENT
+    services.on_hold.add(PATIENT)
+    assert ask(services, f"REANUDAR {PATIENT}", replied_to="SMrelay").keys == ["doctor.resumed"]
+    ask(services, "RESPONDER K7M3QX Te esperamos", replied_to="SMrelay")
+    assert services.sent == [(PATIENT, "Te esperamos")]
+
+
+def test_an_empty_reply_to_a_relayed_message_sends_nothing() -> None:
+    services = services_with_patient()
+    services.relayed["SMrelay"] = PATIENT
+    assert ask(services, "  ", replied_to="SMrelay").keys == ["doctor.hint.missing_reply_text"]
+    assert services.sent == []
+
+
+def test_a_reply_to_anything_else_is_read_as_a_command() -> None:
+    services = services_with_patient()
+    reply = ask(services, "SI", replied_to="SMnewrequestnotice")
+    assert reply.keys == ["doctor.approved"] and services.sent == []
+
+
+def test_a_button_wins_over_the_reply_it_was_tapped_in() -> None:
+    services = services_with_patient()
+    services.relayed["SMrelay"] = PATIENT
+    ask(services, "Aprobar", button_payloads("K7M3QX")[0], replied_to="SMrelay")
+    assert services.mutations == [("approve", ("K7M3QX",))]
+
+
+@pytest.mark.parametrize(("language", "command"), [("es", "RESPONDER"), ("en", "REPLY")])
+def test_help_lists_reply(language: str, command: str) -> None:
+    assert f"• {command} <" in ask(make_services(language), "AYUDA").body
+
+
 @pytest.mark.parametrize("message", ["AYUDA", "ayuda", "Help?", "HELP me"])
 def test_help(message: str) -> None:
     services = make_services()
@@ -518,6 +647,10 @@ def test_other_refusals_become_sentences(error: Exception, keys: list[str]) -> N
         ("REANUDAR", "doctor.hint.bad_phone"),
         ("REANUDAR 5512345678", "doctor.hint.bad_phone"),
         ("REANUDAR +52 12", "doctor.hint.bad_phone"),
+        ("RESPONDER", "doctor.hint.missing_reply_to"),
+        ("RESPONDER K7M3QX", "doctor.hint.missing_reply_text"),
+        ("reply K7M3QX  ", "doctor.hint.missing_reply_text"),
+        ("responder hola, ¿cómo sigues?", "doctor.hint.bad_reply_to"),
     ],
 )
 def test_what_cannot_be_read_gets_a_hint_and_the_help_and_touches_nothing(

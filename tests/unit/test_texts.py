@@ -63,12 +63,21 @@ def test_a_forwarded_message_names_the_patient_and_says_when_it_is_urgent() -> N
     plain = render_notification(
         Notification(uuid.uuid4(), "doctor_patient_message", "+52", "es", "k", facts)
     )
-    assert plain == "💬 Mensaje de Juan Ruiz (+5215512345678):\n¿Me llaman?"
+    assert plain == (
+        "💬 Mensaje de Juan Ruiz (+5215512345678):\n¿Me llaman?\n"
+        "↩️ Responde a este mensaje o escribe RESPONDER +5215512345678 <texto>."
+    )
     nameless = facts | {"patient_name": "", "urgent": True}
     urgent = render_notification(
         Notification(uuid.uuid4(), "doctor_patient_message", "+52", "en", "k", nameless)
     )
     assert urgent.startswith("🚨 URGENT") and "Message from +5215512345678:\n" in urgent
+
+
+def test_a_doctors_reply_names_the_doctor_before_their_words() -> None:
+    facts = {"doctor": "Dra. Ana López", "body": "Sí, tómalo con comida.\nSaludos"}
+    body = render_notification(Notification(uuid.uuid4(), "doctor_reply", "+52", "en", "k", facts))
+    assert body == "*Dra. Ana López:* Sí, tómalo con comida.\nSaludos"
 
 
 def test_the_doctor_notification_flags_urgency_and_names_the_deadline() -> None:

@@ -13,6 +13,8 @@ TEXTS: dict[str, str] = {
         "• NOTE <code> <diagnosis|treatment|follow-up|prescription> [private] <text>\n"
         "• BLOCK <YYYY-MM-DD> [HH:MM-HH:MM] — close a day or a time range\n"
         "• RESUME <phone> — the assistant answers that patient again\n"
+        "• REPLY <code|phone> <text> — write to the patient from the practice number "
+        "(or reply to their message)\n"
         "• HELP — this list\n"
         "Dates may also be DD/MM (day/month, 24/12).\n"
         "With a single pending request, YES or NO is enough."
@@ -39,6 +41,28 @@ TEXTS: dict[str, str] = {
         "Nothing was changed."
     ),
     "doctor.hint.missing_note_text": "The text of the note is missing; nothing was changed.",
+    "doctor.hint.missing_reply_to": (
+        "Say whom to write to: REPLY <code or phone> <text>, like "
+        "REPLY K7M3QX See you tomorrow. Nothing was sent."
+    ),
+    "doctor.hint.bad_reply_to": (
+        "“{value}” is neither a code nor a phone: write REPLY <code or phone> <text>, like "
+        "REPLY K7M3QX See you tomorrow or REPLY 55 1234 5678 See you tomorrow. "
+        "Nothing was sent."
+    ),
+    "doctor.hint.missing_reply_text": (
+        "The text for the patient is missing: REPLY <code or phone> <text>. Nothing was sent."
+    ),
+    "doctor.reply_sent": "✉️ Sent to {patient} from the practice number.",
+    "doctor.reply_window_closed": (
+        "⌛ Nothing was sent: {patient} last wrote on {last_wrote}, and WhatsApp only allows "
+        "free messages until 24 hours after their last message. Call them or write from "
+        "your own WhatsApp."
+    ),
+    "doctor.reply_unknown_patient": (
+        "🔎 {phone} has never written to your practice, so I cannot write to them from here. "
+        "Nothing was sent."
+    ),
     "doctor.hint.bad_phone": (
         "Write the patient's phone in international format, like +5215512345678. "
         "Nothing was changed."

@@ -51,16 +51,27 @@ TEXTS: dict[str, str] = {
         "🔁 {patient_name} moved appointment {code} ({service}) from {old_when} to {when}."
     ),
     "notification.doctor_handoff": (
-        "🙋 Patient {phone} {patient_name} wants to talk to the practice. The assistant will "
-        "not answer them for 24 hours; write to them directly. To let it answer again "
-        "sooner: RESUME {phone}"
+        "🙋 {patient_label} wants to talk to the practice. The assistant will not answer them "
+        "for 24 hours. Reply to this message or write REPLY {phone} <text> and it reaches "
+        "them from the practice number. To let the assistant answer again sooner: "
+        "RESUME {phone}"
     ),
-    "notification.doctor_patient_message": "{urgent_text}💬 Message from {patient_label}:\n{body}",
+    "notification.doctor_patient_message": (
+        "{urgent_text}💬 Message from {patient_label}:\n{body}\n"
+        "↩️ Reply to this message or write REPLY {phone} <text>."
+    ),
+    "notification.doctor_reply": "*{doctor}:* {body}",
     "inbox_deferred": (
         "We are having a technical problem right now 🛠️ We have kept your message and"
         " will answer in a few minutes. No need to send it again."
     ),
-    "flood": "We got many messages in a row 🙏 Please wait a minute and write again.",
+    "flood": (
+        "You're going too fast 🙏 I didn't read your last message."
+        " Wait a few seconds and send it again."
+    ),
+    "flood_unread": (
+        "You're going too fast 🙏 I didn't read “{quote}”. Wait a few seconds and send it again."
+    ),
     "forward_urgent": (
         "🚨 URGENT: this may be an emergency; we already asked them to call emergency services.\n"
     ),

@@ -13,6 +13,8 @@ TEXTS: dict[str, str] = {
         "• NOTA <código> <diagnostico|tratamiento|seguimiento|receta> [privada] <texto>\n"
         "• BLOQUEAR <AAAA-MM-DD> [HH:MM-HH:MM] — cerrar un día o un horario\n"
         "• REANUDAR <teléfono> — el asistente vuelve a contestarle a ese paciente\n"
+        "• RESPONDER <código|teléfono> <texto> — escribirle al paciente desde el número del "
+        "consultorio (o responde a su mensaje)\n"
         "• AYUDA — esta lista\n"
         "Las fechas también valen como DD/MM (24/12).\n"
         "Con una sola solicitud pendiente basta con SI o NO."
@@ -38,6 +40,28 @@ TEXTS: dict[str, str] = {
     "doctor.hint.bad_phone": (
         "Escribe el teléfono del paciente en formato internacional, como +5215512345678. "
         "No cambié nada."
+    ),
+    "doctor.hint.missing_reply_to": (
+        "Indica a quién escribir: RESPONDER <código o teléfono> <texto>, como "
+        "RESPONDER K7M3QX Te esperamos mañana. No envié nada."
+    ),
+    "doctor.hint.bad_reply_to": (
+        "«{value}» no es un código ni un teléfono: escribe RESPONDER <código o teléfono> "
+        "<texto>, como RESPONDER K7M3QX Te esperamos mañana o RESPONDER 55 1234 5678 "
+        "Te esperamos mañana. No envié nada."
+    ),
+    "doctor.hint.missing_reply_text": (
+        "Falta el texto para el paciente: RESPONDER <código o teléfono> <texto>. No envié nada."
+    ),
+    "doctor.reply_sent": "✉️ Se lo envié a {patient} desde el número del consultorio.",
+    "doctor.reply_window_closed": (
+        "⌛ No envié nada: {patient} escribió por última vez el {last_wrote}, y WhatsApp solo "
+        "deja escribirle libremente hasta 24 horas después de su último mensaje. Llámale o "
+        "escríbele desde tu WhatsApp."
+    ),
+    "doctor.reply_unknown_patient": (
+        "🔎 {phone} nunca le ha escrito a tu consultorio, así que no puedo escribirle desde "
+        "aquí. No envié nada."
     ),
     "doctor.approved": (
         "✅ Aprobada {code}: {patient_name}, {when} ({service}). Le avisamos al paciente."

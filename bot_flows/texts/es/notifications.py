@@ -51,16 +51,27 @@ TEXTS: dict[str, str] = {
         "🔁 {patient_name} cambió su cita {code} ({service}) del {old_when} al {when}."
     ),
     "notification.doctor_handoff": (
-        "🙋 El paciente {phone} {patient_name} quiere hablar con el consultorio. El asistente "
-        "no le responderá durante 24 horas; escríbele directamente. Para que vuelva a "
-        "atenderle antes: REANUDAR {phone}"
+        "🙋 {patient_label} quiere hablar con el consultorio. El asistente no le responderá "
+        "durante 24 horas. Responde a este mensaje o escribe RESPONDER {phone} <texto> y le "
+        "llegará desde el número del consultorio. Para que el asistente vuelva a atenderle "
+        "antes: REANUDAR {phone}"
     ),
-    "notification.doctor_patient_message": "{urgent_text}💬 Mensaje de {patient_label}:\n{body}",
+    "notification.doctor_patient_message": (
+        "{urgent_text}💬 Mensaje de {patient_label}:\n{body}\n"
+        "↩️ Responde a este mensaje o escribe RESPONDER {phone} <texto>."
+    ),
+    "notification.doctor_reply": "*{doctor}:* {body}",
     "inbox_deferred": (
         "Tenemos un problema técnico en este momento 🛠️ Guardamos tu mensaje y te"
         " responderemos en unos minutos. No hace falta que lo vuelvas a enviar."
     ),
-    "flood": "Recibimos muchos mensajes seguidos 🙏 Espera un minuto y vuelve a escribirnos.",
+    # Past the flood limit: said once per run of unread messages; the question stays the same.
+    "flood": (
+        "Vas muy rápido 🙏 No leí tu último mensaje. Espera unos segundos y vuelve a escribirlo."
+    ),
+    "flood_unread": (
+        "Vas muy rápido 🙏 No leí «{quote}». Espera unos segundos y vuelve a escribirlo."
+    ),
     "forward_urgent": "🚨 URGENTE: puede ser una emergencia; ya le pedimos llamar a emergencias.\n",
     "patient_label": "{patient_name} ({phone})",
     "reason_text": " Motivo: {reason}",
