@@ -19,6 +19,8 @@ same catalogue that wrote the body. Register templates with exactly this order:
     doctor_rescheduled           1 patient, 2 code, 3 service, 4 old when, 5 new when
     doctor_handoff               1 patient's phone, 2 patient
     doctor_patient_message       1 patient (name and phone), 2 their message
+    doctor_reply                 1 doctor, 2 their words (only for a delivery that falls
+                                 past the window: RESPONDER is refused there already)
     patient_approved             1 service, 2 doctor, 3 when, 4 code
     patient_rejected             1 doctor, 2 when, 3 reason given
     patient_expired              1 doctor, 2 when
@@ -52,6 +54,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "doctor_rescheduled": ("patient_name", "code", "service", "old_when", "when"),
     "doctor_handoff": ("phone", "patient_name"),
     "doctor_patient_message": ("patient_label", "body"),
+    "doctor_reply": ("doctor", "body"),
     "patient_approved": ("service", "doctor", "when", "code"),
     "patient_rejected": ("doctor", "when", "rejection_reason"),
     "patient_expired": ("doctor", "when"),
