@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -29,6 +30,7 @@ from app.db import Base, gen_random_uuid
 NOW = text("CURRENT_TIMESTAMP")
 # true(), not text("true"): it renders per dialect (SQLite: 1), as the migrations wrote it.
 TRUE = true()
+FALSE = false()
 
 
 class Practice(Base):
@@ -39,6 +41,7 @@ class Practice(Base):
         CheckConstraint("language IN ('es', 'en')", name="ck_profile_language"),
         CheckConstraint("min_notice_minutes >= 0", name="ck_profile_min_notice"),
         CheckConstraint("booking_horizon_days > 0", name="ck_profile_booking_horizon"),
+        CheckConstraint("doctor_gender IN ('f', 'm', 'x')", name="ck_profile_doctor_gender"),
         UniqueConstraint("whatsapp_number"),
     )
 
@@ -81,6 +84,16 @@ class Practice(Base):
     # WhatsApp template Content SIDs of this practice, overriding TWILIO_CONTENT_SIDS per purpose
     # (see app/messaging/templates.py for the shape).
     content_sids: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    # How the practice is shown to patients (revision 0007).
+    address: Mapped[str | None] = mapped_column(Text)
+    doctor_title: Mapped[str | None] = mapped_column(String(20))
+    # For grammar: 'f', 'm', or 'x' (neutral wording).
+    doctor_gender: Mapped[str] = mapped_column(String(1), default="x", server_default="x")
+    show_prices: Mapped[bool] = mapped_column(Boolean, default=False, server_default=FALSE)
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217, for prices
+    # Intake question -> 'required' / 'optional' / 'off'; NULL or a missing question: the
+    # default (app.practices.intake_settings).
+    intake: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
 
 class MedicalService(Base):
@@ -106,6 +119,8 @@ class MedicalService(Base):
     category: Mapped[str | None] = mapped_column(String(100))
     requirements: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=TRUE)
+    # Its place in the clinic file: patients see services in that order.
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
     updated_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
 
