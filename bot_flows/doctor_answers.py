@@ -216,8 +216,11 @@ def _booking_values(
 
 
 def _pending_line(request: PendingRequest, turn: DoctorTurn) -> str:
+    """A request as PENDIENTES lists it; a move shows the time it would replace."""
+    moving = request.moving_from is not None
     return turn.text(
-        "doctor.pending.line",
+        "doctor.pending.move_line" if moving else "doctor.pending.line",
+        old_when=turn.when(request.moving_from) if moving else "",
         code=request.code,
         urgent_mark=_urgent_mark(request.urgency),
         patient_name=request.patient_name,

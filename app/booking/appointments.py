@@ -27,10 +27,13 @@ from app.booking.reminders import schedule_reminders
 from app.booking.transitions import check_transition
 from app.models import (
     AppointmentNote,
+    MedicalService,
     MessageLog,
     MessageStatus,
     Practice,
+    RequestStatus,
     Reservation,
+    ReservationRequest,
     ReservationStatus,
     TimeSlot,
 )
@@ -62,16 +65,9 @@ def cancel_reservation(
         if _lock_slot(session, reservation.slot_id).start_time <= now:
             raise AlreadyStarted(code)
         about = load_notification_context(session, reservation.slot_id, reservation.patient_phone)
-        reservation.status = ReservationStatus.CANCELLED
-        reservation.cancelled_at = now
-        reservation.updated_at = now
-        # Due reminders check the status; these flags say none is pending any more.
-        reservation.reminder_24h_scheduled = False
-        reservation.reminder_2h_scheduled = False
-        session.flush()
-        _supersede_queued_reminders(session, reservation, now)
-        capacity.release(session, [reservation.slot_id])
-        capacity.refresh_status(session, [reservation.slot_id])
+        # A move the doctor has not answered goes with the appointment it would move.
+        moves = _close_open_moves(session, reservation, now)
+        give_up(session, reservation, now, also_release=[move.slot_id for move in moves])
         key = f"reservation:{reservation.id}:cancelled"
         facts = about.facts(reservation, rejection_reason=reason)
         if patient_phone is None:
@@ -102,19 +98,10 @@ def reschedule_reservation(
     """
     now = ctx.clock()
     with ctx.sessions.begin() as session:
-        reservation = lock_reservation(session, profile_id, code, patient_phone)
-        if reservation.status != ReservationStatus.CONFIRMED:
-            raise IllegalTransition("reservation", code, reservation.status, "rescheduled")
-        old_slot = session.get_one(TimeSlot, reservation.slot_id)
+        reservation, old_slot, new_slot, practice, service = movable(
+            session, profile_id, code, patient_phone, new_slot_id, now
+        )
         old_start = old_slot.start_time
-        if old_start <= now:
-            raise AlreadyStarted(code)
-        practice = session.get_one(Practice, profile_id)
-        new_slot, service = bookable_slot(session, practice, new_slot_id, now)
-        if new_slot.id == reservation.slot_id or new_slot.service_id != reservation.service_id:
-            raise SlotNotBookable(
-                "same_slot" if new_slot.id == reservation.slot_id else "other_service"
-            )
         # One take locks both slots (and the doctor's overlapping ones) in id order:
         # crossing moves and concurrent holds cannot deadlock with it.
         capacity.take(session, new_slot, giving_back=old_slot.id)
@@ -137,6 +124,74 @@ def reschedule_reservation(
         )
         queue_notifications(session, [notification], ctx.render, now)
         return reservation
+
+
+def movable(
+    session: Session,
+    profile_id: uuid.UUID,
+    code: str,
+    patient_phone: str,
+    new_slot_id: uuid.UUID,
+    now: datetime,
+) -> tuple[Reservation, TimeSlot, TimeSlot, Practice, MedicalService]:
+    """The patient's appointment `code`, locked, if it may move to `new_slot_id`, else raises.
+
+    Only a confirmed appointment that has not started moves, and only to a bookable
+    slot of its own service other than its own; whether that slot has room is left
+    to `capacity.take`.
+    """
+    reservation = lock_reservation(session, profile_id, code, patient_phone)
+    if reservation.status != ReservationStatus.CONFIRMED:
+        raise IllegalTransition("reservation", code, reservation.status, "rescheduled")
+    old_slot = session.get_one(TimeSlot, reservation.slot_id)
+    if old_slot.start_time <= now:
+        raise AlreadyStarted(code)
+    practice = session.get_one(Practice, profile_id)
+    new_slot, service = bookable_slot(session, practice, new_slot_id, now)
+    if new_slot.id == reservation.slot_id or new_slot.service_id != reservation.service_id:
+        same = new_slot.id == reservation.slot_id
+        raise SlotNotBookable("same_slot" if same else "other_service")
+    return reservation, old_slot, new_slot, practice, service
+
+
+def give_up(
+    session: Session, reservation: Reservation, now: datetime, also_release: list[uuid.UUID]
+) -> None:
+    """Cancel the locked `reservation`: its place comes back and its reminders are withdrawn.
+
+    `also_release`: other places given back in the same statement (slots locked in id order).
+    """
+    reservation.status = ReservationStatus.CANCELLED
+    reservation.cancelled_at = now
+    reservation.updated_at = now
+    # Due reminders check the status; these flags say none is pending any more.
+    reservation.reminder_24h_scheduled = False
+    reservation.reminder_2h_scheduled = False
+    session.flush()
+    _supersede_queued_reminders(session, reservation, now)
+    slot_ids = [reservation.slot_id, *also_release]
+    capacity.release(session, slot_ids)
+    capacity.refresh_status(session, slot_ids)
+
+
+def _close_open_moves(
+    session: Session, reservation: Reservation, now: datetime
+) -> list[ReservationRequest]:
+    """Withdraw the pending move of `reservation`, if any (locked after the reservation)."""
+    moves = list(
+        session.scalars(
+            select(ReservationRequest)
+            .where(
+                ReservationRequest.replaces_reservation_id == reservation.id,
+                ReservationRequest.status == RequestStatus.PENDING,
+            )
+            .with_for_update()
+        )
+    )
+    for move in moves:
+        move.status = RequestStatus.CANCELLED
+        move.updated_at = now
+    return moves
 
 
 def complete_reservation(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) -> Reservation:

@@ -119,12 +119,18 @@ def _give_back_and_tell(
     for request in requests:
         about = contexts[request.id]
         facts = about.facts(request)
+        key = f"request:{request.id}:expired"
+        if request.replaces_reservation_id is not None:
+            # A move that lapsed: the appointment it would have replaced stands.
+            notifications.append(
+                about.to_patient("patient_move_expired", request.patient_phone, key, facts)
+            )
+            continue
         if offer_nearest:
             nearest = search.nearest_free(
                 session, about.practice, request.service_id, about.slot.start_time, now, NEAREST
             )
             facts["alternatives"] = [slot.start.isoformat() for slot in nearest]
-        key = f"request:{request.id}:expired"
         notifications.append(about.to_patient("patient_expired", request.patient_phone, key, facts))
     queue_notifications(session, notifications, render, now)
     metrics.hold_event(session, "expired", len(requests))

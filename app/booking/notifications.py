@@ -52,6 +52,7 @@ REQUEST_COLUMNS = (
     ReservationRequest.chief_complaint,
     ReservationRequest.urgency_level,
     ReservationRequest.expires_at,
+    ReservationRequest.replaces_reservation_id,
 )
 Booking = ReservationRequest | Reservation | Row[Any]
 # What the doctor reads of a request's intake. A patient's own notifications never carry

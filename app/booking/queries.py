@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.booking.errors import NotFound
 from app.db import SessionSource
@@ -52,6 +52,7 @@ class PendingRequest:
     reason: str | None
     urgency: str | None
     expires_at: datetime
+    moving_from: datetime | None = None  # a move: when the appointment it replaces is now
 
 
 def patient_bookings(
@@ -98,6 +99,7 @@ def doctor_agenda(sessions: SessionSource, *, profile_id: uuid.UUID, day: date) 
 def pending_requests(sessions: SessionSource, *, profile_id: uuid.UUID) -> list[PendingRequest]:
     """The practice's requests still waiting for an answer, the most pressing deadline first."""
     r = ReservationRequest
+    old_slot = aliased(TimeSlot)
     with sessions() as session:
         rows = session.execute(
             select(
@@ -109,9 +111,12 @@ def pending_requests(sessions: SessionSource, *, profile_id: uuid.UUID) -> list[
                 r.chief_complaint,
                 r.urgency_level,
                 r.expires_at,
+                old_slot.start_time,
             )
             .join(TimeSlot, TimeSlot.id == r.slot_id)
             .join(MedicalService, MedicalService.id == r.service_id)
+            .outerjoin(Reservation, Reservation.id == r.replaces_reservation_id)
+            .outerjoin(old_slot, old_slot.id == Reservation.slot_id)
             .where(r.profile_id == profile_id, r.status == RequestStatus.PENDING)
             .order_by(r.expires_at, r.code)
         )
@@ -122,9 +127,10 @@ def _requests(session: Session, profile_id: uuid.UUID, *where: Any) -> list[Book
     r = ReservationRequest
     rows = session.execute(
         select(r.code, r.status, TimeSlot.start_time, MedicalService.name, r.patient_name)
-        .add_columns(r.urgency_level, r.service_id)
+        .add_columns(r.urgency_level, r.service_id, Reservation.code)
         .join(TimeSlot, TimeSlot.id == r.slot_id)
         .join(MedicalService, MedicalService.id == r.service_id)
+        .outerjoin(Reservation, Reservation.id == r.replaces_reservation_id)
         .where(r.profile_id == profile_id, *where)
     )
     return [Booking(row[0], "request", *row[1:]) for row in rows]
@@ -134,7 +140,7 @@ def _reservations(session: Session, profile_id: uuid.UUID, *where: Any) -> list[
     r = Reservation
     rows = session.execute(
         select(r.code, r.status, TimeSlot.start_time, MedicalService.name, r.patient_name)
-        .add_columns(None, r.service_id)
+        .add_columns(None, r.service_id, None)
         .join(TimeSlot, TimeSlot.id == r.slot_id)
         .join(MedicalService, MedicalService.id == r.service_id)
         .where(r.profile_id == profile_id, *where)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app import metrics
 from app.background.after_commit import run_after_commit
 from app.booking import capacity
+from app.booking.appointments import give_up
 from app.booking.codes import new_code
 from app.booking.context import BookingContext
 from app.booking.errors import (
@@ -104,8 +105,8 @@ def _hold(
     # inserting the request before would lock its slot (the foreign key's check)
     # out of that order.
     capacity.take(session, slot)
-    request = _insert_with_fresh_code(
-        session, _new_request(practice, slot, intake, now, ctx.hold_minutes)
+    request = insert_with_fresh_code(
+        session, new_request_values(practice, slot, intake, now, ctx.hold_minutes)
     )
     about = notification_context_for(session, practice, service, slot, intake.phone)
     if practice.appointment_approval_required:
@@ -136,16 +137,25 @@ def approve_request(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) ->
     """
     now = ctx.clock()
     with ctx.sessions.begin() as session:
+        replaced = _lock_replaced(session, profile_id, code)
         request = lock_request(session, profile_id, code)
         if not _overdue(request, now):
             check_transition("request", request.code, request.status, RequestStatus.APPROVED)
+            if replaced is not None:
+                # The slots of both times, in id order, before either is written.
+                capacity.lock_starts(session, [replaced.slot_id, request.slot_id])
+                old_start = session.get_one(TimeSlot, replaced.slot_id).start_time
+                give_up(session, replaced, now, also_release=[])
             about = _locked_notification_context(session, request)
             reservation = confirm(session, request, about, now)
+            purpose, extra = "patient_approved", {}
+            if replaced is not None:
+                purpose, extra = "patient_move_approved", {"old_start": old_start.isoformat()}
             notification = about.to_patient(
-                "patient_approved",
+                purpose,
                 request.patient_phone,
                 f"request:{request.id}:approved",
-                about.facts(reservation),
+                about.facts(reservation, **extra),
             )
             queue_notifications(session, [notification], ctx.render, now)
             metrics.hold_event(session, "approved")
@@ -165,8 +175,9 @@ def reject_request(
             check_transition("request", request.code, request.status, RequestStatus.REJECTED)
             about = _locked_notification_context(session, request)
             _close(session, request, RequestStatus.REJECTED, now, rejection_reason=reason)
+            moved = request.replaces_reservation_id is not None
             notification = about.to_patient(
-                "patient_rejected",
+                "patient_move_rejected" if moved else "patient_rejected",
                 request.patient_phone,
                 f"request:{request.id}:rejected",
                 about.facts(request, rejection_reason=reason),
@@ -179,15 +190,17 @@ def reject_request(
 
 
 def withdraw_request(
-    ctx: BookingContext, *, profile_id: uuid.UUID, phone: str
+    ctx: BookingContext, *, profile_id: uuid.UUID, phone: str, code: str | None = None
 ) -> ReservationRequest:
-    """The patient takes back their open request before the doctor answers."""
+    """The patient takes back their open request (or, by its code, a move's) before the answer."""
     now = ctx.clock()
     with ctx.sessions.begin() as session:
-        code = _open_request_code(session, profile_id, phone)
+        code = code or _open_request_code(session, profile_id, phone)
         if code is None:
             raise NotFound("")
         request = lock_request(session, profile_id, code)
+        if request.patient_phone != phone:
+            raise NotFound(code)
         check_transition("request", request.code, request.status, RequestStatus.CANCELLED)
         about = _locked_notification_context(session, request)
         _close(session, request, RequestStatus.CANCELLED, now)
@@ -310,16 +323,41 @@ def _one_upcoming_appointment(
 
 
 def _open_request_code(session: Session, profile_id: uuid.UUID, phone: str) -> str | None:
+    """The phone's open request for a new booking (a move of an appointment is not one)."""
     return session.scalar(
         select(ReservationRequest.code).where(
             ReservationRequest.profile_id == profile_id,
             ReservationRequest.patient_phone == phone,
             ReservationRequest.status == RequestStatus.PENDING,
+            ReservationRequest.replaces_reservation_id.is_(None),
         )
     )
 
 
-def _new_request(
+def _lock_replaced(session: Session, profile_id: uuid.UUID, code: str) -> Reservation | None:
+    """The confirmed appointment the request `code` would replace, locked; None for a booking.
+
+    Locked before the request, the order every writer of both keeps (a cancellation
+    locks the appointment, then its move). Which appointment a request replaces never
+    changes, so reading it unlocked first is safe. An appointment cancelled meanwhile
+    has closed its move too: the request's own status then refuses the approval.
+    """
+    replaced_id = session.scalar(
+        select(ReservationRequest.replaces_reservation_id).where(
+            ReservationRequest.profile_id == profile_id, ReservationRequest.code == code
+        )
+    )
+    if replaced_id is None:
+        return None
+    return session.scalar(
+        select(Reservation)
+        .where(Reservation.id == replaced_id, Reservation.status == ReservationStatus.CONFIRMED)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def new_request_values(
     practice: Practice, slot: TimeSlot, intake: PatientIntake, now: datetime, hold_minutes: int
 ) -> dict[str, Any]:
     """The columns of a new request, all but its code."""
@@ -349,7 +387,7 @@ def _new_request(
     }
 
 
-def _insert_with_fresh_code(session: Session, values: dict[str, Any]) -> ReservationRequest:
+def insert_with_fresh_code(session: Session, values: dict[str, Any]) -> ReservationRequest:
     """Insert the request under a code no other request of the practice has had.
 
     A code already taken inserts nothing (ON CONFLICT on the practice's codes) and

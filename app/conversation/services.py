@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.booking import appointments, queries, requests
+from app.booking import appointments, moves, queries, requests
 from app.booking.blocking import BlockReport, block_period
 from app.booking.context import BookingContext
 from app.booking.errors import NotFound
@@ -199,14 +199,16 @@ class SqlPatientServices(_Services):
     def cancel(self, code: str) -> None:
         booking = self._own(code)
         if booking.kind == "request":
-            self.withdraw()
+            requests.withdraw_request(
+                self._ctx, profile_id=self._practice.id, phone=self._contact.phone, code=code
+            )
             return
         appointments.cancel_reservation(
             self._ctx, profile_id=self._practice.id, code=code, patient_phone=self._contact.phone
         )
 
-    def reschedule(self, code: str, slot_id: uuid.UUID) -> None:
-        appointments.reschedule_reservation(
+    def reschedule(self, code: str, slot_id: uuid.UUID) -> requests.Hold | None:
+        return moves.move_appointment(
             self._ctx,
             profile_id=self._practice.id,
             code=code,

@@ -17,6 +17,8 @@ same catalogue that wrote the body. Register templates with exactly this order:
     doctor_cancelled_by_patient  1 patient, 2 code, 3 when, 4 service
     doctor_request_withdrawn     1 patient, 2 code, 3 when
     doctor_rescheduled           1 patient, 2 code, 3 service, 4 old when, 5 new when
+    doctor_move_request          1 code, 2 patient, 3 old code, 4 old when, 5 new when,
+                                 6 service, 7 deadline (local time)
     doctor_handoff               1 patient's phone, 2 patient
     doctor_patient_message       1 patient (name and phone), 2 their message
     doctor_reply                 1 doctor, 2 their words (only for a delivery that falls
@@ -24,11 +26,14 @@ same catalogue that wrote the body. Register templates with exactly this order:
     patient_approved             1 service, 2 doctor, 3 when, 4 code
     patient_rejected             1 doctor, 2 when, 3 reason given
     patient_expired              1 doctor, 2 when
+    patient_move_approved        1 doctor, 2 service, 3 when, 4 old when, 5 code
+    patient_move_rejected        1 doctor, 2 when, 3 reason given
+    patient_move_expired         1 doctor, 2 when
     patient_cancelled_by_doctor  1 when, 2 service, 3 reason given
     reminder_24h, reminder_2h    1 service, 2 doctor, 3 when, 4 code
 
-Buttons: `doctor_new_request` is a twilio/quick-reply template whose two buttons
-carry the payloads ``APROBAR {{1}}`` and ``RECHAZAR {{1}}`` (titles "Aprobar" and
+Buttons: `doctor_new_request` and `doctor_move_request` are twilio/quick-reply templates
+whose two buttons carry the payloads ``APROBAR {{1}}`` and ``RECHAZAR {{1}}`` (titles "Aprobar" and
 "Rechazar"); the tap arrives as ButtonPayload "APROBAR K7M3QX", which the doctor's
 command handler reads like the typed command. Because of its buttons it is sent as
 the template whenever one is configured, inside the window too (`INTERACTIVE`).
@@ -52,17 +57,23 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "doctor_cancelled_by_patient": ("patient_name", "code", "when", "service"),
     "doctor_request_withdrawn": ("patient_name", "code", "when"),
     "doctor_rescheduled": ("patient_name", "code", "service", "old_when", "when"),
+    "doctor_move_request": (
+        "code", "patient_name", "old_code", "old_when", "when", "service", "deadline",
+    ),
     "doctor_handoff": ("phone", "patient_name"),
     "doctor_patient_message": ("patient_label", "body"),
     "doctor_reply": ("doctor", "body"),
     "patient_approved": ("service", "doctor", "when", "code"),
     "patient_rejected": ("doctor", "when", "rejection_reason"),
     "patient_expired": ("doctor", "when"),
+    "patient_move_approved": ("doctor", "service", "when", "old_when", "code"),
+    "patient_move_rejected": ("doctor", "when", "rejection_reason"),
+    "patient_move_expired": ("doctor", "when"),
     "patient_cancelled_by_doctor": ("when", "service", "rejection_reason"),
     "reminder_24h": ("service", "doctor", "when", "code"),
     "reminder_2h": ("service", "doctor", "when", "code"),
 }  # fmt: skip
-INTERACTIVE = frozenset({"doctor_new_request"})
+INTERACTIVE = frozenset({"doctor_new_request", "doctor_move_request"})
 
 ContentSids = Mapping[str, str | Mapping[str, str]]
 

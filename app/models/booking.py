@@ -27,6 +27,8 @@ from app.db import Base, gen_random_uuid
 NOW = text("CURRENT_TIMESTAMP")
 # false(), not text("false"): it renders per dialect (SQLite: 0), as the migrations wrote it.
 FALSE = false()
+OPEN_BOOKING = text("status = 'pending' AND replaces_reservation_id IS NULL")
+OPEN_MOVE = text("status = 'pending' AND replaces_reservation_id IS NOT NULL")
 
 
 class RequestStatus(StrEnum):
@@ -64,14 +66,23 @@ class ReservationRequest(Base):
         # Codes are never reused within a practice, so a code always names one request
         # (and the reservation made from it).
         UniqueConstraint("profile_id", "code"),
-        # One open request per patient and practice: the database refuses a second.
+        # One open request per patient and practice: the database refuses a second. A
+        # request to move one's appointment is not a second booking (migration 0008).
         Index(
             "uq_request_open_per_phone",
             "profile_id",
             "patient_phone",
             unique=True,
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
+            postgresql_where=OPEN_BOOKING,
+            sqlite_where=OPEN_BOOKING,
+        ),
+        # One move at a time per appointment: a second one waits for the doctor's answer.
+        Index(
+            "uq_request_open_move",
+            "replaces_reservation_id",
+            unique=True,
+            postgresql_where=OPEN_MOVE,
+            sqlite_where=OPEN_MOVE,
         ),
         Index(
             "ix_request_pending_expires",
@@ -90,6 +101,12 @@ class ReservationRequest(Base):
         ForeignKey("medical_service.id", ondelete="CASCADE")
     )
     code: Mapped[str] = mapped_column(String(8))
+    # Set when the request asks to move that appointment: it stands until the doctor
+    # approves (then it is cancelled) or not (then it stays). Migration 0008. The two
+    # tables refer to each other; `use_alter` lets the metadata sort them.
+    replaces_reservation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("reservation.id", ondelete="CASCADE", use_alter=True)
+    )
 
     patient_name: Mapped[str] = mapped_column(String(255))
     patient_phone: Mapped[str] = mapped_column(String(50))

@@ -15,6 +15,7 @@ import pytest
 
 from app.booking.errors import (
     AlreadyStarted,
+    MovePending,
     NotFound,
     OpenRequestExists,
     SlotNotBookable,
@@ -382,10 +383,11 @@ def test_cancel_only_what_is_ones_own_and_still_ahead(sides: Sides) -> None:
             patient.cancel(code)
 
 
+@pytest.mark.parametrize("approval_required", [False])
 def test_reschedule_moves_the_appointment(sides: Sides) -> None:
     code = sides.given_appointment(CONSULTA, FRIDAY, time(10, 0), phone=PATIENT)
     with sides.patient() as patient:
-        patient.reschedule(code, sides.slot(CONSULTA, WEDNESDAY, time(11, 0)))
+        assert patient.reschedule(code, sides.slot(CONSULTA, WEDNESDAY, time(11, 0))) is None
     with sides.patient() as patient:
         [moved] = patient.bookings()
     assert (moved.code, moved.kind, moved.status, moved.start) == (
@@ -396,6 +398,56 @@ def test_reschedule_moves_the_appointment(sides: Sides) -> None:
     )
     assert times_on(sides, CONSULTA, WEDNESDAY) == [time(10, 0), time(10, 30)]
     assert times_on(sides, CONSULTA, FRIDAY) == [time(10, 0), time(19, 0)]
+
+
+def test_with_approval_a_move_waits_for_the_doctor_and_the_appointment_stands(
+    sides: Sides,
+) -> None:
+    code = sides.given_appointment(CONSULTA, FRIDAY, time(10, 0), phone=PATIENT)
+    with sides.patient() as patient:
+        asked = patient.reschedule(code, sides.slot(CONSULTA, WEDNESDAY, time(11, 0)))
+    assert asked is not None and asked.code != code and not asked.confirmed
+    assert asked.expires_at == sides.clock.now + timedelta(minutes=30)
+    with sides.patient() as patient:
+        [move, kept] = patient.bookings()
+    assert (move.code, move.kind, move.start, move.replaces) == (
+        asked.code,
+        "request",
+        instant(WEDNESDAY, time(11, 0)),
+        code,
+    )
+    assert (kept.code, kept.kind, kept.start, kept.replaces) == (
+        code,
+        "reservation",
+        instant(FRIDAY, time(10, 0)),
+        None,
+    )
+    assert times_on(sides, CONSULTA, WEDNESDAY) == [time(10, 0), time(10, 30)]
+    assert times_on(sides, CONSULTA, FRIDAY) == [time(19, 0)]  # the old time is still taken
+
+
+def test_one_move_at_a_time_and_it_is_no_second_booking(sides: Sides) -> None:
+    code = sides.given_appointment(CONSULTA, FRIDAY, time(10, 0), phone=PATIENT)
+    booking = hold(sides, CONSULTA, TUESDAY, time(11, 0))  # an open request of one's own
+    with sides.patient() as patient:
+        asked = patient.reschedule(code, sides.slot(CONSULTA, WEDNESDAY, time(11, 0)))
+    assert asked is not None
+    with sides.patient() as patient, pytest.raises(MovePending) as refused:
+        patient.reschedule(code, sides.slot(CONSULTA, WEDNESDAY, time(10, 0)))
+    assert refused.value.code == asked.code
+    assert sorted(codes(sides)) == sorted([booking, asked.code, code])
+
+
+def test_a_waiting_move_is_withdrawn_by_its_code_and_the_appointment_stays(sides: Sides) -> None:
+    code = sides.given_appointment(CONSULTA, FRIDAY, time(10, 0), phone=PATIENT)
+    booking = hold(sides, CONSULTA, TUESDAY, time(11, 0))
+    with sides.patient() as patient:
+        asked = patient.reschedule(code, sides.slot(CONSULTA, WEDNESDAY, time(11, 0)))
+    assert asked is not None
+    with sides.patient() as patient:
+        patient.cancel(asked.code)
+    assert sorted(codes(sides)) == sorted([booking, code])
+    assert times_on(sides, CONSULTA, WEDNESDAY) == [time(10, 0), time(10, 30), time(11, 0)]
 
 
 def test_reschedule_refusals(sides: Sides) -> None:

@@ -219,22 +219,54 @@ def test_a_patient_withdraws_a_request_the_doctor_has_not_answered(world: World)
     assert world.doctor().say(f"APROBAR {code}")[0].startswith(f"⚠️ {code} ya está")
 
 
-def test_a_patient_moves_an_approved_appointment(world: World) -> None:
-    patient = world.patient()
+def test_a_reschedule_at_an_approval_practice_waits_for_the_doctor(world: World) -> None:
+    patient, doctor = world.patient(), world.doctor()
     code = approved_booking(world, patient)
     old_slot = reservation_of(world, code).slot_id
+    world.clock.advance(minutes=5)  # a later visit: the booking's messages are not a flood
     patient.say("3")
     assert patient.say("2")[0].startswith("📅 ¿Qué día te acomoda?")
     times = patient.say("2")  # Thursday
     assert times[0].startswith("🕐 ¿A qué hora, el jueves 3 de diciembre?")
-    moved = patient.say("10:30")  # typed instead of its number
-    assert moved[0] == es("patient.moved", code=code, when="jueves 3 de diciembre, 10:30")
-    reservation = reservation_of(world, code)
-    assert reservation.status == "confirmed" and reservation.slot_id != old_slot
+    asked = patient.say("10:30")  # typed instead of its number
+    assert asked == [
+        es(
+            "patient.move_confirm",
+            code=code,
+            old="miércoles 2 de diciembre, 10:00",
+            new="jueves 3 de diciembre, 10:30",
+        )
+    ]
+    sent = patient.say("1")
+    assert sent[0].startswith(f"📨 Le pedimos a {world.practice.profile.name} cambiar tu cita")
+    move = request_of(world, patient.phone)
+    assert move.code != code and move.status == "pending"
+    world.run_jobs()
+    [notice] = world.outbox(world.practice.doctor_phone, "doctor_move_request")
+    assert f"pide cambiar su cita {code} del miércoles 2 de diciembre, 10:00" in notice.body
+    assert f"APROBAR {move.code}" in notice.body and notice.status == "sent"
+    # Before the doctor answers, the old appointment stands and cannot move again.
+    assert reservation_of(world, code).status == "confirmed"
+    assert reservation_of(world, code).slot_id == old_slot
+    pending = doctor.say("PENDIENTES")[0]
+    assert "cambio de cita" in pending and "del miércoles 2 de diciembre, 10:00" in pending
+    assert patient.say("3")[0].startswith("¿Cuál quieres cancelar o cambiar?")
+    patient.say("1")  # the appointment, Wednesday; the move's request is Thursday's
+    assert patient.say("2")[0] == es(
+        "patient.move_pending", code=code, when="jueves 3 de diciembre, 10:30"
+    )
+    approved = doctor.say(f"APROBAR {move.code}")
+    assert approved[0].startswith(f"✅ Aprobada {move.code}")
+    world.run_jobs()
+    assert reservation_of(world, code).status == "cancelled"
+    moved = reservation_of(world, move.code)
+    assert moved.status == "confirmed"
     with world.sessions() as session:
-        new_slot = session.get_one(TimeSlot, reservation.slot_id)
-    assert new_slot.start_time == DAY_1 + timedelta(days=1, minutes=30)
-    assert world.outbox(world.practice.doctor_phone, "doctor_rescheduled")
+        old, new = session.get_one(TimeSlot, old_slot), session.get_one(TimeSlot, moved.slot_id)
+        assert (old.status, old.current_reservations) == ("available", 0)
+        assert (new.status, new.start_time) == ("reserved", DAY_1 + timedelta(days=1, minutes=30))
+    [told] = world.outbox(patient.phone, "patient_move_approved")
+    assert "ahora es el jueves 3 de diciembre, 10:30" in told.body and told.status == "sent"
 
 
 def test_a_time_taken_meanwhile_offers_the_nearest_free_times(world: World) -> None:

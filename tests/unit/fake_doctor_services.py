@@ -45,6 +45,8 @@ class FakeRequest:
     status: str = "pending"
     service_id: uuid.UUID | None = None
     patient_phone: str = PATIENT_PHONE
+    moving_from: datetime | None = None  # a move: when the appointment it replaces is now
+    replaces: str | None = None  # a move: the appointment cancelled when it is approved
 
 
 @dataclass
@@ -112,6 +114,8 @@ class FakeDoctorServices:
         request = self._open_request(code)
         check_transition("request", code, request.status, "approved")
         request.status = "approved"
+        if request.replaces in self.appointments:
+            self.appointments[request.replaces].status = "cancelled"
         appointment = self.add_appointment(
             code,
             request.start,
@@ -135,7 +139,7 @@ class FakeDoctorServices:
         return [
             PendingRequest(
                 r.code, r.patient_name, r.age, r.service, r.start, r.reason, r.urgency,
-                r.expires_at,
+                r.expires_at, r.moving_from,
             )
             for r in sorted(waiting, key=lambda r: (r.expires_at, r.code))
         ]  # fmt: skip

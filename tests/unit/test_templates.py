@@ -9,7 +9,9 @@ NOTICE_PURPOSES = {
     key.removeprefix("notification.") for key in CATALOGUES["es"] if key.startswith("notification.")
 }
 # Facts a notification carries as they are (app/booking/notifications.py and the services).
-PLAIN_FACTS = {"code", "patient_name", "service", "doctor", "phone", "body", "rejection_reason"}
+PLAIN_FACTS = {
+    "code", "patient_name", "service", "doctor", "phone", "body", "rejection_reason", "old_code",
+}  # fmt: skip
 
 
 def test_every_notification_purpose_has_its_template_variables() -> None:

@@ -90,6 +90,11 @@ TEXTS: dict[str, str] = {
         "  {service}, {when}\n"
         "  Urgency: {urgency}. Answer before {deadline}."
     ),
+    "doctor.pending.move_line": (
+        "• {code}{urgent_mark} — {patient_name}, {age_text}: appointment change\n"
+        "  {service}, from {old_when} to {when}\n"
+        "  Urgency: {urgency}. Answer before {deadline}."
+    ),
     "doctor.agenda": "📅 Agenda for {day}:\n{lines}",
     "doctor.agenda.empty": "📅 You have no appointments on {day}.",
     "doctor.booking_line": "• {time} {code}{urgent_mark} — {patient_name}, {service} ({status})",

@@ -50,6 +50,24 @@ TEXTS: dict[str, str] = {
     "notification.doctor_rescheduled": (
         "🔁 {patient_name} moved appointment {code} ({service}) from {old_when} to {when}."
     ),
+    "notification.doctor_move_request": (
+        "🔁 {patient_name} asks to move appointment {old_code} from {old_when} to {when} "
+        "({service}).{urgent_mark}\n"
+        "The current appointment stands until you answer, by {deadline}:\n"
+        "APPROVE {code}  or  REJECT {code} [reason]"
+    ),
+    "notification.patient_move_approved": (
+        "✅ Done! {doctor} approved the change: your {service} appointment is now on {when} "
+        "(was: {old_when}).\nYour new code is {code}."
+    ),
+    "notification.patient_move_rejected": (
+        "{doctor} cannot move your appointment to {when}.{reason_text}\n"
+        "Your appointment stays as it was. Write *menu* to choose another time."
+    ),
+    "notification.patient_move_expired": (
+        "⌛ {doctor} could not answer your change to {when} in time, so your appointment "
+        "stays as it was. Write *menu* to choose another time."
+    ),
     "notification.doctor_handoff": (
         "🙋 {patient_label} wants to talk to the practice. The assistant will not answer them "
         "for 24 hours. Reply to this message or write REPLY {phone} <text> and it reaches "

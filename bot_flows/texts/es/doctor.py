@@ -86,6 +86,11 @@ TEXTS: dict[str, str] = {
         "  {service}, {when}\n"
         "  Urgencia: {urgency}. Responde antes de las {deadline}."
     ),
+    "doctor.pending.move_line": (
+        "• {code}{urgent_mark} — {patient_name}, {age_text}: cambio de cita\n"
+        "  {service}, del {old_when} al {when}\n"
+        "  Urgencia: {urgency}. Responde antes de las {deadline}."
+    ),
     "doctor.agenda": "📅 Agenda del {day}:\n{lines}",
     "doctor.agenda.empty": "📅 No tienes citas el {day}.",
     "doctor.booking_line": "• {time} {code}{urgent_mark} — {patient_name}, {service} ({status})",

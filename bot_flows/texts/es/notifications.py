@@ -50,6 +50,24 @@ TEXTS: dict[str, str] = {
     "notification.doctor_rescheduled": (
         "🔁 {patient_name} cambió su cita {code} ({service}) del {old_when} al {when}."
     ),
+    "notification.doctor_move_request": (
+        "🔁 {patient_name} pide cambiar su cita {old_code} del {old_when} al {when} "
+        "({service}).{urgent_mark}\n"
+        "Su cita actual sigue en pie hasta que respondas, antes de las {deadline}:\n"
+        "APROBAR {code}  o  RECHAZAR {code} [motivo]"
+    ),
+    "notification.patient_move_approved": (
+        "✅ ¡Listo! {doctor} aprobó el cambio: tu cita de {service} ahora es el {when} "
+        "(antes: {old_when}).\nTu nuevo código es {code}."
+    ),
+    "notification.patient_move_rejected": (
+        "{doctor} no puede cambiar tu cita al {when}.{reason_text}\n"
+        "Tu cita sigue como estaba. Escribe *menu* si quieres elegir otro horario."
+    ),
+    "notification.patient_move_expired": (
+        "⌛ {doctor} no alcanzó a responder tu cambio al {when}, así que tu cita sigue como "
+        "estaba. Escribe *menu* si quieres elegir otro horario."
+    ),
     "notification.doctor_handoff": (
         "🙋 {patient_label} quiere hablar con el consultorio. El asistente no le responderá "
         "durante 24 horas. Responde a este mensaje o escribe RESPONDER {phone} <texto> y le "
