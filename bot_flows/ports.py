@@ -8,7 +8,8 @@ unit tests use in-memory fakes. Refusals arrive as `app.booking.errors` exceptio
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal, Protocol
@@ -17,6 +18,7 @@ from app.booking.blocking import BlockReport
 from app.booking.intake import PatientIntake
 from app.booking.queries import Booking, PendingRequest
 from app.booking.requests import Hold
+from app.practices.intake_settings import complete_intake
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,17 @@ class PracticeDetails:
     cancellation_policy: str | None
     min_notice_minutes: int
     booking_horizon_days: int
+    address: str | None = None  # shown to patients with their appointment
+    doctor_title: str | None = None  # "Dra.", "Dr.", ...; the name may already start with it
+    doctor_gender: str = "x"  # 'f', 'm' or 'x' (neutral wording), for grammar
+    show_prices: bool = False
+    currency: str | None = None  # ISO 4217, the services' prices
+    # Each intake question's setting ('required' / 'optional' / 'off'), always complete:
+    # a stored value that leaves questions out is completed with the defaults.
+    intake: Mapping[str, str] = field(default_factory=lambda: complete_intake(None), hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "intake", complete_intake(self.intake))
 
     @property
     def emergency_number(self) -> str:
@@ -57,11 +70,22 @@ class SlotOption:
 
 @dataclass(frozen=True)
 class StoredPatient:
-    """What a returning patient told us last time; only ever shown to the same phone."""
+    """What a returning patient told us last time; only ever shown to the same phone.
+
+    With `from_request` the answers are those of their last request at this practice,
+    where a health answer of None means "none" (or not asked): it is offered as it is.
+    Without it only the name, age and sex are known (the `contact` row).
+    """
 
     name: str
     age: int | None
     gender: str | None
+    history: str | None = None
+    medications: str | None = None
+    allergies: str | None = None
+    contact: str | None = None  # 'whatsapp', 'phone' or 'email'
+    email: str | None = None
+    from_request: bool = False
 
 
 @dataclass(frozen=True)

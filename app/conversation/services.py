@@ -137,7 +137,7 @@ class SqlPatientServices(_Services):
         rows = self._session.scalars(
             select(MedicalService)
             .where(MedicalService.profile_id == self._practice.id, MedicalService.is_active)
-            .order_by(MedicalService.name)
+            .order_by(MedicalService.position, MedicalService.name)
         )
         return [ServiceOption(s.id, s.name, s.duration, s.price) for s in rows]
 
@@ -155,6 +155,39 @@ class SqlPatientServices(_Services):
         return [SlotOption(slot.slot_id, slot.start) for slot in found]
 
     def stored_patient(self) -> StoredPatient | None:
+        """Their last request's answers at this practice, else the name kept on the contact."""
+        last = self._session.execute(
+            select(
+                ReservationRequest.patient_name,
+                ReservationRequest.patient_age,
+                ReservationRequest.patient_gender,
+                ReservationRequest.medical_history,
+                ReservationRequest.current_medications,
+                ReservationRequest.allergies,
+                ReservationRequest.preferred_contact_method,
+                ReservationRequest.patient_email,
+            )
+            .where(
+                ReservationRequest.profile_id == self._practice.id,
+                ReservationRequest.patient_phone == self._contact.phone,
+            )
+            .order_by(ReservationRequest.created_at.desc(), ReservationRequest.id)
+            .limit(1)
+        ).first()
+        if last is not None:
+            if not last.patient_name:
+                return None
+            return StoredPatient(
+                last.patient_name,
+                last.patient_age,
+                last.patient_gender,
+                history=last.medical_history,
+                medications=last.current_medications,
+                allergies=last.allergies,
+                contact=last.preferred_contact_method,
+                email=last.patient_email,
+                from_request=True,
+            )
         contact = self._contact
         if not contact.patient_name:
             return None

@@ -11,19 +11,34 @@ reads a file into a `ClinicFile` and names every problem by where it is.
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, time
 from itertools import combinations
 from typing import Any, Literal
 
-from pydantic import ConfigDict, StrictBool, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.dataclasses import dataclass
 
+from app.practices.intake_settings import (
+    INTAKE_DEFAULTS,
+    SETTINGS,
+    IntakeSetting,
+    complete_intake,
+)
 from app.practices.values import (
     DAY_NAMES,
     CalendarDate,
     ClockTime,
+    CurrencyCode,
     EmailAddress,
     EmergencyNumber,
     Loc,
@@ -32,6 +47,7 @@ from app.practices.values import (
     Problems,
     TimeZone,
     Weekday,
+    describe,
     text,
     whole_number,
 )
@@ -41,6 +57,9 @@ from app.practices.values import (
 # in the file's JSON Schema.
 CONFIG = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 MINUTES_PER_YEAR = 365 * 24 * 60
+# Titles whose grammatical gender is plain, by the file's language ("Dr." is only
+# masculine in Spanish; in English it says nothing).
+GENDERED_TITLES = {"es": {"dra.": "f", "dr.": "m"}, "en": {}}
 
 
 def service_key(name: str) -> str:
@@ -52,6 +71,11 @@ def service_key(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.casefold().split())
+
+
+def _did_you_mean(question: object) -> str:
+    guesses = difflib.get_close_matches(str(question), list(INTAKE_DEFAULTS), n=1)
+    return f" (did you mean '{guesses[0]}'?)" if guesses else ""
 
 
 @dataclass(frozen=True, config=CONFIG)
@@ -181,6 +205,21 @@ class ClinicFile(_Section):
     min_notice_minutes: whole_number(0, MINUTES_PER_YEAR, "minutes") = 60
     """How soon a booking may start."""
     cancellation_policy: text() | None = None
+    address: text() | None = None
+    """Where the practice is, as patients read it in their confirmation."""
+    doctor_title: text(20) | None = None
+    """"Dra.", "Dr." or another title, put before the name unless the name starts with it."""
+    doctor_gender: Literal["f", "m", "x"] | None = None
+    """For grammar ("la doctora", "el doctor"; `x`: neutral wording). Left out: `f` for
+    the title "Dra.", `m` for "Dr." in a Spanish file, otherwise `x`."""
+    show_prices: StrictBool = False
+    """Whether patients see each service's price; needs `currency`."""
+    currency: CurrencyCode | None = None
+    """The ISO 4217 code of the services' prices, such as MXN."""
+    intake: Mapping[str, IntakeSetting] = Field(default=None, validate_default=True)
+    """For each intake question, `required`, `optional` or `off`; questions left out keep
+    their default (name, age, reason, urgency required; history, medications, allergies
+    optional; sex, symptoms, contact off)."""
     services: tuple[Service, ...]
     """At least one."""
     availability: tuple[OpeningHours, ...]
@@ -194,6 +233,31 @@ class ClinicFile(_Section):
         if phone == info.data.get("whatsapp_number"):
             raise ValueError("must be the doctor's own phone, not the practice's number")
         return phone
+
+    @field_validator("intake", mode="before")
+    @classmethod
+    def _known_questions(cls, chosen: object) -> object:
+        if chosen is None:
+            return complete_intake(None)
+        if not isinstance(chosen, Mapping):
+            raise ValueError(
+                "must give questions their settings (such as sex: optional),"
+                f" not {describe(chosen)}"
+            )
+        known = ", ".join(INTAKE_DEFAULTS)
+        problems: list[tuple[Loc, str]] = [
+            ((repr(question),), f"unknown question{_did_you_mean(question)}; known: {known}")
+            for question in chosen
+            if question not in INTAKE_DEFAULTS
+        ]
+        problems += [
+            ((question,), f"must be one of required, optional, off, not {describe(setting)}")
+            for question, setting in chosen.items()
+            if question in INTAKE_DEFAULTS and setting not in SETTINGS
+        ]
+        if problems:
+            raise Problems(problems)
+        return complete_intake(dict(chosen))
 
     @field_validator("min_notice_minutes")
     @classmethod
@@ -241,6 +305,21 @@ class ClinicFile(_Section):
     @classmethod
     def _in_order_once(cls, days: tuple[date, ...]) -> tuple[date, ...]:
         return tuple(sorted(set(days)))
+
+    @model_validator(mode="after")
+    def _gender_from_title(self) -> ClinicFile:
+        if self.doctor_gender is None:
+            title = self.doctor_title or self.name.split()[0]
+            gendered = GENDERED_TITLES.get(self.language, {})
+            # Frozen: the validator finishes building the value, as __post_init__ would.
+            object.__setattr__(self, "doctor_gender", gendered.get(title.casefold(), "x"))
+        return self
+
+    @model_validator(mode="after")
+    def _prices_have_a_currency(self) -> ClinicFile:
+        if self.show_prices and self.currency is None:
+            raise Problems([(("currency",), "is required when show_prices is true (e.g. MXN)")])
+        return self
 
     @model_validator(mode="after")
     def _services_fit_a_window(self) -> ClinicFile:

@@ -4,7 +4,8 @@ The practice is found by its WhatsApp number and its services by name (ignoring
 accents and capitals), so ids stay stable across imports. Services missing from
 the file are deactivated, never deleted: slots and bookings refer to them. Weekly
 availability and the file's closed dates are replaced by the file's; days the
-doctor blocked over WhatsApp (`source = 'doctor'`) are kept.
+doctor blocked over WhatsApp (`source = 'doctor'`) are kept. Services keep the
+file's order (`position`): patients are offered them in it.
 """
 
 from __future__ import annotations
@@ -68,6 +69,12 @@ def _upsert_profile(session: Session, clinic: ClinicFile, now: datetime) -> tupl
     practice.emergency_phone = clinic.emergency_phone
     practice.min_notice_minutes = clinic.min_notice_minutes
     practice.booking_horizon_days = clinic.booking_horizon_days
+    practice.address = clinic.address
+    practice.doctor_title = clinic.doctor_title
+    practice.doctor_gender = clinic.doctor_gender or "x"
+    practice.show_prices = clinic.show_prices
+    practice.currency = clinic.currency
+    practice.intake = dict(clinic.intake)
     practice.updated_at = now
     session.flush()
     return practice, created
@@ -80,13 +87,14 @@ def _sync_services(
     query = select(MedicalService).where(MedicalService.profile_id == profile_id)
     existing = list(session.scalars(query.order_by(MedicalService.created_at, MedicalService.id)))
     created = 0
-    for service in wanted:
+    for position, service in enumerate(wanted):
         row = _take_match(existing, service.name)
         if row is None:
             row = MedicalService(profile_id=profile_id, created_at=now)
             session.add(row)
             created += 1
         _copy_service(service, row, now)
+        row.position = position
     deactivated = tuple(sorted(row.name for row in existing if row.is_active))
     for row in existing:
         if row.is_active:

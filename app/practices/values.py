@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Annotated, Any
 
+from babel.numbers import list_currencies
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from app.phones import InvalidPhoneNumber, to_e164
@@ -179,6 +180,17 @@ def _money(value: object) -> Decimal:
     return amount
 
 
+def _currency_code(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a currency code like MXN, not {describe(value)}")
+    code = value.strip().upper()
+    if code in list_currencies():
+        return code
+    guesses = difflib.get_close_matches(code, sorted(list_currencies()), n=1)
+    hint = f" (did you mean '{guesses[0]}'?)" if guesses else " (e.g. MXN, USD, COP)"
+    raise ValueError(f"unknown currency code {value!r}{hint}")
+
+
 def _email_address(address: str) -> str:
     if not EMAIL.fullmatch(address):
         raise ValueError(f"{address!r} is not an e-mail address (name@example.com)")
@@ -200,3 +212,5 @@ TimeZone = Annotated[str, BeforeValidator(_time_zone)]
 # 0 or more, with at most two decimals: 500 or "500.00".
 Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2), BeforeValidator(_money)]
 EmailAddress = Annotated[text(255), AfterValidator(_email_address)]
+# An ISO 4217 code such as MXN, in any case.
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), BeforeValidator(_currency_code)]

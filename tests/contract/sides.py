@@ -47,6 +47,7 @@ ULTRASONIDO = "Ultrasonido"
 TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = (date(2026, 12, 1) + timedelta(days=n) for n in range(4))
 FAR = date(2027, 2, 15)  # past the 60-day booking horizon
 # Created in this order, which is not the order of their names.
+# In the clinic file's order, which is not by name: patients are offered them so.
 SERVICES: dict[str, tuple[int, Decimal]] = {
     ULTRASONIDO: (30, Decimal("900.00")),
     CONSULTA: (30, Decimal("500.00")),
@@ -73,6 +74,12 @@ PRACTICE: dict[str, Any] = {
     "cancellation_policy": "Cancela con 24 horas de anticipación.",
     "min_notice_minutes": 60,
     "booking_horizon_days": 60,
+    "address": "Av. Insurgentes Sur 123, consultorio 4",
+    "doctor_title": "Dra.",
+    "doctor_gender": "f",
+    "show_prices": True,
+    "currency": "MXN",
+    "intake": {"sex": "optional"},
 }
 # What a patient's conversation tells the doctor (the other doctor-bound messages
 # belong to booking transitions, which the fakes do not write).
@@ -309,8 +316,10 @@ class RealSides(Sides):
                 appointment_approval_required=approval_required,
                 **PRACTICE,
             )
-            for name, (duration, price) in SERVICES.items():
-                service = make_service(session, practice, name=name, duration=duration, price=price)
+            for position, (name, (duration, price)) in enumerate(SERVICES.items()):
+                service = make_service(
+                    session, practice, name=name, duration=duration, price=price, position=position
+                )
                 self._services[name] = service.id
                 for day, at in SLOTS[name]:
                     self._slots[name, day, at] = make_slot(session, service, instant(day, at)).id

@@ -24,6 +24,7 @@ from app.booking.errors import (
 )
 from app.booking.intake import Urgency
 from app.booking.queries import Booking
+from app.practices.intake_settings import INTAKE_DEFAULTS
 from bot_flows.ports import SlotOption, StoredPatient
 from tests.contract.sides import (
     CONSULTA,
@@ -80,6 +81,16 @@ def test_the_services_know_the_practice_and_the_phone(sides: Sides) -> None:
     )
     assert practice.cancellation_policy == PRACTICE["cancellation_policy"]
     assert practice.emergency_number == PRACTICE["emergency_phone"]
+    assert (practice.address, practice.doctor_title, practice.doctor_gender) == (
+        PRACTICE["address"],
+        "Dra.",
+        "f",
+    )
+    assert (practice.show_prices, practice.currency) == (True, "MXN")
+    # The stored intake names one question; the others take their defaults.
+    assert practice.intake["sex"] == "optional"
+    assert (practice.intake["name"], practice.intake["contact"]) == ("required", "off")
+    assert set(practice.intake) == set(INTAKE_DEFAULTS)
 
 
 # --- consent, language, the returning patient ------------------------------------------------
@@ -136,14 +147,14 @@ def test_a_patient_without_a_name_is_not_remembered(sides: Sides) -> None:
 # --- what is offered -----------------------------------------------------------------------------
 
 
-def test_services_are_listed_by_name(sides: Sides) -> None:
+def test_services_are_listed_in_the_clinic_files_order_not_by_name(sides: Sides) -> None:
     with sides.patient() as patient:
         listed = patient.services()
     assert [(s.name, s.duration, s.price) for s in listed] == [
-        (CONSULTA, 30, Decimal("500.00")),
         (ULTRASONIDO, 30, Decimal("900.00")),
+        (CONSULTA, 30, Decimal("500.00")),
     ]
-    assert [s.id for s in listed] == [sides.service_id(CONSULTA), sides.service_id(ULTRASONIDO)]
+    assert [s.id for s in listed] == [sides.service_id(ULTRASONIDO), sides.service_id(CONSULTA)]
 
 
 def test_free_days_are_local_dates_inside_the_booking_window(sides: Sides) -> None:

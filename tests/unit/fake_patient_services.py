@@ -162,7 +162,7 @@ class FakePatientServices:
 
     def services(self) -> list[ServiceOption]:
         self._call("services")
-        return sorted(self.service_list, key=lambda service: service.name)
+        return list(self.service_list)  # in the order added, as the clinic file lists them
 
     def free_days(self, service_id: uuid.UUID, limit: int) -> list[date]:
         self._call("free_days", service_id, limit)
@@ -184,7 +184,17 @@ class FakePatientServices:
         return sorted(nearby, key=lambda slot: (abs(slot.start - around), slot.start))[:limit]
 
     def stored_patient(self) -> StoredPatient | None:
+        """The last request's answers, as the real one reads them; else `stored` (the contact)."""
         self._call("stored_patient")
+        if self.intakes:
+            last = self.intakes[-1]
+            if not last.name:
+                return None
+            return StoredPatient(
+                last.name, last.age, last.gender, last.medical_history,
+                last.current_medications, last.allergies, last.contact_method.value, last.email,
+                from_request=True,
+            )  # fmt: skip
         return self.stored if self.stored and self.stored.name else None
 
     def remember_patient(self, patient: StoredPatient) -> None:
