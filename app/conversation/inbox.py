@@ -13,24 +13,26 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.booking.notifications import Render, queue_replies
+from app.conversation.flood_limit import FloodCheck, FloodLimit
 from app.conversation.inbox_store import LockedConversation, Received, Replies, store_for
 from app.conversation.services import SqlDoctorServices, SqlPatientServices
 from bot_flows import texts
 from bot_flows.doctor import answer_doctor
 from bot_flows.engine import Said
 from bot_flows.patient import Chat, Incoming, answer_patient, says_nothing_personal
+from bot_flows.patient_states import BEFORE_CONSENT
 
-FLOOD_WINDOW = timedelta(minutes=1)
 # What `message_log.body` holds for a patient's message before consent (hard guarantee
 # 5): the row stays, for the MessageSid and the flood limit, but not the words.
 UNCONSENTED_BODY = "[sin consentimiento: {length} caracteres]"
 # ... and for a message past the flood limit: its sid, phone, time and length only.
 THROTTLED_BODY = "[limitado: {length} caracteres]"
+QUOTE_LENGTH = 40  # characters of an unread message quoted back to its writer
 
 
 class UnknownPractice(LookupError):
@@ -54,7 +56,7 @@ class InboundMessage:
 class InboxSettings:
     render: Render
     hold_minutes: int = 30
-    flood_limit: int = 20
+    flood: FloodLimit = field(default_factory=FloodLimit)
 
 
 @dataclass
@@ -65,7 +67,7 @@ class Answer:
     duplicate: bool = False
     practice_language: str | None = None
     practice_id: uuid.UUID | None = None
-    throttled: bool = False  # past the flood limit: read no further
+    throttled: bool = False  # past the flood limit: not read
 
 
 def receive(
@@ -84,7 +86,7 @@ def receive(
     """
     with sessions.begin() as session:
         store = store_for(session)
-        arrival = store.arrive(session, _received(message, now, settings.flood_limit))
+        arrival = store.arrive(session, _received(message, now, settings.flood))
         if arrival is None:
             raise UnknownPractice(message.practice_number)
         if arrival.contact is None:
@@ -100,12 +102,14 @@ def receive(
             "flood_count": conversation.flood_count,
             "updated_at": now,
         }
-        # The doctor may well tap Aprobar twenty times in a minute; patients may not.
-        flood = None if doctor else _flood_count(conversation, now)
+        # The doctor may well tap Aprobar forty times in a minute; patients may not.
+        flood = None if doctor else _flood_check(conversation, now, settings.flood)
         if flood is not None:
-            moved |= {"flood_window_start": flood[0], "flood_count": flood[1]}
-        if flood is not None and flood[1] > settings.flood_limit:
-            said = [Said("flood")] if flood[1] == settings.flood_limit + 1 else []
+            moved |= {"flood_window_start": flood.empty_at, "flood_count": flood.unread}
+        throttled = flood is not None and not flood.read
+        if flood is not None and throttled:
+            # Not read: the state stays, so the next message answers the same question.
+            said = [_not_read(message, conversation.state)] if flood.tell else []
         elif doctor:
             language = practice.language
             services = SqlDoctorServices(
@@ -139,7 +143,6 @@ def receive(
             queue_replies(
                 session, practice.id, message.sender, replies, now, f"reply:{message.sid}"
             )
-        throttled = flood is not None and flood[1] > settings.flood_limit
         return Answer(
             replies,
             practice_language=practice.language,
@@ -148,7 +151,7 @@ def receive(
         )
 
 
-def _received(message: InboundMessage, now: datetime, flood_limit: int) -> Received:
+def _received(message: InboundMessage, now: datetime, flood: FloodLimit) -> Received:
     return Received(
         practice_number=message.practice_number,
         phone=message.sender,
@@ -158,8 +161,7 @@ def _received(message: InboundMessage, now: datetime, flood_limit: int) -> Recei
         sid=message.sid,
         now=now,
         throttled_body=THROTTLED_BODY.format(length=len(message.body)),
-        flood_since=now - FLOOD_WINDOW,
-        flood_limit=flood_limit,
+        flood_full_after=flood.full_after(now),
     )
 
 
@@ -170,9 +172,16 @@ def _unconsented_body(body: str) -> str:
     return UNCONSENTED_BODY.format(length=len(body))
 
 
-def _flood_count(conversation: LockedConversation, now: datetime) -> tuple[datetime, int]:
-    """The number's one-minute window and its count, this message included."""
-    start = conversation.flood_window_start
-    if start is None or now - start >= FLOOD_WINDOW:
-        return now, 1
-    return start, conversation.flood_count + 1
+def _flood_check(conversation: LockedConversation, now: datetime, limit: FloodLimit) -> FloodCheck:
+    """The message against the number's bucket, as the conversation row keeps it."""
+    return limit.check(conversation.flood_window_start, conversation.flood_count, now)
+
+
+def _not_read(message: InboundMessage, state: str) -> Said:
+    """Which message was not read, quoted back to its writer (never before consent)."""
+    written = " ".join(message.body.split())
+    if not written or state in BEFORE_CONSENT:
+        return Said("flood")
+    if len(written) > QUOTE_LENGTH:
+        written = written[: QUOTE_LENGTH - 1].rstrip() + "…"
+    return Said("flood_unread", {"quote": written})

@@ -111,17 +111,13 @@ class Received:
     # A patient past the flood limit: their message is logged by its length alone,
     # so a flood's writes do not grow with what it says.
     throttled_body: str
-    flood_since: datetime  # a window that started after this is still open
-    flood_limit: int
+    # A number whose flood bucket is empty only after this is full (`FloodLimit.full_after`).
+    flood_full_after: datetime
 
     def throttled(self, conversation: LockedConversation) -> bool:
         """Whether this message is beyond the flood limit (the SQL twin is in the arrival)."""
-        start = conversation.flood_window_start
-        return (
-            start is not None
-            and start > self.flood_since
-            and conversation.flood_count >= self.flood_limit
-        )
+        empty_at = conversation.flood_window_start
+        return empty_at is not None and empty_at > self.flood_full_after
 
 
 @dataclass(frozen=True)
@@ -185,8 +181,7 @@ def _arrival_params(received: Received) -> dict[str, object]:
         "purpose": received.purpose,
         "provider_sid": received.sid,
         "throttled_body": received.throttled_body,
-        "flood_since": received.flood_since,
-        "flood_limit": received.flood_limit,
+        "flood_full_after": received.flood_full_after,
         "now": received.now,
         "conversation_id": uuid.uuid4(),
         "message_id": uuid.uuid4(),
@@ -289,8 +284,7 @@ def _arrive_statement() -> tuple[Select[Any], list[list[tuple[str, str]]]]:
     )
     throttled = and_(
         practice.c.doctor_phone.is_distinct_from(phone),
-        locked.c.flood_window_start > bindparam("flood_since", type_=UTCDateTime()),
-        locked.c.flood_count >= bindparam("flood_limit", type_=Integer),
+        locked.c.flood_window_start > bindparam("flood_full_after", type_=UTCDateTime()),
     )
     inbound = {
         "id": bindparam("message_id", type_=MESSAGES.c.id.type),

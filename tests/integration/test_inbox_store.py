@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.conversation.flood_limit import FloodLimit
 from app.conversation.inbox_store import Arrival, Received, Replies, store_for
-from app.db import make_engine, make_sessionmaker
 from app.models import Contact, Conversation, MessageLog
 from bot_flows.patient_states import PatientState
-from tests.conftest import FrozenClock, alembic_config
+from tests.conftest import FrozenClock
 from tests.factories import make_practice
 
 PATIENT = "+5215512345678"
-
-
-@pytest.fixture(params=["postgresql", "sqlite"])
-def any_sessions(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    """Sessions on the test PostgreSQL database, or on a fresh SQLite file at head."""
-    if request.param == "postgresql":
-        yield request.getfixturevalue("sessions")
-        return
-    url = f"sqlite:///{tmp_path}/inbox.db"
-    command.upgrade(alembic_config(url), "head")
-    engine = make_engine(url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 @pytest.fixture
@@ -42,7 +26,8 @@ def practice(any_sessions: sessionmaker[Session]) -> tuple[str, str]:
         return str(profile.whatsapp_number), str(profile.doctor_phone)
 
 
-FLOOD_LIMIT = 3
+# A bucket of three messages, one back every two seconds.
+FLOOD = FloodLimit(burst=3, refill=timedelta(seconds=2))
 
 
 def received(number: str, now: datetime, sid: str = "SM1", phone: str = PATIENT) -> Received:
@@ -55,8 +40,7 @@ def received(number: str, now: datetime, sid: str = "SM1", phone: str = PATIENT)
         sid,
         now,
         throttled_body="[throttled]",
-        flood_since=now - timedelta(minutes=1),
-        flood_limit=FLOOD_LIMIT,
+        flood_full_after=FLOOD.full_after(now),
     )
 
 
@@ -188,12 +172,13 @@ def test_past_the_flood_limit_a_patients_words_are_not_kept(
     phone = practice[1] if doctor else PATIENT
     arrival = arrive(any_sessions, received(practice[0], clock(), "SM0", phone=phone))
     assert arrival is not None
-    window_start = clock()
+    start = clock()
 
-    def at_count(count: int, sid: str, seconds: float) -> None:
+    def arriving(empty_in: float, sid: str, seconds: float) -> None:
+        """A message `seconds` after the start, the bucket empty `empty_in` s after the start."""
         with any_sessions.begin() as session:
             moved = {"state": PatientState.MENU, "data": {}, "handoff_until": None}
-            moved |= {"flood_window_start": window_start, "flood_count": count}
+            moved |= {"flood_window_start": start + timedelta(seconds=empty_in), "flood_count": 0}
             moved |= {"updated_at": clock()}
             store = store_for(session)
             store.finish(
@@ -204,12 +189,12 @@ def test_past_the_flood_limit_a_patients_words_are_not_kept(
             )
         arrive(
             any_sessions,
-            received(practice[0], window_start + timedelta(seconds=seconds), sid, phone=phone),
+            received(practice[0], start + timedelta(seconds=seconds), sid, phone=phone),
         )
 
-    at_count(FLOOD_LIMIT - 1, "SM1", 10)  # the limit's own message: kept
-    at_count(FLOOD_LIMIT, "SM2", 20)  # one past it: its length only
-    at_count(FLOOD_LIMIT, "SM3", 60)  # a new window: kept again
+    arriving(4, "SM1", 0)  # room for one more (two in use of three): kept
+    arriving(6, "SM2", 0)  # the bucket is full: its length only
+    arriving(6, "SM3", 2)  # one came back two seconds later: kept again
 
     words = "me duele la cabeza"
     assert inbound_bodies(any_sessions)[1:] == (
