@@ -5,7 +5,8 @@ answers, `answer_patient` applies what holds everywhere: during a hand-off the b
 is quiet and passes each message on to the doctor, 24 h of silence start a
 half-finished booking over, emergency words get the
 emergency number at once, and "menu", "ayuda", "english" and media-only messages
-are understood in every state. No health question is asked before consent.
+are understood in every state; two clear sentences in a row in the other language
+switch to it. No health question is asked before consent.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot_flows.engine import Flow, Said, Step, Turn, enter, fold, run
+from bot_flows.language import LANGUAGE_WORDS, clearly_written_in
 from bot_flows.patient_answers import asking
 from bot_flows.patient_booking import (
     answer_nearest,
@@ -74,7 +76,7 @@ from bot_flows.patient_start import (
 from bot_flows.patient_states import AT_REST, BEFORE_CONSENT, OPENINGS, PatientState, PatientTurn
 from bot_flows.ports import PatientServices
 from bot_flows.red_flags import red_flag
-from bot_flows.texts import CATALOGUES, recognised
+from bot_flows.texts import recognised
 
 __all__ = ["Chat", "Incoming", "PatientState", "answer_patient", "says_nothing_personal"]
 
@@ -82,11 +84,11 @@ S = PatientState
 HANDOFF_TIME = timedelta(hours=24)
 FORWARD_LIMIT = 500  # characters of a message passed on to the doctor: one screen
 IDLE_TIME = timedelta(hours=24)
+# Answers there are names and addresses: in no language.
+NO_LANGUAGE = frozenset({S.NAME, S.EMAIL})
+WRITTEN_IN = "written_in"  # data: the other language of the last clear sentence
 MENU_WORDS = recognised("menu")
 HELP_WORDS = recognised("help")
-LANGUAGE_WORDS = {
-    word: language for language in CATALOGUES for word in recognised(f"language.{language}")
-}
 
 
 @dataclass
@@ -334,7 +336,10 @@ def answer_patient(
         if state == S.HANDOFF and chat.state != S.HANDOFF:
             chat.handoff_until = now + HANDOFF_TIME
         if state == S.MENU:
+            written_in = turn.data.get(WRITTEN_IN)
             drop_answers(turn)  # the menu holds no half-given answers
+            if written_in:
+                turn.data[WRITTEN_IN] = written_in
         chat.state = state
     chat.language = turn.language
     chat.last_activity = now
@@ -354,6 +359,7 @@ def _respond(chat: Chat, message: Incoming, turn: PatientTurn) -> str:
         return run(FLOW, state, turn) if state in OPENINGS else enter(FLOW, state, turn)
     if state in OPENINGS:
         return run(FLOW, state, turn)
+    _follow_language(state, turn)
     if not message.text.strip():
         turn.say("patient.text_only")
         return enter(FLOW, state, turn)
@@ -417,6 +423,23 @@ def _watch_for_red_flags(state: PatientState, turn: PatientTurn) -> bool:
     if state not in BEFORE_CONSENT:
         turn.data["red_flag"] = True
     return True
+
+
+def _follow_language(state: PatientState, turn: PatientTurn) -> None:
+    """Two clear sentences in a row in the other language switch to it; the answer still counts.
+
+    A number, a name, "ok" or "no" tells nothing and breaks no run; a clear sentence
+    in the chat's own language does.
+    """
+    written = None if state in NO_LANGUAGE else clearly_written_in(turn.text)
+    if written is None:
+        return
+    if written == turn.language:
+        turn.data.pop(WRITTEN_IN, None)
+    elif turn.data.pop(WRITTEN_IN, None) == written:
+        _switch_language(turn, written)
+    else:
+        turn.data[WRITTEN_IN] = written
 
 
 def _switch_language(turn: PatientTurn, language: str) -> None:

@@ -34,6 +34,7 @@ from bot_flows.patient_answers import (
     when_label,
 )
 from bot_flows.patient_intake import (
+    forget_kept,
     intake_done,
     intake_from,
     start_intake,
@@ -42,6 +43,7 @@ from bot_flows.patient_intake import (
 )
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.ports import SlotOption
+from bot_flows.practice_copy import booking_details, doctor_named
 from bot_flows.texts import clock_time, recognised, text
 
 S = PatientState
@@ -50,7 +52,7 @@ TIMES_SHOWN = 12
 NEAREST_SHOWN = 3
 # Sending or discarding the request cannot be undone: only a message that is just
 # the answer counts ("no, no quiero cancelar" is asked again).
-SUMMARY_WORDS = option_words("summary.send", "summary.restart", "summary.discard")
+SUMMARY_WORDS = option_words("summary.send", "summary.restart", "summary.discard", "summary.change")
 MORE_WORDS = recognised("more_times")
 HOUR_NAMED = re.compile(
     r"(?:^|\s)(?:"
@@ -169,16 +171,19 @@ def pick_time(turn: PatientTurn) -> Literal["picked", "more"] | None:
 
 
 def ask_summary(turn: PatientTurn) -> None:
+    """The answers to check; a returning patient's kept ones apart, with "4" to change them."""
+    values = summary_values(turn)
     turn.say(
-        "patient.summary",
+        "patient.summary_kept" if values["kept"] else "patient.summary",
         service=turn.data["service"],
         when=when_label(turn, turn.data["start"]),
-        **summary_values(turn),
+        **values,
     )
 
 
 def answer_summary(turn: PatientTurn) -> PatientState:
-    match clear_choice(turn, 3, SUMMARY_WORDS):
+    options = 4 if turn.data.get("kept") else 3
+    match clear_choice(turn, options, SUMMARY_WORDS):
         case 1:
             return send_request(turn)
         case 2:
@@ -187,6 +192,8 @@ def answer_summary(turn: PatientTurn) -> PatientState:
         case 3:
             turn.say("patient.discarded")
             return S.MENU
+        case 4:
+            return forget_kept(turn)
     return not_understood(turn, S.SUMMARY)
 
 
@@ -199,7 +206,7 @@ def send_request(turn: PatientTurn) -> PatientState:
         turn.say("patient.slot_taken")
         return _offer_nearest(turn)
     except OpenRequestExists as open_request:
-        turn.say("patient.open_request", code=open_request.code)
+        turn.say("patient.open_request", code=open_request.code, **doctor_named(turn))
         return S.MENU
     except UpcomingAppointmentExists as upcoming:
         turn.say("patient.upcoming_appointment", code=upcoming.code)
@@ -247,13 +254,19 @@ def _offer_nearest(turn: PatientTurn) -> PatientState:
 
 def _announce(turn: PatientTurn, hold: Hold) -> None:
     when = when_label(turn, turn.data["start"])
+    details = booking_details(turn)
     if hold.confirmed:
-        turn.say("patient.booked", code=hold.code, when=when)
+        turn.say("patient.booked", code=hold.code, when=when, details=details)
         return
     practice = turn.services.practice
     deadline = clock_time(hold.expires_at, practice.timezone, turn.language)
     turn.say(
-        "patient.requested", code=hold.code, when=when, doctor=practice.name, deadline=deadline
+        "patient.requested",
+        code=hold.code,
+        when=when,
+        deadline=deadline,
+        details=details,
+        **doctor_named(turn),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot_flows.engine import fold, option_words
+from bot_flows.language import opening
 from bot_flows.patient_answers import YES_NO, choice, clear_choice, clear_option, not_understood
 from bot_flows.patient_booking import start_booking
 from bot_flows.patient_manage import show_bookings, start_managing
@@ -14,6 +15,8 @@ S = PatientState
 # The privacy notice the patient answered; a new wording gets a new version.
 CONSENT_VERSION = "privacy-2026-11"
 GREETINGS = recognised("greeting")
+# The line under a welcome offering the other language, by the language it offers.
+OFFERS = {"es": "patient.offer_language.es", "en": "patient.offer_language.en"}
 THANKS = recognised("thanks")
 MENU_WORDS = option_words(
     "main_menu.book", "main_menu.bookings", "main_menu.change", "main_menu.person"
@@ -25,12 +28,21 @@ def nothing_to_ask(turn: PatientTurn) -> None:
 
 
 def first_message(turn: PatientTurn) -> PatientState:
-    """Welcome; ask for consent unless this number already gave it (e.g. after a reset)."""
-    doctor = turn.services.practice.name
+    """Welcome; ask for consent unless this number already gave it (e.g. after a reset).
+
+    A new number is welcomed in the language it wrote in (or its country's), and
+    offered the other one when the practice or the country would have chosen it.
+    """
     if turn.services.has_consented():
-        turn.say("patient.welcome_back", doctor=doctor)
+        turn.say("patient.welcome_back", **doctor_named(turn))
         return S.MENU
-    turn.say("patient.welcome", doctor=doctor)
+    start = opening(turn.text, turn.services.phone, turn.services.practice.language)
+    if start.language != turn.language:
+        turn.services.set_language(start.language)
+        turn.language = start.language
+    turn.say("patient.welcome", **doctor_named(turn))
+    if start.offer is not None:
+        turn.say(OFFERS[start.offer])
     return S.CONSENT
 
 

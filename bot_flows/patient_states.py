@@ -22,12 +22,12 @@ class PatientState(StrEnum):
     SERVICE = "booking_service"
     DAY = "booking_day"
     TIME = "booking_time"
-    REUSE = "intake_reuse"
     NAME = "intake_name"
     AGE = "intake_age"
     SEX = "intake_sex"
     REASON = "intake_reason"
     SYMPTOMS = "intake_symptoms"
+    HEALTH = "intake_health"  # history, medications and allergies in one question
     HISTORY = "intake_history"
     MEDICATIONS = "intake_medications"
     ALLERGIES = "intake_allergies"

@@ -22,7 +22,7 @@ from app.booking.errors import (
     SlotTaken,
     UpcomingAppointmentExists,
 )
-from app.booking.intake import Urgency
+from app.booking.intake import ContactMethod, Urgency
 from app.booking.queries import Booking
 from app.practices.intake_settings import INTAKE_DEFAULTS
 from bot_flows.ports import SlotOption, StoredPatient
@@ -135,6 +135,29 @@ def test_a_returning_patient_is_remembered(sides: Sides) -> None:
         patient.remember_patient(StoredPatient("María Pérez", None, None))
     with sides.patient() as patient:
         assert patient.stored_patient() == StoredPatient("María Pérez", None, None)
+
+
+def test_a_returning_patients_last_request_is_offered_back(sides: Sides) -> None:
+    """The answers of their latest request at this practice, whatever became of it."""
+    with sides.patient() as patient:
+        patient.remember_patient(StoredPatient("María", 30, None))
+    hold(
+        sides, CONSULTA, TUESDAY, time(10, 30), name="María Pérez", gender="female",
+        medical_history="Asma", allergies="Penicilina", contact_method=ContactMethod.EMAIL,
+        email="maria@example.com",
+    )  # fmt: skip
+    with sides.patient() as patient:
+        assert patient.stored_patient() == StoredPatient(
+            "María Pérez", 34, "female", history="Asma", medications=None,
+            allergies="Penicilina", contact="email", email="maria@example.com", from_request=True,
+        )  # fmt: skip
+        patient.withdraw()
+    sides.clock.advance(minutes=5)
+    hold(sides, CONSULTA, WEDNESDAY, time(10, 0), name="María Pérez López")
+    with sides.patient() as patient:
+        assert patient.stored_patient() == StoredPatient(
+            "María Pérez López", 34, "F", contact="whatsapp", from_request=True
+        )
 
 
 def test_a_patient_without_a_name_is_not_remembered(sides: Sides) -> None:

@@ -28,10 +28,11 @@ from tests.e2e.conftest import DAY_1, PATH, Person, World, make_practice_setup, 
 
 pytestmark = pytest.mark.postgres
 
-# Name, age, sex, reason, symptoms, history, medications, allergies, urgency, contact.
-INTAKE = ("María Pérez", "34", "1", "Dolor de cabeza", "no", "no", "ninguno", "ninguna", "2", "1")
+# The default intake settings: name, age, reason, the health gate ("no": none), urgency.
+INTAKE = ("María Pérez", "34", "Dolor de cabeza", "no", "2")
 HEALTH_QUESTIONS = (
     "patient.ask_reason",
+    "patient.ask_health",
     "patient.ask_symptoms",
     "patient.ask_history",
     "patient.ask_medications",
@@ -139,7 +140,7 @@ def test_a_booking_approved_by_the_doctor_reaches_the_patient(world: World) -> N
     approved = doctor.say(f"APROBAR {request.code}")
     assert approved == [
         f"✅ Aprobada {request.code}: María Pérez, miércoles 2 de diciembre, 10:00 "
-        "(Consulta general). Le avisamos al paciente."
+        "(Consulta general). Ya le avisamos."
     ]
     assert request_of(world, patient.phone).status == "approved"
     assert reservation_of(world, request.code).status == "confirmed"
@@ -164,6 +165,28 @@ def test_a_rejection_tells_the_patient_the_reason(world: World) -> None:
     start(other)
     other.say("1")
     assert other.say("1")[0].splitlines()[1] == "1. 10:00"
+
+
+def test_a_returning_patient_books_again_in_seven_messages(world: World) -> None:
+    """Only why they come is asked again; the rest is their last request's, shown to check."""
+    patient, doctor = world.patient(), world.doctor()
+    start(patient)
+    reach_summary(patient, intake=("María Pérez", "34", "Dolor de cabeza", "Asma", "no", "no", "2"))
+    patient.say("1")
+    doctor.say(f"rechazar {request_of(world, patient.phone).code}")
+    world.clock.advance(days=2)
+    again = ("quiero una cita", "1", "1", "Control de presión", "2", "1")
+    replies = [patient.say(body) for body in again]
+    assert len(again) <= 7
+    assert replies[2] == [es("patient.ask_reason")]
+    assert "Tus datos de la vez pasada:\nNombre: María Pérez\nEdad: 34 años\n" in replies[4][0]
+    assert "Antecedentes: Asma" in replies[4][0] and "4. Cambiar mis datos" in replies[4][0]
+    assert replies[5][0].startswith("✅ ¡Listo! Enviamos tu solicitud")
+    request = request_of(world, patient.phone)
+    assert (request.patient_name, request.patient_age, request.medical_history) == (
+        "María Pérez", 34, "Asma",
+    )  # fmt: skip
+    assert request.chief_complaint == "Control de presión" and request.status == "pending"
 
 
 def test_a_hold_the_doctor_never_answers_expires_and_the_patient_is_told(world: World) -> None:
@@ -307,7 +330,7 @@ def test_a_practice_without_approval_confirms_at_once(world: World) -> None:
 def test_a_booking_left_half_done_for_a_day_starts_over_and_forgets(world: World) -> None:
     patient = world.patient()
     start(patient)
-    patient.says("1", "1", "1", "Ana Ruiz", "40", "1", "me duele el oído")
+    patient.says("1", "1", "1", "Ana Ruiz", "40", "me duele el oído")
     assert conversation_of(world, patient.phone).data["reason"] == "me duele el oído"
     world.clock.advance(hours=24, minutes=1)
     assert patient.say("hola") == [es("patient.idle_reset"), es("patient.menu")]
@@ -404,13 +427,13 @@ def test_a_red_flag_gets_the_emergency_number_and_an_urgent_request(world: World
     start(patient)
     patient.say("1")
     patient.say("1")
-    patient.says("1", "Juan Ruiz", "58", "2")
+    patient.says("1", "Juan Ruiz", "58")
     warned = patient.say("Tengo DOLOR DE PECHO muy fuerte")
     assert warned[0] == es("patient.emergency", phone="911")
-    assert warned[1] == es("patient.ask_symptoms")
-    contact = patient.says("no", "hipertensión", "losartán", "ninguna")
-    assert contact == [es("patient.ask_contact")]  # not asked how urgent it is
-    summary = patient.say("1")
+    assert warned[1] == es("patient.ask_health")
+    summary = patient.say("hipertensión")  # kept as the history; then each of the others
+    assert summary == [es("patient.ask_medications")]
+    summary = patient.says("losartán", "ninguna")  # not asked how urgent it is
     assert "Urgencia: URGENTE" in summary[0]
     patient.say("1")
     request = request_of(world, patient.phone)
@@ -771,5 +794,5 @@ def test_two_thousand_random_messages_never_get_a_server_error(world: World) -> 
         received = session.scalar(
             select(func.count()).select_from(MessageLog).where(MessageLog.direction == "in")
         )
-    # Each message processed once (the booking's 16 too), none lost to an error.
-    assert received == sent + 16 and sent >= 2000
+    # Each message processed once (the booking's too: six and the intake), none lost to an error.
+    assert received == sent + 6 + len(INTAKE) and sent >= 2000

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.postgres
 
 PHONE_LIKE = re.compile(r"[0-9]{7,}")
 # The patient's name and reason for the visit, word by word ("de" would match job names).
-WORDS = [word.lower() for word in (INTAKE[0] + " " + INTAKE[3]).split() if len(word) > 3]
+WORDS = [word.lower() for word in (INTAKE[0] + " " + INTAKE[2]).split() if len(word) > 3]
 
 
 @pytest.fixture

@@ -25,10 +25,10 @@ def test_a_second_booking_is_refused_with_the_way_to_see_or_change_the_first(
         code = session.scalars(select(Reservation.code)).one()
 
     # Book again, a few minutes later (not a flood): the other free time of that day,
-    # reusing the details given before.
+    # reusing the details given before: only the reason and urgency are asked.
     world.clock.advance(minutes=5)
-    assert patient.says("1", "1", "1")[0].startswith("La vez pasada nos diste estos datos")
-    summary = patient.says("1", *INTAKE[3:])
+    assert patient.says("1", "1", "1") == [es("patient.ask_reason")]
+    summary = patient.says(INTAKE[2], INTAKE[4])
     assert summary[0].startswith("📋 Revisa tu solicitud")
     replies = patient.say("1")
     assert replies == [es("patient.upcoming_appointment", code=code), es("patient.menu")]

@@ -42,7 +42,8 @@ from bot_flows.texts import text
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # Monday 09:00 in Mexico City
 PRACTICE = PracticeDetails(
     id=uuid.UUID(int=1),
-    name="Dra. Ana López",
+    name="Dra. Ana López",  # the title inside the name, as older clinic files have it
+    doctor_gender="f",
     doctor_phone="+525511111111",
     language="es",
     timezone="America/Mexico_City",

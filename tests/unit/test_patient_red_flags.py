@@ -10,10 +10,11 @@ from app.booking.intake import Urgency
 from bot_flows.patient import PatientState
 from bot_flows.red_flags import RedFlag, red_flag
 from tests.unit.fake_patient_services import Patient
+from tests.unit.test_patient_flow import asking_every_question
 
 S = PatientState
 TO_MENU = ("hola", "1")
-TO_REASON = (*TO_MENU, "1", "1", "1", "1", "María Pérez", "58", "2")
+TO_REASON = (*TO_MENU, "1", "1", "1", "1", "María Pérez", "58")  # the default questions
 
 SIGNS = {
     RedFlag.CHEST_PAIN: [
@@ -89,10 +90,10 @@ def test_an_emergency_reason_gets_the_number_at_once_and_the_request_is_urgent()
     patient = Patient()
     patient.say(*TO_REASON)
     reply = patient.send("Dolor de pecho muy fuerte")
-    assert reply.keys == ["patient.emergency", "patient.ask_symptoms"]
+    assert reply.keys == ["patient.emergency", "patient.ask_health"]
     assert "Llama ahora al 911" in reply.text
     # "How urgent?" is not asked after telling them to call the emergency number.
-    summary = patient.say("no", "no", "no", "no", "1")
+    summary = patient.send("no")
     assert summary.keys == ["patient.summary"] and "Urgencia: URGENTE" in summary.text
     patient.send("1")
     assert patient.services.intakes[0].urgency is Urgency.URGENT
@@ -104,13 +105,13 @@ def test_an_emergency_mentioned_at_the_menu_makes_the_next_request_urgent() -> N
     patient.say(*TO_MENU)
     reply = patient.send("I can't breathe well since yesterday")
     assert reply.keys == ["patient.emergency", "patient.not_understood", "patient.menu"]
-    patient.say("1", "1", "1", "1", "Ana", "30", "1", "Control", "no", "no", "no", "no", "1", "1")
+    patient.say("1", "1", "1", "1", "Ana", "30", "Control", "no", "1")
     assert patient.services.intakes[0].urgency is Urgency.URGENT
 
 
 def test_an_emergency_after_a_low_urgency_answer_still_makes_it_urgent() -> None:
-    patient = Patient()
-    patient.say(*TO_REASON, "Control", "no", "no", "no", "no", "1", "3")
+    patient = Patient(asking_every_question())
+    patient.say(*TO_REASON, "2", "Control", "no", "no", "no", "no", "1", "3")
     assert patient.send("se desmayó mi esposo").keys == [
         "patient.emergency",
         "patient.bad_email",
@@ -159,6 +160,6 @@ def test_the_warning_comes_with_a_reset_after_a_day_of_silence() -> None:
 
 def test_the_flag_is_forgotten_once_the_request_is_sent() -> None:
     patient = Patient()
-    patient.say(*TO_REASON, "dolor de pecho", "no", "no", "no", "no", "1", "1")
-    patient.say("1", "1", "1", "1", "2", "Ana", "30", "1", "Control", "no", "no", "no", "no")
+    patient.say(*TO_REASON, "dolor de pecho", "no", "1")
+    patient.say("1", "1", "1", "1", "Control")  # returning: only the reason is asked again
     assert patient.state == S.URGENCY

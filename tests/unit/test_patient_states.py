@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,15 +18,18 @@ from app.booking.errors import BookingError
 from bot_flows.engine import fold
 from bot_flows.patient import FLOW, MENU_WORDS, PatientState
 from bot_flows.patient_states import BEFORE_CONSENT, OPENINGS
-from bot_flows.ports import StoredPatient
 from bot_flows.texts import CATALOGUES
-from tests.unit.fake_patient_services import MINUTE, NOW, FakePatientServices, Patient
+from tests.unit.fake_patient_services import MINUTE, NOW, PRACTICE, FakePatientServices, Patient
 
 S = PatientState
 ROOT = Path(__file__).resolve().parents[2]
 TO_MENU = ("hola", "1")
 TO_TIME = (*TO_MENU, "1", "1", "1")
-TO_CONTACT = (*TO_TIME, "1", "María", "34", "1", "Control", "no", "no", "no", "no", "2")
+# A practice that asks every question (intake settings all required), up to the contact;
+# and one with the default settings, up to the summary.
+EVERY_QUESTION = dict.fromkeys(PRACTICE.intake, "required")
+TO_CONTACT = (*TO_TIME, "1", "María", "34", "1", "Control", "Fiebre", "no", "no", "no", "2")
+TO_SUMMARY = (*TO_TIME, "1", "María", "34", "Control", "no", "2")
 PATHS: dict[PatientState, tuple[str, ...]] = {
     S.NEW: (),
     S.CONSENT: ("hola",),
@@ -35,20 +39,20 @@ PATHS: dict[PatientState, tuple[str, ...]] = {
     S.SERVICE: (*TO_MENU, "1"),
     S.DAY: (*TO_MENU, "1", "1"),
     S.TIME: TO_TIME,
-    S.REUSE: (*TO_TIME, "1"),
     S.NAME: (*TO_TIME, "1"),
     S.AGE: TO_CONTACT[:7],
     S.SEX: TO_CONTACT[:8],
     S.REASON: TO_CONTACT[:9],
     S.SYMPTOMS: TO_CONTACT[:10],
+    S.HEALTH: TO_SUMMARY[:9],
     S.HISTORY: TO_CONTACT[:11],
     S.MEDICATIONS: TO_CONTACT[:12],
     S.ALLERGIES: TO_CONTACT[:13],
     S.URGENCY: TO_CONTACT[:14],
     S.CONTACT: TO_CONTACT,
     S.EMAIL: (*TO_CONTACT, "3"),
-    S.SUMMARY: (*TO_CONTACT, "1"),
-    S.TAKEN: (*TO_CONTACT, "1"),  # then the slot is taken and the patient confirms
+    S.SUMMARY: TO_SUMMARY,
+    S.TAKEN: TO_SUMMARY,  # then the slot is taken and the patient confirms
     S.PICK: (*TO_MENU, "3"),
     S.ACTION: (*TO_MENU, "3"),
     S.CANCEL: (*TO_MENU, "3", "1"),
@@ -57,6 +61,10 @@ PATHS: dict[PatientState, tuple[str, ...]] = {
     S.MOVE_CONFIRM: (*TO_MENU, "3", "2", "1", "1"),
     S.REMINDER: TO_MENU,  # then the reminder job takes over
 }
+ASKING_EVERY_QUESTION = {
+    S.NAME, S.AGE, S.SEX, S.REASON, S.SYMPTOMS, S.HISTORY, S.MEDICATIONS, S.ALLERGIES,
+    S.URGENCY, S.CONTACT, S.EMAIL,
+}  # fmt: skip
 WITH_BOOKING = {S.PICK, S.ACTION, S.CANCEL, S.MOVE_DAY, S.MOVE_TIME, S.MOVE_CONFIRM, S.REMINDER}
 CONSENTED = [state for state in S if state not in BEFORE_CONSENT]
 
@@ -64,8 +72,8 @@ CONSENTED = [state for state in S if state not in BEFORE_CONSENT]
 def reach(state: PatientState) -> Patient:
     """A patient whose conversation got to `state` the way a real one would."""
     services = FakePatientServices.with_services("Consulta general", "Ultrasonido")
-    if state == S.REUSE:
-        services.stored = StoredPatient("María Pérez", 34, "female")
+    if state in ASKING_EVERY_QUESTION:
+        services.practice = replace(PRACTICE, intake=EVERY_QUESTION)
     if state in WITH_BOOKING:
         services.add_booking("K7M3QX", services.service_list[0], NOW + timedelta(days=3, hours=1))
     if state == S.PICK:
@@ -181,7 +189,7 @@ def test_the_diagram_draws_every_state() -> None:
 # describes these instead of drawing a loop on every state.
 ASKED_AGAIN = frozenset({
     "patient.not_understood", "patient.write_words", "patient.bad_age", "patient.bad_email",
-    "patient.reason_needed", "patient.text_only", "patient.language_set",
+    "patient.reason_needed", "patient.answer_needed", "patient.text_only", "patient.language_set",
     *(step.help for step in FLOW.values() if step.help),
 })  # fmt: skip
 

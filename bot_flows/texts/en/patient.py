@@ -25,6 +25,10 @@ TEXTS: dict[str, str] = {
     "patient.not_understood": "Sorry, I didn't get that 🙈 Please answer with an option number.",
     "patient.text_only": "For now I can only read text messages ✍️",
     "patient.language_set": "Sure, we'll continue in English.",
+    # Offered under the welcome when the practice or the number's country would have chosen
+    # the other language; each is written in the language it offers, in both catalogues.
+    "patient.offer_language.es": "Escribe *español* para continuar en español.",
+    "patient.offer_language.en": "Reply *English* to continue in English.",
     "patient.idle_reset": (
         "Hi again! 👋 It's been a while, so we're starting over (I deleted your earlier answers)."
     ),

@@ -11,6 +11,19 @@ WORDS: dict[str, tuple[str, ...]] = {
     "help": ("help", "help me"),
     "language.es": ("spanish", "in spanish"),
     "language.en": ("english", "in english"),
+    # Telling a patient's language from what they write (bot_flows/language.py): words
+    # one language uses and the other does not ("no", "ok", "me" and "a" are in both).
+    "language.detect.es": (),
+    "language.detect.en": (
+        "hi", "hello", "hey", "good morning", "good afternoon", "good evening", "appointment",
+        "book", "booking", "id like", "i would like", "i want", "i need", "please", "thanks",
+        "thank you", "doctor visit", "the", "and", "my", "i", "im", "ive", "have", "has",
+        "is", "it", "its", "for", "with", "since", "this", "that", "what", "when", "how",
+        "can", "could", "would", "you", "your", "of", "to", "in", "an", "not", "dont",
+        "yes", "none", "nothing", "pain", "hurts", "sore", "throat", "fever", "cough",
+        "headache", "days", "yesterday", "today", "tomorrow", "week", "take", "taking",
+        "allergic", "feel", "feeling", "been",
+    ),
     # Thanks and acknowledgements: answered kindly, without the whole menu again.
     "thanks": (
         "thanks", "thank you", "thanks a lot", "thx", "ok", "okay", "ok thanks", "great",

@@ -24,6 +24,10 @@ TEXTS: dict[str, str] = {
     "patient.not_understood": "No te entendí 🙈 Responde con el número de una opción.",
     "patient.text_only": "Por ahora solo puedo leer mensajes de texto ✍️",
     "patient.language_set": "De acuerdo, seguimos en español.",
+    # Offered under the welcome when the practice or the number's country would have chosen
+    # the other language; each is written in the language it offers, in both catalogues.
+    "patient.offer_language.es": "Escribe *español* para continuar en español.",
+    "patient.offer_language.en": "Reply *English* to continue in English.",
     "patient.idle_reset": (
         "¡Hola de nuevo! 👋 Pasó un tiempo, así que empezamos desde el inicio "
         "(borré tus respuestas anteriores)."

@@ -11,6 +11,17 @@ WORDS: dict[str, tuple[str, ...]] = {
     "help": ("ayuda", "ayudame", "ayuda por favor"),
     "language.es": ("espanol", "en espanol", "castellano"),
     "language.en": ("ingles", "en ingles"),
+    # Telling a patient's language from what they write (bot_flows/language.py): words
+    # one language uses and the other does not ("no", "ok", "me" and "a" are in both).
+    "language.detect.es": (
+        "hola", "holi", "buenas", "buenos dias", "buenas tardes", "buenas noches", "cita",
+        "quiero", "quisiera", "queria", "necesito", "por favor", "gracias", "tengo", "estoy",
+        "el", "la", "los", "las", "de", "del", "que", "y", "con", "mi", "mis", "es", "un",
+        "una", "para", "por", "desde", "hace", "pero", "muy", "puedo", "como", "cuando",
+        "donde", "dolor", "duele", "ayer", "hoy", "manana", "semana", "tarde", "si", "nada",
+        "ninguno", "ninguna", "consulta", "agendar", "doctora", "medico",
+    ),
+    "language.detect.en": (),
     # Thanks and acknowledgements: answered kindly, without the whole menu again.
     "thanks": (
         "gracias", "muchas gracias", "mil gracias", "ok", "okey", "okay", "ok gracias",
