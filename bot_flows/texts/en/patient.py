@@ -96,17 +96,21 @@ TEXTS: dict[str, str] = {
         "I'm not sure which one you meant 🤔 Please reply with an option's number."
     ),
     # Intake
-    "patient.reuse": (
-        "Last time you gave us these details:\n{name}, {age}, {sex}\nShall we use them again?\n"
-        "1. Yes\n2. No, I want to change them"
-    ),
     "patient.ask_name": "What is your full name?",
     "patient.ask_age": "How old are you? (just the number)",
     "patient.bad_age": "I need your age in numbers, between 0 and 120.",
     "patient.ask_sex": "What is your sex?\n1. Female\n2. Male\n3. Other / prefer not to say",
-    "patient.ask_reason": "What is the reason for your visit? A few words are enough.",
+    "patient.ask_reason": (
+        "What is the reason for your visit? Tell me your symptoms and since when."
+    ),
+    "patient.ask_reason_brief": "What is the reason for your visit? A few words are enough.",
     "patient.reason_needed": "Tell us the reason briefly, for example: check-up or sore throat.",
     "patient.ask_symptoms": "What symptoms do you have, and since when? (write *no* if none)",
+    "patient.ask_health": (
+        "Do you have any illness, take any medication or have any allergy? Reply *no* if "
+        "none; if yes, I'll ask about each one."
+    ),
+    "patient.answer_needed": "The practice needs this answer for your appointment 🙏",
     "patient.ask_history": (
         "Do you have any illness, surgery or other medical history? (write *no* if none)"
     ),
@@ -128,22 +132,35 @@ TEXTS: dict[str, str] = {
     "patient.nothing": "none",
     # Summary and request
     "patient.summary": (
-        "📋 Please check your request:\n{service}\n{when}\n\nName: {name}\nAge: {age}\n"
-        "Sex: {sex}\nReason: {reason}\nSymptoms: {symptoms}\nMedical history: {history}\n"
-        "Medications: {medications}\nAllergies: {allergies}\nUrgency: {urgency}\n"
-        "Contact: {contact}\n\n1. Confirm\n2. Start over\n3. Cancel"
+        "📋 Please check your request:\n{service}\n{when}\n\n{answers}\n\n1. Confirm\n"
+        "2. Start over\n3. Cancel"
     ),
+    "patient.summary_kept": (
+        "📋 Please check your request:\n{service}\n{when}\n\n{answers}\n\n"
+        "🗂️ Your details from last time:\n{kept}\n\n1. Confirm\n2. Start over\n3. Cancel\n"
+        "4. Change my details"
+    ),
+    "patient.field.name": "Name: {value}",
+    "patient.field.age": "Age: {value}",
+    "patient.field.sex": "Sex: {value}",
+    "patient.field.reason": "Reason: {value}",
+    "patient.field.symptoms": "Symptoms: {value}",
+    "patient.field.history": "Medical history: {value}",
+    "patient.field.medications": "Medications: {value}",
+    "patient.field.allergies": "Allergies: {value}",
+    "patient.field.urgency": "Urgency: {value}",
+    "patient.field.contact": "Contact: {value}",
     "patient.discarded": "Done, nothing was sent and I deleted your answers.",
     "patient.requested": (
         "✅ Done! We sent your request *{code}* for {when}. {doctor} will answer before "
-        "{deadline}; we'll let you know here."
+        "{deadline}; we'll let you know here.{details}"
     ),
-    "patient.booked": "✅ Done! Your appointment *{code}* is confirmed for {when}.",
+    "patient.booked": "✅ Done! Your appointment *{code}* is confirmed for {when}.{details}",
     "patient.slot_taken": "Oops, someone took that time a moment ago 😕",
     "patient.nearest": "These are the nearest free times:\n{options}",
     "patient.open_request": (
-        "You already have a request waiting for the doctor's answer (code *{code}*). We'll let "
-        "you know as soon as they answer."
+        "You already have a request waiting for an answer {of_the_doctor} (code *{code}*). "
+        "We'll let you know as soon as it comes."
     ),
     "patient.upcoming_appointment": (
         "You already have an upcoming appointment (code *{code}*); you can have one at a time. "

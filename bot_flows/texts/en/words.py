@@ -44,11 +44,13 @@ WORDS: dict[str, tuple[str, ...]] = {
     "number.11": ("eleven",),
     "number.12": ("twelve",),
     "option": ("option", "number"),
-    # Yes and no: consent, reusing stored answers, cancelling
+    # Yes and no: consent, the health questions' gate, cancelling
     "yes": ("yes", "ok", "okay", "sure", "accept", "yes please", "i accept", "yes i accept"),
     "no": ("no", "nope", "decline", "no thanks", "i dont accept", "i do not accept"),
     # Nothing to declare: optional intake questions
     "none": ("no", "none", "nothing", "n/a", "na"),
+    # Leaving a question the practice made optional unanswered
+    "skip": ("skip", "pass", "prefer not to answer", "rather not say"),
     # A time typed instead of its number: English says "4 pm" (a.m. and p.m. are read
     # in every language), so no words name the part of the day.
     "clock.morning": (),
@@ -102,10 +104,10 @@ WORDS: dict[str, tuple[str, ...]] = {
     "summary.send": ("confirm", "yes", "ok", "send"),
     "summary.restart": ("start over", "restart"),
     "summary.discard": ("cancel",),
+    "summary.change": ("change my details", "change details", "update my details", "change them"),
     # The intake
     # How people start their name ("Me llamo Ana Pérez"): not part of it.
     "name.intro": ("my name is", "my name", "i am", "im", "name", "this is"),
-    "reuse.change": ("no i want to change them", "change them"),
     "sex.female": ("female", "woman", "f"),
     "sex.male": ("male", "man", "m"),
     "sex.other": ("other", "prefer not to say"),

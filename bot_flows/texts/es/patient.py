@@ -2,11 +2,11 @@
 
 TEXTS: dict[str, str] = {
     # Welcome and consent
-    "patient.welcome": "¡Hola! 👋 Soy el asistente de {doctor}. Te ayudo a agendar tu cita.",
-    "patient.welcome_back": "¡Hola de nuevo! 👋 Soy el asistente de {doctor}.",
+    "patient.welcome": "¡Hola! 👋 Soy el asistente {of_doctor}. Te ayudo a agendar tu cita.",
+    "patient.welcome_back": "¡Hola de nuevo! 👋 Soy el asistente {of_doctor}.",
     "patient.consent": (
         "🔒 Antes de empezar: para agendar guardaremos tu nombre, tu número y lo que nos "
-        "cuentes sobre tu salud. Solo lo verá {doctor} y su equipo, para atenderte; no lo "
+        "cuentes sobre tu salud. Solo lo verá el equipo {of_doctor}, para atenderte; no lo "
         "compartimos con nadie más. Puedes pedir al consultorio que lo borre cuando quieras.\n\n"
         "¿Aceptas?\n1. Sí, acepto\n2. No acepto"
     ),
@@ -102,19 +102,23 @@ TEXTS: dict[str, str] = {
         "No estoy seguro de cuál quisiste decir 🤔 Responde con el número de una opción."
     ),
     # Intake
-    "patient.reuse": (
-        "La vez pasada nos diste estos datos:\n{name}, {age}, {sex}\n¿Los usamos de nuevo?\n"
-        "1. Sí\n2. No, quiero cambiarlos"
-    ),
     "patient.ask_name": "¿Cuál es tu nombre completo?",
     "patient.ask_age": "¿Qué edad tienes? (solo el número)",
     "patient.bad_age": "Necesito tu edad en números, entre 0 y 120.",
     "patient.ask_sex": "¿Cuál es tu sexo?\n1. Femenino\n2. Masculino\n3. Otro / prefiero no decir",
-    "patient.ask_reason": "¿Cuál es el motivo de tu consulta? Cuéntalo en pocas palabras.",
+    "patient.ask_reason": (
+        "¿Cuál es el motivo de tu consulta? Cuéntame tus síntomas y desde cuándo."
+    ),
+    "patient.ask_reason_brief": "¿Cuál es el motivo de tu consulta? Cuéntalo en pocas palabras.",
     "patient.reason_needed": (
         "Cuéntanos brevemente el motivo, por ejemplo: revisión general o dolor de garganta."
     ),
     "patient.ask_symptoms": "¿Qué síntomas tienes y desde cuándo? (escribe *no* si ninguno)",
+    "patient.ask_health": (
+        "¿Tienes alguna enfermedad, tomas algún medicamento o tienes alguna alergia? "
+        "Responde *no* si ninguna; si sí, te pregunto una por una."
+    ),
+    "patient.answer_needed": "El consultorio necesita esta respuesta para tu cita 🙏",
     "patient.ask_history": (
         "¿Tienes alguna enfermedad, cirugía u otro antecedente médico? (escribe *no* si ninguno)"
     ),
@@ -136,22 +140,35 @@ TEXTS: dict[str, str] = {
     "patient.nothing": "no",
     # Summary and request
     "patient.summary": (
-        "📋 Revisa tu solicitud:\n{service}\n{when}\n\nNombre: {name}\nEdad: {age}\n"
-        "Sexo: {sex}\nMotivo: {reason}\nSíntomas: {symptoms}\nAntecedentes: {history}\n"
-        "Medicamentos: {medications}\nAlergias: {allergies}\nUrgencia: {urgency}\n"
-        "Contacto: {contact}\n\n1. Confirmar\n2. Empezar de nuevo\n3. Cancelar"
+        "📋 Revisa tu solicitud:\n{service}\n{when}\n\n{answers}\n\n1. Confirmar\n"
+        "2. Empezar de nuevo\n3. Cancelar"
     ),
+    "patient.summary_kept": (
+        "📋 Revisa tu solicitud:\n{service}\n{when}\n\n{answers}\n\n"
+        "🗂️ Tus datos de la vez pasada:\n{kept}\n\n1. Confirmar\n2. Empezar de nuevo\n"
+        "3. Cancelar\n4. Cambiar mis datos"
+    ),
+    "patient.field.name": "Nombre: {value}",
+    "patient.field.age": "Edad: {value}",
+    "patient.field.sex": "Sexo: {value}",
+    "patient.field.reason": "Motivo: {value}",
+    "patient.field.symptoms": "Síntomas: {value}",
+    "patient.field.history": "Antecedentes: {value}",
+    "patient.field.medications": "Medicamentos: {value}",
+    "patient.field.allergies": "Alergias: {value}",
+    "patient.field.urgency": "Urgencia: {value}",
+    "patient.field.contact": "Contacto: {value}",
     "patient.discarded": "Listo, no enviamos nada y borré tus respuestas.",
     "patient.requested": (
-        "✅ ¡Listo! Enviamos tu solicitud *{code}* para el {when}. {doctor} te responderá "
-        "antes de las {deadline}; te avisaremos por aquí."
+        "✅ ¡Listo! Enviamos tu solicitud *{code}* para el {when}. Tendrás la respuesta "
+        "{of_doctor} antes de las {deadline}; te avisaremos por aquí.{details}"
     ),
-    "patient.booked": "✅ ¡Listo! Tu cita *{code}* quedó confirmada para el {when}.",
+    "patient.booked": "✅ ¡Listo! Tu cita *{code}* quedó confirmada para el {when}.{details}",
     "patient.slot_taken": "Uy, alguien tomó ese horario hace un momento 😕",
     "patient.nearest": "Estos son los horarios libres más cercanos:\n{options}",
     "patient.open_request": (
-        "Ya tienes una solicitud esperando respuesta del médico (código *{code}*). Te avisaremos "
-        "en cuanto responda."
+        "Ya tienes una solicitud esperando respuesta {of_the_doctor} (código *{code}*). "
+        "Te avisaremos en cuanto responda."
     ),
     "patient.upcoming_appointment": (
         "Ya tienes una cita próxima (código *{code}*); puedes tener una a la vez. Escribe *2* "
@@ -161,7 +178,7 @@ TEXTS: dict[str, str] = {
     # My appointments, cancel, reschedule
     "patient.bookings": "📅 Tus citas:\n{bookings}",
     "patient.booking_line": "*{code}* · {service} · {when} · {status}",
-    "patient.status.waiting": "esperando respuesta del médico",
+    "patient.status.waiting": "esperando respuesta del consultorio",
     "patient.status.confirmed": "confirmada",
     "patient.status.move_waiting": "cambio de tu cita *{code}*, esperando respuesta",
     "patient.no_bookings": "No tienes citas próximas.",
@@ -180,7 +197,7 @@ TEXTS: dict[str, str] = {
     "patient.kept": "Perfecto, la conservamos 👍",
     "patient.booking_gone": "No encontré esa cita; quizá ya cambió. Revisa *2. Mis citas*.",
     "patient.move_request": (
-        "Tu solicitud *{code}* aún espera respuesta del médico, así que no se puede mover. "
+        "Tu solicitud *{code}* aún espera respuesta del consultorio, así que no se puede mover. "
         "Si prefieres otra hora, retírala (opción 1) y agenda de nuevo."
     ),
     "patient.cannot_move": (
@@ -195,7 +212,7 @@ TEXTS: dict[str, str] = {
         "¿Cambiar tu cita *{code}* del {old} al {new}?\n1. Sí, cambiarla\n2. No, dejarla como está"
     ),
     "patient.move_asked": (
-        "📨 Le pedimos a {doctor} cambiar tu cita *{code}* al {when}. Te responderá antes "
+        "📨 Le pedimos {to_doctor} cambiar tu cita *{code}* al {when}. Te responderá antes "
         "de las {deadline}; mientras tanto tu cita sigue como está."
     ),
     "patient.move_pending": (

@@ -47,7 +47,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "number.11": ("once",),
     "number.12": ("doce",),
     "option": ("opcion", "numero", "la", "el"),
-    # Yes and no: consent, reusing stored answers, cancelling
+    # Yes and no: consent, the health questions' gate, cancelling
     "yes": (
         "si", "ok", "okay", "okey", "vale", "claro", "dale", "sip", "acepto", "de acuerdo",
         "si acepto", "si claro", "si gracias", "claro que si", "ok acepto",
@@ -55,6 +55,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "no": ("no", "nop", "no acepto", "rechazo", "no gracias", "no quiero"),
     # Nothing to declare: optional intake questions
     "none": ("no", "ninguno", "ninguna", "ningun", "nada", "n/a", "na"),
+    # Leaving a question the practice made optional unanswered
+    "skip": ("saltar", "omitir", "paso", "prefiero no responder", "prefiero no contestar"),
     # A time typed instead of its number: "4 de la tarde", "16 hrs"
     "clock.morning": ("de la manana", "en la manana", "por la manana"),
     "clock.afternoon": ("de la tarde", "en la tarde", "por la tarde"),
@@ -131,12 +133,12 @@ WORDS: dict[str, tuple[str, ...]] = {
     "summary.send": ("confirmar", "confirmo", "si", "ok", "si confirmo", "si confirmar", "enviar"),
     "summary.restart": ("de nuevo", "empezar de nuevo", "otra vez"),
     "summary.discard": ("cancelar",),
+    "summary.change": ("cambiar mis datos", "cambiar datos", "cambiarlos", "actualizar mis datos"),
     # The intake
     # How people start their name ("Me llamo Ana Pérez"): not part of it.
     "name.intro": (
         "me llamo", "mi nombre es", "yo me llamo", "soy", "yo soy", "nombre", "mi nombre",
     ),
-    "reuse.change": ("no quiero cambiarlos", "cambiarlos"),
     "sex.female": ("femenino", "mujer", "f"),
     "sex.male": ("masculino", "hombre", "m"),
     "sex.other": ("otro", "prefiero no decir"),
