@@ -21,6 +21,7 @@ from bot_flows.engine import option_words
 from bot_flows.patient_answers import choice, clear_choice, not_understood, numbered, when_label
 from bot_flows.patient_booking import offer_days, offer_times, pick_time
 from bot_flows.patient_states import PatientState, PatientTurn
+from bot_flows.practice_copy import doctor_named
 from bot_flows.texts import clock_time, text
 
 S = PatientState
@@ -193,7 +194,7 @@ def answer_move_confirm(turn: PatientTurn) -> PatientState:
         practice = turn.services.practice
         deadline = clock_time(asked.expires_at, practice.timezone, turn.language)
         turn.say(
-            "patient.move_asked", code=code, when=when, doctor=practice.name, deadline=deadline
+            "patient.move_asked", code=code, when=when, deadline=deadline, **doctor_named(turn)
         )
     return S.MENU
 

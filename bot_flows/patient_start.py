@@ -8,6 +8,7 @@ from bot_flows.patient_answers import YES_NO, choice, clear_choice, clear_option
 from bot_flows.patient_booking import start_booking
 from bot_flows.patient_manage import show_bookings, start_managing
 from bot_flows.patient_states import PatientState, PatientTurn
+from bot_flows.practice_copy import doctor_named
 from bot_flows.red_flags import red_flag
 from bot_flows.texts import recognised
 
@@ -47,7 +48,7 @@ def first_message(turn: PatientTurn) -> PatientState:
 
 
 def ask_consent(turn: PatientTurn) -> None:
-    turn.say("patient.consent", doctor=turn.services.practice.name)
+    turn.say("patient.consent", **doctor_named(turn))
 
 
 def answer_consent(turn: PatientTurn) -> PatientState:

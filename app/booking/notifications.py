@@ -88,7 +88,7 @@ class NotificationContext:
             "doctor": self.practice.name,
             "start": self.slot.start_time.isoformat(),
             "timezone": self.practice.timezone,
-        }
+        } | self._shown_to_patients()
         if request is not None:
             facts |= {
                 "age": request.patient_age,
@@ -97,6 +97,19 @@ class NotificationContext:
                 "deadline": request.expires_at.isoformat(),
             }
         return facts | extra
+
+    def _shown_to_patients(self) -> dict[str, Any]:
+        """How the doctor is named, and what a confirmation adds: address, price, policy."""
+        practice, price = self.practice, self.service.price
+        shown = {
+            "doctor_title": practice.doctor_title,
+            "doctor_gender": practice.doctor_gender,
+            "address": practice.address,
+            "policy": practice.cancellation_policy,
+        }
+        if practice.show_prices and practice.currency and price is not None:
+            shown |= {"price": str(price), "currency": practice.currency}
+        return {name: value for name, value in shown.items() if value is not None}
 
     def to_doctor(self, purpose: str, key: str, facts: dict[str, Any]) -> Notification | None:
         """A notification to the doctor's own WhatsApp, if the practice has one on file."""

@@ -244,6 +244,8 @@ class ClinicFile(_Section):
                 "must give questions their settings (such as sex: optional),"
                 f" not {describe(chosen)}"
             )
+        # YAML reads an unquoted `off` (and `no`) as false.
+        chosen = {q: "off" if setting is False else setting for q, setting in chosen.items()}
         known = ", ".join(INTAKE_DEFAULTS)
         problems: list[tuple[Loc, str]] = [
             ((repr(question),), f"unknown question{_did_you_mean(question)}; known: {known}")
@@ -257,7 +259,7 @@ class ClinicFile(_Section):
         ]
         if problems:
             raise Problems(problems)
-        return complete_intake(dict(chosen))
+        return complete_intake(chosen)
 
     @field_validator("min_notice_minutes")
     @classmethod

@@ -186,7 +186,10 @@ def _currency_code(value: object) -> str:
     code = value.strip().upper()
     if code in list_currencies():
         return code
-    guesses = difflib.get_close_matches(code, sorted(list_currencies()), n=1)
+    # A word ("pesos") is not a misspelt code: only three letters get a guess.
+    guesses = (
+        difflib.get_close_matches(code, sorted(list_currencies()), n=1) if len(code) == 3 else []
+    )
     hint = f" (did you mean '{guesses[0]}'?)" if guesses else " (e.g. MXN, USD, COP)"
     raise ValueError(f"unknown currency code {value!r}{hint}")
 

@@ -14,15 +14,18 @@ import re
 import string
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimePattern, parse_pattern
+from babel.numbers import format_currency
 
 from app.booking.notifications import Notification
 from bot_flows.texts import en, es
+from bot_flows.texts.grammar import DOCTOR_PLACEHOLDERS, doctor_phrases
 
 CATALOGUES: dict[str, dict[str, str]] = {"es": es.TEXTS, "en": en.TEXTS}
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {"es": es.WORDS, "en": en.WORDS}
@@ -60,6 +63,32 @@ def when(instant: datetime, timezone: str, language: str) -> str:
 def clock_time(instant: datetime, timezone: str, language: str) -> str:
     """A local time of day, e.g. the deadline of a hold."""
     return _format(instant, timezone, language, TIME_FORMAT)
+
+
+def doctor_values(name: str, title: str | None, gender: str, language: str) -> dict[str, str]:
+    """The placeholders that name the doctor ("de la Dra. Ana López"...), in `language`."""
+    return doctor_phrases(name, title, gender, lambda key: text(key, language))
+
+
+def money(amount: Decimal, currency: str, language: str) -> str:
+    """A price as the patient reads it: "$500.00" (MXN in Spanish), "MX$500.00" in English.
+
+    The currency's country (its code's first two letters) picks the local way of
+    writing it where the language has one: es_MX, es_CO, en_US.
+    """
+    return format_currency(amount, currency, locale=_money_locale(language, currency))
+
+
+def appointment_details(
+    language: str, address: str | None, price: str | None, policy: str | None
+) -> str:
+    """The lines a confirmation ends with, each only when the practice set it."""
+    lines = [
+        text(f"details.{name}", language, **{name: value})
+        for name, value in (("address", address), ("price", price), ("policy", policy))
+        if value
+    ]
+    return "".join(f"\n{line}" for line in lines)
 
 
 def render_notification(notification: Notification) -> str:
@@ -114,7 +143,24 @@ def _alternatives(facts: Mapping[str, Any], lang: str) -> str:
     return text("alternatives", lang, times=times)
 
 
+def _doctor(placeholder: str) -> Callable[[Mapping[str, Any], str], str]:
+    def derive(facts: Mapping[str, Any], lang: str) -> str:
+        # Notifications queued before the doctor's title and gender were facts have neither.
+        name, title = str(facts.get("doctor") or ""), facts.get("doctor_title")
+        return doctor_values(name, title, facts.get("doctor_gender") or "x", lang)[placeholder]
+
+    return derive
+
+
+def _details(facts: Mapping[str, Any], lang: str) -> str:
+    price, currency = facts.get("price"), facts.get("currency")
+    shown = money(Decimal(str(price)), str(currency), lang) if price and currency else None
+    return appointment_details(lang, facts.get("address"), shown, facts.get("policy"))
+
+
 DERIVED: dict[str, Callable[[Mapping[str, Any], str], str]] = {
+    **{name: _doctor(name) for name in DOCTOR_PLACEHOLDERS},
+    "details": _details,
     "alternatives_text": _alternatives,
     "when": _local("start", WHEN_FORMAT),
     "old_when": _local("old_start", WHEN_FORMAT),
@@ -136,7 +182,8 @@ def _plain(value: object) -> object:
 @cache
 def _template(key: str, language: str) -> str:
     catalogue = CATALOGUES.get(language, CATALOGUES[DEFAULT_LANGUAGE])
-    return catalogue.get(key) or CATALOGUES[DEFAULT_LANGUAGE][key]
+    found = catalogue.get(key)  # may be "" on purpose: English has no article
+    return found if found is not None else CATALOGUES[DEFAULT_LANGUAGE][key]
 
 
 @cache
@@ -163,6 +210,14 @@ def _formatted(
     # over (every practice opens at 09:00), so each is written once.
     pattern, locale = _pattern(language, formats)
     return pattern.apply(instant.astimezone(_zone(timezone)), locale)
+
+
+@cache
+def _money_locale(language: str, currency: str) -> Locale:
+    try:
+        return Locale.parse(f"{language}_{currency[:2]}")
+    except UnknownLocaleError:
+        return Locale.parse(language)
 
 
 @cache

@@ -339,3 +339,36 @@ def test_a_database_without_the_tables_says_to_migrate(
     assert result.exit_code == 1
     assert "run `alembic upgrade head` first" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_second_round_keys_are_stored_and_services_keep_the_files_order(
+    sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    data = demo_data()
+    profile_id = import_data(sessions, data, clock)
+
+    with sessions() as session:
+        profile = session.get_one(Practice, profile_id)
+    assert (profile.doctor_title, profile.doctor_gender) == ("Dra.", "f")
+    assert profile.address == data["address"]
+    assert (profile.show_prices, profile.currency) == (True, "MXN")
+    assert profile.intake == read_clinic(data).intake
+    assert profile.intake is not None and profile.intake["sex"] == "off"
+    offered = services(sessions, profile_id)
+    by_position = sorted(offered, key=lambda name: offered[name].position)
+    assert by_position == [service["name"] for service in data["services"]]
+
+    # Reordered in the file, and the new keys left out: an old file's defaults again.
+    data["services"].reverse()
+    for key in ("address", "doctor_title", "doctor_gender", "show_prices", "currency", "intake"):
+        del data[key]
+    import_data(sessions, data, clock)
+
+    with sessions() as session:
+        profile = session.get_one(Practice, profile_id)
+    assert (profile.address, profile.doctor_title, profile.currency) == (None, None, None)
+    assert (profile.doctor_gender, profile.show_prices) == ("f", False)  # "Dra." in the name
+    assert profile.intake == read_clinic(data).intake
+    offered = services(sessions, profile_id)
+    by_position = sorted(offered, key=lambda name: offered[name].position)
+    assert by_position == [service["name"] for service in data["services"]]

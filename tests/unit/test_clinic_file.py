@@ -556,3 +556,117 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(VALID).encode())
 
     assert isinstance(load_clinic_file(path), ClinicFile)
+
+
+# --- second-round keys: how the practice is shown, and what the intake asks --------------------
+
+
+def test_an_old_file_without_the_new_keys_reads_with_their_defaults() -> None:
+    clinic = read_clinic(VALID)
+
+    assert (clinic.address, clinic.doctor_title, clinic.show_prices, clinic.currency) == (
+        None,
+        None,
+        False,
+        None,
+    )
+    assert clinic.doctor_gender == "f"  # from the "Dra." the name starts with
+    assert clinic.intake == {
+        "name": "required",
+        "age": "required",
+        "sex": "off",
+        "reason": "required",
+        "symptoms": "off",
+        "history": "optional",
+        "medications": "optional",
+        "allergies": "optional",
+        "urgency": "required",
+        "contact": "off",
+    }
+
+
+def test_the_new_keys_are_read() -> None:
+    data = VALID | {
+        "name": "Juan Ruiz",
+        "address": "  Av. Reforma 10, CDMX ",
+        "doctor_title": "Dr.",
+        "doctor_gender": "x",
+        "show_prices": True,
+        "currency": "mxn",
+        "intake": {"sex": "optional", "history": "off", "contact": "required"},
+    }
+    clinic = read_clinic(data)
+
+    assert (clinic.address, clinic.doctor_title, clinic.doctor_gender) == (
+        "Av. Reforma 10, CDMX",
+        "Dr.",
+        "x",  # given: the title does not override it
+    )
+    assert (clinic.show_prices, clinic.currency) == (True, "MXN")
+    assert (clinic.intake["sex"], clinic.intake["history"], clinic.intake["contact"]) == (
+        "optional",
+        "off",
+        "required",
+    )
+    assert clinic.intake["name"] == "required"  # left out: the default
+
+
+@pytest.mark.parametrize(
+    ("changes", "gender"),
+    [
+        ({"name": "Ana López", "doctor_title": "Dra."}, "f"),
+        ({"name": "Juan Ruiz", "doctor_title": "Dr."}, "m"),
+        ({"name": "Dr. Juan Ruiz"}, "m"),
+        ({"name": "Dr. Jane Smith", "language": "en"}, "x"),  # "Dr." says nothing in English
+        ({"name": "Lic. Sam Ruiz"}, "x"),
+        ({"name": "Ana López"}, "x"),
+    ],
+)
+def test_a_gender_left_out_comes_from_a_spanish_title(changes: dict[str, str], gender: str) -> None:
+    assert read_clinic(VALID | changes).doctor_gender == gender
+
+
+def test_yaml_reads_an_unquoted_off_as_false_and_that_means_off(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.yaml"
+    data = VALID | {"intake": {"history": "OFF_PLACEHOLDER"}}
+    path.write_text(
+        yaml.safe_dump(data, allow_unicode=True).replace("OFF_PLACEHOLDER", "off"),
+        encoding="utf-8",
+    )
+    assert load_clinic_file(path).intake["history"] == "off"
+
+
+def test_problems_with_the_new_keys_are_named_all_at_once() -> None:
+    data = VALID | {
+        "doctor_gender": "female",
+        "show_prices": "yes",
+        "currency": "pesos",
+        "intake": {"nmae": "required", "age": "sometimes"},
+    }
+    assert set(problems_of(data)) == {
+        "doctor_gender: must be one of 'f', 'm', 'x', not 'female'",
+        "show_prices: must be true or false, not 'yes'",
+        "currency: unknown currency code 'pesos' (e.g. MXN, USD, COP)",
+        "intake.'nmae': unknown question (did you mean 'name'?); known: name, age, sex,"
+        " reason, symptoms, history, medications, allergies, urgency, contact",
+        "intake.age: must be one of required, optional, off, not 'sometimes'",
+    }
+
+
+def test_showing_prices_needs_a_currency() -> None:
+    assert problems_of(VALID | {"show_prices": True}) == (
+        "currency: is required when show_prices is true (e.g. MXN)",
+    )
+
+
+def test_intake_must_be_a_set_of_questions() -> None:
+    assert problems_of(VALID | {"intake": ["name"]}) == (
+        "intake: must give questions their settings (such as sex: optional), not a list",
+    )
+
+
+def test_the_demo_clinic_shows_a_doctora_with_address_and_prices() -> None:
+    clinic = load_clinic_file(DEMO)
+
+    assert (clinic.doctor_title, clinic.doctor_gender, clinic.currency) == ("Dra.", "f", "MXN")
+    assert clinic.show_prices is True and clinic.address

@@ -582,7 +582,7 @@ def test_a_late_answer_says_the_request_expired_and_the_patient_was_told() -> No
     services = services_with_request(expires_at=NOW - timedelta(minutes=1))
     reply = ask(services, "SI K7M3QX")
     assert reply.keys == ["doctor.refused.expired"]
-    assert "K7M3QX expiró a las 08:59" in reply.body and "avisamos al paciente" in reply.body
+    assert "K7M3QX expiró a las 08:59" in reply.body and "le avisamos a quien" in reply.body
 
 
 def test_an_appointment_cannot_be_closed_before_it_starts() -> None:

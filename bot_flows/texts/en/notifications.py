@@ -24,7 +24,8 @@ TEXTS: dict[str, str] = {
         "Urgency: {urgency_text}"
     ),
     "notification.patient_approved": (
-        "✅ Your appointment is confirmed!\n{service} with {doctor}\n{when}\nCode: {code}\n"
+        "✅ Your appointment is confirmed!\n{service} with {doctor}\n{when}\nCode: {code}"
+        "{details}\n"
         "We will remind you one day and two hours before."
     ),
     "notification.patient_rejected": (
@@ -58,7 +59,7 @@ TEXTS: dict[str, str] = {
     ),
     "notification.patient_move_approved": (
         "✅ Done! {doctor} approved the change: your {service} appointment is now on {when} "
-        "(was: {old_when}).\nYour new code is {code}."
+        "(was: {old_when}).\nYour new code is {code}.{details}"
     ),
     "notification.patient_move_rejected": (
         "{doctor} cannot move your appointment to {when}.{reason_text}\n"
@@ -97,5 +98,19 @@ TEXTS: dict[str, str] = {
     "reason_text": " Reason: {reason}",
     "age": "{age} years old",
     "age_unknown": "age not given",
+    # How sentences name the doctor (bot_flows/texts/grammar.py): English needs no article.
+    "grammar.article.f": "",
+    "grammar.article.m": "",
+    "grammar.article.x": "",
+    "grammar.the_doctor.f": "the doctor",
+    "grammar.the_doctor.m": "the doctor",
+    "grammar.the_doctor.x": "the doctor",
+    "grammar.of": "from",  # English sentences use it as "an answer from the doctor"
+    "grammar.to": "to",
+    "grammar.with": "with",
+    # What a confirmation adds when the practice set it.
+    "details.address": "📍 {address}",
+    "details.price": "💵 Price: {price}",
+    "details.policy": "📋 {policy}",
     "not_given": "not given",
 }

@@ -8,13 +8,13 @@ TEXTS: dict[str, str] = {
         "• PENDIENTES — solicitudes por responder\n"
         "• AGENDA [hoy|mañana|AAAA-MM-DD] — citas del día\n"
         "• CANCELAR <código> [motivo] — cancelar una cita\n"
-        "• COMPLETADA <código> — el paciente fue atendido\n"
-        "• NOASISTIO <código> — el paciente no vino\n"
+        "• COMPLETADA <código> — la consulta se realizó\n"
+        "• NOASISTIO <código> — nadie se presentó a la cita\n"
         "• NOTA <código> <diagnostico|tratamiento|seguimiento|receta> [privada] <texto>\n"
         "• BLOQUEAR <AAAA-MM-DD> [HH:MM-HH:MM] — cerrar un día o un horario\n"
-        "• REANUDAR <teléfono> — el asistente vuelve a contestarle a ese paciente\n"
-        "• RESPONDER <código|teléfono> <texto> — escribirle al paciente desde el número del "
-        "consultorio (o responde a su mensaje)\n"
+        "• REANUDAR <teléfono> — el asistente vuelve a contestarle a ese número\n"
+        "• RESPONDER <código|teléfono> <texto> — escribirle a quien pidió la cita desde el "
+        "número del consultorio (o responde a su mensaje)\n"
         "• AYUDA — esta lista\n"
         "Las fechas también valen como DD/MM (24/12).\n"
         "Con una sola solicitud pendiente basta con SI o NO."
@@ -38,8 +38,7 @@ TEXTS: dict[str, str] = {
     ),
     "doctor.hint.missing_note_text": "Falta el texto de la nota; no cambié nada.",
     "doctor.hint.bad_phone": (
-        "Escribe el teléfono del paciente en formato internacional, como +5215512345678. "
-        "No cambié nada."
+        "Escribe el teléfono en formato internacional, como +5215512345678. No cambié nada."
     ),
     "doctor.hint.missing_reply_to": (
         "Indica a quién escribir: RESPONDER <código o teléfono> <texto>, como "
@@ -51,7 +50,7 @@ TEXTS: dict[str, str] = {
         "Te esperamos mañana. No envié nada."
     ),
     "doctor.hint.missing_reply_text": (
-        "Falta el texto para el paciente: RESPONDER <código o teléfono> <texto>. No envié nada."
+        "Falta el texto del mensaje: RESPONDER <código o teléfono> <texto>. No envié nada."
     ),
     "doctor.reply_sent": "✉️ Se lo envié a {patient} desde el número del consultorio.",
     "doctor.reply_window_closed": (
@@ -63,14 +62,12 @@ TEXTS: dict[str, str] = {
         "🔎 {phone} nunca le ha escrito a tu consultorio, así que no puedo escribirle desde "
         "aquí. No envié nada."
     ),
-    "doctor.approved": (
-        "✅ Aprobada {code}: {patient_name}, {when} ({service}). Le avisamos al paciente."
-    ),
+    "doctor.approved": ("✅ Aprobada {code}: {patient_name}, {when} ({service}). Ya le avisamos."),
     "doctor.rejected": (
-        "❌ Rechazada {code}: {patient_name}, {when}. Le avisamos al paciente.{reason_text}"
+        "❌ Rechazada {code}: {patient_name}, {when}. Ya le avisamos.{reason_text}"
     ),
     "doctor.cancelled": (
-        "🗓️ Cancelada {code}: {patient_name}, {when}. Le avisamos al paciente.{reason_text}"
+        "🗓️ Cancelada {code}: {patient_name}, {when}. Ya le avisamos.{reason_text}"
     ),
     "doctor.completed": "✔️ {code} completada: {patient_name}, {when}.",
     "doctor.no_show": "🚷 {code} marcada como no asistió: {patient_name}, {when}.",
@@ -104,7 +101,7 @@ TEXTS: dict[str, str] = {
     "doctor.status.no_show": "marcada como no asistió",
     "doctor.note_saved": "📝 Guardé la nota de {note_type} en {code}.",
     "doctor.note_saved_private": (
-        "🔒 Guardé la nota privada de {note_type} en {code}; el paciente no la verá."
+        "🔒 Guardé la nota privada de {note_type} en {code}; es solo para el consultorio."
     ),
     "doctor.note_type.diagnosis": "diagnóstico",
     "doctor.note_type.treatment": "tratamiento",
@@ -128,11 +125,11 @@ TEXTS: dict[str, str] = {
     "doctor.refused.illegal": "⚠️ {code} ya está {status}; no cambié nada.",
     "doctor.refused.expired": (
         "⌛ {code} expiró a las {deadline}: pasó la hora límite para responder. El horario "
-        "quedó libre y le avisamos al paciente."
+        "quedó libre y ya le avisamos a quien la pidió."
     ),
     "doctor.refused.expired_unknown_time": (
         "⌛ {code} expiró: pasó la hora límite para responder. El horario quedó libre y "
-        "le avisamos al paciente."
+        "ya le avisamos a quien la pidió."
     ),
     "doctor.refused.not_started": (
         "⏳ La cita {code} todavía no empieza; márcala cuando haya comenzado."

@@ -24,18 +24,18 @@ TEXTS: dict[str, str] = {
         "Urgencia: {urgency_text}"
     ),
     "notification.patient_approved": (
-        "✅ ¡Tu cita está confirmada!\n{service} con {doctor}\n{when}\nCódigo: {code}\n"
-        "Te recordaremos un día antes y dos horas antes."
+        "✅ ¡Tu cita está confirmada!\n{service} {with_doctor}\n{when}\nCódigo: {code}"
+        "{details}\nTe recordaremos un día antes y dos horas antes."
     ),
     "notification.patient_rejected": (
-        "Lo sentimos, {doctor} no puede atenderte el {when}.{reason_text}\n"
+        "Lo sentimos, {the_doctor} no puede atenderte el {when}.{reason_text}\n"
         "Escribe *menu* para elegir otro horario."
     ),
     "alternatives": "Horarios libres cercanos:\n{times}\nEscribe *menu* para agendar uno.",
     "alternatives_none": "Escribe *menu* para elegir otro.",
     "notification.patient_expired": (
-        "⌛ {doctor} no alcanzó a responder tu solicitud para el {when}, así que liberamos "
-        "el horario.\n{alternatives_text}"
+        "⌛ No llegó a tiempo la respuesta {of_the_doctor} a tu solicitud para el {when}, así "
+        "que liberamos el horario.\n{alternatives_text}"
     ),
     "notification.patient_cancelled_by_doctor": (
         "Tu cita del {when} ({service}) fue cancelada por el consultorio.{reason_text}\n"
@@ -57,16 +57,16 @@ TEXTS: dict[str, str] = {
         "APROBAR {code}  o  RECHAZAR {code} [motivo]"
     ),
     "notification.patient_move_approved": (
-        "✅ ¡Listo! {doctor} aprobó el cambio: tu cita de {service} ahora es el {when} "
-        "(antes: {old_when}).\nTu nuevo código es {code}."
+        "✅ ¡Listo! Se aprobó el cambio: tu cita de {service} {with_doctor} ahora es el "
+        "{when} (antes: {old_when}).\nTu nuevo código es {code}.{details}"
     ),
     "notification.patient_move_rejected": (
-        "{doctor} no puede cambiar tu cita al {when}.{reason_text}\n"
+        "Lo sentimos, {the_doctor} no puede cambiar tu cita al {when}.{reason_text}\n"
         "Tu cita sigue como estaba. Escribe *menu* si quieres elegir otro horario."
     ),
     "notification.patient_move_expired": (
-        "⌛ {doctor} no alcanzó a responder tu cambio al {when}, así que tu cita sigue como "
-        "estaba. Escribe *menu* si quieres elegir otro horario."
+        "⌛ No llegó a tiempo la respuesta {of_the_doctor} a tu cambio al {when}, así que tu "
+        "cita sigue como estaba. Escribe *menu* si quieres elegir otro horario."
     ),
     "notification.doctor_handoff": (
         "🙋 {patient_label} quiere hablar con el consultorio. El asistente no le responderá "
@@ -95,5 +95,20 @@ TEXTS: dict[str, str] = {
     "reason_text": " Motivo: {reason}",
     "age": "{age} años",
     "age_unknown": "edad no indicada",
+    # How sentences name the doctor (bot_flows/texts/grammar.py): the article that goes
+    # with a title, and the doctor as a noun; x is neutral wording.
+    "grammar.article.f": "la",
+    "grammar.article.m": "el",
+    "grammar.article.x": "",
+    "grammar.the_doctor.f": "la doctora",
+    "grammar.the_doctor.m": "el doctor",
+    "grammar.the_doctor.x": "el consultorio",
+    "grammar.of": "de",
+    "grammar.to": "a",
+    "grammar.with": "con",
+    # What a confirmation adds when the practice set it.
+    "details.address": "📍 {address}",
+    "details.price": "💵 Precio: {price}",
+    "details.policy": "📋 {policy}",
     "not_given": "no indicado",
 }

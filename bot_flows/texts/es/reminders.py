@@ -2,11 +2,11 @@
 
 TEXTS: dict[str, str] = {
     "notification.reminder_24h": (
-        "⏰ Te recordamos tu cita:\n{service} con {doctor}\n{when}\nCódigo: {code}\n"
+        "⏰ Te recordamos tu cita:\n{service} {with_doctor}\n{when}\nCódigo: {code}\n"
         "Responde 1 para confirmar, 2 para cancelar, 3 para cambiar la hora."
     ),
     "notification.reminder_2h": (
-        "⏰ Tu cita es en 2 horas:\n{service} con {doctor}\n{when}\nCódigo: {code}\n"
+        "⏰ Tu cita es en 2 horas:\n{service} {with_doctor}\n{when}\nCódigo: {code}\n"
         "Responde 1 para confirmar, 2 para cancelar, 3 para cambiar la hora."
     ),
 }

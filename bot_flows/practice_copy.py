@@ -1,0 +1,33 @@
+"""What the patient's messages say of the practice: the doctor, named with the right
+grammar, and what a confirmation adds (address, price, cancellation policy).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot_flows.patient_states import PatientTurn
+from bot_flows.texts import appointment_details, doctor_values, money
+
+
+def doctor_named(turn: PatientTurn) -> dict[str, str]:
+    """The placeholders naming the doctor ("de la Dra. Ana López"...) in the chat's language."""
+    practice = turn.services.practice
+    return doctor_values(
+        practice.name, practice.doctor_title, practice.doctor_gender, turn.language
+    )
+
+
+def booking_details(turn: PatientTurn) -> str:
+    """The address, the chosen service's price (when the practice shows prices) and the
+    cancellation policy, each on its own line and only when set."""
+    practice = turn.services.practice
+    price = _price(turn) if practice.show_prices and practice.currency else None
+    shown = money(price, practice.currency, turn.language) if price is not None else None
+    return appointment_details(turn.language, practice.address, shown, practice.cancellation_policy)
+
+
+def _price(turn: PatientTurn) -> Decimal | None:
+    chosen = turn.data.get("service_id")
+    offered = turn.services.services()
+    return next((service.price for service in offered if str(service.id) == chosen), None)
