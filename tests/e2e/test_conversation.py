@@ -23,7 +23,7 @@ from app.models import (
     ReservationRequest,
     TimeSlot,
 )
-from bot_flows.texts import text
+from bot_flows.texts import doctor_values, text
 from tests.e2e.conftest import DAY_1, PATH, Person, World, make_practice_setup, new_sid, sign
 
 pytestmark = pytest.mark.postgres
@@ -42,6 +42,12 @@ HEALTH_QUESTIONS = (
 
 def es(key: str, **values: object) -> str:
     return text(key, "es", **values)
+
+
+def doctor_of(world: World) -> dict[str, str]:
+    """How Spanish sentences name the world's doctor."""
+    profile = world.practice.profile
+    return doctor_values(profile.name, profile.doctor_title, profile.doctor_gender, "es")
 
 
 def start(patient: Person) -> list[str]:
@@ -342,7 +348,7 @@ def test_a_booking_left_half_done_for_a_day_starts_over_and_forgets(world: World
 
 def test_declining_consent_asks_nothing_about_health_and_stores_nothing(world: World) -> None:
     patient = world.patient()
-    assert patient.say("hola")[0] == es("patient.welcome", doctor=world.practice.profile.name)
+    assert patient.say("hola")[0] == es("patient.welcome", **doctor_of(world))
     assert patient.say("no") == [es("patient.declined")]
     assert patient.say("me duele la cabeza")[0].startswith("🔒 Antes de empezar")
     assert patient.say("2") == [es("patient.declined")]
@@ -447,7 +453,7 @@ def test_a_red_flag_gets_the_emergency_number_and_an_urgent_request(world: World
 def test_a_red_flag_before_consent_is_answered_and_nothing_is_stored(world: World) -> None:
     patient = world.patient()
     patient.say("hola")
-    notification = es("patient.consent", doctor=world.practice.profile.name)
+    notification = es("patient.consent", **doctor_of(world))
     warned = patient.say("no puedo respirar")
     assert warned == [es("patient.emergency", phone="911"), notification]
     assert patient.say("No entiendo") == [es("patient.not_understood"), notification]
@@ -533,7 +539,7 @@ def test_the_same_message_sid_twenty_times_at_once_has_one_effect(world: World) 
 def test_messages_arriving_together_are_answered_one_at_a_time(world: World) -> None:
     """Twenty numbers, each sending its first message twice at once (two different sids)."""
     phones = [world.patient().phone for _ in range(20)]
-    welcome = es("patient.welcome", doctor=world.practice.profile.name)
+    welcome = es("patient.welcome", **doctor_of(world))
     with ThreadPoolExecutor(max_workers=20) as pool:
         answers = list(pool.map(lambda phone: world.patient(phone).say("hola"), phones * 2))
     for phone in phones:
