@@ -176,10 +176,11 @@ def test_a_patient_message_goes_through_the_webhook_and_gets_the_consent_questio
     )
     assert sent.status_code == 200, sent.json
     rows = transcript(client, profile, PATIENT)
+    doctor = texts.doctor_values(profile.name, profile.doctor_title, profile.doctor_gender, "es")
     assert [(r["direction"], r["body"]) for r in rows] == [
         ("in", "Hola"),
-        ("out", texts.text("patient.welcome", "es", doctor=profile.name)),
-        ("out", texts.text("patient.consent", "es", doctor=profile.name)),
+        ("out", texts.text("patient.welcome", "es", **doctor)),
+        ("out", texts.text("patient.consent", "es", **doctor)),
     ]
 
 
