@@ -22,8 +22,10 @@ def booking_details(turn: PatientTurn) -> str:
     """The address, the chosen service's price (when the practice shows prices) and the
     cancellation policy, each on its own line and only when set."""
     practice = turn.services.practice
-    price = _price(turn) if practice.show_prices and practice.currency else None
-    shown = money(price, practice.currency, turn.language) if price is not None else None
+    shown = None
+    if practice.show_prices and practice.currency:
+        price = _price(turn)
+        shown = money(price, practice.currency, turn.language) if price is not None else None
     return appointment_details(turn.language, practice.address, shown, practice.cancellation_policy)
 
 
