@@ -17,7 +17,7 @@ from typing import Any
 
 from bot_flows.engine import Flow, Said, Step, Turn, enter, fold, run
 from bot_flows.language import LANGUAGE_WORDS, clearly_written_in
-from bot_flows.patient_answers import asking
+from bot_flows.patient_answers import DIGIT, asking
 from bot_flows.patient_booking import (
     answer_nearest,
     answer_service,
@@ -62,8 +62,16 @@ from bot_flows.patient_manage import (
     ask_pick,
     ask_reminder,
 )
+from bot_flows.patient_rebook import (
+    OFFERED,
+    answer_rebook,
+    answer_rebook_confirm,
+    ask_rebook,
+    ask_rebook_confirm,
+)
 from bot_flows.patient_start import (
     GREETINGS,
+    act_on,
     answer_consent,
     answer_menu,
     ask_consent,
@@ -80,6 +88,7 @@ from bot_flows.patient_states import AT_REST, BEFORE_CONSENT, OPENINGS, PatientS
 from bot_flows.ports import PatientServices
 from bot_flows.red_flags import red_flag
 from bot_flows.texts import recognised
+from bot_flows.understanding import intent_of
 
 __all__ = ["Chat", "Incoming", "PatientState", "answer_patient", "says_nothing_personal"]
 
@@ -111,6 +120,10 @@ class Incoming:
     has_media: bool
 
 
+# Where a booking's choices are asked, what the patient asks for instead in words
+# ("mejor quiero cancelar mi cita", "quiero hablar con la doctora") is done.
+CHOOSING = frozenset({S.SERVICE, S.DAY, S.TIME, S.MOVE_DAY, S.MOVE_TIME})
+ELSEWHERE = frozenset({"change", "bookings", "person"})
 CHOOSE = "patient.help.choose"
 WRITE = "patient.help.write"
 OPTIONAL = "patient.help.optional"
@@ -126,14 +139,14 @@ FLOW: Flow[PatientServices] = {
         answer=first_message,
         help=None,
         needs=(),
-        goes_to=frozenset({S.CONSENT, S.MENU}),
+        goes_to=frozenset({S.CONSENT, S.MENU, S.SERVICE, S.DAY, S.PICK, S.ACTION, S.HANDOFF}),
     ),
     S.CONSENT: Step(
         ask=ask_consent,
         answer=answer_consent,
         help="patient.help.consent",
         needs=(),
-        goes_to=frozenset({S.CONSENT, S.DECLINED, S.MENU}),
+        goes_to=frozenset({S.CONSENT, S.DECLINED, S.MENU, S.SERVICE, S.DAY}),
     ),
     S.DECLINED: Step(
         ask=say_declined,
@@ -161,21 +174,21 @@ FLOW: Flow[PatientServices] = {
         answer=answer_service,
         help=CHOOSE,
         needs=("services",),
-        goes_to=frozenset({S.MENU, S.DAY}),
+        goes_to=frozenset({S.SERVICE, S.MENU, S.DAY}),
     ),
     S.DAY: Step(
         ask=ask_day,
         answer=pick_day(S.DAY, then=S.TIME),
         help=CHOOSE,
         needs=("service_id", "service", "days"),
-        goes_to=frozenset({S.MENU, S.TIME}),
+        goes_to=frozenset({S.DAY, S.MENU, S.TIME}),
     ),
     S.TIME: Step(
         ask=ask_time,
         answer=answer_time,
         help="patient.help.time",
         needs=("service_id", "service", "day", "times"),
-        goes_to=frozenset({S.TIME, *ORDER, S.SUMMARY}),
+        goes_to=frozenset({S.TIME, S.DAY, *ORDER, S.SUMMARY}),
     ),
     # Intake: each answer leads to the next question the practice asks (`after`).
     S.NAME: Step(
@@ -276,6 +289,23 @@ FLOW: Flow[PatientServices] = {
         needs=(*ANSWERS, "nearest"),
         goes_to=frozenset({S.SUMMARY}),
     ),
+    # After a rejection or an expiry (the notice's times): the same answers, another time.
+    S.REBOOK: Step(
+        ask=ask_rebook,
+        answer=answer_rebook,
+        help="patient.help.rebook",
+        needs=OFFERED,
+        goes_to=frozenset(
+            {S.REBOOK, S.REBOOK_CONFIRM, S.MENU, S.HANDOFF, S.SERVICE, S.DAY, S.PICK, S.ACTION}
+        ),
+    ),
+    S.REBOOK_CONFIRM: Step(
+        ask=ask_rebook_confirm,
+        answer=answer_rebook_confirm,
+        help=CHOOSE,
+        needs=(*OFFERED, "slot_id", "start"),
+        goes_to=frozenset({S.REBOOK, S.REBOOK_CONFIRM, S.MENU}),
+    ),
     S.PICK: Step(
         ask=ask_pick,
         answer=answer_pick,
@@ -302,14 +332,14 @@ FLOW: Flow[PatientServices] = {
         answer=pick_day(S.MOVE_DAY, then=S.MOVE_TIME),
         help=CHOOSE,
         needs=("booking", "service_id", "service", "days"),
-        goes_to=frozenset({S.MENU, S.MOVE_TIME}),
+        goes_to=frozenset({S.MOVE_DAY, S.MENU, S.MOVE_TIME}),
     ),
     S.MOVE_TIME: Step(
         ask=ask_time,
         answer=answer_move_time,
         help="patient.help.time",
         needs=("booking", "service_id", "service", "day", "times"),
-        goes_to=frozenset({S.MOVE_TIME, S.MOVE_CONFIRM}),
+        goes_to=frozenset({S.MOVE_TIME, S.MOVE_DAY, S.MOVE_CONFIRM}),
     ),
     S.MOVE_CONFIRM: Step(
         ask=ask_move_confirm,
@@ -372,6 +402,9 @@ def _respond(chat: Chat, message: Incoming, turn: PatientTurn) -> str:
         return enter(FLOW, state, turn)
     if turn.words in MENU_WORDS:
         return enter(FLOW, S.CONSENT if state in BEFORE_CONSENT else S.MENU, turn)
+    intent = intent_of(turn.words) if state in CHOOSING else None
+    if intent in ELSEWHERE and not DIGIT.search(turn.words):
+        return enter(FLOW, act_on(turn, intent), turn)  # "mejor quiero cancelar mi cita"
     return run(FLOW, state, turn)
 
 

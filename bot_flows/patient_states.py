@@ -36,6 +36,9 @@ class PatientState(StrEnum):
     EMAIL = "intake_email"
     SUMMARY = "booking_summary"
     TAKEN = "booking_taken"
+    # Another time after a rejection or an expiry, with the same answers
+    REBOOK = "booking_rebook"
+    REBOOK_CONFIRM = "booking_rebook_confirm"
     # Managing what is booked
     PICK = "manage_pick"
     ACTION = "manage_action"
@@ -52,5 +55,6 @@ BEFORE_CONSENT = frozenset({S.NEW, S.CONSENT, S.DECLINED})
 # States a message may open afresh whatever it says: the first message, and the
 # first one after a hand-off ended.
 OPENINGS = frozenset({S.NEW, S.HANDOFF})
-# States holding answers half given: after 24 h of silence they start over.
-AT_REST = BEFORE_CONSENT | {S.MENU, S.HANDOFF, S.REMINDER}
+# States holding answers half given: after 24 h of silence they start over. Times offered
+# after a rejection are no answer half given: a day later any message is the menu's.
+AT_REST = BEFORE_CONSENT | {S.MENU, S.HANDOFF, S.REMINDER, S.REBOOK}

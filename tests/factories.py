@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.booking.context import BookingContext
 from app.booking.intake import PatientIntake, Urgency
 from app.clock import Clock
+from app.conversation.rebooking import await_choice_of_times
 from app.conversation.reminders import await_reminder_answers
 from app.models import MedicalService, Practice, TimeSlot
 from bot_flows.texts import render_notification
@@ -92,6 +93,7 @@ def context(
         render=render_notification,
         hold_minutes=hold_minutes,
         on_reminded=await_reminder_answers,
+        offer_other_times=await_choice_of_times,
     )
 
 

@@ -22,6 +22,7 @@ from twilio.http.response import Response
 from app.booking.context import BookingContext
 from app.clock import Clock, utc_now
 from app.config import Config
+from app.conversation.rebooking import await_choice_of_times
 from app.conversation.reminders import await_reminder_answers
 from app.db import get_database
 from app.messaging.delivery import HTTP_TIMEOUT, DeliveryContext, build_delivery_context
@@ -66,6 +67,7 @@ def build_runtime(
             render=render_notification,
             hold_minutes=config.hold_minutes,
             on_reminded=await_reminder_answers,
+            offer_other_times=await_choice_of_times,
         ),
         delivery=build_delivery_context(
             config, sessions, clock, http_client, redis, template_value=template_value

@@ -5,19 +5,37 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from app.booking.notifications import Render
 from app.clock import Clock
 from app.db import SessionSource
-from app.models import Reservation
+from app.models import Reservation, ReservationRequest
+from app.scheduling.search import FreeSlot
 
 OnReminded = Callable[[Session, Sequence[Reservation], datetime], None]
+# A request rejected or lapsed, the free times its patient is offered instead, now:
+# True when the patient's next message picks one of them by its number.
+OfferOtherTimes = Callable[
+    [Session, ReservationRequest | Row[Any], Sequence[FreeSlot], datetime], bool
+]
 
 
 def nothing_more(session: Session, reminded: Sequence[Reservation], now: datetime) -> None:
     """A reminder with no conversation to move (benchmarks, tests of the rule alone)."""
+
+
+def listed_only(
+    session: Session,
+    request: ReservationRequest | Row[Any],
+    times: Sequence[FreeSlot],
+    now: datetime,
+) -> bool:
+    """Other times listed in the notice, with no conversation to pick them in."""
+    return False
 
 
 @dataclass(frozen=True)
@@ -31,3 +49,6 @@ class BookingContext:
     # What else a reminder's transaction does: the conversation awaits the answer
     # (app.conversation.reminders), wired where the app is assembled.
     on_reminded: OnReminded = nothing_more
+    # What else a rejection's or expiry's transaction does with the times offered: the
+    # conversation awaits the patient's pick (app.conversation.rebooking).
+    offer_other_times: OfferOtherTimes = listed_only

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import metrics
 from app.booking import capacity
-from app.booking.context import BookingContext
+from app.booking.context import BookingContext, OfferOtherTimes, listed_only
 from app.booking.notifications import (
     REQUEST_COLUMNS,
     Render,
@@ -28,11 +28,12 @@ from app.booking.notifications import (
     queue_notifications,
 )
 from app.db import among
-from app.models import RequestStatus, ReservationRequest
+from app.models import Practice, RequestStatus, ReservationRequest
 from app.scheduling import search
+from app.scheduling.search import FreeSlot
 
 SWEEP_BATCH = 2000
-NEAREST = 3  # free times offered to a patient whose hold lapsed
+NEAREST = 3  # free times offered to a patient whose hold lapsed or was rejected
 
 
 def expire_request(ctx: BookingContext, request_id: uuid.UUID) -> bool:
@@ -46,7 +47,7 @@ def expire_request(ctx: BookingContext, request_id: uuid.UUID) -> bool:
         )
         if request is None:
             return False
-        expire_locked(session, [request], now, ctx.render)
+        expire_locked(session, [request], now, ctx.render, ctx.offer_other_times)
         return True
 
 
@@ -79,9 +80,17 @@ def expire_overdue_holds(ctx: BookingContext, batch_size: int = SWEEP_BATCH) -> 
 
 
 def expire_locked(
-    session: Session, requests: Sequence[ReservationRequest], now: datetime, render: Render
+    session: Session,
+    requests: Sequence[ReservationRequest],
+    now: datetime,
+    render: Render,
+    offer: OfferOtherTimes = listed_only,
 ) -> None:
-    """Expire `requests` (already locked by the caller), set-based, and queue the notifications."""
+    """Expire `requests` (already locked by the caller), set-based, and queue the notifications.
+
+    Each patient is offered the free times nearest the one that lapsed (`offer`: what
+    else is done with them, in this transaction).
+    """
     ids = [request.id for request in requests]
     session.execute(
         update(ReservationRequest)
@@ -93,7 +102,7 @@ def expire_locked(
         # Keep the caller's objects true to the database without writing them again.
         set_committed_value(request, "status", RequestStatus.EXPIRED)
         set_committed_value(request, "updated_at", now)
-    _give_back_and_tell(session, requests, now, render, offer_nearest=True)
+    _give_back_and_tell(session, requests, now, render, offer)
 
 
 def _give_back_and_tell(
@@ -101,14 +110,14 @@ def _give_back_and_tell(
     requests: Sequence[ReservationRequest | Row[Any]],
     now: datetime,
     render: Render,
-    offer_nearest: bool = False,
+    offer: OfferOtherTimes | None = None,
 ) -> None:
     """For requests just expired: their places come back, their patients are told.
 
     The sweep passes rows of `REQUEST_COLUMNS`, `expire_locked` the objects it locked.
-    With `offer_nearest` (a hold expiring at its own deadline, one at a time) the
-    notification offers the free times nearest the one that lapsed; the sweep, which may
-    catch up on thousands at once, says to write *menu* instead.
+    With `offer` (a hold expiring at its own deadline, one at a time) the notification
+    offers the free times nearest the one that lapsed; the sweep, which may catch up on
+    thousands at once, says to write *menu* instead.
     """
     slot_ids = [request.slot_id for request in requests]
     # One statement locks the slots (in id order) and reads the starts the notifications tell.
@@ -126,14 +135,39 @@ def _give_back_and_tell(
                 about.to_patient("patient_move_expired", request.patient_phone, key, facts)
             )
             continue
-        if offer_nearest:
-            nearest = search.nearest_free(
-                session, about.practice, request.service_id, about.slot.start_time, now, NEAREST
-            )
-            facts["alternatives"] = [slot.start.isoformat() for slot in nearest]
+        if offer is not None:
+            times = other_times(session, about.practice, request, about.slot.start_time, now)
+            facts |= offered(session, request, times, now, offer)
         notifications.append(about.to_patient("patient_expired", request.patient_phone, key, facts))
     queue_notifications(session, notifications, render, now)
     metrics.hold_event(session, "expired", len(requests))
+
+
+def other_times(
+    session: Session,
+    practice: Practice,
+    request: ReservationRequest | Row[Any],
+    start: datetime,
+    now: datetime,
+    declined: bool = False,
+) -> list[FreeSlot]:
+    """The free times of the request's service nearest `start`: first the lapsed time
+    itself, free again, unless the doctor `declined` it."""
+    nearest = search.nearest_free(session, practice, request.service_id, start, now, NEAREST + 1)
+    kept = [slot for slot in nearest if not (declined and slot.slot_id == request.slot_id)]
+    return kept[:NEAREST]
+
+
+def offered(
+    session: Session,
+    request: ReservationRequest | Row[Any],
+    times: Sequence[FreeSlot],
+    now: datetime,
+    offer: OfferOtherTimes,
+) -> dict[str, Any]:
+    """The facts a notice lists other times with: numbered when the patient can pick by number."""
+    numbered = bool(times) and offer(session, request, times, now)
+    return {"alternatives": [slot.start.isoformat() for slot in times], "rebook": numbered}
 
 
 def _overdue(now: datetime):

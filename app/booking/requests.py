@@ -24,7 +24,7 @@ from app.booking.errors import (
     RequestExpired,
     UpcomingAppointmentExists,
 )
-from app.booking.expiry import expire_locked
+from app.booking.expiry import expire_locked, offered, other_times
 from app.booking.intake import PatientIntake
 from app.booking.notifications import (
     NotificationContext,
@@ -160,14 +160,18 @@ def approve_request(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) ->
             queue_notifications(session, [notification], ctx.render, now)
             metrics.hold_event(session, "approved")
             return reservation
-        expire_locked(session, [request], now, ctx.render)
+        expire_locked(session, [request], now, ctx.render, ctx.offer_other_times)
     raise RequestExpired(request.code, request.expires_at)
 
 
 def reject_request(
     ctx: BookingContext, *, profile_id: uuid.UUID, code: str, reason: str | None = None
 ) -> ReservationRequest:
-    """The doctor declines: the slot's place is given back and the patient is told why."""
+    """The doctor declines: the slot's place is given back and the patient is told why.
+
+    A booking's patient is offered the free times nearest the one declined; a move's
+    keeps their appointment, and nothing is offered.
+    """
     now = ctx.clock()
     with ctx.sessions.begin() as session:
         request = lock_request(session, profile_id, code)
@@ -176,16 +180,21 @@ def reject_request(
             about = _locked_notification_context(session, request)
             _close(session, request, RequestStatus.REJECTED, now, rejection_reason=reason)
             moved = request.replaces_reservation_id is not None
+            facts = about.facts(request, rejection_reason=reason)
+            if not moved:
+                start = about.slot.start_time
+                times = other_times(session, about.practice, request, start, now, declined=True)
+                facts |= offered(session, request, times, now, ctx.offer_other_times)
             notification = about.to_patient(
                 "patient_move_rejected" if moved else "patient_rejected",
                 request.patient_phone,
                 f"request:{request.id}:rejected",
-                about.facts(request, rejection_reason=reason),
+                facts,
             )
             queue_notifications(session, [notification], ctx.render, now)
             metrics.hold_event(session, "rejected")
             return request
-        expire_locked(session, [request], now, ctx.render)
+        expire_locked(session, [request], now, ctx.render, ctx.offer_other_times)
     raise RequestExpired(request.code, request.expires_at)
 
 

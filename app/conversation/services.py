@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from app.booking import appointments, moves, queries, requests
 from app.booking.blocking import BlockReport, block_period
 from app.booking.context import BookingContext
-from app.booking.errors import NotFound
-from app.booking.intake import PatientIntake
+from app.booking.errors import NotFound, SlotNotBookable
+from app.booking.intake import ContactMethod, PatientIntake, Urgency
 from app.booking.notifications import Notification, Render, queue_notifications
+from app.conversation.rebooking import await_choice_of_times
 from app.db import Savepoints
 from app.messaging.whatsapp_window import in_window
 from app.models import (
@@ -28,8 +29,10 @@ from app.models import (
     Conversation,
     MedicalService,
     MessageLog,
+    RequestStatus,
     Reservation,
     ReservationRequest,
+    TimeSlot,
 )
 from app.phones import to_e164
 from app.scheduling import search
@@ -61,7 +64,13 @@ class _Services:
         self._practice = practice
         self._now = now
         self._render = render
-        self._ctx = BookingContext(Savepoints(session), lambda: now, render, hold_minutes)
+        self._ctx = BookingContext(
+            Savepoints(session),
+            lambda: now,
+            render,
+            hold_minutes,
+            offer_other_times=await_choice_of_times,
+        )
 
     @property
     def practice(self) -> PracticeDetails:
@@ -216,6 +225,23 @@ class SqlPatientServices(_Services):
             self._ctx, profile_id=self._practice.id, slot_id=slot_id, intake=intake
         )
 
+    def rebook(self, code: str, slot_id: uuid.UUID) -> requests.Hold:
+        old = self._session.scalar(
+            select(ReservationRequest).where(
+                ReservationRequest.profile_id == self._practice.id,
+                ReservationRequest.code == code,
+                ReservationRequest.patient_phone == self._contact.phone,
+                ReservationRequest.status.in_([RequestStatus.REJECTED, RequestStatus.EXPIRED]),
+                ReservationRequest.replaces_reservation_id.is_(None),
+            )
+        )
+        if old is None:
+            raise NotFound(code)
+        service_id = self._session.scalar(select(TimeSlot.service_id).where(TimeSlot.id == slot_id))
+        if service_id is not None and service_id != old.service_id:
+            raise SlotNotBookable("other_service")
+        return self.hold(slot_id, _intake_of(old))
+
     def bookings(self) -> list[queries.Booking]:
         return queries.patient_bookings(
             self._ctx.sessions,
@@ -278,6 +304,24 @@ class SqlPatientServices(_Services):
         if not mine:
             raise NotFound(code)
         return mine[0]
+
+
+def _intake_of(request: ReservationRequest) -> PatientIntake:
+    """What the patient answered for `request`, to ask for another time with."""
+    return PatientIntake(
+        phone=request.patient_phone,
+        name=request.patient_name,
+        age=request.patient_age,
+        gender=request.patient_gender,
+        email=request.patient_email,
+        chief_complaint=request.chief_complaint,
+        symptoms=request.symptoms,
+        medical_history=request.medical_history,
+        current_medications=request.current_medications,
+        allergies=request.allergies,
+        urgency=Urgency(request.urgency_level or Urgency.NORMAL),
+        contact_method=ContactMethod(request.preferred_contact_method or ContactMethod.WHATSAPP),
+    )
 
 
 class SqlDoctorServices(_Services):

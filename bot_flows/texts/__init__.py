@@ -133,14 +133,18 @@ def _patient_label(facts: Mapping[str, Any], lang: str) -> str:
 
 
 def _alternatives(facts: Mapping[str, Any], lang: str) -> str:
+    """Other free times: numbered when the patient's next message can pick one ("rebook")."""
     starts = facts.get("alternatives") or []
     if not starts:
         return text("alternatives_none", lang)
     zone = str(facts["timezone"])
+    numbered = bool(facts.get("rebook"))
     times = "\n".join(
-        f"• {_format(datetime.fromisoformat(start), zone, lang, WHEN_FORMAT)}" for start in starts
+        f"{f'{number}.' if numbered else '•'} "
+        f"{_format(datetime.fromisoformat(start), zone, lang, WHEN_FORMAT)}"
+        for number, start in enumerate(starts, start=1)
     )
-    return text("alternatives", lang, times=times)
+    return text("alternatives_numbered" if numbered else "alternatives", lang, times=times)
 
 
 def _doctor(placeholder: str) -> Callable[[Mapping[str, Any], str], str]:

@@ -140,6 +140,10 @@ class Sides(ABC):
         """`phone` asked for a person and the bot stays quiet until `until`."""
 
     @abstractmethod
+    def given_rejected(self, code: str) -> None:
+        """The doctor rejected `PATIENT`'s waiting request `code`."""
+
+    @abstractmethod
     def given_message_from(self, phone: str, at: datetime, name: str | None = None) -> None:
         """`phone` last wrote to the practice at `at` (and gave `name`, if any)."""
 
@@ -265,6 +269,9 @@ class FakeSides(Sides):
                 code, self._services[service], start, kind, slot_id, told.name, told.urgency
             )
         return code
+
+    def given_rejected(self, code: str) -> None:
+        self._patient.close_request(code)
 
     def given_hand_off(self, phone: str, until: datetime) -> None:
         # The fake knows only who is on hold now; a hand-off already over is none.
@@ -394,6 +401,10 @@ class RealSides(Sides):
             with self.doctor() as doctor:
                 doctor.approve(hold.code)
         return hold.code
+
+    def given_rejected(self, code: str) -> None:
+        with self.doctor() as doctor:
+            doctor.reject(code, None)
 
     def given_hand_off(self, phone: str, until: datetime) -> None:
         with self._sessions.begin() as session:

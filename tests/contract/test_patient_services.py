@@ -317,6 +317,51 @@ def test_a_second_hold_while_one_is_open_is_refused(sides: Sides) -> None:
     assert times_on(sides, CONSULTA, WEDNESDAY) == [time(10, 0), time(11, 0)]
 
 
+def test_a_rejected_request_is_asked_again_with_the_same_answers(sides: Sides) -> None:
+    code = hold(
+        sides, CONSULTA, WEDNESDAY, time(10, 30),
+        name="Ana Ruiz", age=51, allergies="Penicilina", urgency=Urgency.HIGH,
+    )  # fmt: skip
+    sides.given_rejected(code)
+    with sides.patient() as patient:
+        again = patient.rebook(code, sides.slot(CONSULTA, WEDNESDAY, time(11, 0)))
+    assert again.code != code and not again.confirmed
+    assert again.expires_at == sides.clock.now + timedelta(minutes=30)
+    with sides.patient() as patient:
+        assert patient.bookings() == [
+            Booking(
+                again.code,
+                "request",
+                "pending",
+                instant(WEDNESDAY, time(11, 0)),
+                CONSULTA,
+                "Ana Ruiz",
+                "high",
+                sides.service_id(CONSULTA),
+            )
+        ]
+        stored = patient.stored_patient()
+    assert stored is not None and (stored.name, stored.age, stored.allergies) == (
+        "Ana Ruiz", 51, "Penicilina",
+    )  # fmt: skip
+
+
+def test_only_a_rejected_request_of_ones_own_is_asked_again(sides: Sides) -> None:
+    code = hold(sides, CONSULTA, WEDNESDAY, time(10, 30))
+    friday = sides.slot(CONSULTA, FRIDAY, time(10, 0))
+    for unknown in (code, "ZZZZ99"):  # still waiting for the doctor; never made
+        with sides.patient() as patient, pytest.raises(NotFound):
+            patient.rebook(unknown, friday)
+    sides.given_rejected(code)
+    with sides.patient() as patient, pytest.raises(SlotNotBookable) as refused:
+        patient.rebook(code, sides.slot(ULTRASONIDO, THURSDAY, time(12, 0)))
+    assert refused.value.why == "other_service"
+    sides.given_request(CONSULTA, FRIDAY, time(10, 0))
+    with sides.patient() as patient, pytest.raises(SlotTaken):
+        patient.rebook(code, friday)
+    assert codes(sides) == []
+
+
 def test_a_taken_slot_is_refused(sides: Sides) -> None:
     sides.given_request(CONSULTA, WEDNESDAY, time(10, 30))
     for service in (CONSULTA, ULTRASONIDO):  # the same slot, or the doctor busy then

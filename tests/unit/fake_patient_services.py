@@ -83,6 +83,8 @@ class FakePatientServices:
     refusals: dict[str, BookingError] = field(default_factory=dict)
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     intakes: list[PatientIntake] = field(default_factory=list)
+    # Requests the doctor rejected or let lapse: code -> (intake, service id).
+    closed: dict[str, tuple[PatientIntake, uuid.UUID]] = field(default_factory=dict)
     handoffs: int = 0  # hand_off calls, and forward_to_practice calls below
     forwarded: list[tuple[str, bool]] = field(default_factory=list)
     # What reached the doctor, in order: (purpose, facts), as the real outbox row holds them.
@@ -205,6 +207,19 @@ class FakePatientServices:
     def hold(self, slot_id: uuid.UUID, intake: PatientIntake) -> Hold:
         """Refused as the real one refuses, in its order: unbookable, one open, then taken."""
         self._call("hold", slot_id, intake)
+        return self._hold(slot_id, intake)
+
+    def rebook(self, code: str, slot_id: uuid.UUID) -> Hold:
+        """Only a request of this phone closed by the doctor or its deadline, in its service."""
+        self._call("rebook", code, slot_id)
+        if code not in self.closed:
+            raise NotFound(code)
+        intake, service_id = self.closed[code]
+        if self._bookable(slot_id)[0] != service_id:
+            raise SlotNotBookable("other_service")
+        return self._hold(slot_id, intake)
+
+    def _hold(self, slot_id: uuid.UUID, intake: PatientIntake) -> Hold:
         if intake.phone != self.phone:
             raise ValueError("a patient can only book for their own phone number")
         service_id, slot = self._bookable(slot_id)
@@ -302,6 +317,13 @@ class FakePatientServices:
         self._tell_doctor("doctor_patient_message", {"body": text, "urgent": urgent})
 
     # Helpers
+
+    def close_request(self, code: str) -> None:
+        """The doctor rejects the waiting request `code` (or it lapses): its slot is free again."""
+        booking, _ = self._booked[code]
+        assert booking.kind == "request" and booking.service_id is not None
+        self.closed[code] = (self.intakes[int(code[1:]) - 1], booking.service_id)
+        self._release(code)
 
     def booked(self) -> list[Booking]:
         return [booking for booking, _ in self._booked.values()]

@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 
 from app.booking.errors import BookingError
 from bot_flows.engine import fold
-from bot_flows.patient import FLOW, MENU_WORDS, PatientState
+from bot_flows.patient import CHOOSING, ELSEWHERE, FLOW, MENU_WORDS, PatientState
+from bot_flows.patient_rebook import offer
 from bot_flows.patient_states import BEFORE_CONSENT, OPENINGS
 from bot_flows.texts import CATALOGUES
+from bot_flows.understanding import intent_of
 from tests.unit.fake_patient_services import MINUTE, NOW, PRACTICE, FakePatientServices, Patient
 
 S = PatientState
@@ -60,6 +62,8 @@ PATHS: dict[PatientState, tuple[str, ...]] = {
     S.MOVE_TIME: (*TO_MENU, "3", "2", "1"),
     S.MOVE_CONFIRM: (*TO_MENU, "3", "2", "1", "1"),
     S.REMINDER: TO_MENU,  # then the reminder job takes over
+    S.REBOOK: (*TO_SUMMARY, "1"),  # then the doctor rejects the request
+    S.REBOOK_CONFIRM: (*TO_SUMMARY, "1"),  # and the patient picks the first time offered
 }
 ASKING_EVERY_QUESTION = {
     S.NAME, S.AGE, S.SEX, S.REASON, S.SYMPTOMS, S.HISTORY, S.MEDICATIONS, S.ALLERGIES,
@@ -86,8 +90,26 @@ def reach(state: PatientState) -> Patient:
         patient.send("1")
     if state == S.REMINDER:
         patient.chat.state, patient.chat.data = S.REMINDER, {"code": "K7M3QX"}
+    if state in (S.REBOOK, S.REBOOK_CONFIRM):
+        offered_after_rejection(patient)
+    if state == S.REBOOK_CONFIRM:
+        patient.send("1")
     assert patient.state == state
     return patient
+
+
+def offered_after_rejection(patient: Patient) -> None:
+    """The doctor rejects the patient's request: the conversation offers the nearest times,
+    as app/conversation/rebooking.py does in the rejection's transaction."""
+    services, data = patient.services, patient.chat.data
+    [request] = [booking for booking in services.booked() if booking.kind == "request"]
+    services.close_request(request.code)
+    assert request.service_id is not None
+    nearest = services.nearest_free(request.service_id, request.start, 4)
+    times = [slot for slot in nearest if slot.start != request.start][:3]
+    data.clear()
+    data.update(offer(request.code, request.service_id, times, patient.now))
+    patient.chat.state = S.REBOOK
 
 
 def test_every_state_is_in_the_table_and_fits_its_column() -> None:
@@ -144,7 +166,9 @@ def test_an_unknown_state_starts_afresh() -> None:
     assert patient.send("hola").keys == ["patient.welcome_back", "patient.menu"]
 
 
-@pytest.mark.parametrize("state", sorted(set(CONSENTED) - {S.MENU, S.HANDOFF, S.REMINDER}))
+@pytest.mark.parametrize(
+    "state", sorted(set(CONSENTED) - {S.MENU, S.HANDOFF, S.REMINDER, S.REBOOK})
+)
 def test_a_day_of_silence_mid_flow_starts_over(state: PatientState) -> None:
     patient = reach(state)
     reply = patient.send("1", wait=timedelta(hours=24, minutes=1))
@@ -198,6 +222,8 @@ def described_by_the_header(before: str, after: str, message: str, keys: list[st
     """Whether a move is one the diagram's header describes: "menu", or asked again."""
     if fold(message) in MENU_WORDS:
         return after == (S.CONSENT if before in BEFORE_CONSENT else S.MENU)
+    if before in CHOOSING and intent_of(fold(message)) in ELSEWHERE:
+        return after in FLOW[S.MENU].goes_to  # done as from the menu
     return after == before and not ASKED_AGAIN.isdisjoint(keys)
 
 
@@ -243,9 +269,20 @@ def emptied(patient: Patient) -> Patient:
     return patient
 
 
+def two_consultations(patient: Patient) -> Patient:
+    """Services offered as "Consulta general" and "Consulta prenatal": "consulta" is both."""
+    patient.chat.data["services"][1][1] = "Consulta prenatal"
+    return patient
+
+
 def changed_booking(state: PatientState, **entry: object) -> Patient:
     patient = reach(state)
     patient.chat.data["booking"] |= entry
+    return patient
+
+
+def refusing(patient: Patient, method: str) -> Patient:
+    patient.services.refusals[method] = BookingError("could not find a free request code")
     return patient
 
 
@@ -269,6 +306,9 @@ MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]]
     (S.HANDOFF, S.HANDOFF): lambda: (reach(S.HANDOFF), "hola", MINUTE),
     (S.SERVICE, S.MENU): lambda: (emptied(reach(S.SERVICE)), "1", MINUTE),
     (S.DAY, S.MENU): lambda: (emptied(reach(S.DAY)), "1", MINUTE),
+    (S.SERVICE, S.SERVICE): lambda: (two_consultations(reach(S.SERVICE)), "consulta", MINUTE),
+    (S.DAY, S.DAY): lambda: (reach(S.DAY), "el domingo", MINUTE),
+    (S.MOVE_DAY, S.MOVE_DAY): lambda: (reach(S.MOVE_DAY), "el domingo", MINUTE),
     (S.TIME, S.TIME): lambda: (with_a_long_day((*TO_MENU, "1", "1")), "13", MINUTE),
     (S.SUMMARY, S.MENU): lambda: (reach(S.SUMMARY), "1", MINUTE),
     (S.SUMMARY, S.SUMMARY): lambda: (refusing_to_hold(reach(S.SUMMARY)), "1", MINUTE),
@@ -283,6 +323,14 @@ MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]]
         MINUTE,
     ),
     (S.REMINDER, S.MENU): lambda: (reach(S.REMINDER), "1", MINUTE),
+    (S.REBOOK, S.REBOOK): lambda: (reach(S.REBOOK), "hola", MINUTE),
+    (S.REBOOK, S.MENU): lambda: (reach(S.REBOOK), "2", timedelta(hours=25)),
+    (S.REBOOK_CONFIRM, S.MENU): lambda: (reach(S.REBOOK_CONFIRM), "1", MINUTE),
+    (S.REBOOK_CONFIRM, S.REBOOK_CONFIRM): lambda: (
+        refusing(reach(S.REBOOK_CONFIRM), "rebook"),
+        "1",
+        MINUTE,
+    ),
 }
 
 
@@ -335,4 +383,4 @@ def test_a_named_hour_that_is_not_free_is_asked_again_never_read_as_a_position(
     patient = with_a_long_day((*TO_MENU, "1", "1"))
     reply = patient.send(answer)
     assert patient.state == S.TIME and "start" not in patient.chat.data
-    assert reply.keys[0] == "patient.not_understood"
+    assert reply.keys[0] == "patient.time_not_free"

@@ -29,10 +29,14 @@ TEXTS: dict[str, str] = {
         "We will remind you one day and two hours before."
     ),
     "notification.patient_rejected": (
-        "Sorry, {doctor} cannot see you on {when}.{reason_text}\n"
-        "Write *menu* to choose another time."
+        "Sorry, {doctor} cannot see you on {when}.{reason_text}\n{alternatives_text}"
     ),
     "alternatives": "Free times nearby:\n{times}\nWrite *menu* to book one.",
+    # When the patient's next message can pick one by its number (app/conversation/rebooking.py).
+    "alternatives_numbered": (
+        "Free times nearby:\n{times}\n"
+        "Reply with a number and we send your request with the same details, or write *menu*."
+    ),
     "alternatives_none": "Write *menu* to choose another.",
     "notification.patient_expired": (
         "⌛ {doctor} could not answer your request for {when} in time, so the time was "

@@ -62,6 +62,10 @@ TEXTS: dict[str, str] = {
         "Write your answer in your own words, or *no* if it doesn't apply. Write *menu* to "
         "start over."
     ),
+    "patient.help.rebook": (
+        "Reply with the number of a time, for example *1*: we ask you before sending the "
+        "request, with the details you already gave us. For another day write *menu*."
+    ),
     "patient.help.age": "Write your age in numbers, for example *34*.",
     "patient.help.email": "Write your full e-mail address, for example *name@example.com*.",
     # Booking: service, day, time
@@ -158,6 +162,20 @@ TEXTS: dict[str, str] = {
     "patient.booked": "✅ Done! Your appointment *{code}* is confirmed for {when}.{details}",
     "patient.slot_taken": "Oops, someone took that time a moment ago 😕",
     "patient.nearest": "These are the nearest free times:\n{options}",
+    # Another time after a rejection or an expiry, with the same answers
+    "patient.rebook_options": (
+        "These times are still free:\n{options}\n"
+        "Reply with a number and we send your request with the same details, or write *menu*."
+    ),
+    "patient.rebook_confirm": (
+        "Send {doctor} a new request for {when}, with the same details as your request "
+        "*{code}*?\n1. Yes, send it\n2. No, see the other times"
+    ),
+    "patient.rebook_gone": "We could not find your earlier request, so we cannot send it again 🙏",
+    "patient.rebook_none": (
+        "There are no free times near that one any more 😕 You can choose another day from "
+        "the menu."
+    ),
     "patient.open_request": (
         "You already have a request waiting for an answer {of_the_doctor} (code *{code}*). "
         "We'll let you know as soon as it comes."

@@ -28,10 +28,14 @@ TEXTS: dict[str, str] = {
         "{details}\nTe recordaremos un día antes y dos horas antes."
     ),
     "notification.patient_rejected": (
-        "Lo sentimos, {the_doctor} no puede atenderte el {when}.{reason_text}\n"
-        "Escribe *menu* para elegir otro horario."
+        "Lo sentimos, {the_doctor} no puede atenderte el {when}.{reason_text}\n{alternatives_text}"
     ),
     "alternatives": "Horarios libres cercanos:\n{times}\nEscribe *menu* para agendar uno.",
+    # When the patient's next message can pick one by its number (app/conversation/rebooking.py).
+    "alternatives_numbered": (
+        "Horarios libres cercanos:\n{times}\n"
+        "Responde con el número y enviamos tu solicitud con los mismos datos, o escribe *menu*."
+    ),
     "alternatives_none": "Escribe *menu* para elegir otro.",
     "notification.patient_expired": (
         "⌛ No llegó a tiempo la respuesta {of_the_doctor} a tu solicitud para el {when}, así "

@@ -65,6 +65,10 @@ TEXTS: dict[str, str] = {
         "Escribe tu respuesta con tus propias palabras, o *no* si no aplica. Escribe *menu* "
         "para volver al inicio."
     ),
+    "patient.help.rebook": (
+        "Responde con el número de un horario, por ejemplo *1*: te preguntaremos antes de "
+        "enviar la solicitud, con los datos que ya nos diste. Para otro día escribe *menu*."
+    ),
     "patient.help.age": "Escribe tu edad en números, por ejemplo *34*.",
     "patient.help.email": "Escribe tu correo completo, por ejemplo *nombre@ejemplo.com*.",
     # Booking: service, day, time
@@ -166,6 +170,19 @@ TEXTS: dict[str, str] = {
     "patient.booked": "✅ ¡Listo! Tu cita *{code}* quedó confirmada para el {when}.{details}",
     "patient.slot_taken": "Uy, alguien tomó ese horario hace un momento 😕",
     "patient.nearest": "Estos son los horarios libres más cercanos:\n{options}",
+    # Another time after a rejection or an expiry, with the same answers
+    "patient.rebook_options": (
+        "Estos horarios siguen libres:\n{options}\n"
+        "Responde con el número y enviamos tu solicitud con los mismos datos, o escribe *menu*."
+    ),
+    "patient.rebook_confirm": (
+        "¿Enviamos {to_doctor} una nueva solicitud para el {when}, con los mismos datos de "
+        "tu solicitud *{code}*?\n1. Sí, enviarla\n2. No, ver los otros horarios"
+    ),
+    "patient.rebook_gone": "No encontramos tu solicitud anterior, así que no podemos repetirla 🙏",
+    "patient.rebook_none": (
+        "Ya no quedan horarios libres cerca de ese 😕 Puedes elegir otro día desde el menú."
+    ),
     "patient.open_request": (
         "Ya tienes una solicitud esperando respuesta {of_the_doctor} (código *{code}*). "
         "Te avisaremos en cuanto responda."
