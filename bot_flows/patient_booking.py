@@ -25,6 +25,7 @@ from app.booking.errors import (
 from app.booking.requests import Hold
 from bot_flows.engine import option_words
 from bot_flows.patient_answers import (
+    DIGIT,
     choice,
     clear_choice,
     clock_of,
@@ -44,6 +45,7 @@ from bot_flows.patient_intake import (
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.ports import SlotOption
 from bot_flows.practice_copy import booking_details, doctor_named
+from bot_flows.reading import agreed, options_named
 from bot_flows.texts import clock_time, recognised, text
 
 S = PatientState
@@ -182,8 +184,19 @@ def ask_summary(turn: PatientTurn) -> None:
 
 
 def answer_summary(turn: PatientTurn) -> PatientState:
+    """An option, or what the patient says in words: "👍" sends, "está mal el nombre" restarts.
+
+    A bare "no" is asked about (start over, or cancel?).
+    """
     options = 4 if turn.data.get("kept") else 3
-    match clear_choice(turn, options, SUMMARY_WORDS):
+    answer = clear_choice(turn, options, SUMMARY_WORDS)
+    if answer is None and agreed(turn.text):
+        answer = 1
+    elif answer is None and not DIGIT.search(turn.words):
+        answer = options_named(turn.words, SUMMARY_WORDS, agreeing=1)
+    if answer is not None and answer > options:
+        answer = None  # "cambiar mis datos" when nothing was kept
+    match answer:
         case 1:
             return send_request(turn)
         case 2:

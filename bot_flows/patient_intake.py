@@ -30,7 +30,7 @@ import re
 from typing import Any
 
 from app.booking.intake import ContactMethod, PatientIntake, Urgency
-from bot_flows.engine import fold, option_words
+from bot_flows.engine import option_words
 from bot_flows.patient_answers import (
     NAME_LIMIT,
     YES_NO,
@@ -42,6 +42,7 @@ from bot_flows.patient_answers import (
 )
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.ports import StoredPatient
+from bot_flows.reading import age_in, has_phrase, name_of
 from bot_flows.texts import recognised, text
 
 S = PatientState
@@ -53,8 +54,8 @@ URGENCY_WORDS = option_words(*(f"urgency.{urgency.value}" for urgency in URGENCI
 NEGATED_URGENCY = recognised("urgency.negated")
 NEGATIONS = recognised("negation")
 SKIP_WORDS = recognised("skip")
-# Longest first: "mi nombre es Ana" drops three words, not two.
-NAME_INTROS = sorted((tuple(p.split()) for p in recognised("name.intro")), key=len, reverse=True)
+CALM_URGENCY = recognised("urgency.calm")
+BETWEEN_URGENCIES = recognised("urgency.between")
 # A "no" that stands on its own before the rest of the answer, whatever follows it.
 ANSWERED_NO_FIRST = re.compile(
     r"\W*(?:" + "|".join(sorted(map(re.escape, NEGATIONS))) + r")\s*[,.;:!¡]\s*\w"
@@ -75,7 +76,6 @@ URGENCY_TEXT = {
     "urgent": "urgency.urgent",
 }  # fmt: skip
 SHOWN = 80  # characters of each answer the summary repeats: WhatsApp messages are short
-DIGITS = re.compile(r"\d+")
 
 # The questions in the order they are asked, by the names of the practice's settings.
 QUESTIONS: tuple[tuple[str, PatientState], ...] = (
@@ -201,34 +201,23 @@ def answer_name(turn: PatientTurn) -> PatientState:
     if turn.is_none() or turn.words in SKIP_WORDS:
         turn.say("patient.answer_needed")  # "no" is nobody's name
         return S.NAME
-    name = _without_intro(written(turn, NAME_LIMIT))
-    if name is None:
+    answer = written(turn, NAME_LIMIT)
+    if answer is None:
         turn.say("patient.write_words")
         return S.NAME
+    name, age = name_of(answer)
+    if name is None:  # "Daniela", "34", "para qué?": the full name is the question
+        turn.say("patient.bad_name")
+        return S.NAME
     turn.data["name"] = name
+    if age is not None and turn.services.practice.intake["age"] != "off":
+        turn.data.setdefault("age", age)  # "Ana Pérez, 34 años"
     return next_question(turn)
 
 
-def _without_intro(answer: str | None) -> str | None:
-    """The name in "Me llamo Ana Pérez" or "soy Ana": the words that introduce it dropped."""
-    if answer is None:
-        return None
-    words = answer.split()
-    for intro in NAME_INTROS:
-        size = len(intro)
-        if len(words) > size and tuple(fold(word) for word in words[:size]) == intro:
-            return " ".join(words[size:]).strip(" .,;:!") or None
-    return answer
-
-
 def age_of(turn: PatientTurn) -> int | None:
-    """An age in digits: "34", "34 años", "tengo 34"; nothing outside 0-120.
-
-    Number words are not read: "treinta y cuatro" would otherwise be taken for 4.
-    """
-    digits = DIGITS.findall(turn.words)
-    age = int(digits[0]) if len(digits) == 1 else None
-    return age if age is not None and 0 <= age <= 120 else None
+    """An age in whole years, in digits or words ("34 años", "treinta y cuatro"); see `age_in`."""
+    return age_in(turn.text)
 
 
 def answer_age(turn: PatientTurn) -> PatientState:
@@ -312,7 +301,20 @@ def answer_urgency(turn: PatientTurn) -> PatientState:
     low = URGENCIES.index(Urgency.LOW) + 1
     if ANSWERED_NO_FIRST.match(turn.text.casefold()):
         return not_understood(turn, S.URGENCY)  # "no, es urgente": a no, then an urgency
+    if any(has_phrase(turn.words, phrase) for phrase in BETWEEN_URGENCIES):
+        return not_understood(turn, S.URGENCY)  # "medio urgente": normal, or high?
     rest = f" {turn.words} "
+    calm = [phrase for phrase in CALM_URGENCY if f" {phrase} " in rest]
+    for phrase in calm:  # "no hay apuro", "normal, nada grave": low, or the level named
+        rest = rest.replace(f" {phrase} ", " ")
+    if calm:
+        named = {URGENCY_WORDS[word] for word in rest.split() if word in URGENCY_WORDS}
+        normal = URGENCIES.index(Urgency.NORMAL) + 1
+        level = named.pop() if len(named) == 1 else low if not named else None
+        if level is None or level > normal:
+            return not_understood(turn, S.URGENCY)
+        turn.data["urgency"] = URGENCIES[level - 1].value
+        return next_question(turn)
     negated = [phrase for phrase in NEGATED_URGENCY if f" {phrase} " in rest]
     for phrase in negated:
         rest = rest.replace(f" {phrase} ", " ")

@@ -18,10 +18,18 @@ from app.booking.errors import (
 )
 from app.booking.queries import Booking
 from bot_flows.engine import option_words
-from bot_flows.patient_answers import choice, clear_choice, not_understood, numbered, when_label
+from bot_flows.patient_answers import (
+    DIGIT,
+    choice,
+    clear_choice,
+    not_understood,
+    numbered,
+    when_label,
+)
 from bot_flows.patient_booking import offer_days, offer_times, pick_time
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.practice_copy import doctor_named
+from bot_flows.reading import agreed, options_named
 from bot_flows.texts import clock_time, text
 
 S = PatientState
@@ -204,7 +212,16 @@ def ask_reminder(turn: PatientTurn) -> None:
 
 
 def answer_reminder(turn: PatientTurn) -> PatientState:
-    answer = choice(turn, 3, REMINDER_WORDS)
+    """An option, or the patient's words: "ahí estaré" or "👍" confirms, "cancelo la cita" cancels.
+
+    "No voy a poder ir" is asked about: cancel, or move to another day?
+    """
+    if DIGIT.search(turn.words):
+        answer = choice(turn, 3, REMINDER_WORDS)
+    elif agreed(turn.text):
+        answer = 1
+    else:
+        answer = options_named(turn.words, REMINDER_WORDS, agreeing=1)
     if answer is None:
         return not_understood(turn, S.REMINDER)
     code = turn.data["code"]

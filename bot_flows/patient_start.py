@@ -19,6 +19,8 @@ GREETINGS = recognised("greeting")
 # The line under a welcome offering the other language, by the language it offers.
 OFFERS = {"es": "patient.offer_language.es", "en": "patient.offer_language.en"}
 THANKS = recognised("thanks")
+# Only a clear yes or no: a thumbs-up often means "seen", not consent to keep health data.
+CONSENT_WORDS = option_words(("yes", "consent.yes"), ("no", "consent.no"))
 MENU_WORDS = option_words(
     "main_menu.book", "main_menu.bookings", "main_menu.change", "main_menu.person"
 )
@@ -59,7 +61,7 @@ def answer_consent(turn: PatientTurn) -> PatientState:
     """
     if red_flag(turn.text) is not None:
         return S.CONSENT
-    answer = clear_choice(turn, 2, YES_NO)
+    answer = clear_choice(turn, 2, CONSENT_WORDS)
     if answer is None:
         return not_understood(turn, S.CONSENT)
     accepted = answer == 1

@@ -178,7 +178,7 @@ def test_a_full_booking_in_spanish_sends_every_answer_and_forgets_them() -> None
 
 def test_no_to_health_questions_stores_nothing_and_email_is_asked_for() -> None:
     patient = Patient(asking_every_question())
-    patient.say(*TO_TIME, "1", "Ana", "30", "2", "Revisión", "no", "ninguno", "Ninguna", "nada")
+    patient.say(*TO_TIME, "1", "Ana Paz", "30", "2", "Revisión", "no", "ninguno", "Ninguna", "nada")
     patient.say("1", "3", "ana@example.com", "1")
     [intake] = patient.services.intakes
     assert (intake.symptoms, intake.medical_history) == (None, None)
@@ -425,10 +425,10 @@ def test_the_gate_is_not_used_when_a_health_question_is_required() -> None:
     assert patient.send("Control").keys == ["patient.ask_history"]
 
 
-@pytest.mark.parametrize("age", ["150", "abc", "34 o 35", "👍", "treinta y cuatro"])
+@pytest.mark.parametrize("age", ["150", "abc", "34 o 35", "👍", "como 40", "8 meses"])
 def test_an_impossible_age_repeats_the_question(age: str) -> None:
     patient = Patient()
-    patient.say(*TO_TIME, "1", "María")
+    patient.say(*TO_TIME, "1", "María Pérez")
     reply = patient.send(age)
     assert reply.keys == ["patient.bad_age", "patient.ask_age"]
     assert patient.state == S.AGE
@@ -437,7 +437,7 @@ def test_an_impossible_age_repeats_the_question(age: str) -> None:
 @pytest.mark.parametrize("age", ["34", "34 años", "Tengo 34 🙂", "0", "120", " 7 "])
 def test_an_age_is_read_from_the_words_around_it(age: str) -> None:
     patient = Patient()
-    patient.say(*TO_TIME, "1", "María")
+    patient.say(*TO_TIME, "1", "María Pérez")
     patient.send(age)
     assert patient.state == S.REASON
     assert patient.chat.data["age"] == int("".join(c for c in age if c.isdigit()))
@@ -461,7 +461,7 @@ def test_a_name_of_only_emoji_is_asked_again() -> None:
 
 def test_the_reason_is_required() -> None:
     patient = Patient()
-    patient.say(*TO_TIME, "1", "María", "34")
+    patient.say(*TO_TIME, "1", "María Pérez", "34")
     assert patient.send("no").keys == ["patient.reason_needed", "patient.ask_reason"]
     assert patient.send("saltar").keys == ["patient.reason_needed", "patient.ask_reason"]
 
@@ -809,7 +809,7 @@ def test_menu_ends_the_hand_off_early() -> None:
 
 def test_a_day_of_silence_mid_booking_starts_over_politely() -> None:
     patient = Patient()
-    patient.say(*TO_TIME, "1", "María")
+    patient.say(*TO_TIME, "1", "María Pérez")
     reply = patient.send("34", wait=timedelta(hours=25))
     assert reply.keys == ["patient.idle_reset", "patient.menu"]
     assert patient.chat.data == {} and patient.state == S.MENU
@@ -823,7 +823,7 @@ def test_a_day_of_silence_at_the_menu_needs_no_reset() -> None:
 
 def test_media_gets_a_text_only_answer_and_the_same_question() -> None:
     patient = Patient()
-    patient.say(*TO_TIME, "1", "María")
+    patient.say(*TO_TIME, "1", "María Pérez")
     reply = patient.send("", media=True)
     assert reply.keys == ["patient.text_only", "patient.ask_age"]
     assert patient.state == S.AGE
@@ -831,7 +831,7 @@ def test_media_gets_a_text_only_answer_and_the_same_question() -> None:
 
 def test_a_picture_with_a_caption_is_read_as_text() -> None:
     patient = Patient()
-    patient.say(*TO_TIME, "1", "María")
+    patient.say(*TO_TIME, "1", "María Pérez")
     patient.send("34", media=True)
     assert patient.state == S.REASON
 
@@ -871,7 +871,7 @@ def test_emoji_right_to_left_text_and_very_long_answers_are_kept_capped() -> Non
     assert summary.keys == ["patient.summary"] and len(summary.text) < 1000
     assert patient.send("1").keys == ["patient.requested", "patient.menu"]
     [intake] = patient.services.intakes
-    assert intake.name.startswith("👩‍⚕️ مريم") and len(intake.name) <= 120
+    assert intake.name.startswith("مريم") and len(intake.name) <= 120  # emoji are no name
     assert intake.chief_complaint == "ألم في الحلق 🤒"
     assert intake.symptoms is not None and len(intake.symptoms) <= 500
 
@@ -1039,7 +1039,7 @@ def test_urgency_that_both_denies_and_names_is_asked_again(answer: str) -> None:
     [
         ("Me llamo Ana Pérez", "Ana Pérez"),
         ("mi nombre es José Luis Ramírez", "José Luis Ramírez"),
-        ("Soy María.", "María"),
+        ("Soy María Pérez.", "María Pérez"),
         ("My name is John Smith", "John Smith"),
         ("Ana Pérez", "Ana Pérez"),
         ("Soledad Soto", "Soledad Soto"),

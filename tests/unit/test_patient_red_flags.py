@@ -105,7 +105,7 @@ def test_an_emergency_mentioned_at_the_menu_makes_the_next_request_urgent() -> N
     patient.say(*TO_MENU)
     reply = patient.send("I can't breathe well since yesterday")
     assert reply.keys == ["patient.emergency", "patient.not_understood", "patient.menu"]
-    patient.say("1", "1", "1", "1", "Ana", "30", "Control", "no", "1")
+    patient.say("1", "1", "1", "1", "Ana Ruiz", "30", "Control", "no", "1")
     assert patient.services.intakes[0].urgency is Urgency.URGENT
 
 

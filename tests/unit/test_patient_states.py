@@ -30,8 +30,8 @@ TO_TIME = (*TO_MENU, "1", "1", "1")
 # A practice that asks every question (intake settings all required), up to the contact;
 # and one with the default settings, up to the summary.
 EVERY_QUESTION = dict.fromkeys(PRACTICE.intake, "required")
-TO_CONTACT = (*TO_TIME, "1", "María", "34", "1", "Control", "Fiebre", "no", "no", "no", "2")
-TO_SUMMARY = (*TO_TIME, "1", "María", "34", "Control", "no", "2")
+TO_CONTACT = (*TO_TIME, "1", "María Pérez", "34", "1", "Control", "Fiebre", "no", "no", "no", "2")
+TO_SUMMARY = (*TO_TIME, "1", "María Pérez", "34", "Control", "no", "2")
 PATHS: dict[PatientState, tuple[str, ...]] = {
     S.NEW: (),
     S.CONSENT: ("hola",),
@@ -213,6 +213,7 @@ def test_the_diagram_draws_every_state() -> None:
 # describes these instead of drawing a loop on every state.
 ASKED_AGAIN = frozenset({
     "patient.not_understood", "patient.write_words", "patient.bad_age", "patient.bad_email",
+    "patient.bad_name",
     "patient.reason_needed", "patient.answer_needed", "patient.text_only", "patient.language_set",
     *(step.help for step in FLOW.values() if step.help),
 })  # fmt: skip

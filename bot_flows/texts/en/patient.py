@@ -103,6 +103,10 @@ TEXTS: dict[str, str] = {
     "patient.ask_name": "What is your full name?",
     "patient.ask_age": "How old are you? (just the number)",
     "patient.bad_age": "I need your age in numbers, between 0 and 120.",
+    "patient.bad_name": (
+        "I need the full name of the person coming to the appointment: first and last name, "
+        "theirs only."
+    ),
     "patient.ask_sex": "What is your sex?\n1. Female\n2. Male\n3. Other / prefer not to say",
     "patient.ask_reason": (
         "What is the reason for your visit? Tell me your symptoms and since when."

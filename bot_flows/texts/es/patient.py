@@ -109,6 +109,10 @@ TEXTS: dict[str, str] = {
     "patient.ask_name": "¿Cuál es tu nombre completo?",
     "patient.ask_age": "¿Qué edad tienes? (solo el número)",
     "patient.bad_age": "Necesito tu edad en números, entre 0 y 120.",
+    "patient.bad_name": (
+        "Necesito el nombre completo de quien viene a la consulta: nombre y apellido, "
+        "solo el de esa persona."
+    ),
     "patient.ask_sex": "¿Cuál es tu sexo?\n1. Femenino\n2. Masculino\n3. Otro / prefiero no decir",
     "patient.ask_reason": (
         "¿Cuál es el motivo de tu consulta? Cuéntame tus síntomas y desde cuándo."

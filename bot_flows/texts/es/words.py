@@ -47,7 +47,41 @@ WORDS: dict[str, tuple[str, ...]] = {
     "number.11": ("once",),
     "number.12": ("doce",),
     "option": ("opcion", "numero", "la", "el"),
+    # Numbers in words beyond the options', for ages ("treinta y cuatro", "veintidos")
+    "number.13": ("trece",),
+    "number.14": ("catorce",),
+    "number.15": ("quince",),
+    "number.16": ("dieciseis",),
+    "number.17": ("diecisiete",),
+    "number.18": ("dieciocho",),
+    "number.19": ("diecinueve",),
+    "number.20": ("veinte",),
+    "number.21": ("veintiuno", "veintiun", "veintiuna"),
+    "number.22": ("veintidos",),
+    "number.23": ("veintitres",),
+    "number.24": ("veinticuatro",),
+    "number.25": ("veinticinco",),
+    "number.26": ("veintiseis",),
+    "number.27": ("veintisiete",),
+    "number.28": ("veintiocho",),
+    "number.29": ("veintinueve",),
+    "number.30": ("treinta",),
+    "number.40": ("cuarenta",),
+    "number.50": ("cincuenta",),
+    "number.60": ("sesenta",),
+    "number.70": ("setenta",),
+    "number.80": ("ochenta",),
+    "number.90": ("noventa",),
+    "number.100": ("cien",),
+    "number.and": ("y",),
     # Yes and no: consent, the health questions' gate, cancelling
+    # The privacy consent's own words, besides "yes" and "no".
+    "consent.yes": ("va", "esta bien", "bueno esta bien", "asepto", "aceptado"),
+    "consent.no": ("nel", "prefiero que no", "no acepto nada"),
+    # Thumbs-up and the like: agreement where nothing needs an express word.
+    "agree.emoji": ("👍", "👌", "✅", "🆗"),
+    # A "but" after a yes asks for something else: "sí pero cámbiame la hora".
+    "but": ("pero", "aunque"),
     "yes": (
         "si", "ok", "okay", "okey", "vale", "claro", "dale", "sip", "acepto", "de acuerdo",
         "si acepto", "si claro", "si gracias", "claro que si", "ok acepto",
@@ -130,22 +164,49 @@ WORDS: dict[str, tuple[str, ...]] = {
     "time.half": ("y media",),
     "time.quarter": ("y cuarto",),
     "time.quarter_to": ("menos cuarto",),
-    "summary.send": ("confirmar", "confirmo", "si", "ok", "si confirmo", "si confirmar", "enviar"),
-    "summary.restart": ("de nuevo", "empezar de nuevo", "otra vez"),
-    "summary.discard": ("cancelar",),
+    "summary.send": (
+        "confirmar", "confirmo", "si", "ok", "si confirmo", "si confirmar", "enviar", "confirma",
+        "todo correcto", "correcto", "esta bien", "perfecto", "dale",
+    ),
+    "summary.restart": (
+        "de nuevo", "empezar de nuevo", "otra vez", "empezar otra vez", "esta mal", "me equivoque",
+        "cambiame", "corregir",
+    ),
+    "summary.discard": ("cancelar", "canselar", "olvidalo", "mejor no", "ya no quiero"),
     "summary.change": ("cambiar mis datos", "cambiar datos", "cambiarlos", "actualizar mis datos"),
     # The intake
     # How people start their name ("Me llamo Ana Pérez"): not part of it.
     "name.intro": (
         "me llamo", "mi nombre es", "yo me llamo", "soy", "yo soy", "nombre", "mi nombre",
+        "se llama", "mi nombre completo es", "nombre completo",
     ),
+    # Courtesy before a name ("la señora Rosa Vargas"): not part of it.
+    "name.courtesy": ("la senora", "el senor", "senora", "senor", "sra", "sr", "don", "dona"),
+    # Small words inside a name, kept in lower case ("Sofía de la Cruz").
+    "name.particle": ("de", "del", "la", "las", "los", "y", "e", "el"),
+    # Ages: a number after these is no age in years ("tengo 2 hijos y 33 años").
+    "age.years": ("anos", "ano", "anitos", "edad"),
+    "age.other_units": (
+        "meses", "mes", "semanas", "semana", "dias", "hijos", "hijas", "hijo", "hija", "kilos",
+    ),
+    # Only about that age: asked again rather than guessed.
+    "age.approximate": ("como", "casi", "mas o menos", "aproximadamente", "y pico", "y tantos"),
+    # "cumplo 30 el mes que viene": 29 now.
+    "age.turning": ("cumplo", "voy a cumplir", "cumple", "va a cumplir"),
     "sex.female": ("femenino", "mujer", "f"),
     "sex.male": ("masculino", "hombre", "m"),
     "sex.other": ("otro", "prefiero no decir"),
     "urgency.low": ("baja",),
-    "urgency.normal": ("normal", "media"),
+    "urgency.normal": ("normal", "media", "normalito"),
     "urgency.high": ("alta",),
-    "urgency.urgent": ("urgente", "emergencia"),
+    "urgency.urgent": ("urgente", "emergencia", "urjente", "urgentisimo"),
+    # No hurry: low, unless a level is named too ("normal, nada grave").
+    "urgency.calm": (
+        "no hay apuro", "sin apuro", "no hay prisa", "sin prisa", "tranqui", "tranquilo",
+        "nada grave", "no es grave",
+    ),
+    # A level between two: asked again.
+    "urgency.between": ("medio urgente", "algo urgente", "mas o menos urgente", "medio"),
     # Said of urgency, these mean the opposite of the urgency word they hold.
     "urgency.negated": (
         "no es urgente", "no urgente", "nada urgente", "poco urgente", "no tan urgente",
@@ -164,9 +225,14 @@ WORDS: dict[str, tuple[str, ...]] = {
         "retirarla", "retirar",
     ),
     "cancel.keep": ("no conservarla", "conservarla", "mantenerla", "no cancelar", "no la cancele"),
-    "reminder.confirm": ("confirmo", "confirmar", "si", "ok", "alli estare"),
-    "reminder.cancel": ("cancelar",),
-    "reminder.change": ("cambiar", "reagendar", "reprogramar"),
+    "reminder.confirm": (
+        "confirmo", "confirmar", "si", "ok", "alli estare", "ahi estare", "confirmado",
+        "ahi nos vemos", "nos vemos", "voy", "si voy", "dale",
+    ),
+    "reminder.cancel": (
+        "cancelar", "cancelo", "cancela", "cancelela", "cancelala", "anula", "anular", "anulela",
+    ),
+    "reminder.change": ("cambiar", "reagendar", "reprogramar", "mover", "moverla", "otro dia"),
     "move.confirm": ("si cambiarla", "cambiarla", "si cambiar", "cambiar", "si moverla"),
     "move.keep": (
         "no dejarla como esta", "dejarla como esta", "dejarla", "no cambiar", "no cambiarla",
