@@ -96,6 +96,11 @@ def _squeezed_vocabulary(phrases: tuple[tuple[str, int], ...]) -> dict[str, int]
     return {_squeezed(phrase): number for phrase, number in phrases}
 
 
+def squeezed(folded: str) -> str:
+    """Letters typed twice or more once: "holaaa" is "hola"."""
+    return _squeezed(folded)
+
+
 def _squeezed(folded: str) -> str:
     """Letters typed twice or more once: "siii" and "nooo" are "si" and "no"."""
     return REPEATS.sub(r"\1", folded)

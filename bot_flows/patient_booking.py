@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -23,9 +23,10 @@ from app.booking.errors import (
     UpcomingAppointmentExists,
 )
 from app.booking.requests import Hold
-from bot_flows.engine import option_words
+from bot_flows.engine import fold, option_words
 from bot_flows.patient_answers import (
     DIGIT,
+    LONE_OPTION,
     choice,
     clear_choice,
     clock_of,
@@ -47,20 +48,31 @@ from bot_flows.ports import SlotOption
 from bot_flows.practice_copy import booking_details, doctor_named
 from bot_flows.reading import agreed, options_named
 from bot_flows.texts import clock_time, recognised, text
+from bot_flows.understanding import (
+    AMBIGUOUS,
+    DayWanted,
+    TimeWanted,
+    day_of,
+    option_by_text,
+    phrases,
+    says,
+    time_of,
+)
 
 S = PatientState
 DAYS_SHOWN = 7
 TIMES_SHOWN = 12
 NEAREST_SHOWN = 3
+NEAREST_DAYS = 5  # free days shown around one asked for that has none
+NOON = 12  # times from noon on are "the afternoon"
+WEEK = timedelta(days=7)
+PART_NAMES = {"morning": "patient.part.morning", "afternoon": "patient.part.afternoon"}
 # Sending or discarding the request cannot be undone: only a message that is just
 # the answer counts ("no, no quiero cancelar" is asked again).
 SUMMARY_WORDS = option_words("summary.send", "summary.restart", "summary.discard", "summary.change")
 MORE_WORDS = recognised("more_times")
-HOUR_NAMED = re.compile(
-    r"(?:^|\s)(?:"
-    + "|".join(sorted(map(re.escape, recognised("time.at")), key=len, reverse=True))
-    + r")\s+(\d{1,2})(?:\s|$)"
-)
+MORE_TIMES = phrases("more_times", several_words=True)
+MORE_DAYS = phrases("more_days")
 
 
 def start_booking(turn: PatientTurn) -> PatientState:
@@ -75,6 +87,27 @@ def start_booking(turn: PatientTurn) -> PatientState:
     return S.SERVICE
 
 
+def note_wanted(turn: PatientTurn) -> None:
+    """Keep the day and time a message names ("para el lunes en la tarde") for the questions
+    to come: they are offered first, never booked without the patient seeing them."""
+    today = turn.now.astimezone(ZoneInfo(turn.services.practice.timezone)).date()
+    wanted = dict(turn.data.get("wanted") or {})
+    day = day_of(_dated(turn), today, turn.language)
+    if isinstance(day, DayWanted):
+        wanted["day"] = day.day.isoformat() if day.day else None
+        wanted["week"] = day.week.isoformat() if day.week else None
+    moment = time_of(turn.words, clock_of(turn))
+    if isinstance(moment, TimeWanted):
+        wanted.update(
+            clock=list(moment.clock) if moment.clock else None,
+            hour=moment.hour_only,
+            part=moment.part,
+            earliest=moment.earliest,
+        )
+    if any(wanted.values()):
+        turn.data["wanted"] = wanted
+
+
 def ask_service(turn: PatientTurn) -> None:
     labels = (
         text("patient.service_option", turn.language, name=name, duration=duration)
@@ -84,45 +117,96 @@ def ask_service(turn: PatientTurn) -> None:
 
 
 def answer_service(turn: PatientTurn) -> PatientState:
+    """By number, by name or a piece of it ("general"), or a typo of it ("consuta")."""
     services = turn.data["services"]
-    number = choice(turn, len(services))
+    number = _number(turn, len(services))
+    if number is None:
+        named = option_by_text(turn.words, [name for _, name, _ in services])
+        if named is AMBIGUOUS:
+            turn.say("patient.which_one")
+            return S.SERVICE
+        number = named
     if number is None:
         return not_understood(turn, S.SERVICE)
+    note_wanted(turn)
     service_id, name, _ = services[number - 1]
     return _choose_service(turn, service_id, name)
 
 
 def offer_days(turn: PatientTurn, then: PatientState) -> PatientState:
-    """Offer the soonest days with a free time of the chosen service (`then` asks them)."""
-    days = turn.services.free_days(uuid.UUID(turn.data["service_id"]), DAYS_SHOWN)
+    """Offer the days with a free time of the chosen service (`then` asks them).
+
+    Every day of the booking window is kept, so "más días" and a typed date reach
+    them all; a week at a time is shown.
+    """
+    horizon = turn.services.practice.booking_horizon_days + 1
+    days = turn.services.free_days(uuid.UUID(turn.data["service_id"]), horizon)
     if not days:
         turn.say("patient.no_days", service=turn.data["service"])
         return S.MENU
     turn.data["days"] = [day.isoformat() for day in days]
+    turn.data["days_shown"] = turn.data["days"][:DAYS_SHOWN]
     return then
 
 
 def ask_day(turn: PatientTurn) -> None:
-    labels = (day_label(day, turn.language) for day in turn.data["days"])
+    shown, more = _days_shown(turn.data)
+    labels = [day_label(day, turn.language) for day in shown]
+    if more:
+        labels.append(text("patient.more_days", turn.language))
     turn.say("patient.days", options=numbered(labels))
 
 
 def pick_day(here: PatientState, then: PatientState) -> Callable[[PatientTurn], PatientState]:
-    """The answer to "which day?": its free times are offered next, in state `then`."""
+    """The answer to "which day?": its free times are offered next, in state `then`.
+
+    A number is the day shown with it; a day in words ("el lunes", "18/12") may be
+    any free day of the window, and one with nothing free is answered with the
+    nearest free days. A time said with it ("el lunes a las 10") is kept for the
+    time question.
+    """
 
     def answer_day(turn: PatientTurn) -> PatientState:
-        days = turn.data["days"]
-        number = choice(turn, len(days))
-        if number is None:
+        shown, more = _days_shown(turn.data)
+        number = choice(turn, len(shown) + int(more))
+        today = turn.now.astimezone(ZoneInfo(turn.services.practice.timezone)).date()
+        named = day_of(_dated(turn), today, turn.language)
+        lone = LONE_OPTION.fullmatch(turn.words)
+        lone_number = number is not None and lone is not None and lone[2] is None
+        if lone_number and isinstance(named, DayWanted) and named.day is not None:
+            # "el 6": the 6th, or the sixth day shown? The same day, or asked.
+            same = number <= len(shown) and shown[number - 1] == named.day.isoformat()
+            named = named if same else AMBIGUOUS
+        if named is AMBIGUOUS:
+            turn.say("patient.which_one")
+            return here
+        note_wanted(turn)
+        if more and ((number == len(shown) + 1 and lone_number) or says(MORE_DAYS, turn.words)):
+            _next_days(turn.data)
+            return here
+        if number is not None and number <= len(shown) and (lone_number or named is None):
+            day = shown[number - 1]
+        elif isinstance(named, DayWanted):
+            found = _named_day(turn, named)
+            if found is None:
+                return here
+            day = found
+        else:
             return not_understood(turn, here)
-        turn.data["day"] = days[number - 1]
-        return offer_times(turn, here, then)
+        turn.data["day"] = day
+        state = offer_times(turn, here, then)
+        if state == then:
+            _wanted_time(turn)
+        return state
 
     return answer_day
 
 
 def offer_times(turn: PatientTurn, day_state: PatientState, then: PatientState) -> PatientState:
-    """Offer the free times of the chosen day; a day filled meanwhile offers the days again."""
+    """Offer the free times of the chosen day; a day filled meanwhile offers the days again.
+
+    A part of the day asked for earlier ("en la tarde") shows that part's times first.
+    """
     service_id = uuid.UUID(turn.data["service_id"])
     times = turn.services.free_times(service_id, date.fromisoformat(turn.data["day"]))
     if not times:
@@ -130,16 +214,21 @@ def offer_times(turn: PatientTurn, day_state: PatientState, then: PatientState) 
         return offer_days(turn, day_state)
     turn.data["times"] = _options(times)
     turn.data["times_from"] = 0
+    turn.data.pop("times_shown", None)
+    part = (turn.data.get("wanted") or {}).get("part")
+    if part:
+        _show_part(turn, part)
     return then
 
 
 def ask_time(turn: PatientTurn) -> None:
-    """The day's free times from `times_from` on, and "more times" if some are left."""
+    """The times on screen, and "more times" (or "all the day's times") if some are left."""
     zone = turn.services.practice.timezone
     shown, more = _times_shown(turn.data)
     labels = [clock_time(datetime.fromisoformat(start), zone, turn.language) for _, start in shown]
     if more:
-        labels.append(text("patient.more_times", turn.language))
+        key = "patient.all_times" if "times_shown" in turn.data else "patient.more_times"
+        labels.append(text(key, turn.language))
     day = day_label(turn.data["day"], turn.language)
     turn.say("patient.times", day=day, options=numbered(labels))
 
@@ -148,28 +237,45 @@ def answer_time(turn: PatientTurn) -> PatientState:
     match pick_time(turn):
         case "more":
             return S.TIME
+        case "day":
+            return S.DAY
         case "picked":
             return S.SUMMARY if intake_done(turn.data) else start_intake(turn)
     return not_understood(turn, S.TIME)
 
 
-def pick_time(turn: PatientTurn) -> Literal["picked", "more"] | None:
-    """Keep the day's time chosen by its number or typed; or move on to the next times.
+def pick_time(turn: PatientTurn) -> Literal["picked", "more", "day"] | None:
+    """Keep the time chosen, or change what the time question shows ("more").
 
-    A typed time ("16:30") may be any free time of the day, shown or not; a typed
-    time that is not free is not understood, never read as an option number.
+    A time named ("16:30", "a las 10", "a las diez y media") may be any free time of
+    the day, shown or not, and is never read as an option's number; one not free
+    shows the nearest free ones. "En la tarde" shows the afternoon, "lo antes
+    posible" takes the first. Another day named goes back to the days ("day").
     """
-    if clock_of(turn) is not None:
-        return "picked" if _pick(turn, turn.data["times"]) else None
-    hour = _hour_named(turn)
-    if hour is not None:
-        return "picked" if _pick_hour(turn, hour) else None
     shown, more = _times_shown(turn.data)
-    number = choice(turn, len(shown) + int(more))
-    if more and (number == len(shown) + 1 or turn.words in MORE_WORDS):
-        turn.data["times_from"] = turn.data.get("times_from", 0) + TIMES_SHOWN
+    number = _number(turn, len(shown) + int(more))
+    asked_more = turn.words in MORE_WORDS or says(MORE_TIMES, turn.words)
+    if more and (number == len(shown) + 1 or asked_more):
+        _more_times(turn.data)
         return "more"
-    return "picked" if _pick(turn, shown) else None
+    moment = time_of(turn.words, clock_of(turn))
+    if moment is AMBIGUOUS:
+        turn.say("patient.which_one")
+        return "more"
+    if isinstance(moment, TimeWanted) and (moment.clock or moment.hour_only):
+        return _take_time(turn, moment)
+    if isinstance(moment, TimeWanted) and moment.earliest:
+        turn.data["slot_id"], turn.data["start"] = _in_part(turn, moment.part)[0]
+        return "picked"
+    if number is None and _other_day(turn):
+        return "day" if "day_wanted" not in turn.data else _day_again(turn)
+    if isinstance(moment, TimeWanted) and moment.part and number is None:
+        _show_part(turn, moment.part)
+        return "more"
+    if number is None:
+        return None
+    turn.data["slot_id"], turn.data["start"] = shown[number - 1]
+    return "picked"
 
 
 def ask_summary(turn: PatientTurn) -> None:
@@ -287,11 +393,177 @@ def _options(slots: list[SlotOption]) -> list[list[str]]:
     return [[str(slot.slot_id), slot.start.isoformat()] for slot in slots]
 
 
+def _number(turn: PatientTurn, count: int) -> int | None:
+    """An option's number written as such: a digit, or a number word that is the whole
+    answer ("dos", "la tres"); "una ecografía" or "the third one" name no option."""
+    if DIGIT.search(turn.words) or LONE_OPTION.fullmatch(turn.words):
+        return choice(turn, count)
+    return None
+
+
+def _dated(turn: PatientTurn) -> str:
+    """The message folded for reading a date: "18-12" and "18.12" are "18/12"."""
+    return fold(re.sub(r"(?<=\d)[-.](?=\d{1,2}\b(?![:.]\d))", "/", turn.text))
+
+
+def _days_shown(data: dict[str, Any]) -> tuple[list[str], bool]:
+    """The days on screen, and whether later free days come after them."""
+    days = data["days"]
+    shown = data.get("days_shown") or days[:DAYS_SHOWN]  # absent in older conversations
+    return shown, bool(shown) and shown[-1] < days[-1]
+
+
+def _next_days(data: dict[str, Any]) -> None:
+    last = _days_shown(data)[0][-1]
+    data["days_shown"] = [day for day in data["days"] if day > last][:DAYS_SHOWN]
+
+
+def _named_day(turn: PatientTurn, named: DayWanted) -> str | None:
+    """The free day named, or None after showing the nearest free days instead."""
+    days = turn.data["days"]
+    if named.day is not None and named.day.isoformat() in days:
+        return named.day.isoformat()
+    if named.week is not None:
+        week = [d for d in days if named.week <= date.fromisoformat(d) < named.week + WEEK]
+        if week:
+            turn.data["days_shown"] = week
+            return None
+        turn.say("patient.week_unavailable")
+        around = named.week
+    else:
+        assert named.day is not None
+        turn.say("patient.day_unavailable", day=day_label(named.day, turn.language))
+        around = named.day
+    nearest = sorted(days, key=lambda d: abs((date.fromisoformat(d) - around).days))
+    turn.data["days_shown"] = sorted(nearest[:NEAREST_DAYS])
+    return None
+
+
 def _times_shown(data: dict[str, Any]) -> tuple[list[list[str]], bool]:
-    """The free times on screen, and whether more come after them."""
+    """The free times on screen, and whether more come after them (or the whole day)."""
+    if "times_shown" in data:  # a part of the day, or the nearest to a time not free
+        return data["times_shown"], len(data["times_shown"]) < len(data["times"])
     start = data.get("times_from", 0)  # absent in conversations stored before paging
     end = start + TIMES_SHOWN
     return data["times"][start:end], end < len(data["times"])
+
+
+def _more_times(data: dict[str, Any]) -> None:
+    if data.pop("times_shown", None) is None:
+        data["times_from"] = data.get("times_from", 0) + TIMES_SHOWN
+    else:
+        data["times_from"] = 0
+
+
+def _show_part(turn: PatientTurn, part: str) -> None:
+    """Show the morning's or afternoon's times; if the part is full, say so and show all."""
+    times = [t for t in turn.data["times"] if _part_of(turn, t) == part]
+    if times:
+        turn.data["times_shown"] = times[:TIMES_SHOWN]
+        return
+    part_name = text(PART_NAMES[part], turn.language)
+    day = day_label(turn.data["day"], turn.language)
+    turn.say("patient.no_times_in_part", part=part_name, day=day)
+    turn.data.pop("times_shown", None)
+
+
+def _in_part(turn: PatientTurn, part: str | None) -> list[list[str]]:
+    times = turn.data["times"]
+    return [t for t in times if _part_of(turn, t) == part] or times if part else times
+
+
+def _part_of(turn: PatientTurn, option: list[str]) -> str:
+    return "morning" if _local(turn, option)[0] < NOON else "afternoon"
+
+
+def _take_time(turn: PatientTurn, moment: TimeWanted) -> Literal["picked", "more"]:
+    """Keep the free time named; "a las 4" is 16:00 when 04:00 is not free, and the other
+    way round. None free (or both): the nearest free times are shown instead."""
+    if moment.clock is not None:
+        hour, minute = moment.clock
+        wanted = [(hour, minute), (hour + 12, minute)] if moment.either else [(hour, minute)]
+    else:
+        assert moment.hour_only is not None
+        hour = moment.hour_only
+        wanted = [(hour, 0), (hour + 12, 0)] if hour < 12 else [(hour, 0)]
+    found = [t for t in turn.data["times"] if _local(turn, t) in wanted]
+    if len(found) == 1:
+        turn.data["slot_id"], turn.data["start"] = found[0]
+        return "picked"
+    if len(found) > 1:
+        turn.say("patient.which_one")
+        turn.data["times_shown"] = found
+        return "more"
+    # "a las 4" at a practice open 9 to 19 means 16:00: the nearest to the likelier hour.
+    hour, minute = wanted[-1] if len(wanted) > 1 and not 7 <= wanted[0][0] <= 11 else wanted[0]
+    target = hour * 60 + minute
+    turn.say(
+        "patient.time_not_free",
+        time=f"{hour:02d}:{minute:02d}",
+        day=day_label(turn.data["day"], turn.language),
+    )
+    nearest = sorted(turn.data["times"], key=lambda t: abs(_minutes(turn, t) - target))
+    turn.data["times_shown"] = sorted(nearest[:NEAREST_SHOWN], key=lambda t: t[1])
+    return "more"
+
+
+def _other_day(turn: PatientTurn) -> bool:
+    """ "otro día" or a day named at the time question: note it for `_day_again`."""
+    today = turn.now.astimezone(ZoneInfo(turn.services.practice.timezone)).date()
+    named = day_of(_dated(turn), today, turn.language)
+    if isinstance(named, DayWanted) and named.day != date.fromisoformat(turn.data["day"]):
+        turn.data["day_wanted"] = [
+            named.day.isoformat() if named.day else None,
+            named.week.isoformat() if named.week else None,
+        ]
+        return True
+    return says(MORE_DAYS, turn.words)
+
+
+def _day_again(turn: PatientTurn) -> Literal["more", "day"]:
+    """The day named at the time question: its times, or the days near it."""
+    day, week = turn.data.pop("day_wanted")
+    named = DayWanted(
+        day=date.fromisoformat(day) if day else None,
+        week=date.fromisoformat(week) if week else None,
+    )
+    if "days" not in turn.data:
+        return "day"
+    found = _named_day(turn, named)
+    if found is None:
+        return "day"
+    free = turn.services.free_times(uuid.UUID(turn.data["service_id"]), date.fromisoformat(found))
+    if not free:
+        return "day"
+    turn.data.update(day=found, times=_options(free), times_from=0)
+    turn.data.pop("times_shown", None)
+    return "more"
+
+
+def _wanted_time(turn: PatientTurn) -> None:
+    """A time asked for before the day was chosen: shown first, for the patient to take.
+
+    "a las 10" shows 10:00 (or the nearest free times), "lo antes posible" the first
+    ones; nothing is picked without the patient seeing it.
+    """
+    wanted = turn.data.get("wanted") or {}
+    if wanted.get("earliest"):
+        turn.data["times_shown"] = _in_part(turn, wanted.get("part"))[:NEAREST_SHOWN]
+    elif wanted.get("clock") or wanted.get("hour"):
+        clock = tuple(wanted["clock"]) if wanted.get("clock") else None
+        moment = TimeWanted(clock=clock, hour_only=wanted.get("hour"))  # type: ignore[arg-type]
+        if _take_time(turn, moment) == "picked":
+            turn.data["times_shown"] = [[turn.data.pop("slot_id"), turn.data.pop("start")]]
+
+
+def _local(turn: PatientTurn, option: list[str]) -> tuple[int, int]:
+    local = datetime.fromisoformat(option[1]).astimezone(ZoneInfo(turn.services.practice.timezone))
+    return local.hour, local.minute
+
+
+def _minutes(turn: PatientTurn, option: list[str]) -> int:
+    hour, minute = _local(turn, option)
+    return hour * 60 + minute
 
 
 def _pick(turn: PatientTurn, options: list[list[str]]) -> bool:
@@ -306,29 +578,3 @@ def _pick(turn: PatientTurn, options: list[list[str]]) -> bool:
         return False
     turn.data["slot_id"], turn.data["start"] = chosen
     return True
-
-
-def _hour_named(turn: PatientTurn) -> int | None:
-    """The hour in "a las 10", "at 4", "como a las 9": a time of day, never the 10th option."""
-    typed = HOUR_NAMED.search(turn.words)
-    return int(typed[1]) if typed is not None and int(typed[1]) <= 23 else None
-
-
-def _pick_hour(turn: PatientTurn, hour: int) -> bool:
-    """Keep the day's free time at `hour` o'clock; "a las 4" is 16:00 only if 04:00 is not free.
-
-    Both free, or neither: nothing is kept, and the question is asked again.
-    """
-    hours = {hour, hour + 12} if hour < 12 else {hour}
-    found = [
-        option for option in turn.data["times"] if _local(turn, option) in {(h, 0) for h in hours}
-    ]
-    if len(found) != 1:
-        return False
-    turn.data["slot_id"], turn.data["start"] = found[0]
-    return True
-
-
-def _local(turn: PatientTurn, option: list[str]) -> tuple[int, int]:
-    local = datetime.fromisoformat(option[1]).astimezone(ZoneInfo(turn.services.practice.timezone))
-    return local.hour, local.minute

@@ -163,6 +163,8 @@ def answer_move_time(turn: PatientTurn) -> PatientState:
         return not_understood(turn, S.MOVE_TIME)
     if picked == "more":
         return S.MOVE_TIME
+    if picked == "day":
+        return S.MOVE_DAY
     return S.MOVE_CONFIRM
 
 

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from bot_flows.engine import fold, option_words
 from bot_flows.language import opening
-from bot_flows.patient_answers import YES_NO, choice, clear_choice, clear_option, not_understood
-from bot_flows.patient_booking import start_booking
+from bot_flows.patient_answers import (
+    LONE_OPTION,
+    YES_NO,
+    choice,
+    clear_choice,
+    clear_option,
+    not_understood,
+    squeezed,
+)
+from bot_flows.patient_booking import drop_answers, note_wanted, start_booking
 from bot_flows.patient_manage import show_bookings, start_managing
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.practice_copy import doctor_named
 from bot_flows.red_flags import red_flag
 from bot_flows.texts import recognised
+from bot_flows.understanding import intent_of
 
 S = PatientState
 # The privacy notice the patient answered; a new wording gets a new version.
@@ -19,6 +28,8 @@ GREETINGS = recognised("greeting")
 # The line under a welcome offering the other language, by the language it offers.
 OFFERS = {"es": "patient.offer_language.es", "en": "patient.offer_language.en"}
 THANKS = recognised("thanks")
+THANKING = recognised("thanks.word")
+COURTESY = THANKING | {w for phrase in THANKS | recognised("courtesy") for w in phrase.split()}
 # Only a clear yes or no: a thumbs-up often means "seen", not consent to keep health data.
 CONSENT_WORDS = option_words(("yes", "consent.yes"), ("no", "consent.no"))
 MENU_WORDS = option_words(
@@ -36,9 +47,13 @@ def first_message(turn: PatientTurn) -> PatientState:
     A new number is welcomed in the language it wrote in (or its country's), and
     offered the other one when the practice or the country would have chosen it.
     """
+    intent = intent_of(turn.words)
     if turn.services.has_consented():
         turn.say("patient.welcome_back", **doctor_named(turn))
-        return S.MENU
+        return act_on(turn, intent) if intent else S.MENU
+    if intent is not None:  # "quiero una cita para el lunes": done after the consent
+        note_wanted(turn)
+        turn.data["intent"] = intent
     start = opening(turn.text, turn.services.phone, turn.services.practice.language)
     if start.language != turn.language:
         turn.services.set_language(start.language)
@@ -69,7 +84,7 @@ def answer_consent(turn: PatientTurn) -> PatientState:
     if not accepted:
         return S.DECLINED
     turn.say("patient.consent_thanks")
-    return S.MENU
+    return act_on(turn, turn.data.pop("intent")) if "intent" in turn.data else S.MENU
 
 
 def is_consent_answer(text: str) -> bool:
@@ -92,13 +107,16 @@ def ask_menu(turn: PatientTurn) -> None:
 
 def answer_menu(turn: PatientTurn) -> PatientState:
     """An option; a greeting, thanks or a thumbs-up is answered kindly, not "not understood"."""
-    if turn.words in THANKS or (not turn.words and turn.text.strip()):
+    if _thanks(turn.words) or (not turn.words and turn.text.strip() and "?" not in turn.text):
         turn.say("patient.you_are_welcome")  # the likeliest message after a confirmation
         turn.ask_next = False
         return S.MENU
-    if turn.words in GREETINGS:
+    if turn.words in GREETINGS or squeezed(turn.words) in GREETINGS:
         turn.say("patient.greeted")
         return S.MENU
+    intent = None if LONE_OPTION.fullmatch(turn.words) else intent_of(turn.words)
+    if intent is not None:  # "quiero una cita para el 2" is a booking, not option 2
+        return act_on(turn, intent)
     match choice(turn, 4, MENU_WORDS):
         case 1:
             return start_booking(turn)
@@ -110,6 +128,31 @@ def answer_menu(turn: PatientTurn) -> PatientState:
             turn.services.hand_off()
             return S.HANDOFF
     return not_understood(turn, S.MENU)
+
+
+def _thanks(words: str) -> bool:
+    """ "gracias", or thanks among kind words only ("listo, muchas gracias", "sale gracias")."""
+    if words in THANKS:
+        return True
+    said = set(squeezed(words).split())
+    return bool(said & THANKING) and said <= COURTESY and intent_of(words) is None
+
+
+def act_on(turn: PatientTurn, intent: str) -> PatientState:
+    """Do what the patient asked for in words, from the menu or in the middle of a booking.
+
+    A booking keeps the day and time the message named for the questions to come.
+    """
+    if intent == "book":
+        note_wanted(turn)
+        return start_booking(turn)
+    drop_answers(turn)
+    if intent == "bookings":
+        return show_bookings(turn)
+    if intent == "change":
+        return start_managing(turn)
+    turn.services.hand_off()
+    return S.HANDOFF
 
 
 def say_handed_off(turn: PatientTurn) -> None:

@@ -377,21 +377,31 @@ class FakePatientServices:
         return known
 
     def _free(self, service_id: uuid.UUID) -> list[SlotOption]:
-        slots = [slot for slot in self.free.get(service_id, []) if self._is_free(service_id, slot)]
+        taken = self._taken()  # once per call: the corpus asks about thousands of slots
+        slots = [
+            slot
+            for slot in self.free.get(service_id, [])
+            if self._is_free(service_id, slot, taken=taken, listed=True)
+        ]
         return sorted(slots, key=lambda slot: slot.start)
 
     def _is_free(
-        self, service_id: uuid.UUID, slot: SlotOption, giving_back: uuid.UUID | None = None
+        self,
+        service_id: uuid.UUID,
+        slot: SlotOption,
+        giving_back: uuid.UUID | None = None,
+        taken: dict[uuid.UUID, tuple[datetime, datetime]] | None = None,
+        listed: bool = False,
     ) -> bool:
         """Free, bookable now, and the doctor is not busy with another slot meanwhile."""
-        if all(s.slot_id != slot.slot_id for s in self.free.get(service_id, [])):
+        if not listed and all(s.slot_id != slot.slot_id for s in self.free.get(service_id, [])):
             return False
         if BookingWindow.of(self.practice).refusal(slot.start, self.now):
             return False
         start, end = self._span(service_id, slot.start)
         return not any(
             other != slot.slot_id and other != giving_back and busy_start < end and busy_end > start
-            for other, (busy_start, busy_end) in self._taken().items()
+            for other, (busy_start, busy_end) in (self._taken() if taken is None else taken).items()
         )
 
     def _taken(self) -> dict[uuid.UUID, tuple[datetime, datetime]]:

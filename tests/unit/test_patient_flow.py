@@ -884,8 +884,17 @@ def test_typed_times_are_matched_to_the_offered_ones(typed: str) -> None:
     assert patient.chat.data["start"] == "2026-12-01T16:30:00+00:00"
 
 
-@pytest.mark.parametrize("typed", ["4:00 pm", "10:45", "más tarde", "25"])
-def test_a_time_not_offered_asks_again(typed: str) -> None:
+@pytest.mark.parametrize("typed", ["4:00 pm", "10:45"])
+def test_a_time_not_free_shows_the_nearest_free_ones(typed: str) -> None:
+    patient = Patient()
+    patient.say(*TO_TIME)
+    reply = patient.send(typed)
+    assert reply.keys == ["patient.time_not_free", "patient.times"]
+    assert patient.state == S.TIME and "slot_id" not in patient.chat.data
+
+
+@pytest.mark.parametrize("typed", ["25", "quizás", "👀"])
+def test_an_answer_naming_no_time_asks_again(typed: str) -> None:
     patient = Patient()
     patient.say(*TO_TIME)
     assert patient.send(typed).keys == ["patient.not_understood", "patient.times"]
@@ -942,8 +951,18 @@ def test_an_hour_typed_alone_is_a_time_not_an_option_number(typed: str, start: s
     assert patient.chat.data["start"].endswith(f"T{start}:00+00:00")
 
 
-@pytest.mark.parametrize("typed", ["19:00", "16:45", "4:30 am", "25:00", "2530"])
-def test_a_typed_time_that_is_not_free_asks_again(typed: str) -> None:
+@pytest.mark.parametrize("typed", ["19:00", "16:45", "4:30 am"])
+def test_a_typed_time_that_is_not_free_offers_the_nearest(typed: str) -> None:
+    patient, _ = long_day()
+    reply = patient.send(typed)
+    assert reply.keys == ["patient.time_not_free", "patient.times"]
+    assert "slot_id" not in patient.chat.data
+    # Three times are offered, and "4" shows the whole day again.
+    assert reply.text.count("\n") >= 4 and "4. Ver todos los horarios" in reply.text
+
+
+@pytest.mark.parametrize("typed", ["25:00", "2530"])
+def test_a_time_that_cannot_be_asks_again(typed: str) -> None:
     patient, _ = long_day()
     assert patient.send(typed).keys == ["patient.not_understood", "patient.times"]
     assert "slot_id" not in patient.chat.data

@@ -29,6 +29,8 @@ WORDS: dict[str, tuple[str, ...]] = {
         "thanks", "thank you", "thanks a lot", "thx", "ok", "okay", "ok thanks", "great",
         "perfect", "cool", "got it", "sounds good", "understood", "all good",
     ),
+    "thanks.word": ("thanks", "thank", "thx", "ty"),
+    "courtesy": ("you", "so", "much", "a", "lot", "ok", "okay", "great", "doc", "doctor", "very"),
     "greeting": ("hi", "hello", "hey", "good morning", "good afternoon", "good evening"),
     # Numbered choices: "two", "option 2"
     "number.1": ("one",),
@@ -94,13 +96,17 @@ WORDS: dict[str, tuple[str, ...]] = {
     "main_menu.change": ("cancel", "reschedule"),
     "main_menu.person": ("human", "person", "agent", "talk"),
     # Booking: the day's next times, and the summary before sending
-    "more_times": ("more", "more times", "other times", "later"),
+    "more_times": (
+        "more", "more times", "other times", "later", "none of these", "none of those",
+        "none of these work", "something later", "anything later",
+    ),
     # Before a bare number, these make it an hour ("a las 10"), never an option's position.
     "time.at": ("at", "around", "about", "at about", "at around", "by"),
     # Understanding what a patient asks for in words, at the menu or mid-booking.
     "intent.book": (
         "appointment", "an appointment", "book", "booking", "schedule", "make an appointment",
-        "see the doctor", "a visit", "checkup", "check up", "reserve",
+        "see the doctor", "a visit", "checkup", "check up", "reserve", "appt", "an appt",
+        "available", "anything", "availability", "doctors note", "a doctors note", "prenatal check",
     ),
     "intent.bookings": (
         "my appointments", "my appointment", "when is my appointment", "see my appointments",
@@ -115,7 +121,7 @@ WORDS: dict[str, tuple[str, ...]] = {
         "someone", "somebody", "receptionist", "call me", "the doctor directly",
     ),
     "day.after_tomorrow": ("day after tomorrow", "the day after tomorrow"),
-    "day.next": ("next", "this", "coming", "this coming"),
+    "day.next": ("next", "coming"),
     "week.next": ("next week", "the week after", "the following week", "following week"),
     "week.this": ("this week",),
     "more_days": (
@@ -197,7 +203,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "command.help": ("help",),
     # The doctor's arguments: a day, a note's type, a private note
     "day.today": ("today",),
-    "day.tomorrow": ("tomorrow",),
+    "day.tomorrow": ("tomorrow", "tmrw", "tmr", "tomorow"),
     "note.diagnosis": ("diagnosis",),
     "note.treatment": ("treatment",),
     "note.follow_up": ("follow-up", "followup"),

@@ -28,7 +28,15 @@ WORDS: dict[str, tuple[str, ...]] = {
         "vale", "dale", "sale", "listo", "perfecto", "genial", "excelente", "de acuerdo",
         "gracias doctora", "gracias doctor", "bueno", "super", "entendido",
     ),
+    # The word that makes a message thanks, and the kind words that may come with it.
+    "thanks.word": ("gracias", "agradezco", "agradecida", "agradecido", "pague"),
+    "courtesy": (
+        "muchas", "mil", "doctora", "doctor", "dra", "dr", "po", "ya", "dale", "sale", "orale",
+        "listo", "no", "si", "ok", "vale", "bueno", "perfecto", "genial", "super", "le", "te",
+        "dios", "se", "lo", "muy", "amable", "igualmente", "bendiciones", "hasta", "luego",
+    ),
     "greeting": (
+        "buen dia", "hola buen dia", "buenas buenas",
         "hola", "holi", "buenas", "buenos dias", "buenas tardes", "buenas noches", "hola buenas",
         "hola buenos dias", "hola buenas tardes", "hola buenas noches", "que tal", "hola que tal",
     ),
@@ -104,7 +112,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Booking: the day's next times, and the summary before sending
     "more_times": (
         "mas", "mas horarios", "mas horas", "otros horarios", "otras horas", "otra hora",
-        "otros", "mas tarde",
+        "otros", "mas tarde", "ninguna de esas", "ninguna me sirve", "ninguno me sirve",
+        "no me sirve ninguna", "ninguna de esas me sirve", "otro horario",
     ),
     # Before a bare number, these make it an hour ("a las 10"), never an option's position.
     "time.at": (
@@ -116,26 +125,28 @@ WORDS: dict[str, tuple[str, ...]] = {
     "intent.book": (
         "cita", "una cita", "agendar", "agenda", "agendo", "agendame", "reservar", "reserva",
         "sacar cita", "sacar turno", "turno", "un turno", "pedir hora", "pedir una hora",
-        "una hora", "hora medica", "consulta", "una consulta", "me atienda", "me atiendan",
+        "una hora", "hora medica", "una consulta", "hora disponible", "tienen hora", "hay hora",
+        "disponible", "tienen algo", "hay lugar", "me atienda", "me atiendan",
         "me vea", "me revise", "programar", "apartar", "separar",
     ),
     "intent.bookings": (
-        "mis citas", "mi cita", "ver mis citas", "ver mi cita", "cuando es mi cita",
+        "mis citas", "ver mis citas", "ver mi cita", "cuando es mi cita",
         "a que hora es mi cita", "que dia es mi cita", "mis turnos", "mi turno", "mi hora",
-        "tengo cita", "tengo una cita", "ya tengo cita",
+        "tengo cita", "tengo una cita", "ya tengo cita", "tengo turno", "tengo hora",
     ),
     "intent.change": (
         "cancelar", "cancelarla", "cancela", "cancelo", "anular", "cambiar", "cambiarla",
         "cambio", "reagendar", "reprogramar", "mover", "moverla", "posponer", "aplazar",
-        "no voy a poder ir", "no puedo ir", "no podre ir", "no voy a ir",
+        "no voy a poder ir", "no puedo ir", "no podre ir", "no voy a ir", "ya no necesito",
     ),
     "intent.person": (
-        "hablar con", "hablar con alguien", "comunicarme con", "una persona", "humano",
+        "hablar con", "hablar con alguien", "comunicarme con", "me pasas con", "pasame con",
+        "me pasa con", "me comunica con", "una persona", "humano",
         "asesor", "asesora", "recepcion", "secretaria", "que me llamen", "llamenme",
         "hablar con la doctora", "hablar con el doctor", "hablar con la dra", "hablar con el dr",
     ),
     # Days in words: weekday and month names come from Babel's locale data.
-    "day.after_tomorrow": ("pasado manana", "pasadomanana"),
+    "day.after_tomorrow": ("pasado manana", "pasadomanana", "o pasado"),
     "day.next": ("proximo", "proxima", "que viene", "entrante", "siguiente"),
     "week.next": (
         "la otra semana", "la proxima semana", "la semana que viene", "semana que viene",
@@ -144,7 +155,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "week.this": ("esta semana", "en la semana"),
     "more_days": (
         "mas dias", "otros dias", "otro dia", "otra fecha", "otras fechas", "mas fechas",
-        "ninguno", "ninguna", "ninguno me sirve", "no me sirve ninguno", "despues",
+        "ninguno", "ninguna", "ninguno me sirve", "no me sirve ninguno",
     ),
     # Parts of the day and "as soon as possible", at the time question.
     "part.morning": (
