@@ -40,11 +40,15 @@ FLOOR_PATH = "/floor"
 TIMES_PER_DAY = 12  # the bot lists a day's first 12 free times
 DAYS_AHEAD = 6  # tomorrow .. tomorrow + 5: always among the 7 soonest days the bot lists
 STEPS = (
-    "hola", "consent", "book", "service", "day", "time", "name", "age", "sex", "reason",
-    "symptoms", "history", "medications", "allergies", "urgency", "contact", "confirm",
+    "hola", "consent", "book", "service", "day", "time", "name", "age", "reason", "health",
+    "urgency", "confirm",
 )  # fmt: skip
-# Age, sex, reason, symptoms, history, medications, allergies, urgency, contact.
-INTAKE = ("34", "2", "Dolor de cabeza", "no", "no", "ninguno", "ninguna", "2", "1")
+# Age, reason, the health question (history, medications, allergies: none), urgency:
+# the clinic file's default intake.
+INTAKE = ("34", "Dolor de cabeza", "no", "2")
+# Names as patients write them (a name with digits is asked again).
+FIRST_NAMES = ("Ana", "Luis", "María", "José", "Carmen", "Jorge", "Lucía", "Pedro")
+SURNAMES = ("Pérez", "García", "López", "Martínez", "Rodríguez", "Hernández", "Gómez", "Díaz")
 OPTION = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 SIGNER = RequestValidator(DEVELOPMENT_TOKEN)
 _phones = itertools.count(1)
@@ -139,7 +143,7 @@ def booking(target: Target, tally: Tally, rng: random.Random) -> Conversation:
     days = yield str(target.service)
     times = yield _pick(days, target.day, tally, rng)
     yield _pick(times, target.time, tally, rng)
-    yield f"Paciente {rng.randrange(10**6)}"
+    yield f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
     # Not `yield from`: a tuple's iterator cannot take the replies `seat` sends in.
     for answer in INTAKE[:-1]:  # noqa: UP028
         yield answer
@@ -150,8 +154,8 @@ def booking(target: Target, tally: Tally, rng: random.Random) -> Conversation:
 
 
 def chatter(target: Target, tally: Tally, rng: random.Random) -> Conversation:
-    """The same 17 messages for the floor, which reads none of them."""
-    for body in ("hola", "1", "1", str(target.service), "1", "1", "Paciente", *INTAKE, "1"):  # noqa: UP028
+    """The same 12 messages for the floor, which reads none of them."""
+    for body in ("hola", "1", "1", str(target.service), "1", "1", "Ana Pérez", *INTAKE, "1"):  # noqa: UP028
         yield body
 
 

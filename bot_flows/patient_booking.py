@@ -136,17 +136,28 @@ def answer_service(turn: PatientTurn) -> PatientState:
 def offer_days(turn: PatientTurn, then: PatientState) -> PatientState:
     """Offer the days with a free time of the chosen service (`then` asks them).
 
-    Every day of the booking window is kept, so "más días" and a typed date reach
-    them all; a week at a time is shown.
+    A week at a time is shown; "más días" and a typed date reach every free day of the
+    booking window (`_every_day`).
     """
-    horizon = turn.services.practice.booking_horizon_days + 1
-    days = turn.services.free_days(uuid.UUID(turn.data["service_id"]), horizon)
+    # A week and one day more (is there a next page?); the rest only when asked for.
+    days = turn.services.free_days(uuid.UUID(turn.data["service_id"]), DAYS_SHOWN + 1)
     if not days:
         turn.say("patient.no_days", service=turn.data["service"])
         return S.MENU
     turn.data["days"] = [day.isoformat() for day in days]
     turn.data["days_shown"] = turn.data["days"][:DAYS_SHOWN]
+    turn.data["all_days"] = len(days) <= DAYS_SHOWN
     return then
+
+
+def _every_day(turn: PatientTurn) -> list[str]:
+    """Every free day of the booking window: read once "más días" or a date is asked for."""
+    if not turn.data.get("all_days", True):
+        horizon = turn.services.practice.booking_horizon_days + 1
+        days = turn.services.free_days(uuid.UUID(turn.data["service_id"]), horizon)
+        turn.data["days"] = [day.isoformat() for day in days] or turn.data["days"]
+        turn.data["all_days"] = True
+    return turn.data["days"]
 
 
 def ask_day(turn: PatientTurn) -> None:
@@ -182,6 +193,7 @@ def pick_day(here: PatientState, then: PatientState) -> Callable[[PatientTurn], 
             return here
         note_wanted(turn)
         if more and ((number == len(shown) + 1 and lone_number) or says(MORE_DAYS, turn.words)):
+            _every_day(turn)
             _next_days(turn.data)
             return here
         if number is not None and number <= len(shown) and (lone_number or named is None):
@@ -420,7 +432,7 @@ def _next_days(data: dict[str, Any]) -> None:
 
 def _named_day(turn: PatientTurn, named: DayWanted) -> str | None:
     """The free day named, or None after showing the nearest free days instead."""
-    days = turn.data["days"]
+    days = _every_day(turn)
     if named.day is not None and named.day.isoformat() in days:
         return named.day.isoformat()
     if named.week is not None:

@@ -575,7 +575,8 @@ def test_emoji_right_to_left_and_nul_characters(world: World) -> None:
     patient.says("1", "1")
     name = "مريم\u200f الحسن 🌸"
     assert patient.say(name + "\x00\x01") == [es("patient.ask_age")]
-    assert conversation_of(world, patient.phone).data["name"] == name
+    # The letters stay as written; the flower and the direction mark are not the name.
+    assert conversation_of(world, patient.phone).data["name"] == "مريم الحسن"
     assert patient.say("שלושים\x00") == [es("patient.bad_age"), es("patient.ask_age")]
     with world.sessions() as session:
         bodies = session.scalars(select(MessageLog.body).where(MessageLog.direction == "in"))
@@ -598,12 +599,13 @@ def test_sql_looking_text_is_only_text(world: World) -> None:
     patient = world.patient()
     start(patient)
     patient.says("1", "1", "1")
-    sneaky = "Robert'); DROP TABLE reservation_request; --"
-    patient.say(sneaky)
-    patient.says(*INTAKE[1:])
+    sneaky = "Dolor'); DROP TABLE reservation_request; --"
+    patient.says(*INTAKE[:2])
+    patient.say(sneaky)  # the reason is free text, kept as written
+    patient.says(*INTAKE[3:])
     patient.say("1")
-    assert request_of(world, patient.phone).patient_name == sneaky
-    assert patient.say("' OR '1'='1")[0] == es("patient.not_understood")
+    assert request_of(world, patient.phone).chief_complaint == sneaky
+    assert patient.say("Robert'); DROP TABLE x; --")[0] == es("patient.not_understood")
 
 
 def test_another_practices_code_is_refused_and_changes_nothing(world: World) -> None:
