@@ -325,12 +325,11 @@ def _arrive_statement() -> tuple[Select[Any], list[list[tuple[str, str]]]]:
         .returning(*(CONTACTS.c[name] for name in CONTACT_FIELDS))
         .cte("touched")
     )
-    groups = [
-        (practice, "practice", PRACTICE_FIELDS),
-        (locked, "conversation", CONVERSATION_FIELDS),
-        (touched, "contact", CONTACT_FIELDS),
-    ]
-    labels = [[(name, f"{prefix}_{name}") for name in names] for _, prefix, names in groups]
+    groups = [(practice, "p", PRACTICE_FIELDS), (locked, "v", CONVERSATION_FIELDS)]
+    groups.append((touched, "c", CONTACT_FIELDS))
+    # Short labels ("p0", "v3"): past 4096 bytes psycopg parses a statement's
+    # placeholders again on every execution instead of caching them.
+    labels = [[(name, f"{key}{n}") for n, name in enumerate(names)] for _, key, names in groups]
     columns = [
         source.c[name].label(label)
         for (source, _, _), pairs in zip(groups, labels, strict=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.conversation.flood_limit import FloodLimit
@@ -200,3 +201,38 @@ def test_past_the_flood_limit_a_patients_words_are_not_kept(
     assert inbound_bodies(any_sessions)[1:] == (
         [words, words, words] if doctor else [words, "[throttled]", words]
     )
+
+
+def test_each_messages_statements_stay_within_psycopgs_statement_cache(
+    any_sessions: sessionmaker[Session], practice: tuple[str, str], clock: FrozenClock
+) -> None:
+    """Past 4096 bytes or 50 parameters psycopg parses a statement again on every run.
+
+    The arrival statement grows with each practice column the conversation reads; at
+    4,234 bytes it cost a tenth of the webhook's CPU per message (bench/README.md).
+    """
+    if any_sessions.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("SQLite's store runs several statements through sqlite3, not psycopg")
+    sessions = any_sessions
+    executed: list[tuple[str, int]] = []
+
+    def record(*args: object) -> None:
+        statement, params = args[2], args[3]
+        assert isinstance(statement, str) and isinstance(params, dict | list | tuple)
+        executed.append((statement, len(params)))
+
+    event.listen(sessions.kw["bind"], "after_cursor_execute", record)
+    try:
+        arrival = arrive(sessions, received(practice[0], clock()))
+        assert arrival is not None
+        replies = Replies(arrival.practice.id, PATIENT, ["uno", "dos"], clock())
+        with sessions.begin() as session:
+            moved = {"state": "menu", "data": {}, "handoff_until": None, "updated_at": clock()}
+            moved |= {"flood_window_start": None, "flood_count": 0}
+            store_for(session).finish(session, arrival.conversation.id, moved, replies)
+    finally:
+        event.remove(sessions.kw["bind"], "after_cursor_execute", record)
+    assert len(executed) == 2  # one statement each on PostgreSQL
+    for statement, params in executed:
+        assert len(statement.encode()) <= MAX_CACHED_STATEMENT_LENGTH, statement[:80]
+        assert params <= MAX_CACHED_STATEMENT_PARAMS, statement[:80]
