@@ -408,7 +408,8 @@ def _options(slots: list[SlotOption]) -> list[list[str]]:
 def _number(turn: PatientTurn, count: int) -> int | None:
     """An option's number written as such: a digit, or a number word that is the whole
     answer ("dos", "la tres"); "una ecografía" or "the third one" name no option."""
-    if DIGIT.search(turn.words) or LONE_OPTION.fullmatch(turn.words):
+    lone = LONE_OPTION.fullmatch(turn.words)
+    if DIGIT.search(turn.words) or (lone is not None and lone.group(2) is None):
         return choice(turn, count)
     return None
 

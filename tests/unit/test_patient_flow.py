@@ -1083,3 +1083,15 @@ def test_thanks_at_the_menu_is_answered_kindly_without_the_menu_again(answer: st
 def test_a_greeting_at_the_menu_is_greeted_back_with_the_menu(answer: str) -> None:
     patient = reach(S.MENU)
     assert patient.send(answer).keys == ["patient.greeted", "patient.menu"]
+
+
+@pytest.mark.parametrize(("answer", "state"), [("la dos", S.DAY), ("una ecografía", S.SERVICE)])
+def test_a_number_word_before_other_words_is_not_an_option(answer: str, state: S) -> None:
+    """A number word with more words is not an option: "una" in "una ecografía" is an article."""
+    services = FakePatientServices.with_services("Consulta general", "Ultrasonido obstétrico")
+    patient = Patient(services)
+    patient.say(*TO_MENU, "1")
+    patient.send(answer)
+    assert patient.state == state
+    if state == S.DAY:
+        assert patient.chat.data["service"] == "Ultrasonido obstétrico"
