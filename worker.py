@@ -14,11 +14,15 @@ import ctypes
 import os
 import signal
 import sys
+from types import FrameType
 
 from redis import Redis
+from redis.client import Pipeline
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue, SimpleWorker
+from rq.exceptions import StopRequested
+from rq.worker import WorkerStatus
 
 from app import create_app
 from app.background.queues import QUEUE_NAMES, schedule_slot_upkeep, schedule_tick
@@ -40,12 +44,15 @@ class CitabotWorker(SimpleWorker):
 
     # RQ's housekeeping, which also restarts a scheduler that died (it dies with any Redis
     # error), every 30 s rather than 10 minutes: a Redis blip stops timed jobs and the
-    # tick chain for seconds, not minutes. The idle wait for a job is cut to match
-    # (RQ's dequeue timeout is worker_ttl - 15 s), or maintenance would wait behind it.
+    # tick chain for seconds, not minutes. The idle wait for a job (IDLE_WAIT) is shorter
+    # still, or maintenance would wait behind it.
     MAINTENANCE_INTERVAL = 30
     WORKER_TTL = MAINTENANCE_INTERVAL + 15
     # Redis unreachable: try again at most this many seconds apart (RQ's default is 60).
     max_connection_wait_time = 5.0
+    # Idle, the worker waits for a job this long at a time, then checks whether it was
+    # told to stop (see `request_stop`).
+    IDLE_WAIT = 5
 
     def __init__(self, queues: list[Queue], connection: Redis) -> None:
         super().__init__(
@@ -54,6 +61,27 @@ class CitabotWorker(SimpleWorker):
             maintenance_interval=self.MAINTENANCE_INTERVAL,
             worker_ttl=self.WORKER_TTL,
         )
+
+    @property
+    def dequeue_timeout(self) -> int:
+        return self.IDLE_WAIT
+
+    def request_stop(self, signum: int, frame: FrameType | None) -> None:
+        """SIGTERM: stop after the current job, or at once when idle.
+
+        RQ stops an idle worker by raising StopRequested from the signal handler,
+        wherever the worker is; a broad `except Exception` in its way (a log handler's
+        emit swallows everything) loses it, and RQ's idle loop then waits for jobs for
+        ever. The request is also kept as a flag, which `heartbeat` acts on between two
+        waits for a job.
+        """
+        self._stop_requested = True
+        super().request_stop(signum, frame)
+
+    def heartbeat(self, timeout: int | None = None, pipeline: Pipeline | None = None) -> None:
+        super().heartbeat(timeout, pipeline)
+        if self._stop_requested and self.get_state() == WorkerStatus.IDLE:
+            raise StopRequested()
 
     def run_maintenance_tasks(self) -> None:
         """RQ's housekeeping, plus: make sure the next tick and slot upkeep are booked.

@@ -6,14 +6,19 @@ registries read back; jobs run in a real `SimpleWorker`, in this process.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import Flask
 from redis import Redis
 from rq import Queue, SimpleWorker
+from rq.exceptions import StopRequested
 from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
+from rq.worker import WorkerStatus
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.background.after_commit import OwedJob
@@ -128,3 +133,23 @@ def test_a_worker_books_the_periodic_jobs_on_maintenance_and_outlives_redis_goin
     redis_server.stop()
     worker.run_maintenance_tasks()  # postponed: raised, it would end the worker
     connection.close()
+
+
+def test_a_stop_request_lost_on_its_way_still_stops_the_idle_worker(
+    redis_server: RedisServer,
+) -> None:
+    """SIGTERM raises StopRequested wherever an idle worker is; swallowed, the flag stops it."""
+    connection = Redis.from_url(redis_server.url)
+    worker = CitabotWorker([Queue(f"idle-{uuid.uuid4().hex}", connection=connection)], connection)
+    worker.set_state(WorkerStatus.IDLE)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        with contextlib.suppress(StopRequested):  # as a log handler's `except Exception` would
+            worker.request_stop(signal.SIGTERM, None)
+        with pytest.raises(StopRequested):
+            # Without the flag this waits a second for a job and returns None.
+            worker.dequeue_job_and_maintain_ttl(1, max_idle_time=1)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        connection.close()
