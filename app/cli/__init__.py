@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.cli import clinic, jobs, slots
+from app.cli import clinic, content, jobs, slots
 
 
 def init_app(app: Flask) -> None:
@@ -12,3 +12,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(clinic.group)
     app.cli.add_command(slots.group)
     app.cli.add_command(jobs.group)
+    app.cli.add_command(content.group)

@@ -8,6 +8,7 @@ from app.models.booking import (
     ReservationStatus,
 )
 from app.models.contacts import Contact
+from app.models.content import ContentResource
 from app.models.conversation import Consent, Conversation
 from app.models.legacy import AppointmentSourceTracking, PatientAssessment
 from app.models.messaging import MessageLog, MessageStatus
@@ -21,6 +22,7 @@ __all__ = [
     "ClosedDate",
     "Consent",
     "Contact",
+    "ContentResource",
     "Conversation",
     "MedicalService",
     "MessageLog",
