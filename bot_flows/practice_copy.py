@@ -31,5 +31,8 @@ def booking_details(turn: PatientTurn) -> str:
 
 def _price(turn: PatientTurn) -> Decimal | None:
     chosen = turn.data.get("service_id")
+    kept = turn.data.get("prices") or {}  # `patient_booking.start_booking` keeps them
+    if chosen in kept:
+        return Decimal(kept[chosen])
     offered = turn.services.services()
     return next((service.price for service in offered if str(service.id) == chosen), None)
