@@ -43,11 +43,34 @@ NONE_WORDS = recognised("none")
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One option of a message, tappable where the channel allows it.
+
+    `id` says what the option stands for (a slot, a day, an option of a question),
+    so a tap on an old list still means what it showed; `title` is None when the
+    option's numbered line in the message is its title.
+    """
+
+    id: str
+    title: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
 class Said:
-    """One message to send: a catalogue key and its values, rendered in the chat's language."""
+    """One message to send: a catalogue key and its values, rendered in the chat's language.
+
+    `choices` are the numbered options the message shows, in their order.
+    """
 
     key: str
     values: Mapping[str, Any] = field(default_factory=dict)
+    choices: tuple[Choice, ...] = ()
+
+
+def positions(question: str, count: int) -> tuple[Choice, ...]:
+    """The options of a fixed question, 1..count: their id is the question and the number."""
+    return tuple(Choice(f"{question}:{number}") for number in range(1, count + 1))
 
 
 @dataclass
@@ -70,6 +93,10 @@ class Turn(Generic[Services]):
 
     def say(self, key: str, **values: Any) -> None:
         self.said.append(Said(key, values))
+
+    def offer(self, key: str, choices: tuple[Choice, ...], **values: Any) -> None:
+        """Say `key`, whose numbered options are `choices`."""
+        self.said.append(Said(key, values, choices))
 
     def number(self) -> int | None:
         """The option number the patient meant: "2", "2.", "2️⃣", "dos", "opción 2"."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot_flows.engine import Flow, Said, Step, Turn, enter, fold, run
+from bot_flows.engine import Flow, Said, Step, Turn, enter, fold, positions, run
 from bot_flows.language import LANGUAGE_WORDS, clearly_written_in
 from bot_flows.patient_answers import DIGIT, asking
 from bot_flows.patient_booking import (
@@ -29,7 +29,9 @@ from bot_flows.patient_booking import (
     ask_summary,
     ask_time,
     drop_answers,
+    offer_times,
     pick_day,
+    slot_tapped,
 )
 from bot_flows.patient_intake import (
     ASKED_ON_CHANGE,
@@ -87,6 +89,7 @@ from bot_flows.patient_start import (
 from bot_flows.patient_states import AT_REST, BEFORE_CONSENT, OPENINGS, PatientState, PatientTurn
 from bot_flows.ports import PatientServices
 from bot_flows.red_flags import red_flag
+from bot_flows.taps import TIME_STATES, tapped_slot, typed_answer
 from bot_flows.texts import recognised
 from bot_flows.understanding import intent_of
 
@@ -118,6 +121,7 @@ class Chat:
 class Incoming:
     text: str  # already cleaned of control characters and capped
     has_media: bool
+    choice: str | None = None  # the id of the list item or button tapped (`engine.Choice`)
 
 
 # Where a booking's choices are asked, what the patient asks for instead in words
@@ -255,14 +259,14 @@ FLOW: Flow[PatientServices] = {
         goes_to=after(S.ALLERGIES),
     ),
     S.URGENCY: Step(
-        ask=asking("patient.ask_urgency"),
+        ask=asking("patient.ask_urgency", positions(S.URGENCY, 4)),
         answer=answer_urgency,
         help=CHOOSE,
         needs=SLOT,
         goes_to=after(S.URGENCY),
     ),
     S.CONTACT: Step(
-        ask=asking("patient.ask_contact"),
+        ask=asking("patient.ask_contact", positions(S.CONTACT, 3)),
         answer=answer_contact,
         help=CHOOSE,
         needs=SLOT,
@@ -387,6 +391,11 @@ def _respond(chat: Chat, message: Incoming, turn: PatientTurn) -> str:
         turn.say("patient.idle_reset")
         _watch_for_red_flags(S.MENU, turn)
         return enter(FLOW, S.MENU, turn)
+    if message.choice is not None:
+        typed, ask = _tap(state, turn, message.choice)
+        if typed is None:
+            return enter(FLOW, ask, turn)  # a tap on a list no longer asked: the fresh one
+        turn.text = typed
     _watch_for_red_flags(state, turn)
     if turn.words in LANGUAGE_WORDS:
         _switch_language(turn, LANGUAGE_WORDS[turn.words])
@@ -406,6 +415,28 @@ def _respond(chat: Chat, message: Incoming, turn: PatientTurn) -> str:
     if intent in ELSEWHERE and not DIGIT.search(turn.words):
         return enter(FLOW, act_on(turn, intent), turn)  # "mejor quiero cancelar mi cita"
     return run(FLOW, state, turn)
+
+
+def _tap(state: PatientState, turn: PatientTurn, choice: str) -> tuple[str | None, PatientState]:
+    """The answer a tap stands for here; else None, having said why, and what to ask instead.
+
+    A time no longer free is answered with the day's free times read afresh.
+    """
+    typed = typed_answer(state, turn.data, choice)
+    if typed is not None:
+        return typed, state
+    slot = tapped_slot(choice)
+    if slot is None:
+        turn.say("patient.old_list")
+        return None, state
+    if state not in TIME_STATES:
+        turn.say("patient.slot_gone")
+        return None, state
+    if (typed := slot_tapped(turn, *slot)) is not None:
+        return typed, state
+    turn.say("patient.slot_gone")
+    day_state = S.DAY if state == S.TIME else S.MOVE_DAY
+    return None, offer_times(turn, day_state, state)
 
 
 def says_nothing_personal(text: str) -> bool:

@@ -16,7 +16,7 @@ from functools import cache
 
 from babel.dates import format_date
 
-from bot_flows.engine import MAX_ANSWER, NUMBER_WORDS, option_words
+from bot_flows.engine import MAX_ANSWER, NUMBER_WORDS, Choice, option_words
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.texts import recognised, when
 
@@ -148,11 +148,11 @@ def email_of(turn: PatientTurn) -> str | None:
     return None
 
 
-def asking(key: str) -> Callable[[PatientTurn], None]:
-    """A question that is a single sentence of the catalogue."""
+def asking(key: str, choices: tuple[Choice, ...] = ()) -> Callable[[PatientTurn], None]:
+    """A question that is a single sentence of the catalogue, with its numbered options."""
 
     def ask(turn: PatientTurn) -> None:
-        turn.say(key)
+        turn.offer(key, choices)
 
     return ask
 

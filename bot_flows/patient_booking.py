@@ -23,7 +23,7 @@ from app.booking.errors import (
     UpcomingAppointmentExists,
 )
 from app.booking.requests import Hold
-from bot_flows.engine import fold, option_words
+from bot_flows.engine import Choice, fold, option_words, positions
 from bot_flows.patient_answers import (
     DIGIT,
     LONE_OPTION,
@@ -60,6 +60,15 @@ from bot_flows.understanding import (
 )
 
 S = PatientState
+PRICES = "prices"  # service id -> price, kept when the booking starts at a practice showing them
+MORE = "more"  # the id of "more days" / "more times": "more:day", "more:time"
+
+
+def slot_choice(slot_id: str, start: str) -> str:
+    """A free time's choice id: the slot and its start, so an old list's tap can be checked."""
+    return f"slot:{slot_id}:{start}"
+
+
 DAYS_SHOWN = 7
 TIMES_SHOWN = 12
 NEAREST_SHOWN = 3
@@ -81,6 +90,9 @@ def start_booking(turn: PatientTurn) -> PatientState:
     if not services:
         turn.say("patient.no_services")
         return S.MENU
+    if turn.services.practice.show_prices:  # for the confirmation, without reading them again
+        priced = (s for s in services if s.price is not None)
+        turn.data[PRICES] = {str(s.id): str(s.price) for s in priced}
     if len(services) == 1:
         return _choose_service(turn, str(services[0].id), services[0].name)
     turn.data["services"] = [[str(s.id), s.name, s.duration] for s in services]
@@ -109,11 +121,16 @@ def note_wanted(turn: PatientTurn) -> None:
 
 
 def ask_service(turn: PatientTurn) -> None:
+    services = turn.data["services"]
     labels = (
         text("patient.service_option", turn.language, name=name, duration=duration)
-        for _, name, duration in turn.data["services"]
+        for _, name, duration in services
     )
-    turn.say("patient.services", options=numbered(labels))
+    choices = tuple(
+        Choice(f"service:{service_id}", name, text("patient.minutes", turn.language, n=duration))
+        for service_id, name, duration in services
+    )
+    turn.offer("patient.services", choices, options=numbered(labels))
 
 
 def answer_service(turn: PatientTurn) -> PatientState:
@@ -161,11 +178,13 @@ def _every_day(turn: PatientTurn) -> list[str]:
 
 
 def ask_day(turn: PatientTurn) -> None:
-    shown, more = _days_shown(turn.data)
+    shown, more = days_shown(turn.data)
     labels = [day_label(day, turn.language) for day in shown]
+    choices = [Choice(f"day:{day}") for day in shown]
     if more:
         labels.append(text("patient.more_days", turn.language))
-    turn.say("patient.days", options=numbered(labels))
+        choices.append(Choice(f"{MORE}:day"))
+    turn.offer("patient.days", tuple(choices), options=numbered(labels))
 
 
 def pick_day(here: PatientState, then: PatientState) -> Callable[[PatientTurn], PatientState]:
@@ -178,7 +197,7 @@ def pick_day(here: PatientState, then: PatientState) -> Callable[[PatientTurn], 
     """
 
     def answer_day(turn: PatientTurn) -> PatientState:
-        shown, more = _days_shown(turn.data)
+        shown, more = days_shown(turn.data)
         number = choice(turn, len(shown) + int(more))
         today = turn.now.astimezone(ZoneInfo(turn.services.practice.timezone)).date()
         named = day_of(_dated(turn), today, turn.language)
@@ -236,13 +255,15 @@ def offer_times(turn: PatientTurn, day_state: PatientState, then: PatientState) 
 def ask_time(turn: PatientTurn) -> None:
     """The times on screen, and "more times" (or "all the day's times") if some are left."""
     zone = turn.services.practice.timezone
-    shown, more = _times_shown(turn.data)
+    shown, more = times_shown(turn.data)
     labels = [clock_time(datetime.fromisoformat(start), zone, turn.language) for _, start in shown]
+    choices = [Choice(slot_choice(slot_id, start)) for slot_id, start in shown]
     if more:
         key = "patient.all_times" if "times_shown" in turn.data else "patient.more_times"
         labels.append(text(key, turn.language))
+        choices.append(Choice(f"{MORE}:time"))
     day = day_label(turn.data["day"], turn.language)
-    turn.say("patient.times", day=day, options=numbered(labels))
+    turn.offer("patient.times", tuple(choices), day=day, options=numbered(labels))
 
 
 def answer_time(turn: PatientTurn) -> PatientState:
@@ -264,7 +285,7 @@ def pick_time(turn: PatientTurn) -> Literal["picked", "more", "day"] | None:
     shows the nearest free ones. "En la tarde" shows the afternoon, "lo antes
     posible" takes the first. Another day named goes back to the days ("day").
     """
-    shown, more = _times_shown(turn.data)
+    shown, more = times_shown(turn.data)
     number = _number(turn, len(shown) + int(more))
     asked_more = turn.words in MORE_WORDS or says(MORE_TIMES, turn.words)
     if more and (number == len(shown) + 1 or asked_more):
@@ -293,8 +314,9 @@ def pick_time(turn: PatientTurn) -> Literal["picked", "more", "day"] | None:
 def ask_summary(turn: PatientTurn) -> None:
     """The answers to check; a returning patient's kept ones apart, with "4" to change them."""
     values = summary_values(turn)
-    turn.say(
+    turn.offer(
         "patient.summary_kept" if values["kept"] else "patient.summary",
+        positions(S.SUMMARY, 4 if values["kept"] else 3),
         service=turn.data["service"],
         when=when_label(turn, turn.data["start"]),
         **values,
@@ -352,8 +374,10 @@ def send_request(turn: PatientTurn) -> PatientState:
 
 
 def ask_nearest(turn: PatientTurn) -> None:
-    labels = (when_label(turn, start) for _, start in turn.data["nearest"])
-    turn.say("patient.nearest", options=numbered(labels))
+    nearest = turn.data["nearest"]
+    labels = (when_label(turn, start) for _, start in nearest)
+    choices = tuple(Choice(slot_choice(slot_id, start)) for slot_id, start in nearest)
+    turn.offer("patient.nearest", choices, options=numbered(labels))
 
 
 def answer_nearest(turn: PatientTurn) -> PatientState:
@@ -401,6 +425,26 @@ def _announce(turn: PatientTurn, hold: Hold) -> None:
     )
 
 
+def slot_tapped(turn: PatientTurn, slot_id: str, start: str) -> str | None:
+    """A time tapped on another day's list: still free, it is that time typed on its day.
+
+    The day becomes the one asked about and the time is answered as if typed ("10:30"),
+    through the same handler; None when the time is no longer free.
+    """
+    if "service_id" not in turn.data:
+        return None
+    try:
+        local = datetime.fromisoformat(start).astimezone(ZoneInfo(turn.services.practice.timezone))
+    except ValueError:
+        return None
+    free = turn.services.free_times(uuid.UUID(turn.data["service_id"]), local.date())
+    if not any(str(slot.slot_id) == slot_id for slot in free):
+        return None
+    turn.data.update(day=local.date().isoformat(), times=_options(free), times_from=0)
+    turn.data.pop("times_shown", None)
+    return f"{local.hour}:{local.minute:02d}"
+
+
 def _options(slots: list[SlotOption]) -> list[list[str]]:
     return [[str(slot.slot_id), slot.start.isoformat()] for slot in slots]
 
@@ -419,7 +463,7 @@ def _dated(turn: PatientTurn) -> str:
     return fold(re.sub(r"(?<=\d)[-.](?=\d{1,2}\b(?![:.]\d))", "/", turn.text))
 
 
-def _days_shown(data: dict[str, Any]) -> tuple[list[str], bool]:
+def days_shown(data: dict[str, Any]) -> tuple[list[str], bool]:
     """The days on screen, and whether later free days come after them."""
     days = data["days"]
     shown = data.get("days_shown") or days[:DAYS_SHOWN]  # absent in older conversations
@@ -427,7 +471,7 @@ def _days_shown(data: dict[str, Any]) -> tuple[list[str], bool]:
 
 
 def _next_days(data: dict[str, Any]) -> None:
-    last = _days_shown(data)[0][-1]
+    last = days_shown(data)[0][-1]
     data["days_shown"] = [day for day in data["days"] if day > last][:DAYS_SHOWN]
 
 
@@ -452,7 +496,7 @@ def _named_day(turn: PatientTurn, named: DayWanted) -> str | None:
     return None
 
 
-def _times_shown(data: dict[str, Any]) -> tuple[list[list[str]], bool]:
+def times_shown(data: dict[str, Any]) -> tuple[list[list[str]], bool]:
     """The free times on screen, and whether more come after them (or the whole day)."""
     if "times_shown" in data:  # a part of the day, or the nearest to a time not free
         return data["times_shown"], len(data["times_shown"]) < len(data["times"])

@@ -17,7 +17,7 @@ from app.booking.errors import (
     SlotTaken,
 )
 from app.booking.queries import Booking
-from bot_flows.engine import option_words
+from bot_flows.engine import option_words, positions
 from bot_flows.patient_answers import (
     DIGIT,
     choice,
@@ -210,7 +210,7 @@ def answer_move_confirm(turn: PatientTurn) -> PatientState:
 
 
 def ask_reminder(turn: PatientTurn) -> None:
-    turn.say("patient.reminder", code=turn.data["code"])
+    turn.offer("patient.reminder", positions(S.REMINDER, 3), code=turn.data["code"])
 
 
 def answer_reminder(turn: PatientTurn) -> PatientState:

@@ -24,6 +24,7 @@ from app.booking.errors import (
     UpcomingAppointmentExists,
 )
 from app.booking.requests import Hold
+from bot_flows.engine import Choice
 from bot_flows.patient_answers import (
     LONE_OPTION,
     YES_NO,
@@ -34,7 +35,7 @@ from bot_flows.patient_answers import (
     numbered,
     when_label,
 )
-from bot_flows.patient_booking import drop_answers
+from bot_flows.patient_booking import drop_answers, slot_choice
 from bot_flows.patient_start import answer_menu
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.ports import SlotOption
@@ -61,8 +62,10 @@ def offer(
 
 
 def ask_rebook(turn: PatientTurn) -> None:
-    labels = (when_label(turn, start) for _, start in turn.data["options"])
-    turn.say("patient.rebook_options", options=numbered(labels))
+    options = turn.data["options"]
+    labels = (when_label(turn, start) for _, start in options)
+    choices = tuple(Choice(slot_choice(slot_id, start)) for slot_id, start in options)
+    turn.offer("patient.rebook_options", choices, options=numbered(labels))
 
 
 def answer_rebook(turn: PatientTurn) -> PatientState:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot_flows.engine import fold, option_words
+from bot_flows.engine import fold, option_words, positions
 from bot_flows.language import opening
 from bot_flows.patient_answers import (
     LONE_OPTION,
@@ -65,7 +65,7 @@ def first_message(turn: PatientTurn) -> PatientState:
 
 
 def ask_consent(turn: PatientTurn) -> None:
-    turn.say("patient.consent", **doctor_named(turn))
+    turn.offer("patient.consent", positions(S.CONSENT, 2), **doctor_named(turn))
 
 
 def answer_consent(turn: PatientTurn) -> PatientState:
@@ -102,7 +102,7 @@ def offer_privacy_again(turn: PatientTurn) -> PatientState:
 
 
 def ask_menu(turn: PatientTurn) -> None:
-    turn.say("patient.menu")
+    turn.offer("patient.menu", positions(S.MENU, 4))
 
 
 def answer_menu(turn: PatientTurn) -> PatientState:

@@ -48,7 +48,8 @@ class InboundMessage:
     practice_number: str
     body: str
     has_media: bool = False
-    button_payload: str | None = None
+    button_payload: str | None = None  # a quick-reply button's id (a template's or ours)
+    list_id: str | None = None  # a list item's id
     replied_to: str | None = None  # the provider's id of our message this one replies to
 
 
@@ -129,8 +130,9 @@ def receive(
                 last_activity=conversation.updated_at,
                 handoff_until=conversation.handoff_until,
             )
+            tapped = message.list_id or message.button_payload
             said = answer_patient(
-                chat, Incoming(message.body, message.has_media), now, patient_services
+                chat, Incoming(message.body, message.has_media, tapped), now, patient_services
             )
             moved |= {"state": chat.state, "data": chat.data, "handoff_until": chat.handoff_until}
             language = chat.language

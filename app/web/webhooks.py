@@ -41,6 +41,7 @@ from bot_flows.texts import render_notification
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 MAX_BODY = 2000  # characters of a message the bot reads; longer text is capped, not refused
+MAX_CHOICE_ID = 200  # Twilio's limit on a list item's or a button's id
 # Twilio's ids are letters and digits ("SM" + 32 hex); anything else (a NUL, which
 # PostgreSQL refuses, or a huge number) is a malformed request, answered 400.
 SID = re.compile(r"[A-Za-z0-9]{1,64}")
@@ -255,7 +256,8 @@ def read_message(form: Mapping[str, str]) -> InboundMessage:
         practice_number=practice_e164,
         body=clean_text(form.get("Body", ""), MAX_BODY),
         has_media=int(media) > 0,
-        button_payload=clean_text(form.get("ButtonPayload", ""), 100) or None,
+        button_payload=clean_text(form.get("ButtonPayload", ""), MAX_CHOICE_ID) or None,
+        list_id=clean_text(form.get("ListId", ""), MAX_CHOICE_ID) or None,
         replied_to=_replied_to(form.get("OriginalRepliedMessageSid", "")),
     )
 

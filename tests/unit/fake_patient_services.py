@@ -13,6 +13,7 @@ make any method refuse once.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -467,19 +468,47 @@ class Patient:
     def state(self) -> str:
         return self.chat.state
 
-    def send(self, text: str = "", *, media: bool = False, wait: timedelta = MINUTE) -> Reply:
+    def send(
+        self,
+        text: str = "",
+        *,
+        media: bool = False,
+        wait: timedelta = MINUTE,
+        choice: str | None = None,
+    ) -> Reply:
         self.now += wait
         self.services.now = self.now
-        said = answer_patient(self.chat, Incoming(text, media), self.now, self.services)
+        said = answer_patient(self.chat, Incoming(text, media, choice), self.now, self.services)
         json.dumps(self.chat.data)
         assert self.chat.state in set(PatientState) and len(self.chat.state) <= 40
+        for message in said:
+            for language in ("es", "en"):
+                shown = numbered_options(render(message, language))
+                assert len(message.choices) in (0, shown), (message.key, language, shown)
         rendered = {lang: "\n\n".join(render(s, lang) for s in said) for lang in ("es", "en")}
         return Reply(said, rendered[self.chat.language])
+
+    def tap(self, reply: Reply, number: int) -> Reply:
+        """Tap option `number` of the last message of `reply` that offers choices."""
+        offered = [message for message in reply.said if message.choices][-1]
+        lines = render(offered, self.chat.language).splitlines()
+        title = [line for line in lines if line.startswith(f"{number}. ")][-1][len(f"{number}. ") :]
+        return self.send(title, choice=offered.choices[number - 1].id)  # WhatsApp's Body: the title
 
     def say(self, *texts: str) -> Reply:
         """Send several messages; the reply to the last one."""
         replies = [self.send(text) for text in texts]
         return replies[-1]
+
+
+def numbered_options(text: str) -> int:
+    """How many numbered options ("1. ...", "2. ...") the message ends its last list with."""
+    numbers = [int(m.group(1)) for m in re.finditer(r"^(\d+)\. ", text, re.MULTILINE)]
+    if 1 not in numbers:
+        return 0
+    run = numbers[len(numbers) - 1 - numbers[::-1].index(1) :]
+    assert run == list(range(1, len(run) + 1)), run
+    return len(run)
 
 
 def render(said: Said, language: str) -> str:

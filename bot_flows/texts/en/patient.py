@@ -71,6 +71,7 @@ TEXTS: dict[str, str] = {
     # Booking: service, day, time
     "patient.services": "Which service do you need?\n{options}",
     "patient.service_option": "{name} ({duration} min)",
+    "patient.minutes": "{n} min",
     "patient.no_services": (
         "There are no services to book here for now. Choose *4* to talk to the practice."
     ),
@@ -80,6 +81,8 @@ TEXTS: dict[str, str] = {
         "to the practice."
     ),
     "patient.day_full": "That day just filled up 😕 Please choose another.",
+    "patient.slot_gone": "That time is no longer free 😕 These ones are:",
+    "patient.old_list": "That list is no longer current. Please choose from this one:",
     "patient.times": "🕐 What time on {day}?\n{options}",
     "patient.more_times": "More times ➡️",
     "patient.more_days": "More days ➡️",

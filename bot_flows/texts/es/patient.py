@@ -74,6 +74,7 @@ TEXTS: dict[str, str] = {
     # Booking: service, day, time
     "patient.services": "¿Qué servicio necesitas?\n{options}",
     "patient.service_option": "{name} ({duration} min)",
+    "patient.minutes": "{n} min",
     "patient.no_services": (
         "Por ahora no hay servicios para agendar por aquí. Elige *4* para hablar con el "
         "consultorio."
@@ -84,6 +85,8 @@ TEXTS: dict[str, str] = {
         "para hablar con el consultorio."
     ),
     "patient.day_full": "Ese día se acaba de llenar 😕 Elige otro, por favor.",
+    "patient.slot_gone": "Ese horario ya no está libre 😕 Estos sí lo están:",
+    "patient.old_list": "Esa lista ya no está vigente. Elige de esta, por favor:",
     "patient.times": "🕐 ¿A qué hora, el {day}?\n{options}",
     "patient.more_times": "Más horarios ➡️",
     "patient.more_days": "Más días ➡️",
