@@ -164,7 +164,13 @@ class SqlPatientServices(_Services):
         return [SlotOption(slot.slot_id, slot.start) for slot in found]
 
     def stored_patient(self) -> StoredPatient | None:
-        """Their last request's answers at this practice, else the name kept on the contact."""
+        """Their last request's answers at this practice, else the name kept on the contact.
+
+        Each request the chat sends keeps the name on the contact (`remember_patient`):
+        without one there is no request to read, as for every first booking.
+        """
+        if not self._contact.patient_name:
+            return None
         last = self._session.execute(
             select(
                 ReservationRequest.patient_name,

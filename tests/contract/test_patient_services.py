@@ -167,6 +167,17 @@ def test_a_patient_without_a_name_is_not_remembered(sides: Sides) -> None:
         assert patient.stored_patient() is None
 
 
+def test_requests_are_read_back_only_for_a_patient_the_chat_remembered(sides: Sides) -> None:
+    """A first booking reads nothing: the chat keeps the name with each request it sends."""
+    hold(sides, CONSULTA, TUESDAY, time(10, 30), name="María Pérez")
+    with sides.patient() as patient:
+        assert patient.stored_patient() is None
+        patient.remember_patient(StoredPatient("María Pérez", 34, None))
+    with sides.patient() as patient:
+        stored = patient.stored_patient()
+    assert stored is not None and stored.from_request and stored.name == "María Pérez"
+
+
 # --- what is offered -----------------------------------------------------------------------------
 
 
@@ -324,6 +335,7 @@ def test_a_rejected_request_is_asked_again_with_the_same_answers(sides: Sides) -
     )  # fmt: skip
     sides.given_rejected(code)
     with sides.patient() as patient:
+        patient.remember_patient(StoredPatient("Ana Ruiz", 51, None))  # as the chat does on sending
         again = patient.rebook(code, sides.slot(CONSULTA, WEDNESDAY, time(11, 0)))
     assert again.code != code and not again.confirmed
     assert again.expires_at == sides.clock.now + timedelta(minutes=30)

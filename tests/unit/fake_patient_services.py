@@ -188,8 +188,13 @@ class FakePatientServices:
         return sorted(nearby, key=lambda slot: (abs(slot.start - around), slot.start))[:limit]
 
     def stored_patient(self) -> StoredPatient | None:
-        """The last request's answers, as the real one reads them; else `stored` (the contact)."""
+        """The last request's answers, as the real one reads them; else `stored` (the contact).
+
+        Requests are read only for a patient remembered (`remember_patient`), as there.
+        """
         self._call("stored_patient")
+        if not (self.stored and self.stored.name):
+            return None
         if self.intakes:
             last = self.intakes[-1]
             if not last.name:
@@ -199,7 +204,7 @@ class FakePatientServices:
                 last.current_medications, last.allergies, last.contact_method.value, last.email,
                 from_request=True,
             )  # fmt: skip
-        return self.stored if self.stored and self.stored.name else None
+        return self.stored
 
     def remember_patient(self, patient: StoredPatient) -> None:
         self._call("remember_patient", patient)
