@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app.messaging.interactive import (
@@ -178,6 +178,7 @@ WORDS = st.lists(
 ).map(" ".join)
 
 
+@example(": 000", 4)  # punctuation, then a first word too long: cut inside it
 @given(st.one_of(st.text(max_size=120), WORDS), st.integers(min_value=1, max_value=60))
 def test_shorten_fits_and_never_cuts_a_word_without_saying_so(text: str, limit: int) -> None:
     short = shorten(text, limit)
@@ -190,15 +191,17 @@ def test_shorten_fits_and_never_cuts_a_word_without_saying_so(text: str, limit: 
 
 
 def _cut_between_words(short: str, whole: str) -> bool:
-    """After a word (a space or a break follows), or inside a first word too long to fit."""
+    """After a word (a space or a break follows), or inside a first word too long to fit.
+
+    The first word is the first with a letter or digit: in ": 000" it is "000".
+    """
     head = short.removesuffix(ELLIPSIS)
     rest = whole[len(head) :]
-    return (
-        not rest
-        or rest[0].isspace()
-        or rest[0] in BREAKS
-        or not any(character.isspace() for character in head)
-    )
+    if not rest or rest[0].isspace() or rest[0] in BREAKS:
+        return True
+    spaces = [position for position, character in enumerate(head) if character.isspace()]
+    before = head[: spaces[-1]] if spaces else ""
+    return all(character.isspace() or character in BREAKS for character in before)
 
 
 def test_buttons_up_to_three_a_list_up_to_ten_then_numbered_text() -> None:
