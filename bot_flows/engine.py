@@ -86,10 +86,14 @@ class Turn(Generic[Services]):
     # An answer that needs no question after it ("gracias") sets this to False.
     ask_next: bool = True
 
+    _folded: tuple[str, str] = ("", "")  # (text, its folding): handlers ask a dozen times
+
     @property
     def words(self) -> str:
         """The message folded for matching: lower case, no accents or emoji, single spaces."""
-        return fold(self.text)
+        if self._folded[0] != self.text or not self._folded[1]:
+            self._folded = (self.text, fold(self.text))
+        return self._folded[1]
 
     def say(self, key: str, **values: Any) -> None:
         self.said.append(Said(key, values))
