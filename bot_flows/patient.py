@@ -210,7 +210,7 @@ FLOW: Flow[PatientServices] = {
         goes_to=after(S.AGE),
     ),
     S.SEX: Step(
-        ask=asking("patient.ask_sex"),
+        ask=asking("patient.ask_sex", positions(S.SEX, 3)),
         answer=answer_sex,
         help=CHOOSE,
         needs=SLOT,

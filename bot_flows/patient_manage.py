@@ -17,7 +17,7 @@ from app.booking.errors import (
     SlotTaken,
 )
 from app.booking.queries import Booking
-from bot_flows.engine import option_words, positions
+from bot_flows.engine import Choice, option_words, positions
 from bot_flows.patient_answers import (
     DIGIT,
     choice,
@@ -68,8 +68,10 @@ def start_managing(turn: PatientTurn) -> PatientState:
 
 
 def ask_pick(turn: PatientTurn) -> None:
-    lines = (_line(turn, entry) for entry in turn.data["bookings"])
-    turn.say("patient.pick_booking", options=numbered(lines))
+    entries = turn.data["bookings"]
+    lines = (_line(turn, entry) for entry in entries)
+    choices = tuple(Choice(f"code:{entry['code']}") for entry in entries)
+    turn.offer("patient.pick_booking", choices, options=numbered(lines))
 
 
 def answer_pick(turn: PatientTurn) -> PatientState:
@@ -82,7 +84,7 @@ def answer_pick(turn: PatientTurn) -> PatientState:
 
 
 def ask_action(turn: PatientTurn) -> None:
-    turn.say("patient.action", booking=_line(turn, turn.data["booking"]))
+    turn.offer("patient.action", positions(S.ACTION, 2), booking=_line(turn, turn.data["booking"]))
 
 
 def answer_action(turn: PatientTurn) -> PatientState:
@@ -99,12 +101,13 @@ def ask_cancel(turn: PatientTurn) -> None:
     entry = turn.data["booking"]
     when = when_label(turn, entry["start"])
     if entry["kind"] == "request":
-        turn.say("patient.withdraw_confirm", code=entry["code"], when=when)
+        choices = positions(S.CANCEL, 2)
+        turn.offer("patient.withdraw_confirm", choices, code=entry["code"], when=when)
         return
     policy = turn.services.practice.cancellation_policy
     if policy:
         turn.say("patient.policy", policy=policy)
-    turn.say("patient.cancel_confirm", code=entry["code"], when=when)
+    turn.offer("patient.cancel_confirm", positions(S.CANCEL, 2), code=entry["code"], when=when)
 
 
 def answer_cancel(turn: PatientTurn) -> PatientState:
@@ -171,7 +174,9 @@ def answer_move_time(turn: PatientTurn) -> PatientState:
 def ask_move_confirm(turn: PatientTurn) -> None:
     entry = turn.data["booking"]
     old, new = when_label(turn, entry["start"]), when_label(turn, turn.data["start"])
-    turn.say("patient.move_confirm", code=entry["code"], old=old, new=new)
+    turn.offer(
+        "patient.move_confirm", positions(S.MOVE_CONFIRM, 2), code=entry["code"], old=old, new=new
+    )
 
 
 def answer_move_confirm(turn: PatientTurn) -> PatientState:

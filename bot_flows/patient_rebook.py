@@ -24,7 +24,7 @@ from app.booking.errors import (
     UpcomingAppointmentExists,
 )
 from app.booking.requests import Hold
-from bot_flows.engine import Choice
+from bot_flows.engine import Choice, positions
 from bot_flows.patient_answers import (
     LONE_OPTION,
     YES_NO,
@@ -88,8 +88,9 @@ def answer_rebook(turn: PatientTurn) -> PatientState:
 
 
 def ask_rebook_confirm(turn: PatientTurn) -> None:
-    turn.say(
+    turn.offer(
         "patient.rebook_confirm",
+        positions(S.REBOOK_CONFIRM, 2),
         when=when_label(turn, turn.data["start"]),
         code=turn.data["code"],
         **doctor_named(turn),

@@ -34,6 +34,8 @@ def typed_answer(state: str, data: Mapping[str, Any], choice: str) -> str | None
         return _day(value, data)
     if kind == "slot":
         return _position(value, [":".join(slot) for slot in _slots_shown(state, data)])
+    if kind == "code" and state == S.PICK:
+        return _position(value, [entry["code"] for entry in data.get("bookings", [])])
     return None
 
 

@@ -11,7 +11,7 @@ from datetime import date, time, timedelta
 
 from bot_flows.patient import PatientState
 from bot_flows.taps import typed_answer
-from tests.unit.fake_patient_services import FakePatientServices, Patient
+from tests.unit.fake_patient_services import NOW, FakePatientServices, Patient
 
 S = PatientState
 
@@ -103,3 +103,18 @@ def test_a_day_of_the_window_not_on_the_page_is_its_date() -> None:
     assert typed_answer(S.DAY, data, "day:2026-12-20") == "20/12/2026"
     assert typed_answer(S.DAY, data, "day:2027-01-05") is None
     assert typed_answer(S.TIME, data, "day:2026-12-01") is None  # not the question asked
+
+
+def test_an_appointment_is_picked_by_its_code_and_cancelled_by_taps() -> None:
+    patient = Patient()
+    service = patient.services.service_list[0]
+    for code, days in (("K7M3QX", 3), ("H4J9KP", 4)):
+        patient.services.add_booking(code, service, NOW + timedelta(days=days, hours=1))
+    pick = patient.say("hola", "1", "3")
+    assert [c.id for c in pick.said[-1].choices] == ["code:K7M3QX", "code:H4J9KP"]
+    action = patient.tap(pick, 2)
+    assert patient.chat.data["booking"]["code"] == "H4J9KP"
+    confirm = patient.tap(action, 1)  # Cancelarla
+    assert confirm.keys == ["patient.policy", "patient.cancel_confirm"]
+    assert patient.tap(confirm, 1).keys[0] == "patient.cancelled"
+    assert [b.code for b in patient.services.booked()] == ["K7M3QX"]
