@@ -34,7 +34,7 @@ from bot_flows.doctor_parsing import (
     PhoneArgs,
     ReplyArgs,
 )
-from bot_flows.engine import Said
+from bot_flows.engine import Choice, Said
 from bot_flows.ports import DoctorServices, PracticeDetails
 
 URGENT_MARK = " ‼️"
@@ -115,7 +115,16 @@ def list_pending(args: NoArgs, turn: DoctorTurn) -> list[Said]:
     if not waiting:
         return [Said("doctor.nothing_pending")]
     lines = "\n".join(_pending_line(request, turn) for request in waiting)
-    return [Said("doctor.pending", {"count": len(waiting), "lines": lines})]
+    # Tapping one approves it: its id is the command, as the notice's Aprobar button.
+    choices = tuple(
+        Choice(
+            f"APROBAR {request.code}",
+            turn.text("doctor.pending.approve", code=request.code),
+            f"{request.patient_name} · {turn.when(request.start)}",
+        )
+        for request in waiting
+    )
+    return [Said("doctor.pending", {"count": len(waiting), "lines": lines}, choices)]
 
 
 def show_agenda(args: DayArgs, turn: DoctorTurn) -> list[Said]:

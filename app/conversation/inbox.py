@@ -116,9 +116,8 @@ def receive(
             services = SqlDoctorServices(
                 session, practice, now, settings.render, settings.hold_minutes, message.sid
             )
-            said = answer_doctor(
-                message.body, message.button_payload, now, services, message.replied_to
-            )
+            tapped = message.button_payload or message.list_id  # PENDIENTES' list: APROBAR <code>
+            said = answer_doctor(message.body, tapped, now, services, message.replied_to)
         else:
             patient_services = SqlPatientServices(
                 session, practice, contact, now, settings.render, settings.hold_minutes, message.sid

@@ -63,3 +63,13 @@ def test_a_time_from_an_old_days_list_taken_since_is_said_gone(world: World) -> 
     day_two = world.practice.slots[4]
     assert day_two.start_time == DAY_2
     assert tap(patient, slot_choice(day_two), "10:00") == [es("patient.ask_name")]
+
+
+def test_the_doctor_approves_by_tapping_a_request_of_the_pending_list(world: World) -> None:
+    patient, doctor = world.patient(), world.doctor()
+    patient.says("hola", "1", "1", "1", "1", *INTAKE, "1")
+    code = request_of(world, patient.phone).code
+    assert code in doctor.say("PENDIENTES")[0]
+    # The list's item for the request carries the command as its id.
+    tap(doctor, f"APROBAR {code}", f"Aprobar {code}")
+    assert request_of(world, patient.phone).status == "approved"

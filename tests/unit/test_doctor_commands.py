@@ -718,3 +718,17 @@ def test_any_text_gets_an_answer_and_only_commands_change_anything(message: str)
     reply = ask(services, message)
     assert reply.said
     assert not services.mutations or starts_with_a_command_word(message)
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_each_pending_request_is_a_choice_whose_tap_approves_it(language: str) -> None:
+    services = services_with_request(language)
+    services.add_request("H4J9KP", WEDNESDAY_1030 + timedelta(hours=1), patient_name="Juan Ruiz")
+    [listed] = ask(services, "PENDIENTES").said
+    ids = [choice.id for choice in listed.choices]
+    assert sorted(ids) == ["APROBAR H4J9KP", "APROBAR K7M3QX"]  # in the list's order
+    assert all(len(choice.title or "") <= 24 for choice in listed.choices)
+    # WhatsApp sends the item's id, and its title as the body: the id decides.
+    ask(services, "(list)", payload="APROBAR H4J9KP")
+    assert services.requests["H4J9KP"].status == "approved"
+    assert services.requests["K7M3QX"].status == "pending"
