@@ -86,7 +86,8 @@ class Turn(Generic[Services]):
     # An answer that needs no question after it ("gracias") sets this to False.
     ask_next: bool = True
 
-    _folded: tuple[str, str] = ("", "")  # (text, its folding): handlers ask a dozen times
+    # (text, its folding): the handlers of one turn ask for it a dozen times.
+    _folded: tuple[str, str] = field(default=("", ""), init=False, repr=False, compare=False)
 
     @property
     def words(self) -> str:
