@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from app.models import TimeSlot
+from bot_flows.patient_booking import slot_choice as time_choice
 from tests.e2e.conftest import DAY_1, DAY_2, Person, World
 from tests.e2e.test_conversation import INTAKE, es, request_of
 
@@ -21,7 +22,8 @@ def tap(person: Person, choice: str, title: str) -> list[str]:
 
 
 def slot_choice(slot: TimeSlot) -> str:
-    return f"slot:{slot.id}:{slot.start_time.isoformat()}"
+    """The id the times list gave `slot` (`patient_booking.slot_choice`)."""
+    return time_choice(str(slot.id), slot.start_time.isoformat())
 
 
 def test_a_first_booking_by_taps_and_the_few_words_only_a_person_can_write(world: World) -> None:
