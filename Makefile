@@ -8,7 +8,7 @@ EMBEDDED := DATABASE_URL= REDIS_URL= MESSAGING_BACKEND=console
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint services tools bench clean
+.PHONY: install run test lint services tools browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -51,6 +51,11 @@ lint: install
 tools:
 	@command -v faketime >/dev/null || { apt-get update -qq && apt-get install -y -qq faketime; }
 
+# Debian's chromium, for the simulator's browser test (tests/e2e/test_simulator_browser.py):
+# Playwright drives /usr/bin/chromium and never downloads a browser of its own.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }
+
 # The tests that deal with dates run again a year ahead: only the clock of pytest (and
 # of the Python processes it starts) moves, PostgreSQL and Redis keep the real date, so
 # a test mixing a Python date with the database's CURRENT_DATE or now(), or counting on
@@ -69,7 +74,7 @@ DATED_TESTS := tests/unit tests/e2e/test_conversation.py \
 	tests/integration/test_embedded_setup.py tests/integration/test_webhook_buttons.py \
 	tests/integration/test_devchat.py tests/contract tests/e2e/test_taps.py
 
-test: install services lint tools
+test: install services lint tools browser
 	$(BIN)/pytest
 	$(AHEAD) $(BIN)/pytest -q $(DATED_TESTS)
 

@@ -4,8 +4,11 @@
 no TWILIO_AUTH_TOKEN: see `Config.development_mode`). Every message goes through the
 real webhook, signed the way Twilio signs it, and both transcripts are read back
 from message_log: the bot's replies, and the outbox's queued messages (the doctor's
-new-request notification, the patient's approval) as they are sent. The page is a template
-with its own script and style files, so its Content-Security-Policy allows no inline code.
+new-request notification, the patient's approval) as they are sent. A reply with choices
+(`variables["interactive"]`: a list or quick-reply buttons) is shown as WhatsApp shows it,
+and a tap is posted with the fields Twilio posts (ListId / ButtonPayload). The page is a
+template with its own script and style files, so its Content-Security-Policy allows no
+inline code.
 """
 
 from __future__ import annotations
@@ -32,6 +35,13 @@ from werkzeug.exceptions import HTTPException
 
 from app.config import Config
 from app.db import get_database
+from app.messaging.interactive import (
+    ID_LIMIT,
+    LIST_MAX_ITEMS,
+    LIST_PICKER,
+    QUICK_REPLY,
+    QUICK_REPLY_MAX_BUTTONS,
+)
 from app.messaging.templates import INTERACTIVE
 from app.models import MessageLog, Practice
 from app.phones import WHATSAPP_PREFIX, InvalidPhoneNumber, to_e164
@@ -53,6 +63,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'"
 )
+# The most items each kind of choice may carry; a row claiming more is not shown as one.
+MAX_ITEMS = {QUICK_REPLY: QUICK_REPLY_MAX_BUTTONS, LIST_PICKER: LIST_MAX_ITEMS}
 
 
 @bp.get("")
@@ -80,11 +92,16 @@ def send() -> ResponseReturnValue:
     """
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        abort(400, "send a JSON object: practice, phone, body and optionally payload")
+        abort(400, "send a JSON object: practice, phone, body and optionally payload or list_id")
     practice_id, phone = _practice_id(data.get("practice")), _phone(data.get("phone"))
-    body, payload = data.get("body", ""), data.get("payload") or ""
-    if not isinstance(body, str) or not isinstance(payload, str):
-        abort(400, "body and payload must be text")
+    body = data.get("body", "")
+    payload, list_id = data.get("payload") or "", data.get("list_id") or ""
+    if not isinstance(body, str) or not isinstance(payload, str) or not isinstance(list_id, str):
+        abort(400, "body, payload and list_id must be text")
+    if payload and list_id:
+        abort(400, "a tap is on a button (payload) or on a list item (list_id), not both")
+    if len(payload) > ID_LIMIT or len(list_id) > ID_LIMIT:
+        abort(400, f"payload and list_id are at most {ID_LIMIT} characters")
     with get_database().sessions() as session:
         practice_number = session.scalar(
             select(Practice.whatsapp_number).where(Practice.id == practice_id)
@@ -98,8 +115,11 @@ def send() -> ResponseReturnValue:
         "Body": body,
         "NumMedia": "0",
     }
+    # What Twilio posts for a tap: the body is the title shown, and the id comes apart.
     if payload:
         form |= {"ButtonPayload": payload, "ButtonText": body}
+    if list_id:
+        form |= {"ListId": list_id, "ListTitle": body}
     path = url_for("webhooks.inbound")
     config: Config = current_app.config["CITABOT"]
     signature = RequestValidator(config.webhook_token).compute_signature(
@@ -169,8 +189,10 @@ def _instant(raw: str | None) -> datetime | None:
 
 
 def _row(row: MessageLog) -> dict[str, Any]:
-    """A transcript line; a new-request notification carries its quick-reply buttons."""
-    code = (row.variables or {}).get("code")
+    """A transcript line; a new-request notification carries its quick-reply buttons, and a
+    reply with choices its list or buttons (`interactive`, else None)."""
+    variables = row.variables if isinstance(row.variables, dict) else {}
+    code = variables.get("code")
     buttons = []
     if row.purpose in INTERACTIVE and isinstance(code, str):
         payloads = button_payloads(code)
@@ -183,7 +205,43 @@ def _row(row: MessageLog) -> dict[str, Any]:
         "purpose": row.purpose,
         "created_at": _iso(row.created_at),
         "buttons": buttons,
+        "interactive": _interactive(variables.get("interactive")),
     }
+
+
+def _interactive(raw: Any) -> dict[str, Any] | None:
+    """The list or buttons a row's variables hold, checked field by field; None for anything
+    else (an older row, a kind the page cannot show, a field of the wrong type or empty)."""
+    if not isinstance(raw, dict):
+        return None
+    kind, body, button, raw_items = (
+        raw.get("kind"),
+        raw.get("body"),
+        raw.get("button") or "",  # a quick reply has none
+        raw.get("items"),
+    )
+    if kind not in MAX_ITEMS or not _text(body) or not isinstance(button, str):
+        return None
+    if kind == LIST_PICKER and not button.strip():
+        return None  # a list opens with its button: nothing to show without it
+    if not isinstance(raw_items, list) or not 1 <= len(raw_items) <= MAX_ITEMS[kind]:
+        return None
+    items = []
+    for item in raw_items:
+        if not isinstance(item, dict):
+            return None
+        choice, title = item.get("id"), item.get("title")
+        description = item.get("description") or ""
+        if not _text(choice) or len(choice) > ID_LIMIT or not _text(title):
+            return None
+        if not isinstance(description, str):
+            return None
+        items.append({"id": choice, "title": title, "description": description})
+    return {"kind": kind, "body": body, "button": button, "items": items}
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _iso(instant: datetime) -> str:

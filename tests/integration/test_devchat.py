@@ -226,3 +226,125 @@ def test_sending_refuses_what_the_webhook_could_not_take(
         response = client.post("/dev/chat/send", json=message | {"practice": str(missing)})
         assert response.status_code == 404
     assert transcript(client, profile, PATIENT) == []
+
+
+# A reply with choices, as the delivery side logs it (variables["interactive"]).
+DAYS_LIST = {
+    "kind": "twilio/list-picker",
+    "body": "📅 ¿Qué día te queda mejor?",
+    "button": "Ver opciones",
+    "items": [
+        {"id": "day:2026-12-02", "title": "miércoles 2 de diciembre", "description": "4 horarios"},
+        {"id": "more:day", "title": "Más días", "description": ""},
+    ],
+}
+CONSENT_BUTTONS = {
+    "kind": "twilio/quick-reply",
+    "body": "¿Aceptas el aviso de privacidad?",
+    "button": "",
+    "items": [
+        {"id": "consent:1", "title": "Sí, acepto", "description": ""},
+        {"id": "consent:2", "title": "No acepto", "description": ""},
+    ],
+}
+
+
+def test_a_reply_with_choices_carries_its_list_or_buttons(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        profile = make_practice(session)
+        numbered = "📅 ¿Qué día te queda mejor?\n1. miércoles 2 de diciembre\n2. Más días"
+        log(session, profile, PATIENT, numbered, T0, variables={"interactive": DAYS_LIST})
+        consent = {"interactive": CONSENT_BUTTONS | {"button": None} | {"extra": 1}}
+        log(session, profile, PATIENT, "1. Sí 2. No", T0 + timedelta(seconds=1), variables=consent)
+        log(session, profile, PATIENT, "plain", T0 + timedelta(seconds=2))
+    days, buttons, plain = transcript(client, profile, PATIENT)
+    assert days["body"] == numbered  # the fallback stays what it is
+    assert days["interactive"] == DAYS_LIST
+    # A quick reply has no button label: None is read as none; other keys are dropped.
+    assert buttons["interactive"] == CONSENT_BUTTONS
+    assert plain["interactive"] is None and plain["buttons"] == []
+
+
+def junk_interactive() -> list[object]:
+    item = DAYS_LIST["items"][0]
+    return [
+        None, "twilio/list-picker", [DAYS_LIST],
+        DAYS_LIST | {"kind": "twilio/card"},
+        DAYS_LIST | {"kind": None},
+        DAYS_LIST | {"body": ""},
+        DAYS_LIST | {"body": 7},
+        DAYS_LIST | {"button": ""},  # a list opens with its button
+        DAYS_LIST | {"button": ["Ver"]},
+        DAYS_LIST | {"items": []},
+        DAYS_LIST | {"items": "day:2026-12-02"},
+        DAYS_LIST | {"items": [item] * 11},
+        CONSENT_BUTTONS | {"items": CONSENT_BUTTONS["items"] * 2},  # 4 buttons
+        DAYS_LIST | {"items": [item, "Más días"]},
+        DAYS_LIST | {"items": [item | {"id": ""}]},
+        DAYS_LIST | {"items": [item | {"id": 3}]},
+        DAYS_LIST | {"items": [item | {"id": "x" * 201}]},
+        DAYS_LIST | {"items": [{"id": "day:2026-12-02"}]},
+        DAYS_LIST | {"items": [item | {"title": " "}]},
+        DAYS_LIST | {"items": [item | {"description": 4}]},
+    ]  # fmt: skip
+
+
+def test_choices_of_any_other_shape_are_not_shown_as_choices(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        profile = make_practice(session)
+        for n, junk in enumerate(junk_interactive()):
+            at = T0 + timedelta(seconds=n)
+            log(session, profile, PATIENT, f"junk {n}", at, variables={"interactive": junk})
+        log(session, profile, PATIENT, "a list", T0 + timedelta(minutes=1), variables=[DAYS_LIST])
+    rows = transcript(client, profile, PATIENT)
+    assert len(rows) == len(junk_interactive()) + 1
+    assert [r["interactive"] for r in rows] == [None] * len(rows)
+
+
+def test_a_tap_is_posted_as_twilio_posts_it_the_id_apart_from_the_title(
+    client: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        profile = make_practice(session)
+        make_service(session, profile)
+    message = {"practice": str(profile.id), "phone": PATIENT}
+
+    def send(**fields: str) -> list[str]:
+        sent = client.post("/dev/chat/send", json=message | fields)
+        assert sent.status_code == 200, sent.json
+        return [r["body"] for r in transcript(client, profile, PATIENT)]
+
+    before = len(send(body="Hola"))
+    # Titles the bot could not read as words: only the ids say what was tapped.
+    after = send(body="✳", payload="consent:1")
+    assert after[-1].startswith("¿Qué necesitas?"), after[before:]
+    before = len(after)
+    after = send(body="✴", list_id="menu:1")  # to book: no free time, so the menu again
+    assert after[before] == "✴"
+    assert after[before + 1].startswith("Lo siento, ya no quedan horarios libres"), after[before:]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"list_id": 7},
+        {"payload": ["consent:1"]},
+        {"list_id": "menu:1", "payload": "menu:1"},
+        {"list_id": "x" * 201},
+        {"payload": "x" * 201},
+    ],
+)
+def test_a_tap_needs_one_id_of_text_within_twilios_limit(
+    client: FlaskClient, sessions: sessionmaker[Session], fields: dict[str, object]
+) -> None:
+    with sessions.begin() as session:
+        profile = make_practice(session)
+    message = {"practice": str(profile.id), "phone": PATIENT, "body": "Sí"}
+    response = client.post("/dev/chat/send", json=message | fields)
+    assert response.status_code == 400
+    assert response.json["error"]
+    assert transcript(client, profile, PATIENT) == []

@@ -1,0 +1,249 @@
+"""The simulator in a real browser: Debian's chromium, driven by Playwright, on the real app.
+
+The app is served in development mode on a loopback port of its own (werkzeug, in a
+thread) on the suite's PostgreSQL test database, with the demo practice
+(`examples/demo_clinic.yaml`) and its slots. Its clock starts on Tuesday 1 December
+2026, 15:00 UTC (09:00 in Mexico City) and runs with the real time from there, so the
+days offered are the same on any date (Tuesday 1 December from 10:00, the demo's
+60-minute notice) and every message still comes after the one before it.
+
+Chromium is `/usr/bin/chromium` (`make browser` installs it with apt); Playwright
+never downloads a browser of its own. Screenshots of a list and of buttons are left in
+the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from app import create_app
+from app.background.runtime import build_runtime, set_runtime
+from app.config import Config
+from app.db import get_database
+from app.models import MessageLog
+from app.practices.clinic_file import load_clinic_file
+from app.practices.setup import import_clinic
+from app.scheduling.generation import generate_slots
+from tests.conftest import ROOT
+
+playwright = pytest.importorskip("playwright.sync_api")
+expect = playwright.expect
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # Tuesday, 09:00 in Mexico City
+PATIENT = "+5215512345678"  # the page's default patient
+WAIT_MS = 10_000
+
+
+class RunningClock:
+    """The app's clock: `START`, then moving with the real time."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self.began = start, time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.began)
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log line per request: the page polls every 1.5 s."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+@dataclass
+class Served:
+    url: str
+    profile_id: Any
+    doctor_phone: str
+    clock: RunningClock
+    sessions: sessionmaker[Session]
+
+
+@pytest.fixture
+def served(config: Config, sessions: sessionmaker[Session]) -> Iterator[Served]:
+    """The app on a loopback port, with the demo practice and 30 days of its slots."""
+    app = create_app(dataclasses.replace(config, environment="development"))
+    app.config["TESTING"] = True  # no embedded job thread outliving the test
+    clock = RunningClock(START)
+    set_runtime(app, build_runtime(app, clock=clock))
+    clinic = load_clinic_file(ROOT / "examples" / "demo_clinic.yaml")
+    profile_id = import_clinic(sessions, clinic, clock()).profile_id
+    generate_slots(sessions, now=clock(), days=30, profile_id=profile_id)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        yield Served(url, profile_id, clinic.doctor_phone or "", clock, sessions)
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+        get_database(app).engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: `make browser` installs Debian's")
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM))
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, served: Served, tmp_path: Path) -> Iterator[Any]:
+    """The simulator, the demo practice picked, both phones side by side."""
+    context = browser.new_context(viewport={"width": 1000, "height": 820}, locale="es-MX")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.set_default_timeout(WAIT_MS)
+    expect.set_options(timeout=WAIT_MS)
+    page.goto(f"{served.url}/dev/chat")
+    page.get_by_label("Consultorio").select_option(label="Dra. Ana López (+14155238886)")
+    expect(page.get_by_label("Teléfono del doctor")).to_have_value(served.doctor_phone)
+    yield page
+    context.close()
+    assert errors == []  # no script error, nothing the Content-Security-Policy refused
+
+
+def last_reply(pane: Any) -> Any:
+    return pane.locator(".turn.out").last
+
+
+def sent_by_tap(page: Any, tap: Any) -> dict[str, Any]:
+    """What the page posts to /dev/chat/send when `tap` is clicked."""
+    with page.expect_request(lambda r: r.url.endswith("/dev/chat/send")) as posted:
+        tap.click()
+    return posted.value.post_data_json
+
+
+def open_list(page: Any, turn: Any, button: str) -> Any:
+    """Open the list of `turn` by its button; the panel."""
+    opener = turn.get_by_role("button", name=button)
+    expect(opener).to_have_attribute("aria-haspopup", "dialog")
+    opener.click()
+    panel = page.get_by_role("dialog", name=button)
+    expect(panel).to_be_visible()
+    expect(opener).to_have_attribute("aria-expanded", "true")
+    return panel
+
+
+def tap_item(page: Any, turn: Any, title: str, button: str = "Ver opciones") -> dict[str, Any]:
+    """Tap the list item `title` of `turn`; what was posted. The panel closes."""
+    panel = open_list(page, turn, button)
+    posted = sent_by_tap(page, panel.get_by_role("button", name=title))
+    expect(panel).to_have_count(0)
+    return posted
+
+
+def tap_button(page: Any, turn: Any, title: str) -> dict[str, Any]:
+    """Tap the quick reply `title` under `turn`'s bubble; what was posted."""
+    return sent_by_tap(page, turn.locator(".quick-replies").get_by_role("button", name=title))
+
+
+def write(pane: Any, text: str) -> None:
+    pane.get_by_placeholder("Mensaje").fill(text)
+    pane.get_by_role("button", name="Enviar").click()
+
+
+def log(served: Served, body: str, interactive: dict[str, Any]) -> None:
+    with served.sessions.begin() as session:
+        session.add(
+            MessageLog(
+                profile_id=served.profile_id, phone="+525512345678", direction="out",
+                status="sent", purpose="reply", body=body, created_at=served.clock(),
+                variables={"interactive": interactive},
+            )
+        )  # fmt: skip
+
+
+DAYS = {
+    "kind": "twilio/list-picker",
+    "body": "📅 ¿Qué día te queda mejor?",
+    "button": "Ver opciones",
+    "items": [
+        {"id": "day:2026-12-02", "title": "miércoles 2 de diciembre", "description": "9 horarios"},
+        {"id": "day:2026-12-03", "title": "jueves 3 de diciembre", "description": ""},
+        {"id": "more:day", "title": "Más días", "description": "Los siguientes 7 días"},
+    ],
+}
+CONSENT = {
+    "kind": "twilio/quick-reply",
+    "body": "¿Aceptas el aviso de privacidad?",
+    "button": "",
+    "items": [
+        {"id": "consent:1", "title": "Sí, acepto", "description": ""},
+        {"id": "consent:2", "title": "No acepto", "description": ""},
+    ],
+}
+
+
+def test_a_list_and_buttons_are_shown_as_whatsapp_shows_them_and_taps_sent_as_twilio_sends_them(
+    page: Any, served: Served, tmp_path: Path
+) -> None:
+    patient = page.locator("#patient")
+    write(patient, "hola")
+    expect(last_reply(patient)).to_contain_text("¿Aceptas?")
+    replies = patient.locator(".turn.out").count()
+    # Rows as the delivery side logs them: the numbered text, and the choices apart.
+    log(served, "📅 ¿Qué día te queda mejor?\n1. miércoles 2 de diciembre\n2. ...", DAYS)
+    log(served, "¿Aceptas el aviso de privacidad?\n1. Sí, acepto\n2. No acepto", CONSENT)
+    turns = patient.locator(".turn.out")
+    days, consent = turns.filter(has_text="¿Qué día te"), turns.filter(has_text="aviso de")
+    expect(patient.locator(".turn.out")).to_have_count(replies + 2)
+    expect(days.locator(".text")).to_have_text("📅 ¿Qué día te queda mejor?")
+    expect(consent.locator(".text")).to_have_text("¿Aceptas el aviso de privacidad?")
+    expect(patient).not_to_contain_text("1. miércoles 2 de diciembre")  # not the fallback
+    buttons = consent.locator(".quick-replies").get_by_role("button")
+    expect(buttons).to_have_text(["Sí, acepto", "No acepto"])
+    expect(days.locator(".quick-replies")).to_have_count(0)
+    patient.screenshot(path=tmp_path / "buttons.png")
+
+    panel = open_list(page, days, "Ver opciones")
+    items = panel.get_by_role("list").get_by_role("button")
+    expect(items).to_have_count(3)
+    expect(panel.locator(".item-title")).to_have_text(
+        ["miércoles 2 de diciembre", "jueves 3 de diciembre", "Más días"]
+    )
+    expect(panel.locator(".item-description")).to_have_text(["9 horarios", "Los siguientes 7 días"])
+    expect(panel.locator(".item-title").first).to_have_css("font-weight", "600")
+    expect(panel.get_by_role("button", name="Cerrar")).to_be_visible()
+    patient.screenshot(path=tmp_path / "list.png")
+    page.keyboard.press("Escape")
+    expect(panel).to_have_count(0)
+    expect(days.get_by_role("button", name="Ver opciones")).to_be_focused()
+
+    posted = tap_button(page, consent, "Sí, acepto")
+    assert posted == {
+        "practice": str(served.profile_id), "phone": PATIENT,
+        "body": "Sí, acepto", "payload": "consent:1",
+    }  # fmt: skip
+    expect(patient.locator(".turn.in").last).to_have_text(re.compile("^Sí, acepto"))
+    expect(last_reply(patient)).to_contain_text("¿Qué necesitas?")
+    # The days list is not the question now (the menu is): said old, the menu asked again.
+    posted = tap_item(page, days, "jueves 3 de diciembre")
+    assert (posted["body"], posted["list_id"]) == ("jueves 3 de diciembre", "day:2026-12-03")
+    assert "payload" not in posted
+    expect(patient.locator(".turn.in").last).to_have_text(re.compile("^jueves 3 de diciembre"))
+    expect(patient.locator(".turn.out").nth(-2)).to_contain_text("Esa lista ya no está vigente")
+    expect(last_reply(patient)).to_contain_text("¿Qué necesitas?")
