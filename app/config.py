@@ -14,6 +14,7 @@ DEVELOPMENT_TOKEN = "citabot-development-token"
 # A send starts no later than 20 s (its HTTP timeout and more) before its lease ends:
 # a shorter lease would leave almost no time to start one.
 MIN_LEASE_SECONDS = 30
+INTERACTIVE_REPLIES = ("auto", "off")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Config:
     # PROMETHEUS_MULTIPROC_DIR: where every process of the host writes its metrics
     # (prometheus_client's multiprocess mode); unset, a scrape shows its process alone.
     prometheus_multiproc_dir: Path | None = None
+    # Lists and buttons (app/conversation/choices.py): "auto" sends them where they can
+    # go (Twilio: once `flask content sync` made the content pool; the console: always),
+    # "off" only numbered text. INTERACTIVE_REPLIES defaults to "auto"; a Config built
+    # in code (tests, benchmarks) starts from "off" and says when it wants them.
+    interactive_replies: str = "off"
 
     @property
     def development_mode(self) -> bool:
@@ -90,6 +96,9 @@ class Config:
                 f" not {lease!r}"
             )
         environment = env.get("CITABOT_ENV", "development")
+        interactive = env.get("INTERACTIVE_REPLIES") or "auto"
+        if interactive not in INTERACTIVE_REPLIES:
+            raise ValueError(f"INTERACTIVE_REPLIES must be 'auto' or 'off', not {interactive!r}")
         api_base_url = env.get("TWILIO_API_BASE_URL") or None
         if api_base_url and environment == "production":
             raise ValueError("TWILIO_API_BASE_URL is for tests; production talks to Twilio")
@@ -128,6 +137,7 @@ class Config:
             deferred_inbox_dir=Path(env.get("DEFERRED_INBOX_DIR") or cls.deferred_inbox_dir),
             metrics_token=env.get("METRICS_TOKEN") or None,
             prometheus_multiproc_dir=Path(multiproc_dir) if multiproc_dir else None,
+            interactive_replies=interactive,
         )
 
 

@@ -137,9 +137,17 @@ def load_notification_context(
 
 
 def notification_context_for(
-    session: Session, practice: Practice, service: MedicalService, slot: Slot, patient_phone: str
+    session: Session,
+    practice: Practice,
+    service: MedicalService,
+    slot: Slot,
+    patient_phone: str,
+    patient_language: str | None = None,
 ) -> NotificationContext:
-    """The about of a booking whose practice, service and slot the caller holds already."""
+    """The about of a booking whose practice, service and slot (and maybe the patient's
+    language) the caller holds already."""
+    if patient_language is not None:
+        return NotificationContext(practice, service, slot, patient_language)
     language = session.scalar(
         select(Contact.language).where(
             Contact.profile_id == practice.id, Contact.phone == patient_phone
@@ -229,12 +237,15 @@ def queue_replies(
     bodies: Sequence[str],
     now: datetime,
     dedupe_key: str,
+    interactives: Sequence[Mapping[str, object] | None] = (),
 ) -> None:
-    """Queue the bot's answer to a message that can no longer be answered in TwiML.
+    """Queue the bot's answer to a message that is not answered in TwiML, in the order
+    it was said (one microsecond apart).
 
-    A message kept while the database was down is processed later; its answer goes
-    out through the outbox, in the order it was said (one microsecond apart).
+    A message kept while the database was down is processed later; an answer with a
+    list or buttons (`interactives`, by reply) needs the REST API.
     """
+    shown = list(interactives) or [None] * len(bodies)
     rows = [
         {
             "id": uuid.uuid4(),
@@ -244,12 +255,13 @@ def queue_replies(
             "body": body,
             "status": MessageStatus.QUEUED,
             "purpose": "reply",
+            "variables": {"interactive": tapped} if tapped else None,
             "dedupe_key": f"{dedupe_key}:{n}",
             "next_attempt_at": now,
             "created_at": now + timedelta(microseconds=n),
             "updated_at": now,
         }
-        for n, body in enumerate(bodies, start=1)
+        for n, (body, tapped) in enumerate(zip(bodies, shown, strict=True), start=1)
     ]
     if rows:
         _ask_delivery(

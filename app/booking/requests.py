@@ -67,16 +67,22 @@ class Hold:
 
 
 def hold_slot(
-    ctx: BookingContext, *, profile_id: uuid.UUID, slot_id: uuid.UUID, intake: PatientIntake
+    ctx: BookingContext,
+    *,
+    profile_id: uuid.UUID,
+    slot_id: uuid.UUID,
+    intake: PatientIntake,
+    patient_language: str | None = None,
 ) -> Hold:
     """Hold `slot_id` for the patient until the doctor answers (or confirm it at once).
 
+    `patient_language`, when the caller knows it (the chat does), spares reading it.
     Raises `SlotNotBookable`, `OpenRequestExists`, `UpcomingAppointmentExists` or
     `SlotTaken`; nothing is written then.
     """
     try:
         with ctx.sessions.begin() as session:
-            return _hold(session, ctx, profile_id, slot_id, intake)
+            return _hold(session, ctx, profile_id, slot_id, intake, patient_language)
     except IntegrityError as error:
         # Only a race gets here (PostgreSQL; SQLite serialises writers): the same
         # phone's other request was inserted meanwhile, past `_open_request_code`.
@@ -92,6 +98,7 @@ def _hold(
     profile_id: uuid.UUID,
     slot_id: uuid.UUID,
     intake: PatientIntake,
+    patient_language: str | None,
 ) -> Hold:
     now = ctx.clock()
     practice = session.get_one(Practice, profile_id)
@@ -108,7 +115,9 @@ def _hold(
     request = insert_with_fresh_code(
         session, new_request_values(practice, slot, intake, now, ctx.hold_minutes)
     )
-    about = notification_context_for(session, practice, service, slot, intake.phone)
+    about = notification_context_for(
+        session, practice, service, slot, intake.phone, patient_language
+    )
     if practice.appointment_approval_required:
         capacity.refresh_status(session, [slot.id])
         run_after_commit(session, "expire_request", request.id, at=request.expires_at)

@@ -12,15 +12,18 @@ statements themselves are in `app.conversation.inbox_store`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.booking.notifications import Render, queue_replies
+from app.conversation.choices import as_interactive
 from app.conversation.flood_limit import FloodCheck, FloodLimit
 from app.conversation.inbox_store import LockedConversation, Received, Replies, store_for
 from app.conversation.services import SqlDoctorServices, SqlPatientServices
+from app.messaging import interactive
 from bot_flows import texts
 from bot_flows.doctor import answer_doctor
 from bot_flows.engine import Said
@@ -53,18 +56,29 @@ class InboundMessage:
     replied_to: str | None = None  # the provider's id of our message this one replies to
 
 
+# Whether a (kind, number of choices, language) can go out tappable: the content pool
+# has it (Twilio), or the console shows it. None: every reply goes as numbered text.
+Tappable = Callable[[str, int, str], bool]
+
+
 @dataclass(frozen=True)
 class InboxSettings:
     render: Render
     hold_minutes: int = 30
     flood: FloodLimit = field(default_factory=FloodLimit)
+    tappable: Tappable | None = None
 
 
 @dataclass
 class Answer:
-    """What to say back (as TwiML); empty for a duplicate or a silenced message."""
+    """What was said back; empty for a duplicate or a silenced message.
+
+    `queued`: the replies went to the outbox (one of them is a list or buttons, which
+    only the REST API sends), so the webhook's TwiML says nothing.
+    """
 
     replies: list[str] = field(default_factory=list)
+    queued: bool = False
     duplicate: bool = False
     practice_language: str | None = None
     practice_id: uuid.UUID | None = None
@@ -81,9 +95,11 @@ def receive(
 ) -> Answer:
     """Process `message` once; raises `UnknownPractice` for a number no practice uses.
 
-    The replies come back for the webhook's TwiML; a message kept while the
-    database was down (`replies_to_outbox`) has no webhook waiting, so its replies
-    are queued in the outbox instead, in the same transaction.
+    The replies come back for the webhook's TwiML. They are queued in the outbox
+    instead, in the same transaction, when one of them goes as a list or buttons
+    (the REST API sends those, and the turn's texts go the same way to keep their
+    order), or when the message was kept while the database was down
+    (`replies_to_outbox`: no webhook waits for it).
     """
     with sessions.begin() as session:
         store = store_for(session)
@@ -136,20 +152,38 @@ def receive(
             moved |= {"state": chat.state, "data": chat.data, "handoff_until": chat.handoff_until}
             language = chat.language
         replies = [texts.text(s.key, language, **s.values) for s in said]
-        answered = [] if replies_to_outbox else replies
+        taps = _tappable(said, replies, language, doctor, settings.tappable)
+        queued = replies_to_outbox or any(taps)
+        answered = [] if queued else replies
         store.finish(
             session, conversation.id, moved, Replies(practice.id, message.sender, answered, now)
         )
-        if replies_to_outbox:
+        if queued:
             queue_replies(
-                session, practice.id, message.sender, replies, now, f"reply:{message.sid}"
+                session, practice.id, message.sender, replies, now, f"reply:{message.sid}", taps
             )
         return Answer(
             replies,
+            queued=queued,
             practice_language=practice.language,
             practice_id=practice.id,
             throttled=throttled,
         )
+
+
+def _tappable(
+    said: Sequence[Said], replies: Sequence[str], language: str, doctor: bool, can: Tappable | None
+) -> list[dict[str, object] | None]:
+    """Each reply as a list or buttons (`message_log.variables["interactive"]`), or None: text."""
+    if can is None or not any(s.choices for s in said):
+        return [None] * len(said)
+    button = texts.text("choices.doctor_button" if doctor else "choices.button", language)
+    taps: list[dict[str, object] | None] = []
+    for one, text in zip(said, replies, strict=True):
+        made = as_interactive(text, one.choices, button)
+        tappable = made is not None and can(made[0], len(made[1].items), language)
+        taps.append(interactive.to_json(*made) if made and tappable else None)
+    return taps
 
 
 def _received(message: InboundMessage, now: datetime, flood: FloodLimit) -> Received:

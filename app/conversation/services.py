@@ -228,7 +228,11 @@ class SqlPatientServices(_Services):
         if intake.phone != self._contact.phone:
             raise ValueError("a patient can only book for their own phone number")
         return requests.hold_slot(
-            self._ctx, profile_id=self._practice.id, slot_id=slot_id, intake=intake
+            self._ctx,
+            profile_id=self._practice.id,
+            slot_id=slot_id,
+            intake=intake,
+            patient_language=self._contact.language or self._practice.language,
         )
 
     def rebook(self, code: str, slot_id: uuid.UUID) -> requests.Hold:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -31,6 +33,9 @@ from app.clock import Clock, utc_now
 from app.db import SessionSource
 from app.messaging import interactive
 from app.models.content import ContentResource
+
+# How long a process trusts what it read of the pool: a sync is seen within a minute.
+POOL_TTL_SECONDS = 60.0
 
 log = logging.getLogger(__name__)
 NOT_FOUND = 404
@@ -118,6 +123,41 @@ def lookup(session: Session, account_sid: str, kind: str, count: int, language: 
             ContentResource.key == interactive.pool_key(kind, count, language),
         )
     )
+
+
+class PoolIndex:
+    """Which (kind, count, language) an account's pool has, read at most once a `ttl`.
+
+    Asked on every reply with choices, in the webhook: one read a minute per
+    process instead of one per message. A resource dropped meanwhile is still
+    caught at send time, where the pool is read again (app/messaging/whatsapp_window.py).
+    """
+
+    def __init__(self, sessions: SessionSource, account_sid: str, ttl: float = POOL_TTL_SECONDS):
+        self._sessions, self._account_sid, self._ttl = sessions, account_sid, ttl
+        self._keys: frozenset[str] = frozenset()
+        self._read_at: float | None = None
+        self._reading = threading.Lock()
+
+    def __call__(self, kind: str, count: int, language: str) -> bool:
+        return interactive.pool_key(kind, count, language) in self._fresh_keys()
+
+    def _fresh_keys(self) -> frozenset[str]:
+        read_at = self._read_at
+        if read_at is not None and time.monotonic() - read_at < self._ttl:
+            return self._keys
+        with self._reading:
+            if self._read_at == read_at:  # no other thread read it meanwhile
+                with self._sessions() as session:
+                    self._keys = frozenset(
+                        session.scalars(
+                            select(ContentResource.key).where(
+                                ContentResource.account_sid == self._account_sid
+                            )
+                        )
+                    )
+                self._read_at = time.monotonic()
+        return self._keys
 
 
 def _sync_one(

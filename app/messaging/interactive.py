@@ -247,3 +247,36 @@ def _prefix_within(text: str, room: int) -> int:
         if used > room:
             return position
     return len(text)
+
+
+def to_json(kind: str, message: Interactive) -> dict[str, object]:
+    """How a fitted message is kept in `message_log.variables["interactive"]`."""
+    return {
+        "kind": kind,
+        "body": message.body,
+        "button": message.button,
+        "items": [
+            {"id": item.id, "title": item.title, "description": item.description}
+            for item in message.items
+        ],
+    }
+
+
+def from_json(kept: object) -> tuple[str, Interactive] | None:
+    """The kind and message `to_json` kept; None for anything else (a row of another shape)."""
+    if not isinstance(kept, dict) or kept.get("kind") not in POOL_KINDS:
+        return None
+    body, button, items = kept.get("body"), kept.get("button"), kept.get("items")
+    if not isinstance(body, str) or not isinstance(button, str) or not isinstance(items, list):
+        return None
+    parsed = []
+    for item in items:
+        if not isinstance(item, dict):
+            return None
+        fields = [item.get(name, "") for name in ("id", "title", "description")]
+        if not all(isinstance(value, str) for value in fields):
+            return None
+        parsed.append(Item(*fields))
+    if not 1 <= len(parsed) <= POOL_KINDS[kept["kind"]]:
+        return None
+    return kept["kind"], Interactive(body, tuple(parsed), button)

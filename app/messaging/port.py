@@ -17,10 +17,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from app.messaging.interactive import Interactive
+
 
 @dataclass(frozen=True)
 class Outbound:
-    """One message, ready for the provider: numbers in E.164, a body or a template."""
+    """One message, ready for the provider: numbers in E.164, a body or a template.
+
+    `interactive` is the list or buttons the message shows, with its kind; at
+    Twilio it goes as the pool's `content_sid`, the console prints it.
+    """
 
     message_id: uuid.UUID
     sender: str
@@ -30,6 +36,7 @@ class Outbound:
     content_sid: str | None = None
     content_variables: Mapping[str, str] = field(default_factory=dict)
     status_callback: str | None = None
+    interactive: tuple[str, Interactive] | None = None
 
 
 @dataclass(frozen=True)

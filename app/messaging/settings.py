@@ -51,6 +51,9 @@ class MessagingSettings:
     lease: timedelta = timedelta(seconds=60)
     send_margin: timedelta = timedelta(seconds=20)
     batch_size: int = 100
+    # The Twilio account whose content pool (app/messaging/content_pool.py) lists and
+    # buttons are sent with; None: no pool (the console needs none).
+    content_account: str | None = None
 
     def status_callback(self, message_id: uuid.UUID) -> str:
         """Where Twilio reports this message's delivery; `m` finds it before its SID is known."""
@@ -64,4 +67,5 @@ class MessagingSettings:
             content_sids=config.twilio_content_sids,
             rate_per_second=config.whatsapp_rate_per_second,
             lease=timedelta(seconds=config.message_lease_seconds),
+            content_account=config.twilio_account_sid,
         )

@@ -4,26 +4,36 @@ WhatsApp's rule: a business may write freely to someone who wrote to it in the
 last 24 hours; otherwise only an approved template. The window is judged when the
 message is claimed (each retry judges again), a few minutes short of 24 hours so a
 message does not reach WhatsApp just after the window closed.
+
+A reply with a list or buttons (`variables["interactive"]`) goes, inside the
+window, as the content pool's resource for its kind, size and language; without
+one (no sync yet, or a sync that dropped it) as its numbered text, said once in
+the log per process and resource.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from app.messaging import templates
+from app.messaging import interactive, templates
+from app.messaging.interactive import Interactive
 from app.messaging.outbox import Claim
 from app.messaging.port import Outbound
 from app.messaging.settings import MessagingSettings
 from app.models import Contact, Practice
+from app.models.content import ContentResource
 
 WINDOW = timedelta(hours=24)
 WINDOW_MARGIN = timedelta(minutes=5)
+log = logging.getLogger(__name__)
+_told_missing: set[str] = set()  # pool keys already logged as missing by this process
 
 
 @dataclass(frozen=True)
@@ -52,9 +62,18 @@ def plan_claims(
 ) -> tuple[list[tuple[Claim, Outbound]], list[tuple[Claim, str]]]:
     """Plan every claim: those that can go, and those that cannot with the reason."""
     recipients = load_recipients(session, claims) if claims else {}
+    shown = {c.id: tapped for c in claims if (tapped := _interactive(c)) is not None}
+    pool = (
+        _pool_sids(session, settings.content_account, shown.values(), recipients)
+        if shown and requires_templates
+        else {}
+    )
     planned, refused = [], []
     for claim in claims:
         result = plan(claim, recipients[claim.id], settings, now, requires_templates)
+        if claim.id in shown and isinstance(result, Outbound):
+            language = recipients[claim.id].language
+            result = _as_interactive(result, shown[claim.id], language, pool, requires_templates)
         if isinstance(result, Unsendable):
             refused.append((claim, result.code))
         else:
@@ -134,4 +153,63 @@ def plan(
             else {}
         ),
         status_callback=settings.status_callback(claim.id),
+    )
+
+
+def _interactive(claim: Claim) -> tuple[str, Interactive] | None:
+    return interactive.from_json((claim.variables or {}).get("interactive"))
+
+
+def _pool_sids(
+    session: Session,
+    account: str | None,
+    shown: Iterable[tuple[str, Interactive]],
+    recipients: Mapping[uuid.UUID, Recipient],
+) -> dict[str, str]:
+    """The pool's SIDs of every key these messages may need, by key, in one query."""
+    if account is None:
+        return {}
+    languages = {r.language for r in recipients.values()}
+    keys = {
+        interactive.pool_key(kind, len(message.items), language)
+        for kind, message in shown
+        for language in languages
+    }
+    rows = session.execute(
+        select(ContentResource.key, ContentResource.sid).where(
+            ContentResource.account_sid == account, ContentResource.key.in_(keys)
+        )
+    )
+    return {key: sid for key, sid in rows}
+
+
+def _as_interactive(
+    message: Outbound,
+    shown: tuple[str, Interactive],
+    language: str,
+    pool: Mapping[str, str],
+    requires_templates: bool,
+) -> Outbound:
+    """`message` with its list or buttons: the pool's content at Twilio; the console prints it."""
+    if message.content_sid:  # outside the window: an approved template, or nothing
+        return message
+    if not requires_templates:
+        return replace(message, interactive=shown)
+    kind, tapped = shown
+    key = interactive.pool_key(kind, len(tapped.items), language)
+    sid = pool.get(key)
+    if sid is None:
+        if key not in _told_missing:
+            _told_missing.add(key)
+            log.warning(
+                "no content %s in the pool: lists and buttons go as numbered text"
+                " until `flask content sync` makes it",
+                key,
+            )
+        return message
+    return replace(
+        message,
+        content_sid=sid,
+        content_variables=interactive.variables(kind, tapped),
+        interactive=shown,
     )

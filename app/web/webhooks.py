@@ -29,8 +29,16 @@ from app.conversation.deferred_inbox import (
     KeptMessage,
     Replayer,
 )
-from app.conversation.inbox import Answer, InboundMessage, InboxSettings, UnknownPractice, receive
+from app.conversation.inbox import (
+    Answer,
+    InboundMessage,
+    InboxSettings,
+    Tappable,
+    UnknownPractice,
+    receive,
+)
 from app.db import get_database
+from app.messaging.content_pool import PoolIndex
 from app.messaging.status import record_status
 from app.phones import InvalidPhoneNumber, to_e164
 from app.web.metrics import register_gauge_callback
@@ -54,6 +62,7 @@ MEDIA_COUNT = re.compile(r"[0-9]{1,3}")
 STATUS_OUTCOMES = {400: "rejected", 403: "rejected", 404: "unknown_practice"}
 SENDER = re.compile(r"(whatsapp:)?\+[0-9]{6,15}")
 DEFERRED_KEY = "citabot.deferred_inbox"
+TAPPABLE_KEY = "citabot.tappable"
 # The language each practice number last answered in, for the one message an
 # outage allows: its profile row cannot be read then.
 PRACTICE_LANGUAGES: dict[str, str] = {}
@@ -116,18 +125,40 @@ def inbound() -> Response:
     g.outcome = (
         "duplicate" if answer.duplicate else "throttled" if answer.throttled else "processed"
     )
-    return twiml(answer.replies)
+    return twiml([] if answer.queued else answer.replies)
 
 
 def _receive(message: InboundMessage, *, replies_to_outbox: bool = False) -> Answer:
     """Run the inbox, once more after a transient database error (a deadlock, a dropped link)."""
     config: Config = current_app.config["CITABOT"]
-    settings = InboxSettings(render=render_notification, hold_minutes=config.hold_minutes)
+    settings = InboxSettings(
+        render=render_notification,
+        hold_minutes=config.hold_minutes,
+        tappable=_tappable(current_app._get_current_object()),  # type: ignore[attr-defined]
+    )
     sessions = get_database().sessions
     try:
         return receive(sessions, message, now(), settings, replies_to_outbox=replies_to_outbox)
     except DATABASE_DOWN:
         return receive(sessions, message, now(), settings, replies_to_outbox=replies_to_outbox)
+
+
+def _tappable(app: Flask) -> Tappable | None:
+    """Whether a reply's choices can go as a list or buttons (None: never), built once."""
+    if TAPPABLE_KEY not in app.extensions:
+        config: Config = app.config["CITABOT"]
+        tappable: Tappable | None = None
+        if config.interactive_replies == "auto":
+            if config.messaging_backend == "console":
+                tappable = _always
+            elif config.twilio_account_sid:
+                tappable = PoolIndex(get_database(app).sessions, config.twilio_account_sid)
+        app.extensions[TAPPABLE_KEY] = tappable
+    return app.extensions[TAPPABLE_KEY]
+
+
+def _always(kind: str, count: int, language: str) -> bool:
+    return True
 
 
 def _keep(message: InboundMessage, deferred: Deferred) -> Response:

@@ -80,6 +80,7 @@ class Person:
     practice_number: str
     base_url: str
     heard: list[list[str]] = field(default_factory=list)
+    token: str = DEVELOPMENT_TOKEN  # what the app checks webhook signatures against
 
     def post(self, body: str | None, sid: str | None = None, **extra: str) -> TestResponse:
         """Send one message (signed); the raw response."""
@@ -93,7 +94,7 @@ class Person:
         if body is not None:
             form["Body"] = body
         form |= extra
-        signature = sign(self.base_url + PATH, form)
+        signature = sign(self.base_url + PATH, form, self.token)
         return self.client.post(PATH, data=form, headers={"X-Twilio-Signature": signature})
 
     def say(self, body: str | None, sid: str | None = None, **extra: str) -> list[str]:
@@ -136,7 +137,8 @@ class World:
         return self.person(practice.doctor_phone, practice)
 
     def person(self, phone: str, practice: PracticeSetup) -> Person:
-        return Person(self.app.test_client(), phone, practice.number, self.base_url)
+        token = self.app.config["CITABOT"].webhook_token
+        return Person(self.app.test_client(), phone, practice.number, self.base_url, token=token)
 
     def run_jobs(self) -> int:
         """Run the in-process dispatcher's due follow-ups (deliveries) and periodic duties."""

@@ -34,11 +34,14 @@ from app.booking.errors import (
 from app.booking.intake import PatientIntake
 from app.booking.queries import Booking
 from app.booking.requests import Hold
+from app.conversation.choices import as_interactive
+from app.messaging.interactive import LIST_MAX_ITEMS
 from app.scheduling.window import BookingWindow
 from bot_flows.engine import Said
 from bot_flows.patient import Chat, Incoming, PatientState, answer_patient
 from bot_flows.ports import PracticeDetails, ServiceOption, SlotOption, StoredPatient
 from bot_flows.texts import text
+from tests.twilio_limits import assert_sendable
 
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # Monday 09:00 in Mexico City
 PRACTICE = PracticeDetails(
@@ -490,6 +493,7 @@ class Patient:
             for language in ("es", "en"):
                 shown = numbered_options(render(message, language))
                 assert len(message.choices) in (0, shown), (message.key, language, shown)
+                assert_tappable(message, language)
         rendered = {lang: "\n\n".join(render(s, lang) for s in said) for lang in ("es", "en")}
         return Reply(said, rendered[self.chat.language])
 
@@ -504,6 +508,20 @@ class Patient:
         """Send several messages; the reply to the last one."""
         replies = [self.send(text) for text in texts]
         return replies[-1]
+
+
+def assert_tappable(said: Said, language: str) -> None:
+    """Up to 10 choices go as a list or buttons that Twilio takes, in each language."""
+    if not said.choices:
+        return
+    made = as_interactive(render(said, language), said.choices, text("choices.button", language))
+    if len(said.choices) > LIST_MAX_ITEMS:
+        assert made is None
+        return
+    assert made is not None, (said.key, language)
+    kind, tappable = made
+    assert [item.id for item in tappable.items] == [choice.id for choice in said.choices]
+    assert_sendable(kind, tappable, language)
 
 
 def numbered_options(text: str) -> int:

@@ -73,3 +73,10 @@ def test_the_message_lease_is_read_and_leaves_room_to_send() -> None:
     for wrong in ("29", "0", "1.5", "soon"):
         with pytest.raises(ValueError, match="MESSAGE_LEASE_SECONDS must be a whole number"):
             Config.from_env({"MESSAGE_LEASE_SECONDS": wrong})
+
+
+def test_lists_and_buttons_are_on_by_default_and_can_be_turned_off() -> None:
+    assert Config.from_env({}).interactive_replies == "auto"
+    assert Config.from_env({"INTERACTIVE_REPLIES": "off"}).interactive_replies == "off"
+    with pytest.raises(ValueError, match="INTERACTIVE_REPLIES must be 'auto' or 'off'"):
+        Config.from_env({"INTERACTIVE_REPLIES": "yes"})

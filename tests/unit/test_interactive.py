@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -10,13 +9,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app.messaging.interactive import (
-    BODY_LIMIT,
     ELLIPSIS,
     ID_LIMIT,
     LIST_BUTTON_LIMIT,
-    LIST_DESCRIPTION_LIMIT,
     LIST_PICKER,
-    LIST_TITLE_LIMIT,
     POOL_KINDS,
     QUICK_REPLY,
     QUICK_REPLY_TITLE_LIMIT,
@@ -32,10 +28,10 @@ from app.messaging.interactive import (
     variables,
 )
 from bot_flows.texts import CATALOGUES, when
+from tests.twilio_limits import PLACEHOLDER, assert_sendable, render
 
 LANGUAGES = tuple(CATALOGUES)
 ZONE = "America/Mexico_City"
-PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
 BREAKS = ",;:.-\u2013\u2014(/[{¿¡"
 
 LONG_SERVICES = (
@@ -88,41 +84,12 @@ def choices(language: str) -> list[Interactive]:
     return [services, times, pending, confirm]
 
 
-def render(kind: str, count: int, language: str, values: dict[str, str]) -> dict[str, object]:
-    """The content as Twilio fills it in for a send."""
-    content = definition(kind, count, language)["types"][kind]  # type: ignore[index]
-
-    def fill(node: object) -> object:
-        if isinstance(node, str):
-            return PLACEHOLDER.sub(lambda match: values[match.group(1)], node)
-        if isinstance(node, list):
-            return [fill(element) for element in node]
-        if isinstance(node, dict):
-            return {name: fill(element) for name, element in node.items()}
-        return node
-
-    return fill(content)  # type: ignore[return-value]
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_field_of_every_choice_is_within_twilios_limits(language: str) -> None:
     for interactive in choices(language):
         kind = kind_for(len(interactive.items), interactive.items)
         assert kind is not None
-        sent = render(kind, len(interactive.items), language, variables(kind, interactive))
-
-        body = str(sent["body"])
-        assert 0 < twilio_length(body) <= BODY_LIMIT
-        if kind == LIST_PICKER:
-            assert 0 < twilio_length(str(sent["button"])) <= LIST_BUTTON_LIMIT
-            for item in sent["items"]:  # type: ignore[attr-defined]
-                assert 0 < twilio_length(item["item"]) <= LIST_TITLE_LIMIT
-                assert 0 < twilio_length(item["description"]) <= LIST_DESCRIPTION_LIMIT
-                assert 0 < twilio_length(item["id"]) <= ID_LIMIT
-        else:
-            for action in sent["actions"]:  # type: ignore[attr-defined]
-                assert 0 < twilio_length(action["title"]) <= QUICK_REPLY_TITLE_LIMIT
-                assert 0 < twilio_length(action["id"]) <= ID_LIMIT
+        assert_sendable(kind, interactive, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

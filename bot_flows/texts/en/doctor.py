@@ -85,6 +85,7 @@ TEXTS: dict[str, str] = {
     ),
     "doctor.which_pending.line": "• {code}{urgent_mark} — {patient_name}, {when}",
     "doctor.pending": "📋 Pending requests ({count}):\n{lines}",
+    "choices.doctor_button": "See requests",  # opens a WhatsApp list (≤ 20 characters)
     "doctor.pending.approve": "Approve {code}",
     "doctor.pending.line": (
         "• {code}{urgent_mark} — {patient_name}, {age_text}\n"

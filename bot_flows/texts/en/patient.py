@@ -85,6 +85,7 @@ TEXTS: dict[str, str] = {
     "patient.old_list": "That list is no longer current. Please choose from this one:",
     "patient.times": "🕐 What time on {day}?\n{options}",
     "patient.more_times": "More times ➡️",
+    "choices.button": "See options",  # opens a WhatsApp list (≤ 20 characters)
     "patient.more_days": "More days ➡️",
     "patient.all_times": "See all times that day",
     "patient.part.morning": "morning",

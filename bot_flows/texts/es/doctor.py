@@ -78,6 +78,7 @@ TEXTS: dict[str, str] = {
     ),
     "doctor.which_pending.line": "• {code}{urgent_mark} — {patient_name}, {when}",
     "doctor.pending": "📋 Solicitudes pendientes ({count}):\n{lines}",
+    "choices.doctor_button": "Ver solicitudes",  # opens a WhatsApp list (≤ 20 characters)
     "doctor.pending.approve": "Aprobar {code}",
     "doctor.pending.line": (
         "• {code}{urgent_mark} — {patient_name}, {age_text}\n"

@@ -89,6 +89,7 @@ TEXTS: dict[str, str] = {
     "patient.old_list": "Esa lista ya no está vigente. Elige de esta, por favor:",
     "patient.times": "🕐 ¿A qué hora, el {day}?\n{options}",
     "patient.more_times": "Más horarios ➡️",
+    "choices.button": "Ver opciones",  # opens a WhatsApp list (≤ 20 characters)
     "patient.more_days": "Más días ➡️",
     "patient.all_times": "Ver todos los horarios de ese día",
     "patient.part.morning": "mañana",
