@@ -7,6 +7,8 @@ thread) on the suite's PostgreSQL test database, with the demo practice
 days offered are the same on any date (Tuesday 1 December from 10:00, the demo's
 60-minute notice) and every message still comes after the one before it.
 
+Replies with choices go as lists and buttons (`interactive_replies="auto"`, which the
+console backend shows); nothing delivers the outbox here, so they stay "queued".
 Chromium is `/usr/bin/chromium` (`make browser` installs it with apt); Playwright
 never downloads a browser of its own. Screenshots of a list and of buttons are left in
 the test's tmp_path.
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -32,7 +35,7 @@ from app import create_app
 from app.background.runtime import build_runtime, set_runtime
 from app.config import Config
 from app.db import get_database
-from app.models import MessageLog
+from app.models import MessageLog, ReservationRequest
 from app.practices.clinic_file import load_clinic_file
 from app.practices.setup import import_clinic
 from app.scheduling.generation import generate_slots
@@ -78,7 +81,9 @@ class Served:
 @pytest.fixture
 def served(config: Config, sessions: sessionmaker[Session]) -> Iterator[Served]:
     """The app on a loopback port, with the demo practice and 30 days of its slots."""
-    app = create_app(dataclasses.replace(config, environment="development"))
+    app = create_app(
+        dataclasses.replace(config, environment="development", interactive_replies="auto")
+    )
     app.config["TESTING"] = True  # no embedded job thread outliving the test
     clock = RunningClock(START)
     set_runtime(app, build_runtime(app, clock=clock))
@@ -247,3 +252,67 @@ def test_a_list_and_buttons_are_shown_as_whatsapp_shows_them_and_taps_sent_as_tw
     expect(patient.locator(".turn.in").last).to_have_text(re.compile("^jueves 3 de diciembre"))
     expect(patient.locator(".turn.out").nth(-2)).to_contain_text("Esa lista ya no está vigente")
     expect(last_reply(patient)).to_contain_text("¿Qué necesitas?")
+
+
+def choose(page: Any, pane: Any, title: str) -> dict[str, Any]:
+    """Tap `title` in the last reply: a button under it, or an item of its list."""
+    turn = last_reply(pane)
+    expect(turn.locator(".quick-replies button, .list-open").first).to_be_visible()
+    if turn.locator(".list-open").count():
+        return tap_item(page, turn, title, turn.locator(".list-open").inner_text().strip())
+    return tap_button(page, turn, title)
+
+
+def test_a_first_booking_by_taps_and_the_doctor_approves_by_tapping(
+    page: Any, served: Served, tmp_path: Path
+) -> None:
+    patient, doctor = page.locator("#patient"), page.locator("#doctor")
+    write(patient, "hola")
+    expect(last_reply(patient)).to_contain_text("¿Aceptas?")
+    assert choose(page, patient, "Sí, acepto")["payload"] == "consent:1"
+    expect(last_reply(patient)).to_contain_text("¿Qué necesitas?")
+    menu = patient.locator(".turn.out").filter(has_text="¿Qué necesitas?")
+    assert choose(page, patient, "Agendar una cita")["list_id"] == "menu:1"
+    expect(last_reply(patient)).to_contain_text("servicio")
+    choose(page, patient, "Consulta general")
+    expect(last_reply(patient)).to_contain_text("¿Qué día")
+    patient.screenshot(path=tmp_path / "days.png")
+    days = last_reply(patient)
+    expect(days.locator(".text")).not_to_contain_text("1.")  # the question, not the fallback
+    assert choose(page, patient, "miércoles 2 de diciembre")["list_id"] == "day:2026-12-02"
+    expect(last_reply(patient)).to_contain_text("¿A qué hora, el miércoles 2 de diciembre?")
+    posted = choose(page, patient, "10:30")
+    assert posted["list_id"].startswith("slot:")
+    expect(last_reply(patient)).to_contain_text("nombre")
+
+    # A tap on an old list (the menu's): said old, and the name asked again.
+    tap_item(page, menu, "Mis citas")
+    expect(patient.locator(".turn.out").nth(-2)).to_contain_text("Esa lista ya no está vigente")
+    expect(last_reply(patient)).to_contain_text("nombre")
+
+    for answer, question in [
+        ("María Pérez", "edad"),
+        ("34", "motivo"),
+        ("Dolor de garganta desde hace tres días", "enfermedad"),
+        ("no", "¿Qué tan urgente es?"),
+    ]:
+        write(patient, answer)
+        expect(last_reply(patient)).to_contain_text(question)
+    choose(page, patient, "Normal")
+    expect(last_reply(patient)).to_contain_text("Revisa tu solicitud")
+    patient.screenshot(path=tmp_path / "summary.png")
+    assert choose(page, patient, "Confirmar")["payload"] == "booking_summary:1"
+    expect(patient.locator(".turn.out").nth(-2)).to_contain_text("¡Listo! Enviamos tu solicitud")
+    expect(last_reply(patient)).to_contain_text("¿Qué necesitas?")  # the menu again
+
+    with served.sessions() as session:
+        request = session.scalars(select(ReservationRequest)).one()
+    assert request.requested_time == datetime(2026, 12, 2, 16, 30, tzinfo=UTC)  # 10:30 local
+    notice = doctor.locator(".turn.out").filter(has_text=request.code).first
+    posted = tap_button(page, notice, "Aprobar")
+    assert posted["payload"] == f"APROBAR {request.code}"
+    expect(last_reply(doctor)).to_contain_text(request.code)
+    expect(
+        patient.locator(".turn.out").filter(has_text="¡Tu cita está confirmada!")
+    ).to_contain_text(request.code)
+    page.screenshot(path=tmp_path / "approved.png")
