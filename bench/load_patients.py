@@ -37,7 +37,7 @@ from bot_flows.texts import CATALOGUES
 
 WEBHOOK_PATH = "/webhooks/whatsapp"
 FLOOR_PATH = "/floor"
-TIMES_PER_DAY = 12  # the bot lists a day's first 12 free times
+TIMES_PER_DAY = 9  # the bot lists a day's free times 9 at a time
 DAYS_AHEAD = 6  # tomorrow .. tomorrow + 5: always among the 7 soonest days the bot lists
 STEPS = (
     "hola", "consent", "book", "service", "day", "time", "name", "age", "reason", "health",

@@ -151,9 +151,12 @@ def enter(flow: Flow[Services], state: str, turn: Turn[Services]) -> str:
     return state
 
 
+KEYCAP_TEN = "\N{KEYCAP TEN}"  # "1️⃣".."9️⃣" fold to their digit; "🔟" is one emoji of its own
+
+
 def fold(text: str) -> str:
     """Lower case, accents and emoji removed, spaces collapsed: for matching, never storing."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace(KEYCAP_TEN, "10"))
     kept = "".join(c for c in decomposed if c.isalnum() or c in " /" or c.isspace())
     return re.sub(r"\s+", " ", kept).strip()
 

@@ -393,8 +393,8 @@ def _respond(chat: Chat, message: Incoming, turn: PatientTurn) -> str:
         return enter(FLOW, S.MENU, turn)
     if message.choice is not None:
         typed, ask = _tap(state, turn, message.choice)
-        if typed is None:
-            return enter(FLOW, ask, turn)  # a tap on a list no longer asked: the fresh one
+        if typed is None:  # a tap on a list no longer asked: the fresh question
+            return run(FLOW, ask, turn) if ask in OPENINGS else enter(FLOW, ask, turn)
         turn.text = typed
     _watch_for_red_flags(state, turn)
     if turn.words in LANGUAGE_WORDS:

@@ -70,7 +70,7 @@ def slot_choice(slot_id: str, start: str) -> str:
 
 
 DAYS_SHOWN = 7
-TIMES_SHOWN = 12
+TIMES_SHOWN = 9  # with "more times", a page fills a WhatsApp list (10 items)
 NEAREST_SHOWN = 3
 NEAREST_DAYS = 5  # free days shown around one asked for that has none
 NOON = 12  # times from noon on are "the afternoon"
@@ -288,15 +288,16 @@ def pick_time(turn: PatientTurn) -> Literal["picked", "more", "day"] | None:
     shown, more = times_shown(turn.data)
     number = _number(turn, len(shown) + int(more))
     asked_more = turn.words in MORE_WORDS or says(MORE_TIMES, turn.words)
-    if more and (number == len(shown) + 1 or asked_more):
+    moment = time_of(turn.words, clock_of(turn))
+    named = isinstance(moment, TimeWanted) and bool(moment.clock or moment.hour_only)
+    if more and ((number == len(shown) + 1 and not named) or asked_more):
         _more_times(turn.data)
         return "more"
-    moment = time_of(turn.words, clock_of(turn))
     if moment is AMBIGUOUS:
         turn.say("patient.which_one")
         return "more"
-    if isinstance(moment, TimeWanted) and (moment.clock or moment.hour_only):
-        return _take_time(turn, moment)
+    if named:
+        return _take_time(turn, moment)  # type: ignore[arg-type]
     if isinstance(moment, TimeWanted) and moment.earliest:
         turn.data["slot_id"], turn.data["start"] = _in_part(turn, moment.part)[0]
         return "picked"

@@ -904,7 +904,7 @@ LONG_DAY = [time(9 + n // 2, 30 * (n % 2)) for n in range(20)]  # 09:00 to 18:30
 
 
 def long_day(rescheduling: bool = False) -> tuple[Patient, Reply]:
-    """A patient shown the 20 free times of a long Tuesday: 12, then "more"."""
+    """A patient shown the 20 free times of a long Tuesday: 9 a page, then "more"."""
     services = FakePatientServices.with_services()
     service = services.add_service("Consulta general", [TUESDAY], LONG_DAY)
     patient = Patient(services)
@@ -914,20 +914,23 @@ def long_day(rescheduling: bool = False) -> tuple[Patient, Reply]:
     return patient, patient.say(*TO_MENU, "1", "1")
 
 
-def test_a_long_day_shows_twelve_times_and_a_number_for_the_rest() -> None:
+def test_a_long_day_shows_nine_times_a_page_and_a_number_for_the_rest() -> None:
+    """Nine times and "more" are ten options: one WhatsApp list when they go tappable."""
     patient, times = long_day()
-    assert "12. 14:30\n13. Más horarios ➡️" in times.text and "15:00" not in times.text
-    more = patient.send("13")
+    assert "9. 13:00\n10. Más horarios ➡️" in times.text and "13:30" not in times.text
+    more = patient.send("10")
     assert more.keys == ["patient.times"] and patient.state == S.TIME
-    assert "1. 15:00\n" in more.text and "8. 18:30" in more.text and "Más horarios" not in more.text
+    assert "1. 13:30\n" in more.text and "9. 17:30\n10. Más horarios" in more.text
+    last = patient.send("10")
+    assert "1. 18:00\n2. 18:30" in last.text and "Más horarios" not in last.text
     patient.send("2")
-    assert patient.chat.data["start"] == "2026-12-01T21:30:00+00:00"  # 15:30 in Mexico City
+    assert patient.chat.data["start"] == "2026-12-02T00:30:00+00:00"  # 18:30 in Mexico City
 
 
 @pytest.mark.parametrize("words", ["más horarios", "Más", "otros horarios", "more times"])
 def test_more_times_may_be_asked_for_in_words(words: str) -> None:
     patient, _ = long_day()
-    assert "1. 15:00" in patient.send(words).text
+    assert "1. 13:30" in patient.send(words).text
 
 
 @pytest.mark.parametrize(
@@ -970,8 +973,8 @@ def test_a_time_that_cannot_be_asks_again(typed: str) -> None:
 
 def test_rescheduling_offers_more_times_and_takes_a_typed_one() -> None:
     patient, times = long_day(rescheduling=True)
-    assert "13. Más horarios" in times.text
-    assert "1. 15:00" in patient.send("13").text and patient.state == S.MOVE_TIME
+    assert "10. Más horarios" in times.text
+    assert "1. 13:30" in patient.send("10").text and patient.state == S.MOVE_TIME
     assert patient.send("18:00").keys == ["patient.move_confirm"]
     assert patient.send("1").keys == ["patient.move_asked", "patient.menu"]
 

@@ -253,7 +253,7 @@ TWENTY_TIMES = [time(9 + n // 2, 30 * (n % 2)) for n in range(20)]  # 09:00 to 1
 
 
 def with_a_long_day(path: tuple[str, ...], booking: bool = False) -> Patient:
-    """A patient whose only service has 20 free times on Tuesday: 12 shown, then "more"."""
+    """A patient whose only service has 20 free times on Tuesday: 9 shown, then "more"."""
     services = FakePatientServices.with_services()
     service = services.add_service("Consulta general", [date(2026, 12, 1)], TWENTY_TIMES)
     if booking:
@@ -310,7 +310,7 @@ MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]]
     (S.SERVICE, S.SERVICE): lambda: (two_consultations(reach(S.SERVICE)), "consulta", MINUTE),
     (S.DAY, S.DAY): lambda: (reach(S.DAY), "el domingo", MINUTE),
     (S.MOVE_DAY, S.MOVE_DAY): lambda: (reach(S.MOVE_DAY), "el domingo", MINUTE),
-    (S.TIME, S.TIME): lambda: (with_a_long_day((*TO_MENU, "1", "1")), "13", MINUTE),
+    (S.TIME, S.TIME): lambda: (with_a_long_day((*TO_MENU, "1", "1")), "10", MINUTE),
     (S.SUMMARY, S.MENU): lambda: (reach(S.SUMMARY), "1", MINUTE),
     (S.SUMMARY, S.SUMMARY): lambda: (refusing_to_hold(reach(S.SUMMARY)), "1", MINUTE),
     (S.ACTION, S.MENU): lambda: (changed_booking(S.ACTION, service_id=None), "2", MINUTE),
@@ -320,7 +320,7 @@ MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]]
     (S.MOVE_CONFIRM, S.MENU): lambda: (reach(S.MOVE_CONFIRM), "2", MINUTE),
     (S.MOVE_TIME, S.MOVE_TIME): lambda: (
         with_a_long_day((*TO_MENU, "3", "2", "1"), booking=True),
-        "13",
+        "10",
         MINUTE,
     ),
     (S.REMINDER, S.MENU): lambda: (reach(S.REMINDER), "1", MINUTE),
@@ -363,11 +363,11 @@ ZONE = ZoneInfo("America/Mexico_City")
 @pytest.mark.parametrize(
     ("answer", "local"),
     [
-        ("a las 10", time(10, 0)),  # the third time shown, not the tenth (13:30)
+        ("a las 10", time(10, 0)),  # the third time shown, not the tenth ("more")
         ("A las 4", time(16, 0)),  # no 04:00: the afternoon's
         ("at 11", time(11, 0)),
         ("como a las 9 porfa", time(9, 0)),
-        ("10", time(13, 30)),  # a bare number is the option's position
+        ("9", time(13, 0)),  # a bare number is the option's position
     ],
 )
 def test_a_named_hour_is_a_time_of_day_not_a_position(answer: str, local: time) -> None:

@@ -53,6 +53,21 @@ def test_a_tap_on_a_list_no_longer_asked_asks_the_current_question_again() -> No
     assert patient.tap(days, 1).keys == ["patient.times"]
 
 
+def test_a_tap_as_the_very_first_message_opens_the_conversation() -> None:
+    """An old list tapped in a chat the bot no longer holds is no dead end: its title is read."""
+    before = Patient()
+    menu = before.say("hola", "1")
+    returning = Patient(before.services)  # consent kept by the practice, the chat forgotten
+    reply = returning.tap(menu, 1)  # "Agendar una cita"
+    assert reply.keys == ["patient.old_list", "patient.welcome_back", "patient.services"]
+    assert returning.state == S.SERVICE
+
+    stranger = Patient()  # never consented: asked first, whatever was tapped
+    reply = stranger.tap(menu, 1)
+    assert reply.keys[0] == "patient.old_list" and stranger.state == S.CONSENT
+    assert reply.said[-1].choices, "the reply ends in a question to answer"
+
+
 def test_a_time_from_another_days_list_is_taken_when_still_free() -> None:
     patient = Patient()
     first_day_times = patient.say("hola", "1", "1", "1", "1")
