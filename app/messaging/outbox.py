@@ -183,11 +183,12 @@ def set_templates(session: Session, planned: Sequence[tuple[Claim, Outbound]]) -
     A message cut off mid-send is later looked for at the provider as what it may
     have gone as, so a template used by an earlier uncertain send is kept.
     """
-    rows = [
-        claim_key(c)
-        | {"b_sid": m.content_sid or (c.previous_content_sid if c.was_sending else None)}
+    wanted = [
+        (c, m.content_sid or (c.previous_content_sid if c.was_sending else None))
         for c, m in planned
     ]
+    # A row already holding the value (a plain reply: none) is not written again.
+    rows = [claim_key(c) | {"b_sid": sid} for c, sid in wanted if sid != c.previous_content_sid]
     if rows:
         statement = update(TABLE).where(still_ours()).values(content_sid=bindparam("b_sid"))
         session.execute(statement, rows)

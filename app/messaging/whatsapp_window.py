@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.messaging import interactive, templates
@@ -82,23 +82,25 @@ def plan_claims(
 
 
 def load_recipients(session: Session, claims: Sequence[Claim]) -> dict[uuid.UUID, Recipient]:
-    """The recipient of each claim, by claim id, in two queries."""
-    profiles = {
-        p.id: p
-        for p in session.scalars(
-            select(Practice).where(Practice.id.in_({c.profile_id for c in claims}))
+    """The recipient of each claim, by claim id: practices and their contacts in one query."""
+    pairs = {(c.profile_id, c.phone) for c in claims}
+    rows = session.execute(
+        select(Practice, Contact)
+        .outerjoin(
+            Contact,
+            and_(
+                Contact.profile_id == Practice.id,
+                tuple_(Contact.profile_id, Contact.phone).in_(pairs),
+            ),
         )
-    }
-    contacts = {
-        (c.profile_id, c.phone): c
-        for c in session.scalars(
-            select(Contact).where(
-                tuple_(Contact.profile_id, Contact.phone).in_(
-                    {(c.profile_id, c.phone) for c in claims}
-                )
-            )
-        )
-    }
+        .where(Practice.id.in_({c.profile_id for c in claims}))
+    )
+    profiles: dict[uuid.UUID, Practice] = {}
+    contacts: dict[tuple[uuid.UUID, str], Contact] = {}
+    for practice, contact in rows:
+        profiles[practice.id] = practice
+        if contact is not None:
+            contacts[contact.profile_id, contact.phone] = contact
     recipients = {}
     for claim in claims:
         practice = profiles[claim.profile_id]
