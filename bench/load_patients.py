@@ -13,6 +13,11 @@ patient after patient (a fresh phone number each time) until its phase ends:
   latency measured from the planned moment is free of coordinated omission;
 - closed loop: each seat writes again as soon as it has the reply: the most the
   server can take with that many patients at once.
+
+With interactive replies (`--interactive`), a turn that offers choices comes through
+Twilio's REST API instead of the webhook's TwiML: the patient waits for it at the
+local fake Twilio (its `Mailbox`), reads the list or buttons as numbered lines, and
+answers a number by tapping that option (ListId / ButtonPayload, as WhatsApp posts).
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ import http.client
 import itertools
 import random
 import re
+import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Generator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
@@ -51,6 +57,7 @@ FIRST_NAMES = ("Ana", "Luis", "María", "José", "Carmen", "Jorge", "Lucía", "P
 SURNAMES = ("Pérez", "García", "López", "Martínez", "Rodríguez", "Hernández", "Gómez", "Díaz")
 OPTION = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 SIGNER = RequestValidator(DEVELOPMENT_TOKEN)
+REST_WAIT = 30.0  # s: a reply queued for the REST API that has not reached the fake by then is lost
 _phones = itertools.count(1)
 
 
@@ -179,6 +186,52 @@ def _outcome(replies: list[str]) -> str:
 
 
 @dataclass(frozen=True)
+class Option:
+    """A button or list item a patient can tap."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One message that reached a patient through the REST API (at the fake Twilio)."""
+
+    text: str
+    options: tuple[Option, ...]  # empty for plain text
+    is_list: bool
+
+
+class Mailbox:
+    """The messages the fake Twilio took, by recipient, for the patients to wait on."""
+
+    def __init__(self) -> None:
+        self._received: defaultdict[str, list[Sent]] = defaultdict(list)
+        self._arrived = threading.Condition()
+
+    def put(self, phone: str, message: Sent) -> None:
+        with self._arrived:
+            self._received[phone].append(message)
+            self._arrived.notify_all()
+
+    def wait(self, phone: str, seen: int, timeout: float) -> list[Sent] | None:
+        """The messages after the first `seen`, once one offers options; None at timeout."""
+        deadline = time.perf_counter() + timeout
+        with self._arrived:
+            while True:
+                new = self._received[phone][seen:]
+                if any(message.options for message in new):
+                    return list(new)
+                left = deadline - time.perf_counter()
+                if left <= 0 or not self._arrived.wait(left):
+                    return None
+
+    def count(self, phone: str) -> int:
+        with self._arrived:
+            return len(self._received[phone])
+
+
+@dataclass(frozen=True)
 class Endpoint:
     """Where a seat posts, and which conversation its patients hold."""
 
@@ -188,6 +241,17 @@ class Endpoint:
     base_url: str  # what the server believes its public URL is (signatures use it)
     conversation: Callable[[Target, Tally, random.Random], Conversation]
     reads_replies: bool
+    signer: RequestValidator = SIGNER
+    mailbox: Mailbox | None = None  # interactive replies: where REST-sent ones arrive
+
+
+@dataclass
+class Replies:
+    """What came back for one message: its texts, and the options the last one offered."""
+
+    texts: list[str]
+    options: tuple[Option, ...] = ()
+    is_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,6 +266,7 @@ def seat(endpoint: Endpoint, phase: Phase, targets: Targets, seed: int, tally: T
     rng = random.Random(seed)
     connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=60)
     due = phase.start + (rng.expovariate(1 / phase.interval) if phase.interval else 0.0)
+    replies = Replies([])
     try:
         while True:
             target = targets.take()
@@ -217,20 +282,33 @@ def seat(endpoint: Endpoint, phase: Phase, targets: Targets, seed: int, tally: T
                 if phase.interval:
                     tally.lags.append(sent - due)
                     due += rng.expovariate(1 / phase.interval)
-                form = message_form(phone, target, body)
-                replies = _exchange(connection, endpoint, form, tally, sent)
+                form = message_form(phone, target, body) | _tap(replies, body)
+                replies = _exchange(connection, endpoint, phone, form, tally, sent)
                 if replies is None:
                     break  # the error is counted; this patient gives up
-                if NOT_UNDERSTOOD in "".join(replies):
+                if NOT_UNDERSTOOD in "".join(replies.texts):
                     tally.outcomes["not understood"] += 1
                     break
                 try:
-                    body = conversation.send(replies)
+                    body = conversation.send(replies.texts)
                 except StopIteration:
                     body = None
             conversation.close()
     finally:
         connection.close()
+
+
+def _tap(replies: Replies, body: str) -> dict[str, str]:
+    """The fields of a tap when `body` is the number of an option the last reply offered.
+
+    WhatsApp posts the option's title as the Body, with its id apart.
+    """
+    if not (body.isdigit() and 1 <= int(body) <= len(replies.options)):
+        return {}
+    option = replies.options[int(body) - 1]
+    if replies.is_list:
+        return {"Body": option.title, "ListId": option.id, "ListTitle": option.title}
+    return {"Body": option.title, "ButtonPayload": option.id, "ButtonText": option.title}
 
 
 def message_form(phone: str, target: Target, body: str) -> dict[str, str]:
@@ -258,32 +336,65 @@ def message_form(phone: str, target: Target, body: str) -> dict[str, str]:
 def _exchange(
     connection: http.client.HTTPConnection,
     endpoint: Endpoint,
+    phone: str,
     form: dict[str, str],
     tally: Tally,
     sent: float,
-) -> list[str] | None:
-    """POST one signed message; the replies, or None after counting what went wrong."""
+) -> Replies | None:
+    """POST one signed message; the replies, or None after counting what went wrong.
+
+    Replies come in the TwiML answer, or (interactive) through the REST API: then the
+    message's latency runs until the last of them reached the fake Twilio.
+    """
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
-        "X-Twilio-Signature": SIGNER.compute_signature(endpoint.base_url + endpoint.path, form),
+        "X-Twilio-Signature": endpoint.signer.compute_signature(
+            endpoint.base_url + endpoint.path, form
+        ),
     }
     body = urlencode(form)
     tally.first_send = min(tally.first_send, sent)
+    seen = endpoint.mailbox.count(phone) if endpoint.mailbox else 0
     try:
         status, data = _post(connection, endpoint.path, body, headers)
     except (OSError, http.client.HTTPException) as error:
         connection.close()
         tally.errors[type(error).__name__] += 1
         return None
-    done = time.perf_counter()
-    tally.last_reply = done
-    tally.latencies.append(done - sent)
     if status != 200:
+        _answered(tally, sent)
         tally.errors[f"HTTP {status}"] += 1
         return None
     if not endpoint.reads_replies:
-        return []
-    return [message.text or "" for message in ElementTree.fromstring(data).iter("Message")]
+        _answered(tally, sent)
+        return Replies([])
+    texts = [message.text or "" for message in ElementTree.fromstring(data).iter("Message")]
+    if texts or endpoint.mailbox is None:
+        _answered(tally, sent)
+        return Replies(texts)
+    arrived = endpoint.mailbox.wait(phone, seen, REST_WAIT)
+    _answered(tally, sent)
+    if arrived is None:
+        tally.errors["REST reply lost"] += 1
+        return None
+    return _read(arrived)
+
+
+def _answered(tally: Tally, sent: float) -> None:
+    done = time.perf_counter()
+    tally.last_reply = done
+    tally.latencies.append(done - sent)
+
+
+def _read(messages: Sequence[Sent]) -> Replies:
+    """Messages as the patient reads them: options as numbered lines, the last ones tappable."""
+    texts, offered = [], messages[-1]
+    for message in messages:
+        lines = [f"{n}. {option.title}" for n, option in enumerate(message.options, start=1)]
+        texts.append("\n".join([message.text, *lines]))
+        if message.options:
+            offered = message
+    return Replies(texts, offered.options, offered.is_list)
 
 
 def _post(
