@@ -138,9 +138,21 @@ class PoolIndex:
         self._keys: frozenset[str] = frozenset()
         self._read_at: float | None = None
         self._reading = threading.Lock()
+        self._told_missing: set[str] = set()
 
     def __call__(self, kind: str, count: int, language: str) -> bool:
-        return interactive.pool_key(kind, count, language) in self._fresh_keys()
+        """Whether the pool has this layout; a missing one is said once in the log."""
+        key = interactive.pool_key(kind, count, language)
+        if key in self._fresh_keys():
+            return True
+        if key not in self._told_missing:
+            self._told_missing.add(key)
+            log.warning(
+                "no content %s in the pool: these choices go as numbered text"
+                " until `flask content sync` makes it",
+                key,
+            )
+        return False
 
     def _fresh_keys(self) -> frozenset[str]:
         read_at = self._read_at
