@@ -22,11 +22,12 @@ from twilio.http.response import Response
 from app.booking.context import BookingContext
 from app.clock import Clock, utc_now
 from app.config import Config
+from app.conversation.choices import render_notice
 from app.conversation.rebooking import await_choice_of_times
 from app.conversation.reminders import await_reminder_answers
 from app.db import get_database
 from app.messaging.delivery import HTTP_TIMEOUT, DeliveryContext, build_delivery_context
-from bot_flows.texts import render_notification, template_value
+from bot_flows.texts import template_value
 
 EXTENSION_KEY = "citabot.runtime"
 TWILIO_API = "https://api.twilio.com"
@@ -64,7 +65,7 @@ def build_runtime(
         booking=BookingContext(
             sessions=sessions,
             clock=clock,
-            render=render_notification,
+            render=render_notice,
             hold_minutes=config.hold_minutes,
             on_reminded=await_reminder_answers,
             offer_other_times=await_choice_of_times,

@@ -36,7 +36,16 @@ class Notification:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
-Render = Callable[[Notification], str]
+@dataclass(frozen=True)
+class Written:
+    """A notice's body, with the buttons it offers as delivery keeps them (`to_json`)."""
+
+    body: str
+    interactive: Mapping[str, object] | None = None
+
+
+# What a notice says: its body, or its body and buttons.
+Render = Callable[[Notification], "str | Written"]
 
 # The columns of a request that its about and facts read: enough to expire it
 # from a row, without loading the whole object.
@@ -206,24 +215,32 @@ def queue_notifications(
     session: Session, notifications: Iterable[Notification | None], render: Render, now: datetime
 ) -> None:
     """Queue `notifications` as outbound messages (each key once) and ask for their delivery."""
-    rows = [
-        {
-            "id": uuid.uuid4(),
-            "profile_id": notification.profile_id,
-            "direction": "out",
-            "phone": notification.phone,
-            "body": render(notification),
-            "status": MessageStatus.QUEUED,
-            "purpose": notification.purpose,
-            "dedupe_key": notification.dedupe_key,
-            "variables": dict(notification.facts),
-            "next_attempt_at": now,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for notification in notifications
-        if notification is not None
-    ]
+    rows = []
+    for notification in notifications:
+        if notification is None:
+            continue
+        written = render(notification)
+        if isinstance(written, str):
+            written = Written(written)
+        variables = dict(notification.facts)
+        if written.interactive:
+            variables["interactive"] = written.interactive
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "profile_id": notification.profile_id,
+                "direction": "out",
+                "phone": notification.phone,
+                "body": written.body,
+                "status": MessageStatus.QUEUED,
+                "purpose": notification.purpose,
+                "dedupe_key": notification.dedupe_key,
+                "variables": variables,
+                "next_attempt_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     if not rows:
         return
     ids = insert_ignoring_conflicts(session, MessageLog.__table__, rows, ["dedupe_key"])

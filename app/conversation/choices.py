@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from app.messaging.interactive import Interactive, Item, fitted, kind_for
+from app.booking.notifications import Notification, Written
+from app.messaging.interactive import Interactive, Item, fitted, kind_for, to_json
 from bot_flows.engine import Choice
+from bot_flows.notices import notice_choices
+from bot_flows.texts import render_notification, text
 
 NUMBERED = re.compile(r"(\d+)\. (.+)")
 
@@ -71,3 +74,16 @@ def _last_run(lines: list[str]) -> tuple[int, int] | None:
         else:
             index += 1
     return found
+
+
+def render_notice(notification: Notification) -> Written:
+    """A notice's body, and its buttons when it offers some (the doctor's, the reminder's).
+
+    Delivery sends them as the pool's buttons inside the 24-hour window and as the
+    purpose's approved template outside it; the body alone names the typed answers.
+    """
+    body = render_notification(notification)
+    language = notification.language
+    choices = notice_choices(notification.purpose, notification.facts, language)
+    made = as_interactive(body, choices, text("choices.button", language)) if choices else None
+    return Written(body, to_json(*made) if made else None)

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from app import logs, metrics
 from app.background.runtime import get_runtime
 from app.config import Config
+from app.conversation.choices import render_notice
 from app.conversation.deferred_inbox import (
     DATABASE_DOWN,
     DeferredInbox,
@@ -45,7 +46,6 @@ from app.web.metrics import register_gauge_callback
 from app.web.twilio_auth import signed_url, twilio_signed
 from bot_flows import texts
 from bot_flows.engine import clean_text
-from bot_flows.texts import render_notification
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 MAX_BODY = 2000  # characters of a message the bot reads; longer text is capped, not refused
@@ -132,7 +132,7 @@ def _receive(message: InboundMessage, *, replies_to_outbox: bool = False) -> Ans
     """Run the inbox, once more after a transient database error (a deadlock, a dropped link)."""
     config: Config = current_app.config["CITABOT"]
     settings = InboxSettings(
-        render=render_notification,
+        render=render_notice,
         hold_minutes=config.hold_minutes,
         tappable=_tappable(current_app._get_current_object()),  # type: ignore[attr-defined]
     )

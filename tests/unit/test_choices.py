@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from app.conversation.choices import as_interactive
+import uuid
+
+import pytest
+
+from app.booking.notifications import Notification
+from app.conversation.choices import as_interactive, render_notice
 from app.messaging.console_messenger import shown_as
-from app.messaging.interactive import LIST_PICKER, QUICK_REPLY, Interactive, Item
+from app.messaging.interactive import LIST_PICKER, QUICK_REPLY, Interactive, Item, from_json
 from bot_flows.engine import Choice, positions
-from bot_flows.texts import text
+from bot_flows.notices import DECISIONS, REMINDERS
+from bot_flows.texts import render_notification, text
+from tests.twilio_limits import assert_sendable
+from tests.unit.test_texts import FACTS, PURPOSES
 
 
 def test_three_short_options_become_buttons_and_leave_the_question() -> None:
@@ -70,4 +78,40 @@ def test_the_console_prints_buttons_and_lists_with_the_ids_a_tap_sends() -> None
         "[≡ Ver]",
         "  ( ) 10:00   [slot:a]",
         "  ( ) 10:30 — largo   [slot:b]",
+    ]
+
+
+@pytest.mark.parametrize("purpose", PURPOSES)
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_notice_with_answers_carries_them_as_buttons_twilio_takes(
+    purpose: str, language: str
+) -> None:
+    notification = Notification(uuid.uuid4(), purpose, "+525511111111", language, "k", FACTS)
+    written = render_notice(notification)
+    assert written.body == render_notification(notification)  # the typed answers stay written
+    if purpose not in DECISIONS | REMINDERS:
+        assert written.interactive is None
+        return
+    made = from_json(written.interactive)
+    assert made is not None
+    kind, message = made
+    assert kind == QUICK_REPLY and message.body == written.body
+    assert_sendable(kind, message, language)
+
+
+def test_the_doctors_buttons_are_the_commands_and_the_reminders_the_questions_options() -> None:
+    def buttons(purpose: str) -> list[tuple[str, str]]:
+        notice = render_notice(Notification(uuid.uuid4(), purpose, "+52", "es", "k", FACTS))
+        _, message = from_json(notice.interactive)  # type: ignore[misc]
+        return [(item.id, item.title) for item in message.items]
+
+    assert buttons("doctor_new_request") == [
+        ("APROBAR K7M3QX", "Aprobar"),
+        ("RECHAZAR K7M3QX", "Rechazar"),
+    ]
+    assert buttons("doctor_move_request")[0] == ("APROBAR K7M3QX", "Aprobar")
+    assert buttons("reminder_24h") == [
+        ("reminder:1", "Confirmo"),
+        ("reminder:2", "Cancelar"),
+        ("reminder:3", "Cambiar día u hora"),
     ]

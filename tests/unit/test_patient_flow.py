@@ -742,6 +742,20 @@ def test_reminder_1_confirms_attendance() -> None:
     assert ("confirm_attendance", ("K7M3QX",)) in patient.services.calls
 
 
+@pytest.mark.parametrize(
+    ("button", "keys"),
+    [
+        ("reminder:1", ["patient.attendance_thanks", "patient.menu"]),
+        ("reminder:2", ["patient.policy", "patient.cancel_confirm"]),
+        ("reminder:3", ["patient.days"]),
+    ],
+)
+def test_the_reminders_buttons_answer_as_the_typed_numbers(button: str, keys: list[str]) -> None:
+    patient = with_appointment()
+    in_reminder(patient)
+    assert patient.send("Confirmo", choice=button).keys == keys  # the Body is the title
+
+
 def test_reminder_2_cancels_after_showing_the_policy() -> None:
     patient = with_appointment()
     in_reminder(patient)

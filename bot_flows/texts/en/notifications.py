@@ -1,6 +1,8 @@
 """Notices: messages the booking engine queues for patients and doctors."""
 
 TEXTS: dict[str, str] = {
+    "notice.approve": "Approve",  # the notice's buttons (≤ 20 characters)
+    "notice.reject": "Reject",  # the notice's buttons (≤ 20 characters)
     "urgency.low": "low",
     "urgency.normal": "normal",
     "urgency.high": "high",

@@ -1,6 +1,8 @@
 """Notices: messages the booking engine queues for patients and doctors."""
 
 TEXTS: dict[str, str] = {
+    "notice.approve": "Aprobar",  # the notice's buttons (≤ 20 characters)
+    "notice.reject": "Rechazar",  # the notice's buttons (≤ 20 characters)
     "urgency.low": "baja",
     "urgency.normal": "normal",
     "urgency.high": "alta",

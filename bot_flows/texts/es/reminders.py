@@ -1,6 +1,9 @@
 """Reminders: the day before and two hours before an appointment, answered with 1, 2 or 3."""
 
 TEXTS: dict[str, str] = {
+    "notice.attend": "Confirmo",  # the reminder's buttons (≤ 20 characters)
+    "notice.cancel": "Cancelar",  # the reminder's buttons (≤ 20 characters)
+    "notice.change": "Cambiar día u hora",  # the reminder's buttons (≤ 20 characters)
     "notification.reminder_24h": (
         "⏰ Te recordamos tu cita:\n{service} {with_doctor}\n{when}\nCódigo: {code}\n"
         "Responde 1 para confirmar, 2 para cancelar, 3 para cambiar la hora."
