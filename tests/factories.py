@@ -12,10 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.booking.context import BookingContext
 from app.booking.intake import PatientIntake, Urgency
 from app.clock import Clock
+from app.config import Config
+from app.conversation.choices import render_notice
 from app.conversation.rebooking import await_choice_of_times
 from app.conversation.reminders import await_reminder_answers
+from app.messaging.interactive import LIST_PICKER, QUICK_REPLY, Interactive, Item, to_json
 from app.models import MedicalService, Practice, TimeSlot
-from bot_flows.texts import render_notification
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 _numbers = itertools.count(1)
 
@@ -90,7 +93,7 @@ def context(
     return BookingContext(
         sessions=sessions,
         clock=clock,
-        render=render_notification,
+        render=render_notice,
         hold_minutes=hold_minutes,
         on_reminded=await_reminder_answers,
         offer_other_times=await_choice_of_times,
@@ -99,3 +102,44 @@ def context(
 
 def new_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+# A reply's list and buttons as delivery keeps them (`message_log.variables["interactive"]`),
+# for the simulator's tests to show and tap.
+DAYS_LIST = to_json(
+    LIST_PICKER,
+    Interactive(
+        "📅 ¿Qué día te queda mejor?",
+        (
+            Item("day:2026-12-02", "miércoles 2 de diciembre", "9 horarios"),
+            Item("day:2026-12-03", "jueves 3 de diciembre"),
+            Item("more:day", "Más días", "Los siguientes 7 días"),
+        ),
+        "Ver opciones",
+    ),
+)
+DAYS_NUMBERED = (
+    "📅 ¿Qué día te queda mejor?\n1. miércoles 2 de diciembre\n2. jueves 3 de diciembre"
+    "\n3. Más días"
+)
+CONSENT_BUTTONS = to_json(
+    QUICK_REPLY,
+    Interactive(
+        "¿Aceptas el aviso de privacidad?",
+        (Item("consent:1", "Sí, acepto"), Item("consent:2", "No acepto")),
+        "",
+    ),
+)
+
+
+def twilio_config(database_url: str, fake: FakeTwilio, **settings: object) -> Config:
+    """The app's settings on the Twilio backend, its API (SDK calls, content sync) at `fake`."""
+    return Config(
+        database_url=database_url,
+        messaging_backend="twilio",
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_api_base_url=fake.base_url,
+        environment="testing",
+        **settings,  # type: ignore[arg-type]
+    )

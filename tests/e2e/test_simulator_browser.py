@@ -40,6 +40,7 @@ from app.practices.clinic_file import load_clinic_file
 from app.practices.setup import import_clinic
 from app.scheduling.generation import generate_slots
 from tests.conftest import ROOT
+from tests.factories import CONSENT_BUTTONS, DAYS_LIST, DAYS_NUMBERED
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -182,27 +183,6 @@ def log(served: Served, body: str, interactive: dict[str, Any]) -> None:
         )  # fmt: skip
 
 
-DAYS = {
-    "kind": "twilio/list-picker",
-    "body": "📅 ¿Qué día te queda mejor?",
-    "button": "Ver opciones",
-    "items": [
-        {"id": "day:2026-12-02", "title": "miércoles 2 de diciembre", "description": "9 horarios"},
-        {"id": "day:2026-12-03", "title": "jueves 3 de diciembre", "description": ""},
-        {"id": "more:day", "title": "Más días", "description": "Los siguientes 7 días"},
-    ],
-}
-CONSENT = {
-    "kind": "twilio/quick-reply",
-    "body": "¿Aceptas el aviso de privacidad?",
-    "button": "",
-    "items": [
-        {"id": "consent:1", "title": "Sí, acepto", "description": ""},
-        {"id": "consent:2", "title": "No acepto", "description": ""},
-    ],
-}
-
-
 def test_a_list_and_buttons_are_shown_as_whatsapp_shows_them_and_taps_sent_as_twilio_sends_them(
     page: Any, served: Served, tmp_path: Path
 ) -> None:
@@ -211,8 +191,8 @@ def test_a_list_and_buttons_are_shown_as_whatsapp_shows_them_and_taps_sent_as_tw
     expect(last_reply(patient)).to_contain_text("¿Aceptas?")
     replies = patient.locator(".turn.out").count()
     # Rows as the delivery side logs them: the numbered text, and the choices apart.
-    log(served, "📅 ¿Qué día te queda mejor?\n1. miércoles 2 de diciembre\n2. ...", DAYS)
-    log(served, "¿Aceptas el aviso de privacidad?\n1. Sí, acepto\n2. No acepto", CONSENT)
+    log(served, DAYS_NUMBERED, DAYS_LIST)
+    log(served, "¿Aceptas el aviso de privacidad?\n1. Sí, acepto\n2. No acepto", CONSENT_BUTTONS)
     turns = patient.locator(".turn.out")
     days, consent = turns.filter(has_text="¿Qué día te"), turns.filter(has_text="aviso de")
     expect(patient.locator(".turn.out")).to_have_count(replies + 2)

@@ -23,7 +23,6 @@ from twilio.rest import Client
 
 from app import create_app
 from app.background.runtime import build_runtime, set_runtime
-from app.config import Config
 from app.db import get_database
 from app.messaging.content_pool import sync
 from app.models import ContentResource, MessageLog
@@ -33,6 +32,7 @@ from bot_flows.texts import text
 from tests.conftest import FrozenClock
 from tests.e2e.conftest import DAY_1, DAY_2, Person, World, free_times, make_practice_setup
 from tests.e2e.test_conversation import request_of
+from tests.factories import twilio_config
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, LIST_PICKER, QUICK_REPLY, Created, FakeTwilio
 
 pytestmark = pytest.mark.postgres
@@ -91,15 +91,7 @@ def tapping(
     fake_twilio: FakeTwilio,
 ) -> Iterator[World]:
     """The app on Twilio (the fake) with the content pool synced, lists and buttons on."""
-    config = Config(
-        database_url=database_url,
-        messaging_backend="twilio",
-        twilio_account_sid=ACCOUNT_SID,
-        twilio_auth_token=AUTH_TOKEN,
-        twilio_api_base_url=fake_twilio.base_url,
-        environment="testing",
-        interactive_replies="auto",
-    )
+    config = twilio_config(database_url, fake_twilio, interactive_replies="auto")
     app = create_app(config)
     app.config["TESTING"] = True
     set_runtime(app, build_runtime(app, clock=clock, http_client=fake_twilio.http_client()))

@@ -13,13 +13,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from twilio.rest import Client
 
 from app import create_app
-from app.config import Config
 from app.db import get_database
 from app.messaging import interactive
-from app.messaging.content_pool import Change, SyncInterrupted, definition_hash, lookup, sync
+from app.messaging.content_pool import (
+    Change,
+    PoolIndex,
+    SyncInterrupted,
+    definition_hash,
+    lookup,
+    sync,
+)
 from app.messaging.interactive import LIST_PICKER, QUICK_REPLY, Interactive, Item
 from app.models import ContentResource
 from bot_flows.texts import CATALOGUES
+from tests.factories import twilio_config
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 LANGUAGES = tuple(CATALOGUES)
@@ -222,21 +229,27 @@ def test_lookup_finds_nothing_before_a_sync_nor_in_another_account(
         assert lookup(session, "AC" + "1" * 32, LIST_PICKER, 5, "es") is None
 
 
+def test_the_pool_index_says_once_what_is_missing_and_sees_a_sync(
+    sessions: sessionmaker[Session], twilio: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    index = PoolIndex(sessions, ACCOUNT_SID, ttl=0)
+    assert not index(LIST_PICKER, 5, "es") and not index(LIST_PICKER, 5, "es")
+    told = [r.getMessage() for r in caplog.records if "content sync" in r.getMessage()]
+    assert told == [
+        "no content list-picker:5:es in the pool: these choices go as numbered text"
+        " until `flask content sync` makes it"
+    ]
+    sync(sessions, twilio, ACCOUNT_SID, ["es"])
+    assert index(LIST_PICKER, 5, "es") and index(QUICK_REPLY, 3, "es")
+    assert not index(LIST_PICKER, 5, "en")
+
+
 @pytest.fixture
 def twilio_app(
     database_url: str, sessions: sessionmaker[Session], fake_twilio: FakeTwilio
 ) -> Iterator[Flask]:
     """The app with Twilio's credentials, its API at the fake (TWILIO_API_BASE_URL)."""
-    app = create_app(
-        Config(
-            database_url=database_url,
-            messaging_backend="twilio",
-            twilio_account_sid=ACCOUNT_SID,
-            twilio_auth_token=AUTH_TOKEN,
-            twilio_api_base_url=fake_twilio.base_url,
-            environment="testing",
-        )
-    )
+    app = create_app(twilio_config(database_url, fake_twilio))
     app.config["TESTING"] = True
     yield app
     get_database(app).engine.dispose()

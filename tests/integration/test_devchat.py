@@ -21,7 +21,16 @@ from app.config import DEVELOPMENT_TOKEN, Config
 from app.db import get_database
 from app.models import MessageLog, Practice
 from bot_flows import texts
-from tests.factories import context, intake, make_practice, make_service, make_slot
+from tests.factories import (
+    CONSENT_BUTTONS,
+    DAYS_LIST,
+    DAYS_NUMBERED,
+    context,
+    intake,
+    make_practice,
+    make_service,
+    make_slot,
+)
 
 PATIENT = "+525512345678"
 PATIENT_AS_WHATSAPP_WRITES_IT = "+5215512345678"
@@ -228,33 +237,12 @@ def test_sending_refuses_what_the_webhook_could_not_take(
     assert transcript(client, profile, PATIENT) == []
 
 
-# A reply with choices, as the delivery side logs it (variables["interactive"]).
-DAYS_LIST = {
-    "kind": "twilio/list-picker",
-    "body": "📅 ¿Qué día te queda mejor?",
-    "button": "Ver opciones",
-    "items": [
-        {"id": "day:2026-12-02", "title": "miércoles 2 de diciembre", "description": "4 horarios"},
-        {"id": "more:day", "title": "Más días", "description": ""},
-    ],
-}
-CONSENT_BUTTONS = {
-    "kind": "twilio/quick-reply",
-    "body": "¿Aceptas el aviso de privacidad?",
-    "button": "",
-    "items": [
-        {"id": "consent:1", "title": "Sí, acepto", "description": ""},
-        {"id": "consent:2", "title": "No acepto", "description": ""},
-    ],
-}
-
-
 def test_a_reply_with_choices_carries_its_list_or_buttons(
     client: FlaskClient, sessions: sessionmaker[Session]
 ) -> None:
     with sessions.begin() as session:
         profile = make_practice(session)
-        numbered = "📅 ¿Qué día te queda mejor?\n1. miércoles 2 de diciembre\n2. Más días"
+        numbered = DAYS_NUMBERED
         log(session, profile, PATIENT, numbered, T0, variables={"interactive": DAYS_LIST})
         consent = {"interactive": CONSENT_BUTTONS | {"button": None} | {"extra": 1}}
         log(session, profile, PATIENT, "1. Sí 2. No", T0 + timedelta(seconds=1), variables=consent)
