@@ -159,8 +159,9 @@ def receive(
             session, conversation.id, moved, Replies(practice.id, message.sender, answered, now)
         )
         if queued:
+            bubbles, shown = _joined(replies, taps)
             queue_replies(
-                session, practice.id, message.sender, replies, now, f"reply:{message.sid}", taps
+                session, practice.id, message.sender, bubbles, now, f"reply:{message.sid}", shown
             )
         return Answer(
             replies,
@@ -184,6 +185,32 @@ def _tappable(
         tappable = made is not None and can(made[0], len(made[1].items), language)
         taps.append(interactive.to_json(*made) if made and tappable else None)
     return taps
+
+
+def _joined(
+    replies: Sequence[str], taps: Sequence[dict[str, object] | None]
+) -> tuple[list[str], list[dict[str, object] | None]]:
+    """A turn sent through the REST API as few messages as it reads well in.
+
+    Plain replies just before a list or buttons open its body ("¡Hola! …" and the
+    privacy question, "¡Listo! …" and the menu): one bubble to read, one send to
+    pay for, in the order said. Where the whole would pass Twilio's body limit they
+    stay apart.
+    """
+    bubbles: list[str] = []
+    shown: list[dict[str, object] | None] = []
+    waiting: list[str] = []
+    for reply, tap in zip(replies, taps, strict=True):
+        if tap is None:
+            waiting.append(reply)
+            continue
+        body = "\n\n".join([*waiting, str(tap["body"])])
+        if waiting and interactive.twilio_length(body) <= interactive.BODY_LIMIT:
+            tap, reply, waiting = tap | {"body": body}, "\n\n".join([*waiting, reply]), []
+        bubbles += [*waiting, reply]
+        shown += [None] * len(waiting) + [tap]
+        waiting = []
+    return bubbles + waiting, shown + [None] * len(waiting)
 
 
 def _received(message: InboundMessage, now: datetime, flood: FloodLimit) -> Received:
