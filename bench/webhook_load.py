@@ -653,6 +653,9 @@ def _report(args: argparse.Namespace, results: list[Result]) -> None:
         served = sorted(r.per_worker.values(), reverse=True)
         shares = "/".join(f"{100 * n / max(1, sum(served)):.0f}" for n in served)
         print(f"  {r.name}: requests per worker {shares} %; {dict(sorted(extra.items())) or ''}")
+    for r in results:
+        if r.name.endswith("warm-up") and (r.tally.errors or set(r.tally.outcomes) - {"booked"}):
+            print(f"  {r.name}: {dict(r.tally.errors)} {dict(r.tally.outcomes)}")
     by_name = {r.name: r for r in results}
     app_open, app_closed = by_name["app open"], by_name["app closed"]
     floor_closed = by_name["floor closed"]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from app.messaging import provider_check
 from app.messaging.outbox import Claim
 from app.messaging.port import FailureKind, Outbound, ProviderUnavailable, SendFailed
+from app.messaging.twilio_messenger import CONTENT_GONE
 from app.models import MessageStatus
 
 if TYPE_CHECKING:
@@ -87,6 +88,8 @@ def attempt(ctx: DeliveryContext, claim: Claim, message: Outbound) -> Result:
     try:
         return Sent(ctx.messenger.send(message))
     except SendFailed as failure:
+        if failure.code == CONTENT_GONE and ctx.pool is not None:
+            ctx.pool.forget()
         if failure.kind is FailureKind.PERMANENT:
             return Failed(failure.code)
         return _later(ctx, claim, failure.code, failure.kind)

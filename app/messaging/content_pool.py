@@ -126,16 +126,18 @@ def lookup(session: Session, account_sid: str, kind: str, count: int, language: 
 
 
 class PoolIndex:
-    """Which (kind, count, language) an account's pool has, read at most once a `ttl`.
+    """Which (kind, count, language) an account's pool has, and their SIDs, read at most
+    once a `ttl`.
 
-    Asked on every reply with choices, in the webhook: one read a minute per
-    process instead of one per message. A resource dropped meanwhile is still
-    caught at send time, where the pool is read again (app/messaging/whatsapp_window.py).
+    Asked on every reply with choices, in the webhook and at send time: one read a
+    minute per process instead of one per message. A resource `content sync` made
+    again (a new SID) reaches each process within the `ttl`; a send with the old SID
+    meanwhile is refused by Twilio (21655), retried, and forgets what was read.
     """
 
     def __init__(self, sessions: SessionSource, account_sid: str, ttl: float = POOL_TTL_SECONDS):
         self._sessions, self._account_sid, self._ttl = sessions, account_sid, ttl
-        self._keys: frozenset[str] = frozenset()
+        self._sids: dict[str, str] = {}
         self._read_at: float | None = None
         self._reading = threading.Lock()
         self._told_missing: set[str] = set()
@@ -143,7 +145,7 @@ class PoolIndex:
     def __call__(self, kind: str, count: int, language: str) -> bool:
         """Whether the pool has this layout; a missing one is said once in the log."""
         key = interactive.pool_key(kind, count, language)
-        if key in self._fresh_keys():
+        if key in self._fresh_sids():
             return True
         if key not in self._told_missing:
             self._told_missing.add(key)
@@ -154,22 +156,29 @@ class PoolIndex:
             )
         return False
 
-    def _fresh_keys(self) -> frozenset[str]:
+    def forget(self) -> None:
+        """Read the pool again at the next question (a SID was refused)."""
+        self._read_at = None
+
+    def sid(self, key: str) -> str | None:
+        """The SID of the pool's resource `key` (`interactive.pool_key`), if it has one."""
+        return self._fresh_sids().get(key)
+
+    def _fresh_sids(self) -> dict[str, str]:
         read_at = self._read_at
         if read_at is not None and time.monotonic() - read_at < self._ttl:
-            return self._keys
+            return self._sids
         with self._reading:
             if self._read_at == read_at:  # no other thread read it meanwhile
                 with self._sessions() as session:
-                    self._keys = frozenset(
-                        session.scalars(
-                            select(ContentResource.key).where(
-                                ContentResource.account_sid == self._account_sid
-                            )
+                    rows = session.execute(
+                        select(ContentResource.key, ContentResource.sid).where(
+                            ContentResource.account_sid == self._account_sid
                         )
                     )
+                    self._sids = {key: sid for key, sid in rows}
                 self._read_at = time.monotonic()
-        return self._keys
+        return self._sids
 
 
 def _sync_one(

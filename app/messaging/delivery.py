@@ -32,6 +32,7 @@ from app.config import Config
 from app.messaging import outbox, send_outcomes, whatsapp_window
 from app.messaging.attempt import SendOutcome, attempt
 from app.messaging.console_messenger import ConsoleMessenger
+from app.messaging.content_pool import PoolIndex
 from app.messaging.outbox import Claim
 from app.messaging.port import Messenger, Outbound
 from app.messaging.rate import LocalRateLimiter, RateLimitedMessenger, RedisRateLimiter
@@ -53,6 +54,7 @@ class DeliveryContext:
     clock: Clock
     messenger: Messenger
     settings: MessagingSettings
+    pool: PoolIndex | None = None  # the content pool's SIDs, on Twilio
 
 
 def deliver_message(ctx: DeliveryContext, message_id: uuid.UUID) -> str:
@@ -133,7 +135,7 @@ def _claim_and_plan(
                 now = ctx.clock()
                 claims = outbox.claim(session, now, ctx.settings.lease, limit, ids)
                 planned, refused = whatsapp_window.plan_claims(
-                    session, claims, ctx.settings, now, ctx.messenger.requires_templates
+                    session, claims, ctx.settings, now, ctx.messenger.requires_templates, ctx.pool
                 )
                 outbox.set_templates(session, planned)
                 send_outcomes.mark_failed(session, refused, now)
@@ -163,6 +165,7 @@ def build_delivery_context(
     """
     settings = MessagingSettings.from_config(config, template_value)
     inner: Messenger
+    pool = None
     if config.messaging_backend == "twilio":
         if not (config.twilio_account_sid and config.twilio_auth_token):
             raise ValueError(
@@ -174,6 +177,7 @@ def build_delivery_context(
             http_client=settled(http_client or TwilioHttpClient(timeout=HTTP_TIMEOUT)),
         )
         inner = TwilioMessenger(client)
+        pool = PoolIndex(sessions, config.twilio_account_sid)
     else:
         inner = ConsoleMessenger()
     limiter = (
@@ -181,4 +185,4 @@ def build_delivery_context(
         if redis is not None
         else LocalRateLimiter(settings.rate_per_second)
     )
-    return DeliveryContext(sessions, clock, RateLimitedMessenger(inner, limiter), settings)
+    return DeliveryContext(sessions, clock, RateLimitedMessenger(inner, limiter), settings, pool)

@@ -29,6 +29,9 @@ TWILIO_API = "https://api.twilio.com"
 RECENT_LIMIT = 50
 # Not about the message but about our credentials or account: nothing went out.
 ACCOUNT_REFUSED = frozenset({401, 403})
+# The ContentSid is unknown (a pool resource re-made by `content sync`, a SID cached a
+# moment too long): retried, by when the pool has been read again.
+CONTENT_GONE = "21655"
 
 
 class TwilioMessenger:
@@ -111,7 +114,7 @@ def _failure(error: TwilioRestException) -> SendFailed:
     with the backoff, and logged as the operator's problem they are.
     """
     code = str(error.code or error.status)
-    if error.status == 429:
+    if error.status == 429 or code == CONTENT_GONE:
         return SendFailed(code, FailureKind.TRANSIENT)
     if error.status in ACCOUNT_REFUSED:
         log.error(

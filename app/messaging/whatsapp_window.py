@@ -23,6 +23,7 @@ from sqlalchemy import and_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.messaging import interactive, templates
+from app.messaging.content_pool import PoolIndex
 from app.messaging.interactive import Interactive
 from app.messaging.outbox import Claim
 from app.messaging.port import Outbound
@@ -59,12 +60,17 @@ def plan_claims(
     settings: MessagingSettings,
     now: datetime,
     requires_templates: bool,
+    pool_index: PoolIndex | None = None,
 ) -> tuple[list[tuple[Claim, Outbound]], list[tuple[Claim, str]]]:
-    """Plan every claim: those that can go, and those that cannot with the reason."""
+    """Plan every claim: those that can go, and those that cannot with the reason.
+
+    The pool's SIDs come from `pool_index` (read once a minute) when given, else
+    from the database.
+    """
     recipients = load_recipients(session, claims) if claims else {}
     shown = {c.id: tapped for c in claims if (tapped := _interactive(c)) is not None}
     pool = (
-        _pool_sids(session, settings.content_account, shown.values(), recipients)
+        _pool_sids(session, settings.content_account, shown.values(), recipients, pool_index)
         if shown and requires_templates
         else {}
     )
@@ -167,8 +173,9 @@ def _pool_sids(
     account: str | None,
     shown: Iterable[tuple[str, Interactive]],
     recipients: Mapping[uuid.UUID, Recipient],
+    index: PoolIndex | None,
 ) -> dict[str, str]:
-    """The pool's SIDs of every key these messages may need, by key, in one query."""
+    """The pool's SIDs of every key these messages may need, by key, in one query at most."""
     if account is None:
         return {}
     languages = {r.language for r in recipients.values()}
@@ -177,6 +184,8 @@ def _pool_sids(
         for kind, message in shown
         for language in languages
     }
+    if index is not None:
+        return {key: sid for key in keys if (sid := index.sid(key)) is not None}
     rows = session.execute(
         select(ContentResource.key, ContentResource.sid).where(
             ContentResource.account_sid == account, ContentResource.key.in_(keys)

@@ -58,12 +58,18 @@ class Phone:
         twiml = self.person.say(body, **tapped)
         while self.world.run_jobs():
             pass
-        mine = [c for c in self.fake.created if c.to == f"whatsapp:{self.person.phone}"]
-        new, self.seen = mine[self.seen :], len(mine)
+        new = self.arrived()
         assert not (twiml and new), "a turn's replies go one way: TwiML or the REST API"
         got = new or [_as_text(reply) for reply in twiml]
-        self.received.extend(got)
+        self.received.extend(got[len(new) :])
         return got
+
+    def arrived(self) -> list[Created]:
+        """What reached this phone through the REST API since last looked at."""
+        mine = [c for c in self.fake.created if c.to == f"whatsapp:{self.person.phone}"]
+        new, self.seen = mine[self.seen :], len(mine)
+        self.received.extend(new)
+        return new
 
     def tap(self, message: Created, id_or_title: str) -> list[Created]:
         """Tap a button or a list item of `message`, sending exactly what WhatsApp sends."""
@@ -117,7 +123,8 @@ def test_a_first_booking_by_taps_takes_ten_messages_with_lists_and_buttons(
     consent = welcome[-1]
     assert consent.rendered is not None and consent.rendered.kind == QUICK_REPLY
     assert "¿Aceptas?" in consent.rendered.body and "1. Sí" not in consent.rendered.body
-    assert text_of(welcome[0]).startswith("¡Hola! 👋")  # the text came first
+    # The welcome opens the question's bubble: one message, the text first, then the buttons.
+    assert len(welcome) == 1 and text_of(consent).startswith("¡Hola! 👋")
     menu = patient.tap(consent, "Sí, acepto")[-1]
     assert menu.rendered is not None and menu.rendered.kind == LIST_PICKER
     assert menu.rendered.button == "Ver opciones"
@@ -135,7 +142,8 @@ def test_a_first_booking_by_taps_takes_ten_messages_with_lists_and_buttons(
     assert text_of(summary).startswith("📋 Revisa tu solicitud")
     sent = patient.tap(summary, "Confirmar")
 
-    assert text_of(sent[0]).startswith("✅ ¡Listo! Enviamos tu solicitud")
+    assert len(sent) == 1 and text_of(sent[0]).startswith("✅ ¡Listo! Enviamos tu solicitud")
+    assert sent[0].rendered is not None and sent[0].rendered.choice("menu:1")  # and the menu
     assert patient.written == 10
     request = request_of(tapping, patient.person.phone)
     assert request.requested_time == second.start_time and request.patient_name == "Ana Pérez"
@@ -177,10 +185,11 @@ def test_a_tap_on_an_old_list_after_its_time_was_taken_offers_fresh_times(
     first = tapping.practice.slots[0]
     answer = patient.tap(old_times, slot_choice(str(first.id), first.start_time.isoformat()))
 
-    assert text_of(answer[0]) == text("patient.slot_gone", "es")
-    fresh = answer[-1]
-    assert fresh.rendered is not None
-    assert text_of(fresh).startswith("🕐 ¿A qué hora, el jueves 3 de diciembre?")
+    fresh = answer[-1]  # one bubble: the time is gone, and the fresh times
+    assert len(answer) == 1 and fresh.rendered is not None
+    gone, question = text_of(fresh).split("\n\n")
+    assert gone == text("patient.slot_gone", "es")
+    assert question.startswith("🕐 ¿A qué hora, el jueves 3 de diciembre?")
     day_two = tapping.practice.slots[4]
     assert day_two.start_time == DAY_2
     picked = patient.tap(fresh, slot_choice(str(day_two.id), day_two.start_time.isoformat()))
@@ -202,6 +211,47 @@ def test_the_doctor_approves_from_the_pending_list_sent_as_a_list(
     assert pending.rendered.button == "Ver solicitudes"
     doctor.tap(pending, f"APROBAR {code}")
     assert request_of(tapping, patient.person.phone).status == "approved"
+
+
+def test_inside_the_window_the_doctors_notice_comes_with_aprobar_and_rechazar(
+    tapping: World, fake_twilio: FakeTwilio
+) -> None:
+    doctor = phone_of(tapping, fake_twilio, tapping.doctor())
+    doctor.write("PENDIENTES")  # the doctor wrote: the 24-hour window is open, no template set
+    patient = phone_of(tapping, fake_twilio)
+    for typed in ("hola", "1", "1", "1", "10:00", "Ana Ruiz", REASON, "no", "2", "1"):
+        patient.write(typed)
+    code = request_of(tapping, patient.person.phone).code
+
+    notice = doctor.arrived()[-1]
+    assert notice.rendered is not None and notice.rendered.kind == QUICK_REPLY
+    assert text_of(notice).startswith(f"🩺 Nueva solicitud {code}")
+    assert [(c.id, c.title) for c in notice.rendered.choices] == [
+        (f"APROBAR {code}", "Aprobar"),
+        (f"RECHAZAR {code}", "Rechazar"),
+    ]
+    doctor.tap(notice, "Aprobar")
+    assert request_of(tapping, patient.person.phone).status == "approved"
+
+
+def test_a_resource_made_again_at_twilio_is_used_once_the_refused_send_is_retried(
+    tapping: World, fake_twilio: FakeTwilio, sessions: sessionmaker[Session]
+) -> None:
+    """Delivery keeps the pool's SIDs a minute; a SID Twilio no longer knows is retried."""
+    first = phone_of(tapping, fake_twilio)
+    old = first.write("hola")[-1].content_sid  # the consent's buttons: the SID is now kept
+    client = Client(ACCOUNT_SID, AUTH_TOKEN, http_client=fake_twilio.http_client())
+    assert old is not None
+    client.content.v1.contents(old).delete()
+    sync(sessions, client, ACCOUNT_SID, ("es", "en"))  # made again: a new SID
+
+    second = phone_of(tapping, fake_twilio)
+    assert second.write("hola") == []  # refused (21655): nothing reached the patient yet
+    tapping.clock.advance(minutes=5)
+    tapping.tick()  # the retry, due by now
+    consent = second.arrived()[-1]
+    assert consent.content_sid not in (None, old) and consent.rendered is not None
+    assert consent.rendered.choice("consent:1").title == "Sí, acepto"
 
 
 def test_without_a_synced_pool_the_choices_go_as_numbered_text_in_twiml(
