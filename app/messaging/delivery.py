@@ -133,11 +133,16 @@ def _claim_and_plan(
         try:
             with ctx.sessions.begin() as session:
                 now = ctx.clock()
-                claims = outbox.claim(session, now, ctx.settings.lease, limit, ids)
+                claims = outbox.due(session, now, ctx.settings.lease, limit, ids)
                 planned, refused = whatsapp_window.plan_claims(
                     session, claims, ctx.settings, now, ctx.messenger.requires_templates, ctx.pool
                 )
-                outbox.set_templates(session, planned)
+                outbox.take(
+                    session,
+                    [(c, outbox.template_of(c, m)) for c, m in planned]
+                    + [(c, outbox.template_of(c, None)) for c, _ in refused],
+                    now,
+                )
                 send_outcomes.mark_failed(session, refused, now)
                 send_outcomes.ask_for_next(session, [c for c, _ in refused], now)
         except IntegrityError:

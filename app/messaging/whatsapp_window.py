@@ -18,8 +18,9 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, select, tuple_
+from sqlalchemy import Row, and_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.messaging import interactive, templates
@@ -88,10 +89,22 @@ def plan_claims(
 
 
 def load_recipients(session: Session, claims: Sequence[Claim]) -> dict[uuid.UUID, Recipient]:
-    """The recipient of each claim, by claim id: practices and their contacts in one query."""
+    """The recipient of each claim, by claim id: practices and their contacts in one query.
+
+    Plain columns, not `Practice` and `Contact` objects: read once, never changed here.
+    """
     pairs = {(c.profile_id, c.phone) for c in claims}
     rows = session.execute(
-        select(Practice, Contact)
+        select(
+            Practice.id,
+            Practice.whatsapp_number,
+            Practice.doctor_phone,
+            Practice.language,
+            Practice.content_sids,
+            Contact.phone,
+            Contact.language,
+            Contact.last_inbound_at,
+        )
         .outerjoin(
             Contact,
             and_(
@@ -101,25 +114,24 @@ def load_recipients(session: Session, claims: Sequence[Claim]) -> dict[uuid.UUID
         )
         .where(Practice.id.in_({c.profile_id for c in claims}))
     )
-    profiles: dict[uuid.UUID, Practice] = {}
-    contacts: dict[tuple[uuid.UUID, str], Contact] = {}
-    for practice, contact in rows:
-        profiles[practice.id] = practice
-        if contact is not None:
-            contacts[contact.profile_id, contact.phone] = contact
+    profiles: dict[uuid.UUID, Row[Any]] = {}
+    contacts: dict[tuple[uuid.UUID, str], tuple[str | None, datetime | None]] = {}
+    for row in rows:
+        practice_id, _, _, _, _, phone, language, last_inbound_at = row
+        profiles[practice_id] = row
+        if phone is not None:
+            contacts[practice_id, phone] = (language, last_inbound_at)
     recipients = {}
     for claim in claims:
-        practice = profiles[claim.profile_id]
+        _, sender, doctor_phone, practice_language, content_sids, *_ = profiles[claim.profile_id]
         contact = contacts.get((claim.profile_id, claim.phone))
         # The doctor reads the practice's language; a patient the one they chose.
-        chosen = (
-            None if claim.phone == practice.doctor_phone or contact is None else contact.language
-        )
+        chosen = None if claim.phone == doctor_phone or contact is None else contact[0]
         recipients[claim.id] = Recipient(
-            sender=practice.whatsapp_number,
-            language=chosen or practice.language,
-            last_inbound_at=contact.last_inbound_at if contact else None,
-            content_sids=practice.content_sids,
+            sender=sender,
+            language=chosen or practice_language,
+            last_inbound_at=contact[1] if contact else None,
+            content_sids=content_sids,
         )
     return recipients
 
