@@ -365,7 +365,7 @@ def _exchange(
         _answered(tally, sent)
         tally.errors[f"HTTP {status}"] += 1
         return None
-    if not endpoint.reads_replies:
+    if not endpoint.reads_replies and endpoint.mailbox is None:
         _answered(tally, sent)
         return Replies([])
     texts = [message.text or "" for message in ElementTree.fromstring(data).iter("Message")]

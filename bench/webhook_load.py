@@ -24,8 +24,10 @@ dropped at the end.
 With `--interactive` the app answers choices with WhatsApp lists and buttons
 (INTERACTIVE_REPLIES=auto) through the twilio SDK against the local fake Twilio
 (`tests/fake_twilio.py`, in this process, its content pool synced first); the patients
-tap them. Without it the app replies with numbered text in TwiML
-(INTERACTIVE_REPLIES=off), as the earlier figures were taken.
+tap them; the floor then sends its reply the same way, as three buttons through the
+SDK from a thread after its commit, so that both pay for a REST send. Without it the
+app replies with numbered text in TwiML (INTERACTIVE_REPLIES=off), as the earlier
+figures were taken, and the floor in TwiML.
 
 Targets: app p99 < 50 ms at 300 messages/s; app closed-loop throughput >= half the floor's.
 """
@@ -128,12 +130,19 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
 
+FLOOR_CONTENT = "citabot_buttons_3_es"  # the pool's three Spanish buttons: the floor's reply
+
+
 class BenchTwilio(FakeTwilio):
     """The fake Twilio, handing each message it takes to the patients' mailbox."""
 
     def __init__(self, mailbox: Mailbox) -> None:
         super().__init__(strict_content=True)
         self.mailbox = mailbox
+
+    def pool_sid(self, friendly_name: str) -> str:
+        """The SID of the content resource the sync made under `friendly_name`."""
+        return next(sid for sid, c in self.contents.items() if c.friendly_name == friendly_name)
 
     def _store(self, form: Any) -> Created:
         created = super()._store(form)
@@ -187,7 +196,7 @@ def main() -> None:
         targets = _prepare(url, args, fake)
         _trace_statements(url, targets)
         app_server = _serve("app", url, logs, args, fake)
-        with app_server as app, _serve("floor", url, logs, args) as floor:
+        with app_server as app, _serve("floor", url, logs, args, fake) as floor:
             results = _run_phases(args, name, targets, app, floor, mailbox if fake else None)
         _report(args, results)
         _check_database(url, results)
@@ -368,7 +377,9 @@ def _serve(
 ) -> Iterator[Server]:
     """Run a gunicorn with the benchmark's settings until the block ends.
 
-    The app sends through `fake` when given (interactive replies), else to the console.
+    With `fake` (interactive replies) the app sends through it, and so does the floor,
+    its one reply as three buttons; else the app prints to the console and the
+    floor answers in TwiML.
     """
     port = _free_port()
     target = "app:create_app()" if name == "app" else "bench.baseline_app:create_app()"
@@ -404,6 +415,8 @@ def _serve(
             "TWILIO_API_BASE_URL": fake.base_url,
             "INTERACTIVE_REPLIES": "auto",
         }
+        if name == "floor":
+            environment["FLOOR_CONTENT_SID"] = fake.pool_sid(FLOOR_CONTENT)
     with open(logs / f"{name}-stdout.log", "wb") as stdout:
         process = subprocess.Popen(argv, env=environment, stdout=stdout, stderr=subprocess.STDOUT)
     server = Server(name, process, port, access_log)
@@ -492,7 +505,9 @@ def _run_phases(
         "app": Endpoint(
             "127.0.0.1", app.port, WEBHOOK_PATH, app.base_url, booking, True, signer, mailbox
         ),
-        "floor": Endpoint("127.0.0.1", floor.port, FLOOR_PATH, floor.base_url, chatter, False),
+        "floor": Endpoint(
+            "127.0.0.1", floor.port, FLOOR_PATH, floor.base_url, chatter, False, signer, mailbox
+        ),
     }
     servers = {"app": app, "floor": floor}
     given = {"app": targets, "floor": targets.twin()}
