@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from redis import Redis
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +37,7 @@ from app.messaging.content_pool import PoolIndex
 from app.messaging.outbox import Claim
 from app.messaging.port import Messenger, Outbound
 from app.messaging.rate import LocalRateLimiter, RateLimitedMessenger, RedisRateLimiter
-from app.messaging.send_outcomes import Recorder
+from app.messaging.send_outcomes import Recorder, Sessions
 from app.messaging.settings import MessagingSettings
 from app.messaging.templates import TemplateValue
 from app.messaging.twilio_messenger import TwilioMessenger, settled
@@ -102,10 +103,21 @@ def deliver_due(
 def _deliver(
     ctx: DeliveryContext, limit: int, ids: list[uuid.UUID] | None
 ) -> dict[uuid.UUID, SendOutcome]:
-    planned, outcomes = _claim_and_plan(ctx, limit, ids)
+    # The claim and the record take turns on one connection: one checkout (and the
+    # pool's pre-ping) per delivery, not one per transaction. No transaction is open
+    # during the send; sends in threads use connections of their own.
+    with ctx.sessions.kw["bind"].connect() as connection:
+        sessions = partial(ctx.sessions, bind=connection)
+        return _claim_send_record(ctx, sessions, limit, ids)
+
+
+def _claim_send_record(
+    ctx: DeliveryContext, sessions: Sessions, limit: int, ids: list[uuid.UUID] | None
+) -> dict[uuid.UUID, SendOutcome]:
+    planned, outcomes = _claim_and_plan(ctx, sessions, limit, ids)
     if not planned:
         return outcomes
-    recorder = Recorder(ctx.sessions, ctx.clock)
+    recorder = Recorder(sessions, ctx.clock)
     if len(planned) == 1:  # the usual job: one notification, no thread to start
         claim, message = planned[0]
         outcomes[claim.id] = recorder.add(claim, attempt(ctx, claim, message))
@@ -126,12 +138,12 @@ def _deliver(
 
 
 def _claim_and_plan(
-    ctx: DeliveryContext, limit: int, ids: list[uuid.UUID] | None
+    ctx: DeliveryContext, sessions: Sessions, limit: int, ids: list[uuid.UUID] | None
 ) -> tuple[list[tuple[Claim, Outbound]], dict[uuid.UUID, SendOutcome]]:
     """Claim due messages and turn them into provider messages; refuse the unsendable."""
     for _ in range(CLAIM_TRIES):
         try:
-            with ctx.sessions.begin() as session:
+            with sessions() as session, session.begin():
                 now = ctx.clock()
                 claims = outbox.due(session, now, ctx.settings.lease, limit, ids)
                 planned, refused = whatsapp_window.plan_claims(

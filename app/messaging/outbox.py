@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Row, Select, bindparam, exists, or_, select, tuple_, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.db import UTCDateTime
 from app.messaging.port import Outbound
@@ -147,23 +147,24 @@ _TAKE = (
 @cache
 def _due(*, among_ids: bool) -> Select[Any]:
     """The due messages' query (bound: now, limit and maybe ids), built once."""
-    other = aliased(MessageLog)
+    t = TABLE.c
+    other = TABLE.alias("other")
     in_flight = exists().where(
-        other.profile_id == MessageLog.profile_id,
-        other.phone == MessageLog.phone,
-        other.status == MessageStatus.SENDING,
-        other.id != MessageLog.id,
+        other.c.profile_id == t.profile_id,
+        other.c.phone == t.phone,
+        other.c.status == MessageStatus.SENDING,
+        other.c.id != t.id,
     )
     now = bindparam("now", type_=UTCDateTime())
     due = (
         select(*_CLAIMED)
         .where(
-            MessageLog.direction == "out",
-            MessageLog.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]),
-            or_(MessageLog.next_attempt_at.is_(None), MessageLog.next_attempt_at <= now),
+            t.direction == "out",
+            t.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]),
+            or_(t.next_attempt_at.is_(None), t.next_attempt_at <= now),
             ~in_flight,
         )
-        .order_by(MessageLog.next_attempt_at, MessageLog.created_at)
+        .order_by(t.next_attempt_at, t.created_at)
         .limit(bindparam("limit"))
         .with_for_update(skip_locked=True)
     )
@@ -171,39 +172,44 @@ def _due(*, among_ids: bool) -> Select[Any]:
         return due  # oldest first, one per recipient: the order is kept by itself
     # Asked for by id, a message waits while an older one to the same person is due:
     # that one goes first (by its own job), and its sending asks for the next in line.
-    older = aliased(MessageLog)
+    older = TABLE.alias("older")
     waits = exists().where(
-        older.profile_id == MessageLog.profile_id,
-        older.phone == MessageLog.phone,
-        older.direction == "out",
-        older.status == MessageStatus.QUEUED,
-        older.created_at < MessageLog.created_at,
-        or_(older.next_attempt_at.is_(None), older.next_attempt_at <= now),
+        older.c.profile_id == t.profile_id,
+        older.c.phone == t.phone,
+        older.c.direction == "out",
+        older.c.status == MessageStatus.QUEUED,
+        older.c.created_at < t.created_at,
+        or_(older.c.next_attempt_at.is_(None), older.c.next_attempt_at <= now),
     )
-    return due.where(MessageLog.id.in_(bindparam("ids", expanding=True)), ~waits)
+    return due.where(t.id.in_(bindparam("ids", expanding=True)), ~waits)
 
 
 def next_in_line(
     session: Session, recipients: Iterable[Recipient], now: datetime
 ) -> list[uuid.UUID]:
     """The next due queued message of each of `recipients`, to ask for its delivery."""
-    wanted = set(recipients)
+    wanted = list(set(recipients))
     if not wanted:
         return []
-    rows = session.execute(
-        select(MessageLog.id, MessageLog.profile_id, MessageLog.phone)
-        .where(
-            tuple_(MessageLog.profile_id, MessageLog.phone).in_(wanted),
-            MessageLog.direction == "out",
-            MessageLog.status == MessageStatus.QUEUED,
-            or_(MessageLog.next_attempt_at.is_(None), MessageLog.next_attempt_at <= now),
-        )
-        .order_by(MessageLog.next_attempt_at, MessageLog.created_at)
-    )
     first: dict[Recipient, uuid.UUID] = {}
-    for message_id, profile_id, phone in rows:
+    for message_id, profile_id, phone in session.execute(_QUEUED, {"pairs": wanted, "now": now}):
         first.setdefault((profile_id, phone), message_id)
     return list(first.values())
+
+
+_QUEUED = (
+    select(TABLE.c.id, TABLE.c.profile_id, TABLE.c.phone)
+    .where(
+        tuple_(TABLE.c.profile_id, TABLE.c.phone).in_(bindparam("pairs", expanding=True)),
+        TABLE.c.direction == "out",
+        TABLE.c.status == MessageStatus.QUEUED,
+        or_(
+            TABLE.c.next_attempt_at.is_(None),
+            TABLE.c.next_attempt_at <= bindparam("now", type_=TABLE.c.next_attempt_at.type),
+        ),
+    )
+    .order_by(TABLE.c.next_attempt_at, TABLE.c.created_at)
+)
 
 
 def still_ours() -> Any:

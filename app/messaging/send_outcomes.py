@@ -8,11 +8,11 @@ message waiting for the same recipient.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, case, func, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app import metrics
 from app.background.after_commit import run_after_commit
@@ -24,10 +24,13 @@ from app.models import MessageStatus
 log = logging.getLogger(__name__)
 
 
+Sessions = Callable[[], Session]  # a sessionmaker, or one bound to a connection held
+
+
 class Recorder:
     """Collects results, then records them in one transaction (`flush`)."""
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(self, sessions: Sessions, clock: Clock) -> None:
         self.sessions, self.clock = sessions, clock
         self.results: list[tuple[Claim, Result]] = []
 
@@ -41,7 +44,7 @@ class Recorder:
         sent = [(c, r.sid) for c, r in self.results if isinstance(r, Sent)]
         later = [(c, r) for c, r in self.results if isinstance(r, Later)]
         failed = [(c, r.code) for c, r in self.results if isinstance(r, Failed)]
-        with self.sessions.begin() as session:
+        with self.sessions() as session, session.begin():
             now = self.clock()
             mark_sent(session, sent, now)
             mark_pending(session, [(c, r.status, r.at, r.code) for c, r in later], now)
@@ -72,26 +75,8 @@ def ask_for_next(session: Session, done: Sequence[Claim], now: datetime) -> None
 
 def mark_sent(session: Session, sent: Sequence[tuple[Claim, str]], now: datetime) -> None:
     """Record provider ids. A status callback may already have moved the message on."""
-    if not sent:
-        return
-    statement = (
-        update(TABLE)
-        .where(still_ours())
-        .values(
-            status=case(
-                (TABLE.c.status == MessageStatus.SENDING, MessageStatus.SENT),
-                else_=TABLE.c.status,
-            ),
-            provider_sid=func.coalesce(TABLE.c.provider_sid, bindparam("b_sid")),
-            # A failure callback that overtook us keeps its code; a retry's code is cleared.
-            error_code=case(
-                (TABLE.c.status == MessageStatus.SENDING, None), else_=TABLE.c.error_code
-            ),
-            next_attempt_at=None,
-            updated_at=now,
-        )
-    )
-    session.execute(statement, [claim_key(c) | {"b_sid": sid} for c, sid in sent])
+    if sent:
+        session.execute(_SENT, [claim_key(c) | {"b_sid": sid, "b_now": now} for c, sid in sent])
 
 
 def mark_pending(
@@ -102,37 +87,53 @@ def mark_pending(
     `queued`: nothing reached the provider. `sending`: something may have, so the
     next claim (no earlier than `when`) asks the provider first.
     """
-    if not pending:
-        return
-    statement = (
-        update(TABLE)
-        .where(still_ours(), TABLE.c.status == MessageStatus.SENDING)
-        .values(
-            status=bindparam("b_status"),
-            next_attempt_at=bindparam("b_at"),
-            error_code=bindparam("b_code"),
-            updated_at=now,
-        )
-    )
-    rows = [
-        claim_key(c) | {"b_status": status, "b_at": at, "b_code": code}
-        for c, status, at, code in pending
-    ]
-    session.execute(statement, rows)
+    if pending:
+        rows = [
+            claim_key(c) | {"b_status": status, "b_at": at, "b_code": code, "b_now": now}
+            for c, status, at, code in pending
+        ]
+        session.execute(_PENDING, rows)
 
 
 def mark_failed(session: Session, failed: Sequence[tuple[Claim, str]], now: datetime) -> None:
     """Give up on messages for good, saying why in `error_code`."""
-    if not failed:
-        return
-    statement = (
-        update(TABLE)
-        .where(still_ours(), TABLE.c.status == MessageStatus.SENDING)
-        .values(
-            status=MessageStatus.FAILED,
-            error_code=bindparam("b_code"),
-            next_attempt_at=None,
-            updated_at=now,
-        )
+    if failed:
+        rows = [claim_key(c) | {"b_code": code, "b_now": now} for c, code in failed]
+        session.execute(_FAILED, rows)
+
+
+# The statements, built once (building one costs more than running it).
+_NOW = bindparam("b_now", type_=TABLE.c.updated_at.type)
+_SENDING = TABLE.c.status == MessageStatus.SENDING
+_SENT = (
+    update(TABLE)
+    .where(still_ours())
+    .values(
+        status=case((_SENDING, MessageStatus.SENT), else_=TABLE.c.status),
+        provider_sid=func.coalesce(TABLE.c.provider_sid, bindparam("b_sid")),
+        # A failure callback that overtook us keeps its code; a retry's code is cleared.
+        error_code=case((_SENDING, None), else_=TABLE.c.error_code),
+        next_attempt_at=None,
+        updated_at=_NOW,
     )
-    session.execute(statement, [claim_key(c) | {"b_code": code} for c, code in failed])
+)
+_PENDING = (
+    update(TABLE)
+    .where(still_ours(), _SENDING)
+    .values(
+        status=bindparam("b_status"),
+        next_attempt_at=bindparam("b_at", type_=TABLE.c.next_attempt_at.type),
+        error_code=bindparam("b_code"),
+        updated_at=_NOW,
+    )
+)
+_FAILED = (
+    update(TABLE)
+    .where(still_ours(), _SENDING)
+    .values(
+        status=MessageStatus.FAILED,
+        error_code=bindparam("b_code"),
+        next_attempt_at=None,
+        updated_at=_NOW,
+    )
+)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, select, tuple_
+from sqlalchemy import Row, and_, bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.messaging import interactive, templates
@@ -93,26 +93,9 @@ def load_recipients(session: Session, claims: Sequence[Claim]) -> dict[uuid.UUID
 
     Plain columns, not `Practice` and `Contact` objects: read once, never changed here.
     """
-    pairs = {(c.profile_id, c.phone) for c in claims}
+    pairs = list({(c.profile_id, c.phone) for c in claims})
     rows = session.execute(
-        select(
-            Practice.id,
-            Practice.whatsapp_number,
-            Practice.doctor_phone,
-            Practice.language,
-            Practice.content_sids,
-            Contact.phone,
-            Contact.language,
-            Contact.last_inbound_at,
-        )
-        .outerjoin(
-            Contact,
-            and_(
-                Contact.profile_id == Practice.id,
-                tuple_(Contact.profile_id, Contact.phone).in_(pairs),
-            ),
-        )
-        .where(Practice.id.in_({c.profile_id for c in claims}))
+        _RECIPIENTS, {"practices": list({c.profile_id for c in claims}), "pairs": pairs}
     )
     profiles: dict[uuid.UUID, Row[Any]] = {}
     contacts: dict[tuple[uuid.UUID, str], tuple[str | None, datetime | None]] = {}
@@ -134,6 +117,30 @@ def load_recipients(session: Session, claims: Sequence[Claim]) -> dict[uuid.UUID
             content_sids=content_sids,
         )
     return recipients
+
+
+_P, _C = Practice.__table__.c, Contact.__table__.c
+_RECIPIENTS = (  # built once, on the tables: cheaper to run than its ORM twin
+    select(
+        _P.id,
+        _P.whatsapp_number,
+        _P.doctor_phone,
+        _P.language,
+        _P.content_sids,
+        _C.phone,
+        _C.language,
+        _C.last_inbound_at,
+    )
+    .select_from(Practice.__table__)
+    .outerjoin(
+        Contact.__table__,
+        and_(
+            _C.profile_id == _P.id,
+            tuple_(_C.profile_id, _C.phone).in_(bindparam("pairs", expanding=True)),
+        ),
+    )
+    .where(_P.id.in_(bindparam("practices", expanding=True)))
+)
 
 
 def in_window(last_inbound_at: datetime | None, now: datetime) -> bool:

@@ -374,7 +374,7 @@ def test_the_same_message_delivered_twice_at_once_is_sent_once(
 
 def die_after_sending(ctx: DeliveryContext, message_id: uuid.UUID) -> None:
     """A worker claims the message and sends it, then dies before recording the send."""
-    planned, _ = delivery._claim_and_plan(ctx, 1, [message_id])
+    planned, _ = delivery._claim_and_plan(ctx, ctx.sessions, 1, [message_id])
     [(_, message)] = planned
     ctx.messenger.send(message)
 
@@ -417,7 +417,7 @@ def test_a_message_stuck_in_sending_that_never_left_is_sent_once(
 ) -> None:
     write_in(sessions, profile, clock.now)
     message_id = queue(sessions, clock, profile)
-    delivery._claim_and_plan(ctx, 1, [message_id])  # claimed, then the worker died
+    delivery._claim_and_plan(ctx, ctx.sessions, 1, [message_id])  # claimed, then the worker died
 
     clock.advance(seconds=61)
     assert delivery.deliver_due(ctx) == 1
