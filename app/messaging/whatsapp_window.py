@@ -18,9 +18,8 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.messaging import interactive, templates
@@ -29,7 +28,6 @@ from app.messaging.interactive import Interactive
 from app.messaging.outbox import Claim
 from app.messaging.port import Outbound
 from app.messaging.settings import MessagingSettings
-from app.models import Contact, Practice
 from app.models.content import ContentResource
 
 WINDOW = timedelta(hours=24)
@@ -68,7 +66,7 @@ def plan_claims(
     The pool's SIDs come from `pool_index` (read once a minute) when given, else
     from the database.
     """
-    recipients = load_recipients(session, claims) if claims else {}
+    recipients = {claim.id: recipient_of(claim) for claim in claims}
     shown = {c.id: tapped for c in claims if (tapped := _interactive(c)) is not None}
     pool = (
         _pool_sids(session, settings.content_account, shown.values(), recipients, pool_index)
@@ -88,59 +86,16 @@ def plan_claims(
     return planned, refused
 
 
-def load_recipients(session: Session, claims: Sequence[Claim]) -> dict[uuid.UUID, Recipient]:
-    """The recipient of each claim, by claim id: practices and their contacts in one query.
-
-    Plain columns, not `Practice` and `Contact` objects: read once, never changed here.
-    """
-    pairs = list({(c.profile_id, c.phone) for c in claims})
-    rows = session.execute(
-        _RECIPIENTS, {"practices": list({c.profile_id for c in claims}), "pairs": pairs}
+def recipient_of(claim: Claim) -> Recipient:
+    """The claim's recipient: the doctor reads the practice's language, a patient their own."""
+    to = claim.to
+    chosen = None if claim.phone == to.doctor_phone else to.contact_language
+    return Recipient(
+        sender=to.sender,
+        language=chosen or to.practice_language,
+        last_inbound_at=to.last_inbound_at,
+        content_sids=to.content_sids,
     )
-    profiles: dict[uuid.UUID, Row[Any]] = {}
-    contacts: dict[tuple[uuid.UUID, str], tuple[str | None, datetime | None]] = {}
-    for row in rows:
-        practice_id, _, _, _, _, phone, language, last_inbound_at = row
-        profiles[practice_id] = row
-        if phone is not None:
-            contacts[practice_id, phone] = (language, last_inbound_at)
-    recipients = {}
-    for claim in claims:
-        _, sender, doctor_phone, practice_language, content_sids, *_ = profiles[claim.profile_id]
-        contact = contacts.get((claim.profile_id, claim.phone))
-        # The doctor reads the practice's language; a patient the one they chose.
-        chosen = None if claim.phone == doctor_phone or contact is None else contact[0]
-        recipients[claim.id] = Recipient(
-            sender=sender,
-            language=chosen or practice_language,
-            last_inbound_at=contact[1] if contact else None,
-            content_sids=content_sids,
-        )
-    return recipients
-
-
-_P, _C = Practice.__table__.c, Contact.__table__.c
-_RECIPIENTS = (  # built once, on the tables: cheaper to run than its ORM twin
-    select(
-        _P.id,
-        _P.whatsapp_number,
-        _P.doctor_phone,
-        _P.language,
-        _P.content_sids,
-        _C.phone,
-        _C.language,
-        _C.last_inbound_at,
-    )
-    .select_from(Practice.__table__)
-    .outerjoin(
-        Contact.__table__,
-        and_(
-            _C.profile_id == _P.id,
-            tuple_(_C.profile_id, _C.phone).in_(bindparam("pairs", expanding=True)),
-        ),
-    )
-    .where(_P.id.in_(bindparam("practices", expanding=True)))
-)
 
 
 def in_window(last_inbound_at: datetime | None, now: datetime) -> bool:
