@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import (
@@ -205,8 +206,8 @@ def insert_ignoring_conflicts(
             for c in table.c
         )
     ):
-        statement = insert(table).on_conflict_do_nothing(index_elements=conflict_columns)
-        return list(session.scalars(statement.returning(table.c.id), rows))
+        statement = _insert_or_skip(insert, table, tuple(conflict_columns))
+        return list(session.scalars(statement, rows))
     values = {name: [row[name] for row in rows] for name in rows[0]}
     # A column with one value in every row (a status, a timestamp) goes once, not as an array.
     same = {
@@ -232,6 +233,13 @@ def insert_ignoring_conflicts(
         .on_conflict_do_nothing(index_elements=conflict_columns)
     )
     return list(session.scalars(statement.returning(table.c.id)).all())
+
+
+@cache
+def _insert_or_skip(insert: Any, table: Any, conflict_columns: tuple[str, ...]) -> Any:
+    """The row-by-row statement, built once per database kind and table (it is the same)."""
+    statement = insert(table).on_conflict_do_nothing(index_elements=list(conflict_columns))
+    return statement.returning(table.c.id)
 
 
 class SessionSource(Protocol):
