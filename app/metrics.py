@@ -37,6 +37,7 @@ OUTBOUND_STATUSES = frozenset(
     {"queued", "sent", "retry", "failed", "delivered", "read", "undelivered"}
 )
 HOLD_EVENTS = frozenset({"created", "confirmed", "approved", "rejected", "expired", "cancelled"})
+ATTENDANCE_EVENTS = frozenset({"confirmed", "no_show", "late_cancellation", "forgiven"})
 DELIVERY_STAGES = frozenset({"attempt", "callback"})
 # Codes delivery gives itself; Twilio's are numbers (63016, 21211, ...).
 OWN_ERROR_CODES = frozenset(
@@ -92,6 +93,14 @@ HOLDS = Counter(
     "citabot_holds",
     "Holds on slots by committed event: created, confirmed at once (no approval needed),"
     " approved, rejected, expired, cancelled by the patient.",
+    ["event"],
+    registry=REGISTRY,
+)
+
+ATTENDANCE = Counter(
+    "citabot_attendance",
+    "Attendance by committed event: a patient confirmed they will come, a no-show marked by"
+    " the doctor, a patient's cancellation inside the practice's window, no-shows forgiven.",
     ["event"],
     registry=REGISTRY,
 )
@@ -157,6 +166,11 @@ def counted_job(job: Callable[P, R]) -> Callable[P, R]:
 def hold_event(session: Session, name: str, amount: int = 1) -> None:
     """Count a hold event of `session`'s transaction, once (and if) it commits."""
     count_after_commit(session, HOLDS.labels(_bounded(name, HOLD_EVENTS)), amount)
+
+
+def attendance_event(session: Session, name: str, amount: int = 1) -> None:
+    """Count an attendance event of `session`'s transaction, once (and if) it commits."""
+    count_after_commit(session, ATTENDANCE.labels(_bounded(name, ATTENDANCE_EVENTS)), amount)
 
 
 def outbound_after_commit(session: Session, status: str, amount: int = 1) -> None:

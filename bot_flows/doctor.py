@@ -75,6 +75,8 @@ COMMANDS: tuple[Command[Any], ...] = (
     Command("command.note", parsing.parse_note, answers.save_note),
     Command("command.block", parsing.parse_block, answers.block),
     Command("command.resume", parsing.parse_phone, answers.resume),
+    Command("command.forgive", parsing.parse_phone, answers.forgive),
+    Command("command.summary", parsing.parse_period, answers.summary),
     Command("command.reply", parsing.parse_reply, answers.reply),
     Command("command.help", parsing.no_arguments, answers.show_help),
 )

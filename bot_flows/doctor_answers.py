@@ -16,8 +16,10 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
 
 from app.booking.blocking import AffectedBooking
+from app.booking.figures import local_period
 from app.booking.queries import Booking, PendingRequest
 from app.phones import InvalidPhoneNumber, region_of, to_e164
 from bot_flows import texts
@@ -31,6 +33,7 @@ from bot_flows.doctor_parsing import (
     MonthDay,
     NoArgs,
     NoteArgs,
+    PeriodArgs,
     PhoneArgs,
     ReplyArgs,
 )
@@ -175,6 +178,66 @@ def resume(args: PhoneArgs, turn: DoctorTurn) -> list[Said]:
     return [Said(key, {"phone": args.phone})]
 
 
+def forgive(args: PhoneArgs, turn: DoctorTurn) -> list[Said]:
+    """PERDONAR: the patient's no-shows so far no longer count against the practice's policy."""
+    forgiven = turn.services.forgive(args.phone)
+    return [Said("doctor.forgiven", {"phone": args.phone, "count": forgiven})]
+
+
+def summary(args: PeriodArgs, turn: DoctorTurn) -> list[Said]:
+    """RESUMEN: the practice's figures over the last week or month, today included."""
+    last = turn.local_date(0)
+    first = last - timedelta(days=args.days - 1)
+    since, until = local_period(first, last, turn.practice.timezone)
+    shown = turn.services.figures(since, until)
+    language = turn.practice.language
+    return [
+        Said(
+            "doctor.summary",
+            {
+                "first": format_date(first, "d MMM", locale=language),
+                "last": format_date(last, "d MMM", locale=language),
+                "requests": shown.requests,
+                "approved": shown.approved,
+                "rejected": shown.rejected,
+                "expired": shown.expired,
+                "withdrawn": shown.withdrawn,
+                "approval_rate": _percent(shown.approval_rate, turn),
+                "answer_time": _minutes(shown.median_minutes_to_answer, turn),
+                "appointments": shown.appointments,
+                "confirmed": shown.confirmed_attendance,
+                "completed": shown.completed,
+                "no_shows": shown.no_shows,
+                "no_show_rate": _percent(shown.no_show_rate, turn),
+                "cancellations": shown.cancellations,
+                "late": shown.late_cancellations,
+                "per_booking": _decimal(shown.messages_per_booking, turn),
+            },
+        )
+    ]
+
+
+def _percent(rate: float | None, turn: DoctorTurn) -> str:
+    if rate is None:
+        return turn.text("doctor.summary.none")
+    return format_percent(rate, locale=turn.practice.language)
+
+
+def _decimal(value: float | None, turn: DoctorTurn) -> str:
+    if value is None:
+        return turn.text("doctor.summary.none")
+    return format_decimal(round(value, 1), locale=turn.practice.language)
+
+
+def _minutes(minutes: float | None, turn: DoctorTurn) -> str:
+    if minutes is None:
+        return turn.text("doctor.summary.none")
+    hours, rest = divmod(round(minutes), 60)
+    if not hours:
+        return turn.text("doctor.duration.minutes", minutes=rest)
+    return turn.text("doctor.duration.hours", hours=hours, minutes=rest)
+
+
 def reply(args: ReplyArgs, turn: DoctorTurn) -> list[Said]:
     """RESPONDER: a code names its patient; a phone is read in the practice's country."""
     if args.code is not None:
@@ -254,9 +317,15 @@ def _booking_line(
         code=booking.code,
         patient_name=booking.patient_name,
         service=booking.service,
-        status=turn.text(f"doctor.status.{booking.status}"),
+        status=turn.text(f"doctor.status.{_status(booking)}"),
         urgent_mark=_urgent_mark(urgency),
     )
+
+
+def _status(booking: Booking | AffectedBooking) -> str:
+    """A confirmed appointment whose patient said they will come shows it."""
+    attending = isinstance(booking, Booking) and booking.attendance_confirmed_at is not None
+    return "attending" if attending and booking.status == "confirmed" else booking.status
 
 
 def _period(args: BlockArgs, day: date, turn: DoctorTurn) -> str:

@@ -43,6 +43,12 @@ RELATIVE_DAYS = {
 NOTE_TYPES = ("diagnosis", "treatment", "follow_up", "prescription")
 NOTE_WORDS = {word: kind for kind in NOTE_TYPES for word in recognised(f"note.{kind}")}
 PRIVATE_WORDS = recognised("note.private")
+# RESUMEN's periods: the last 7 or 30 days, today included.
+PERIOD_DAYS = {
+    word: days
+    for key, days in (("period.week", 7), ("period.month", 30))
+    for word in recognised(key)
+}
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,11 @@ class BlockArgs:
     day: Day
     start: time | None = None
     end: time | None = None
+
+
+@dataclass(frozen=True)
+class PeriodArgs:
+    days: int  # the last `days` days, today included
 
 
 @dataclass(frozen=True)
@@ -246,6 +257,15 @@ def parse_note(rest: Rest) -> NoteArgs | Hint:
     if not text:
         return Hint("doctor.hint.missing_note_text")
     return NoteArgs(found.code, note_type, private, text)
+
+
+def parse_period(rest: Rest) -> PeriodArgs | Hint:
+    """`[semana|mes]`, the week when left out."""
+    words = rest.words
+    if not words:
+        return PeriodArgs(7)
+    days = PERIOD_DAYS.get(fold_word(words[0]))
+    return PeriodArgs(days) if days else _bad("doctor.hint.bad_period", words[0])
 
 
 def parse_phone(rest: Rest) -> PhoneArgs | Hint:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from app.booking.errors import (
     BookingError,
+    ChatBookingClosed,
     OpenRequestExists,
     SlotNotBookable,
     SlotTaken,
@@ -86,6 +87,8 @@ MORE_DAYS = phrases("more_days")
 
 def start_booking(turn: PatientTurn) -> PatientState:
     """Offer the services, or go straight to the days when there is only one."""
+    if turn.services.booking_closed():
+        return _chat_closed(turn)
     services = turn.services.services()
     if not services:
         turn.say("patient.no_services")
@@ -365,6 +368,9 @@ def send_request(turn: PatientTurn) -> PatientState:
     except UpcomingAppointmentExists as upcoming:
         turn.say("patient.upcoming_appointment", code=upcoming.code)
         return S.MENU
+    except ChatBookingClosed:
+        turn.data.clear()
+        return _chat_closed(turn)
     except BookingError:
         turn.say("patient.try_again")
         return S.SUMMARY
@@ -391,6 +397,16 @@ def drop_answers(turn: PatientTurn) -> None:
     turn.data.clear()
     if red_flag:
         turn.data["red_flag"] = True
+
+
+def _chat_closed(turn: PatientTurn) -> PatientState:
+    """Told kindly, with a way to book: the practice's phone, or a person in this chat."""
+    phone = turn.services.practice.phone
+    if phone:
+        turn.say("patient.chat_closed", phone=phone, **doctor_named(turn))
+    else:
+        turn.say("patient.chat_closed_no_phone", **doctor_named(turn))
+    return S.MENU
 
 
 def _choose_service(turn: PatientTurn, service_id: str, name: str) -> PatientState:

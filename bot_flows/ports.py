@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Literal, Protocol
 
 from app.booking.blocking import BlockReport
+from app.booking.figures import Figures
 from app.booking.intake import PatientIntake
 from app.booking.queries import Booking, PendingRequest
 from app.booking.requests import Hold
@@ -34,6 +35,8 @@ class PracticeDetails:
     cancellation_policy: str | None
     min_notice_minutes: int
     booking_horizon_days: int
+    no_show_limit: int | None = None  # set: the practice has a no-show policy
+    phone: str | None = None  # the practice's phone for calls, if on file
     address: str | None = None  # shown to patients with their appointment
     doctor_title: str | None = None  # "Dra.", "Dr.", ...; the name may already start with it
     doctor_gender: str = "x"  # 'f', 'm' or 'x' (neutral wording), for grammar
@@ -115,6 +118,9 @@ class PatientServices(Protocol):
     def set_language(self, language: str) -> None: ...
 
     def services(self) -> list[ServiceOption]: ...
+    def booking_closed(self) -> bool:
+        """The practice's no-show policy takes no booking by chat from this phone now."""
+
     def free_days(self, service_id: uuid.UUID, limit: int) -> list[date]:
         """Local dates that still have a free time, soonest first."""
 
@@ -146,7 +152,8 @@ class PatientServices(Protocol):
         """
 
     def confirm_attendance(self, code: str) -> None:
-        """The patient answered a reminder with "1": nothing changes but the doctor may see it."""
+        """The patient answered the attendance question with "1": noted with its time, and
+        the doctor's agenda shows it. Only a confirmed appointment not yet started."""
 
     def hand_off(self) -> None:
         """Tell the doctor the patient wants a person; the bot stays quiet meanwhile."""
@@ -172,6 +179,12 @@ class DoctorServices(Protocol):
     def block(self, day: date, start: time | None, end: time | None) -> BlockReport: ...
     def resume_bot(self, phone: str) -> bool:
         """End a hand-off: the bot answers that patient again. False if none was on."""
+
+    def figures(self, since: datetime, until: datetime) -> Figures:
+        """The practice's figures over [since, until), as `flask report` prints them."""
+
+    def forgive(self, phone: str) -> int:
+        """PERDONAR: the phone's no-shows so far stop counting; how many there were."""
 
     def phone_of(self, code: str) -> str:
         """The phone of the patient of this practice's request or appointment `code`."""

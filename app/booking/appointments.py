@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app import metrics
 from app.booking import capacity
 from app.booking.context import BookingContext
 from app.booking.errors import (
@@ -22,7 +23,12 @@ from app.booking.notifications import (
     notification_context_for,
     queue_notifications,
 )
-from app.booking.policies import REMINDER_LEADS, bookable_slot, due_reminders
+from app.booking.policies import (
+    REMINDER_LEADS,
+    bookable_slot,
+    due_reminders,
+    is_late_cancellation,
+)
 from app.booking.reminders import schedule_reminders
 from app.booking.transitions import check_transition
 from app.models import (
@@ -68,6 +74,11 @@ def cancel_reservation(
         # A move the doctor has not answered goes with the appointment it would move.
         moves = _close_open_moves(session, reservation, now)
         give_up(session, reservation, now, also_release=[move.slot_id for move in moves])
+        reservation.cancelled_by = "doctor" if patient_phone is None else "patient"
+        start = session.get_one(TimeSlot, reservation.slot_id).start_time
+        practice = session.get_one(Practice, profile_id)
+        if patient_phone and is_late_cancellation(start, now, practice.cancellation_window_hours):
+            metrics.attendance_event(session, "late_cancellation")
         key = f"reservation:{reservation.id}:cancelled"
         facts = about.facts(reservation, rejection_reason=reason)
         if patient_phone is None:
@@ -105,7 +116,7 @@ def reschedule_reservation(
         # One take locks both slots (and the doctor's overlapping ones) in id order:
         # crossing moves and concurrent holds cannot deadlock with it.
         capacity.take(session, new_slot, giving_back=old_slot.id)
-        reminders = due_reminders(new_slot.start_time, now)
+        reminders = due_reminders(new_slot.start_time, now, practice.attendance_ask_hours)
         reservation.slot_id = new_slot.id
         reservation.reminder_24h_scheduled = "24h" in reminders
         reservation.reminder_2h_scheduled = "2h" in reminders
@@ -263,6 +274,7 @@ def _finish(
             reservation.completed_at = now
         else:
             reservation.no_show = True
+            metrics.attendance_event(session, "no_show")
         return reservation
 
 

@@ -63,6 +63,15 @@ class UpcomingAppointmentExists(BookingError):
         self.code = code
 
 
+class ChatBookingClosed(BookingError):
+    """The practice's no-show policy takes no more bookings by chat from this phone."""
+
+    reason = "chat_booking_closed"
+
+    def __init__(self) -> None:
+        super().__init__("the practice's no-show policy closes booking by chat for this phone")
+
+
 class NotFound(BookingError):
     """No request or reservation with that code in this practice."""
 

@@ -12,7 +12,15 @@ from app.booking.errors import SlotNotBookable
 from app.models import MedicalService, SlotStatus, TimeSlot
 from app.scheduling.window import BookingTerms, BookingWindow
 
+# The two reminders by kind, named as the seed's columns. The first asks the patient to
+# confirm they will come: its lead is the practice's `attendance_ask_hours` (24 unless
+# the clinic file says otherwise); the second's is always two hours.
 REMINDER_LEADS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
+
+
+def reminder_lead(kind: str, ask_hours: int) -> timedelta:
+    """How long before the appointment the `kind` reminder goes at a practice."""
+    return timedelta(hours=ask_hours) if kind == "24h" else REMINDER_LEADS[kind]
 
 
 def hold_deadline(now: datetime, hold_minutes: int) -> datetime:
@@ -20,13 +28,19 @@ def hold_deadline(now: datetime, hold_minutes: int) -> datetime:
     return now + timedelta(minutes=hold_minutes)
 
 
-def due_reminders(start: datetime, now: datetime) -> dict[str, datetime]:
+def due_reminders(start: datetime, now: datetime, ask_hours: int = 24) -> dict[str, datetime]:
     """The reminders still worth scheduling, by kind, as absolute UTC instants.
 
     Computed on instants, never wall-clock times, so a daylight-saving change can
     neither double nor skip one. Those already past at confirmation are left out.
     """
-    return {kind: start - lead for kind, lead in REMINDER_LEADS.items() if start - lead > now}
+    instants = {kind: start - reminder_lead(kind, ask_hours) for kind in REMINDER_LEADS}
+    return {kind: instant for kind, instant in instants.items() if instant > now}
+
+
+def is_late_cancellation(start: datetime, cancelled_at: datetime, window_hours: int) -> bool:
+    """A cancellation that leaves the practice less than its window to give the place away."""
+    return start - cancelled_at < timedelta(hours=window_hours)
 
 
 def bookable_slot(

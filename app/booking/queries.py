@@ -38,6 +38,8 @@ class Booking:
     service_id: uuid.UUID | None = None
     # A request to move an appointment: the code of the appointment it would replace.
     replaces: str | None = None
+    # A reservation whose patient answered the attendance question "I'll be there": when.
+    attendance_confirmed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def _requests(session: Session, profile_id: uuid.UUID, *where: Any) -> list[Book
     r = ReservationRequest
     rows = session.execute(
         select(r.code, r.status, TimeSlot.start_time, MedicalService.name, r.patient_name)
-        .add_columns(r.urgency_level, r.service_id, Reservation.code)
+        .add_columns(r.urgency_level, r.service_id, Reservation.code, None)
         .join(TimeSlot, TimeSlot.id == r.slot_id)
         .join(MedicalService, MedicalService.id == r.service_id)
         .outerjoin(Reservation, Reservation.id == r.replaces_reservation_id)
@@ -140,7 +142,7 @@ def _reservations(session: Session, profile_id: uuid.UUID, *where: Any) -> list[
     r = Reservation
     rows = session.execute(
         select(r.code, r.status, TimeSlot.start_time, MedicalService.name, r.patient_name)
-        .add_columns(None, r.service_id, None)
+        .add_columns(None, r.service_id, None, r.attendance_confirmed_at)
         .join(TimeSlot, TimeSlot.id == r.slot_id)
         .join(MedicalService, MedicalService.id == r.service_id)
         .where(r.profile_id == profile_id, *where)

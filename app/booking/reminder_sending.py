@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -33,8 +33,8 @@ from app.booking.notifications import (
     load_notification_contexts,
     queue_notifications,
 )
-from app.booking.policies import REMINDER_LEADS
-from app.models import Reservation, ReservationStatus, TimeSlot
+from app.booking.policies import REMINDER_LEADS, reminder_lead
+from app.models import Practice, Reservation, ReservationStatus, TimeSlot
 
 # How late a reminder may still go out. Later than this it is skipped, not sent: a
 # "your appointment is in 2 hours" read 50 minutes before it is wrong, and a day-ahead
@@ -132,7 +132,7 @@ def _remind_each_practice(
     """One batch per practice with `kind` reminders due, each in its own transaction."""
     with ctx.sessions() as session:
         practices = session.scalars(
-            _due(kind, now, failed).with_only_columns(Reservation.profile_id).distinct()
+            _due(session, kind, now, failed).with_only_columns(Reservation.profile_id).distinct()
         ).all()
     outcomes: list[ReminderOutcome] = []
     for profile_id in practices:
@@ -160,8 +160,9 @@ def remind_locked(
     contexts = load_notification_contexts(session, reservations)
     outcomes, notifications, reminded = [], [], []
     for reservation in reservations:
-        start = contexts[reservation.id].slot.start_time
-        outcome = _outcome(reservation, kind, start, now)
+        about = contexts[reservation.id]
+        lead = reminder_lead(kind, about.practice.attendance_ask_hours)
+        outcome = _outcome(reservation, kind, about.slot.start_time - lead, now)
         if outcome == ReminderOutcome.LATE:
             setattr(reservation, f"reminder_{kind}_scheduled", False)
             reservation.updated_at = now
@@ -178,9 +179,7 @@ def remind_locked(
     return outcomes
 
 
-def _outcome(
-    reservation: Reservation, kind: str, start: datetime, now: datetime
-) -> ReminderOutcome:
+def _outcome(reservation: Reservation, kind: str, due: datetime, now: datetime) -> ReminderOutcome:
     owed = (
         reservation.status == ReservationStatus.CONFIRMED
         and getattr(reservation, f"reminder_{kind}_scheduled")
@@ -188,7 +187,6 @@ def _outcome(
     )
     if not owed:
         return ReminderOutcome.STALE
-    due = start - REMINDER_LEADS[kind]
     if now < due:
         return ReminderOutcome.NOT_DUE
     return ReminderOutcome.LATE if now > due + REMINDER_GRACE[kind] else ReminderOutcome.SENT
@@ -206,19 +204,43 @@ def _reminder_notification(
     )
 
 
-def _due(kind: str, now: datetime, failed: set[uuid.UUID]) -> Select[tuple[uuid.UUID]]:
+def _due(
+    session: Session, kind: str, now: datetime, failed: set[uuid.UUID]
+) -> Select[tuple[uuid.UUID]]:
     """Reservations whose `kind` reminder is owed and due, outside the practices that failed."""
     query = (
         select(Reservation.id)
         .join(TimeSlot, TimeSlot.id == Reservation.slot_id)
+        .join(Practice, Practice.id == Reservation.profile_id)
         .where(
             Reservation.status == ReservationStatus.CONFIRMED,
             getattr(Reservation, f"reminder_{kind}_scheduled").is_(True),
             getattr(Reservation, f"reminder_{kind}_sent").is_(False),
-            TimeSlot.start_time <= now + REMINDER_LEADS[kind],
+            _lead_reached(session, kind, now),
         )
     )
     return query.where(Reservation.profile_id.not_in(failed)) if failed else query
+
+
+def _lead_reached(session: Session, kind: str, now: datetime) -> ColumnElement[bool]:
+    """The appointment is within the reminder's lead of `now`.
+
+    The first reminder's lead is each practice's own: one range per lead in use (most
+    practices keep 24 hours), so the comparison stays on the slot's start.
+    """
+    if kind != "24h":
+        return TimeSlot.start_time <= now + REMINDER_LEADS[kind]
+    in_use = session.scalars(select(Practice.attendance_ask_hours).distinct()).all()
+    return or_(
+        false(),
+        *(
+            and_(
+                Practice.attendance_ask_hours == hours,
+                TimeSlot.start_time <= now + reminder_lead(kind, hours),
+            )
+            for hours in in_use
+        ),
+    )
 
 
 def _claim_due(
@@ -230,7 +252,7 @@ def _claim_due(
     profile_id: uuid.UUID | None = None,
 ) -> list[Reservation]:
     """Lock up to `limit` due reservations (of `profile_id`, if given), skipping locked ones."""
-    query = _due(kind, now, failed)
+    query = _due(session, kind, now, failed)
     if profile_id is not None:
         query = query.where(Reservation.profile_id == profile_id)
     ids = session.scalars(

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from app import metrics
 from app.background.after_commit import run_after_commit
-from app.booking import capacity
+from app.booking import attendance, capacity
 from app.booking.appointments import give_up
 from app.booking.codes import new_code
 from app.booking.context import BookingContext
 from app.booking.errors import (
     BookingError,
+    ChatBookingClosed,
     NotFound,
     OpenRequestExists,
     RequestExpired,
@@ -103,7 +104,13 @@ def _hold(
     now = ctx.clock()
     practice = session.get_one(Practice, profile_id)
     slot, service = bookable_slot(session, practice, slot_id, now)
-    if not practice.appointment_approval_required:
+    consequence = attendance.consequence_for(session, practice, intake.phone, now)
+    if consequence == attendance.Consequence.CHAT_CLOSED:
+        raise ChatBookingClosed()
+    # A patient past the practice's no-show limit waits for the doctor, as everyone
+    # does at a practice that approves each booking.
+    needs_doctor = practice.appointment_approval_required or consequence is not None
+    if not needs_doctor:
         _one_upcoming_appointment(session, profile_id, intake.phone, now)
     open_code = _open_request_code(session, profile_id, intake.phone)
     if open_code:
@@ -118,7 +125,7 @@ def _hold(
     about = notification_context_for(
         session, practice, service, slot, intake.phone, patient_language
     )
-    if practice.appointment_approval_required:
+    if needs_doctor:
         capacity.refresh_status(session, [slot.id])
         run_after_commit(session, "expire_request", request.id, at=request.expires_at)
         notification = about.to_doctor(
@@ -238,7 +245,7 @@ def confirm(
     request.approved_by = about.practice.id
     request.approved_at = now
     request.updated_at = now
-    reminders = due_reminders(about.slot.start_time, now)
+    reminders = due_reminders(about.slot.start_time, now, about.practice.attendance_ask_hours)
     reservation = Reservation(
         profile_id=request.profile_id,
         slot_id=request.slot_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.cli import clinic, content, jobs, slots
+from app.cli import clinic, content, jobs, report, slots
 
 
 def init_app(app: Flask) -> None:
@@ -13,3 +13,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(slots.group)
     app.cli.add_command(jobs.group)
     app.cli.add_command(content.group)
+    app.cli.add_command(report.report_command)

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.booking import appointments, moves, queries, requests
+from app.booking import appointments, attendance, figures, moves, queries, requests
 from app.booking.blocking import BlockReport, block_period
 from app.booking.context import BookingContext
 from app.booking.errors import NotFound, SlotNotBookable
@@ -29,6 +29,7 @@ from app.models import (
     Conversation,
     MedicalService,
     MessageLog,
+    Practice,
     RequestStatus,
     Reservation,
     ReservationRequest,
@@ -224,6 +225,15 @@ class SqlPatientServices(_Services):
             .execution_options(synchronize_session=False)
         )
 
+    def booking_closed(self) -> bool:
+        if self._practice.no_show_limit is None:  # no policy: nothing to read
+            return False
+        practice = self._session.get_one(Practice, self._practice.id)
+        consequence = attendance.consequence_for(
+            self._session, practice, self._contact.phone, self._now
+        )
+        return consequence == attendance.Consequence.CHAT_CLOSED
+
     def hold(self, slot_id: uuid.UUID, intake: PatientIntake) -> requests.Hold:
         if intake.phone != self._contact.phone:
             raise ValueError("a patient can only book for their own phone number")
@@ -286,8 +296,9 @@ class SqlPatientServices(_Services):
         )
 
     def confirm_attendance(self, code: str) -> None:
-        # Confirming changes nothing in the booking; it only has to be the patient's own.
-        self._own(code)
+        attendance.confirm_attendance(
+            self._ctx, profile_id=self._practice.id, code=code, patient_phone=self._contact.phone
+        )
 
     def hand_off(self) -> None:
         key = f"handoff:{self._contact.id}:{self._now.isoformat()}"
@@ -404,6 +415,14 @@ class SqlDoctorServices(_Services):
             .returning(Conversation.id)
         ).first()
         return ended is not None
+
+    def figures(self, since: datetime, until: datetime) -> figures.Figures:
+        return figures.practice_figures(
+            self._ctx.sessions, profile_id=self._practice.id, since=since, until=until
+        )
+
+    def forgive(self, phone: str) -> int:
+        return attendance.forgive(self._ctx, profile_id=self._practice.id, phone=to_e164(phone))
 
     def phone_of(self, code: str) -> str:
         for booking in (Reservation, ReservationRequest):  # codes are never reused in a practice

@@ -35,5 +35,8 @@ class Contact(Base):
     patient_name: Mapped[str | None] = mapped_column(String(255))
     patient_age: Mapped[int | None] = mapped_column(Integer)
     patient_gender: Mapped[str | None] = mapped_column(String(20))
+    # The doctor forgave this patient's no-shows until then (PERDONAR): older ones no
+    # longer count against the practice's no-show policy.
+    no_shows_forgiven_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=text("CURRENT_TIMESTAMP"))
     updated_at: Mapped[datetime | None] = mapped_column(server_default=text("CURRENT_TIMESTAMP"))

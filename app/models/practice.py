@@ -42,6 +42,9 @@ class Practice(Base):
         CheckConstraint("min_notice_minutes >= 0", name="ck_profile_min_notice"),
         CheckConstraint("booking_horizon_days > 0", name="ck_profile_booking_horizon"),
         CheckConstraint("doctor_gender IN ('f', 'm', 'x')", name="ck_profile_doctor_gender"),
+        CheckConstraint(
+            "no_show_action IN ('approval', 'chat_closed')", name="ck_profile_no_show_action"
+        ),
         UniqueConstraint("whatsapp_number"),
     )
 
@@ -94,6 +97,20 @@ class Practice(Base):
     # Intake question -> 'required' / 'optional' / 'off'; NULL or a missing question: the
     # default (app.practices.intake_settings).
     intake: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # Attendance (revision 0010): how long before an appointment the patient is asked to
+    # confirm it (the first reminder), and how close to it a patient's cancellation is late.
+    attendance_ask_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    cancellation_window_hours: Mapped[int] = mapped_column(
+        Integer, default=24, server_default="24"
+    )
+    # The no-show policy: at `no_show_limit` no-shows within `no_show_months` (NULL: no
+    # policy) a patient's booking needs the doctor ('approval') or is not taken by chat
+    # ('chat_closed').
+    no_show_limit: Mapped[int | None] = mapped_column(Integer)
+    no_show_months: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    no_show_action: Mapped[str] = mapped_column(
+        String(20), default="approval", server_default="approval"
+    )
 
 
 class MedicalService(Base):

@@ -181,6 +181,17 @@ class OpeningHours(_Section):
         return not starts or not ends or max(starts) <= min(ends)
 
 
+@dataclass(frozen=True, config=CONFIG)
+class NoShows(_Section):
+    """The practice's no-show policy: at `limit` missed appointments within `months`."""
+
+    limit: whole_number(1, 20, "no-shows")
+    months: whole_number(1, 24, "months") = 6
+    then: Literal["approval", "chat_closed"] = "approval"
+    """`approval`: the doctor approves each of their bookings, even where others book at
+    once; `chat_closed`: the chat takes no booking and gives the practice's `phone`."""
+
+
 @dataclass(frozen=True, kw_only=True, config=CONFIG)
 class ClinicFile(_Section):
     """A whole practice: who it is, how it is reached, what it offers and when."""
@@ -195,6 +206,8 @@ class ClinicFile(_Section):
     doctor_phone: PhoneNumber
     """The doctor's own WhatsApp, where requests go for approval."""
     emergency_phone: EmergencyNumber = "911"
+    phone: PhoneNumber | None = None
+    """The practice's phone for calls, given to a patient the chat cannot book."""
     timezone: TimeZone
     """Where the practice is: every time in the file is wall-clock time there."""
     language: Literal["es", "en"] = "es"
@@ -205,6 +218,12 @@ class ClinicFile(_Section):
     min_notice_minutes: whole_number(0, MINUTES_PER_YEAR, "minutes") = 60
     """How soon a booking may start."""
     cancellation_policy: text() | None = None
+    cancellation_window_hours: whole_number(0, 168, "hours") = 24
+    """A patient's cancellation closer than this to the appointment counts as late."""
+    attendance_ask_hours: whole_number(3, 72, "hours") = 24
+    """How long before an appointment the patient is asked to confirm they will come."""
+    no_shows: NoShows | None = None
+    """Left out: no policy; missed appointments are still counted and reported."""
     address: text() | None = None
     """Where the practice is, as patients read it in their confirmation."""
     doctor_title: text(20) | None = None

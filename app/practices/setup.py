@@ -75,6 +75,13 @@ def _upsert_profile(session: Session, clinic: ClinicFile, now: datetime) -> tupl
     practice.show_prices = clinic.show_prices
     practice.currency = clinic.currency
     practice.intake = dict(clinic.intake)
+    practice.phone = clinic.phone
+    practice.cancellation_window_hours = clinic.cancellation_window_hours
+    practice.attendance_ask_hours = clinic.attendance_ask_hours
+    policy = clinic.no_shows
+    practice.no_show_limit = policy.limit if policy else None
+    practice.no_show_months = policy.months if policy else 6
+    practice.no_show_action = policy.then if policy else "approval"
     practice.updated_at = now
     session.flush()
     return practice, created

@@ -98,6 +98,13 @@ def test_import_creates_the_practice(sessions: sessionmaker[Session], clock: Fro
         True,
     )
     assert profile.cancellation_policy and "24 horas" in profile.cancellation_policy
+    assert (profile.attendance_ask_hours, profile.cancellation_window_hours) == (24, 24)
+    assert (profile.no_show_limit, profile.no_show_months, profile.no_show_action) == (
+        2,
+        6,
+        "approval",
+    )
+    assert profile.phone == "+525555501234"
     assert profile.created_at == profile.updated_at == clock()
 
     offered = services(sessions, profile_id)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from app.booking.appointments import NOTE_TYPES
 from app.booking.blocking import AffectedBooking, BlockReport
 from app.booking.errors import AlreadyStarted, NotFound, NotStarted, RequestExpired
+from app.booking.figures import AppointmentRow, Figures, RequestRow, summarise
 from app.booking.queries import Booking, PendingRequest
 from app.booking.transitions import check_transition
 from app.messaging.whatsapp_window import in_window
@@ -26,7 +27,7 @@ from bot_flows.ports import PatientReply, PracticeDetails
 MUTATING = frozenset(
     {
         "approve", "reject", "cancel", "complete", "no_show", "note", "block", "resume_bot",
-        "reply_to_patient",
+        "reply_to_patient", "forgive",
     }
 )  # fmt: skip
 PATIENT_PHONE = "+525512345678"
@@ -45,6 +46,7 @@ class FakeRequest:
     status: str = "pending"
     service_id: uuid.UUID | None = None
     patient_phone: str = PATIENT_PHONE
+    attendance_confirmed_at: datetime | None = None
     moving_from: datetime | None = None  # a move: when the appointment it replaces is now
     replaces: str | None = None  # a move: the appointment cancelled when it is approved
 
@@ -58,6 +60,7 @@ class FakeAppointment:
     status: str = "confirmed"
     service_id: uuid.UUID | None = None
     patient_phone: str = PATIENT_PHONE
+    attendance_confirmed_at: datetime | None = None
 
 
 @dataclass
@@ -89,6 +92,11 @@ class FakeDoctorServices:
         self.free_slots: list[datetime] = []
         self.slot_minutes = 30
         self.on_hold: set[str] = set()  # E.164 numbers whose hand-off is under way
+        self.no_shows: dict[str, int] = {}  # E.164 number -> no-shows still counting
+        # What `figures` summarises (the real arithmetic, over rows a test sets).
+        self.request_rows: list[RequestRow] = []
+        self.appointment_rows: list[AppointmentRow] = []
+        self.messages = 0
         self.notes: list[FakeNote] = []
         self.contacts: dict[str, FakeContact] = {}  # by E.164 number
         self.relayed: dict[str, str] = {}  # provider sid of a relay to the doctor -> patient
@@ -210,6 +218,17 @@ class FakeDoctorServices:
         self.on_hold.discard(phone)
         return True
 
+    def figures(self, since: datetime, until: datetime) -> Figures:
+        self._record("figures", since, until)
+        return summarise(since, until, self.request_rows, self.appointment_rows, self.messages, 24)
+
+    def forgive(self, phone: str) -> int:
+        self._record("forgive", phone)
+        phone = to_e164(phone)
+        forgiven = self.no_shows.get(phone, 0)
+        self.no_shows[phone] = 0
+        return forgiven
+
     def phone_of(self, code: str) -> str:
         self._record("phone_of", code)
         booking = self.appointments.get(code) or self.requests.get(code)
@@ -290,4 +309,5 @@ def _appointment_booking(appointment: FakeAppointment) -> Booking:
         service=appointment.service,
         patient_name=appointment.patient_name,
         service_id=appointment.service_id,
+        attendance_confirmed_at=appointment.attendance_confirmed_at,
     )

@@ -77,6 +77,7 @@ class FakePatientServices:
     approval_required: bool = True
     hold_minutes: int = 30
     consented: bool = False
+    chat_closed: bool = False  # the practice's no-show policy refuses this phone
     stored: StoredPatient | None = None
     language: str | None = None
     free: dict[uuid.UUID, list[SlotOption]] = field(default_factory=dict)
@@ -170,6 +171,10 @@ class FakePatientServices:
     def services(self) -> list[ServiceOption]:
         self._call("services")
         return list(self.service_list)  # in the order added, as the clinic file lists them
+
+    def booking_closed(self) -> bool:
+        self._call("booking_closed")
+        return self.chat_closed
 
     def free_days(self, service_id: uuid.UUID, limit: int) -> list[date]:
         self._call("free_days", service_id, limit)

@@ -611,6 +611,37 @@ def test_the_new_keys_are_read() -> None:
     assert clinic.intake["name"] == "required"  # left out: the default
 
 
+def test_attendance_keys_default_to_a_day_ahead_and_no_policy() -> None:
+    clinic = read_clinic(VALID)
+    assert (clinic.attendance_ask_hours, clinic.cancellation_window_hours) == (24, 24)
+    assert clinic.no_shows is None and clinic.phone is None
+    policy = read_clinic(VALID | {"no_shows": {"limit": 2}, "phone": "+52 55 5550 1234"})
+    assert policy.no_shows is not None
+    assert (policy.no_shows.limit, policy.no_shows.months, policy.no_shows.then) == (
+        2,
+        6,
+        "approval",
+    )
+    assert policy.phone == "+525555501234"
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"no_shows": {"limit": 0}}, "no_shows.limit:"),
+        ({"no_shows": {"limit": 2, "then": "block"}}, "no_shows.then:"),
+        ({"no_shows": {"limit": 2, "months": 36}}, "no_shows.months:"),
+        ({"no_shows": {"limti": 2}}, "no_shows.limti: unknown key"),
+        ({"attendance_ask_hours": 1}, "attendance_ask_hours:"),
+        ({"cancellation_window_hours": -1}, "cancellation_window_hours:"),
+    ],
+)
+def test_bad_attendance_keys_are_named(changes: dict[str, Any], problem: str) -> None:
+    assert any(line.startswith(problem) for line in problems_of(VALID | changes)), problems_of(
+        VALID | changes
+    )
+
+
 @pytest.mark.parametrize(
     ("changes", "gender"),
     [

@@ -211,6 +211,19 @@ def test_agenda_lists_the_day_in_time_order_with_status() -> None:
     ]
 
 
+def test_agenda_marks_the_patients_who_confirmed_they_will_come() -> None:
+    services = make_services()
+    services.add_appointment("AAAA3", WEDNESDAY_1030, attendance_confirmed_at=NOW)
+    services.add_appointment("BBBB5", WEDNESDAY_1030 + timedelta(hours=1), patient_name="Ana")
+    assert ask(services, "AGENDA mañana").body.splitlines()[1:] == [
+        "• 10:30 AAAA3 — María Pérez, Consulta general (confirmada ✅ dijo que viene)",
+        "• 11:30 BBBB5 — Ana, Consulta general (confirmada)",
+    ]
+    english = make_services("en")
+    english.add_appointment("AAAA3", WEDNESDAY_1030, attendance_confirmed_at=NOW)
+    assert "(confirmed ✅ said they'll come)" in ask(english, "agenda tomorrow").body
+
+
 @pytest.mark.parametrize(
     ("message", "day"),
     [
@@ -392,6 +405,17 @@ def test_resume_hands_the_patient_back_to_the_bot(message: str) -> None:
     reply = ask(services, message)
     assert services.mutations == [("resume_bot", ("+525512345678",))]
     assert reply.keys == ["doctor.resumed"] and "+525512345678" in reply.body
+
+
+@pytest.mark.parametrize("message", ["PERDONAR +52 1 55 1234 5678", "forgive +525512345678"])
+def test_forgive_lets_the_patients_no_shows_stop_counting(message: str) -> None:
+    services = make_services()
+    services.no_shows["+525512345678"] = 2
+    reply = ask(services, message)
+    assert services.mutations == [("forgive", ("+525512345678",))]
+    assert reply.keys == ["doctor.forgiven"]
+    assert "+525512345678" in reply.body and "(2)" in reply.body
+    assert services.no_shows["+525512345678"] == 0
 
 
 def test_resume_a_patient_who_was_not_waiting() -> None:
@@ -647,6 +671,8 @@ def test_other_refusals_become_sentences(error: Exception, keys: list[str]) -> N
         ("REANUDAR", "doctor.hint.bad_phone"),
         ("REANUDAR 5512345678", "doctor.hint.bad_phone"),
         ("REANUDAR +52 12", "doctor.hint.bad_phone"),
+        ("PERDONAR", "doctor.hint.bad_phone"),
+        ("PERDONAR María", "doctor.hint.bad_phone"),
         ("RESPONDER", "doctor.hint.missing_reply_to"),
         ("RESPONDER K7M3QX", "doctor.hint.missing_reply_text"),
         ("reply K7M3QX  ", "doctor.hint.missing_reply_text"),

@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from app.booking.errors import BookingError, IllegalTransition, MovePending, NotFound, SlotTaken
+from app.booking.errors import (
+    BookingError,
+    ChatBookingClosed,
+    IllegalTransition,
+    MovePending,
+    NotFound,
+    SlotTaken,
+)
 from app.booking.intake import ContactMethod, Urgency
 from bot_flows.patient import PatientState, says_nothing_personal
 from bot_flows.patient_start import CONSENT_VERSION
@@ -1112,3 +1119,26 @@ def test_a_number_word_before_other_words_is_not_an_option(answer: str, state: S
     assert patient.state == state
     if state == S.DAY:
         assert patient.chat.data["service"] == "Ultrasonido obstétrico"
+
+
+def test_a_phone_the_no_show_policy_refuses_is_told_kindly_before_any_question() -> None:
+    practice = replace(PRACTICE, no_show_limit=2, phone="+525555501234")
+    services = FakePatientServices.with_services("Consulta general", practice=practice)
+    services.chat_closed = True
+    patient = Patient(services)
+    patient.say(*TO_MENU)
+    reply = patient.send("1")
+    assert reply.keys[0] == "patient.chat_closed" and "+525555501234" in reply.text
+    assert patient.state == PatientState.MENU
+    assert not services.intakes
+
+
+def test_a_policy_reached_while_booking_loses_the_answers_and_says_how_to_book() -> None:
+    services = FakePatientServices.with_services("Consulta general")
+    services.refusals["hold"] = ChatBookingClosed()
+    patient = Patient(services)
+    patient.say(*TO_MENU, "1", "1", "1", *INTAKE)
+    reply = patient.send("confirmar")
+    assert reply.keys[0] == "patient.chat_closed_no_phone"
+    assert "*4*" in reply.text and patient.state == PatientState.MENU
+    assert patient.chat.data == {}

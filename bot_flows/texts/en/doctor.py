@@ -13,6 +13,8 @@ TEXTS: dict[str, str] = {
         "• NOTE <code> <diagnosis|treatment|follow-up|prescription> [private] <text>\n"
         "• BLOCK <YYYY-MM-DD> [HH:MM-HH:MM] — close a day or a time range\n"
         "• RESUME <phone> — the assistant answers that patient again\n"
+        "• FORGIVE <phone> — their no-shows stop counting against the practice's policy\n"
+        "• SUMMARY [week|month] — your figures: requests, confirmations, no-shows\n"
         "• REPLY <code|phone> <text> — write to the patient from the practice number "
         "(or reply to their message)\n"
         "• HELP — this list\n"
@@ -108,6 +110,7 @@ TEXTS: dict[str, str] = {
     "doctor.status.confirmed": "confirmed",
     "doctor.status.completed": "completed",
     "doctor.status.no_show": "marked as a no-show",
+    "doctor.status.attending": "confirmed ✅ said they'll come",
     "doctor.note_saved": "📝 Saved the {note_type} note on {code}.",
     "doctor.note_saved_private": (
         "🔒 Saved the private {note_type} note on {code}; the patient will not see it."
@@ -123,6 +126,28 @@ TEXTS: dict[str, str] = {
     ),
     "doctor.period.day": "all of {day}",
     "doctor.period.range": "{day}, from {start} to {end}",
+    "doctor.summary": (
+        "📊 Summary from {first} to {last}:\n"
+        "• Requests: {requests} (approved {approved}, declined {rejected}, "
+        "expired unanswered {expired}, withdrawn {withdrawn})\n"
+        "• Approval: {approval_rate}; time to answer (median): {answer_time}\n"
+        "• Appointments: {appointments} (confirmed they'd come {confirmed}, "
+        "completed {completed})\n"
+        "• No-shows: {no_shows} ({no_show_rate})\n"
+        "• Cancellations: {cancellations} (at short notice {late})\n"
+        "• Messages per request: {per_booking}"
+    ),
+    "doctor.summary.none": "—",
+    "doctor.duration.minutes": "{minutes} min",
+    "doctor.duration.hours": "{hours} h {minutes} min",
+    "doctor.hint.bad_period": (
+        "“{value}” is not a period: write SUMMARY, SUMMARY week or SUMMARY month. "
+        "Nothing was changed."
+    ),
+    "doctor.forgiven": (
+        "🤝 Done: {phone}'s no-shows ({count}) no longer count; they can book by chat "
+        "like any patient."
+    ),
     "doctor.resumed": "▶️ Done: the assistant answers {phone} again.",
     "doctor.not_on_hold": (
         "{phone} was not waiting for a person; the assistant already answers them."

@@ -188,6 +188,16 @@ TEXTS: dict[str, str] = {
         "You already have a request waiting for an answer {of_the_doctor} (code *{code}*). "
         "We'll let you know as soon as it comes."
     ),
+    "patient.chat_closed": (
+        "I can't book by chat for you right now 🙏 Since some appointments were missed, "
+        "{the_doctor} would rather book with you directly: please call {phone}. "
+        "Or write *4* and I'll pass on your message."
+    ),
+    "patient.chat_closed_no_phone": (
+        "I can't book by chat for you right now 🙏 Since some appointments were missed, "
+        "{the_doctor} would rather book with you directly. Write *4* and I'll ask them to "
+        "write to you."
+    ),
     "patient.upcoming_appointment": (
         "You already have an upcoming appointment (code *{code}*); you can have one at a time. "
         "Write *2* to see your appointments or *3* to cancel or change it."

@@ -199,9 +199,13 @@ WORDS: dict[str, tuple[str, ...]] = {
     "command.note": ("note",),
     "command.block": ("block",),
     "command.resume": ("resume",),
+    "command.forgive": ("forgive",),
+    "command.summary": ("summary",),
     "command.reply": ("reply",),
     "command.help": ("help",),
     # The doctor's arguments: a day, a note's type, a private note
+    "period.week": ("week",),
+    "period.month": ("month",),
     "day.today": ("today",),
     "day.tomorrow": ("tomorrow", "tmrw", "tmr", "tomorow"),
     "note.diagnosis": ("diagnosis",),

@@ -13,6 +13,8 @@ TEXTS: dict[str, str] = {
         "• NOTA <código> <diagnostico|tratamiento|seguimiento|receta> [privada] <texto>\n"
         "• BLOQUEAR <AAAA-MM-DD> [HH:MM-HH:MM] — cerrar un día o un horario\n"
         "• REANUDAR <teléfono> — el asistente vuelve a contestarle a ese número\n"
+        "• PERDONAR <teléfono> — sus inasistencias dejan de contar\n"
+        "• RESUMEN [semana|mes] — tus cifras: solicitudes, confirmaciones, inasistencias\n"
         "• RESPONDER <código|teléfono> <texto> — escribirle a quien pidió la cita desde el "
         "número del consultorio (o responde a su mensaje)\n"
         "• AYUDA — esta lista\n"
@@ -101,6 +103,7 @@ TEXTS: dict[str, str] = {
     "doctor.status.confirmed": "confirmada",
     "doctor.status.completed": "completada",
     "doctor.status.no_show": "marcada como no asistió",
+    "doctor.status.attending": "confirmada ✅ dijo que viene",
     "doctor.note_saved": "📝 Guardé la nota de {note_type} en {code}.",
     "doctor.note_saved_private": (
         "🔒 Guardé la nota privada de {note_type} en {code}; es solo para el consultorio."
@@ -116,6 +119,26 @@ TEXTS: dict[str, str] = {
     ),
     "doctor.period.day": "todo el {day}",
     "doctor.period.range": "el {day}, de {start} a {end}",
+    "doctor.summary": (
+        "📊 Resumen del {first} al {last}:\n"
+        "• Solicitudes: {requests} (aprobadas {approved}, rechazadas {rejected}, "
+        "vencidas sin respuesta {expired}, retiradas {withdrawn})\n"
+        "• Aprobación: {approval_rate}; tiempo de respuesta (mediana): {answer_time}\n"
+        "• Citas: {appointments} (confirmaron asistencia {confirmed}, completadas {completed})\n"
+        "• Inasistencias: {no_shows} ({no_show_rate})\n"
+        "• Cancelaciones: {cancellations} (con poca anticipación {late})\n"
+        "• Mensajes por solicitud: {per_booking}"
+    ),
+    "doctor.summary.none": "—",
+    "doctor.duration.minutes": "{minutes} min",
+    "doctor.duration.hours": "{hours} h {minutes} min",
+    "doctor.hint.bad_period": (
+        "«{value}» no es un periodo: escribe RESUMEN, RESUMEN semana o RESUMEN mes. No cambié nada."
+    ),
+    "doctor.forgiven": (
+        "🤝 Listo: las inasistencias de {phone} ({count}) ya no cuentan; puede agendar "
+        "por chat como cualquier paciente."
+    ),
     "doctor.resumed": "▶️ Listo: el asistente vuelve a contestarle a {phone}.",
     "doctor.not_on_hold": (
         "{phone} no estaba esperando a una persona; el asistente ya le contesta."

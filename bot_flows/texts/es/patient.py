@@ -195,6 +195,16 @@ TEXTS: dict[str, str] = {
         "Ya tienes una solicitud esperando respuesta {of_the_doctor} (código *{code}*). "
         "Te avisaremos en cuanto responda."
     ),
+    "patient.chat_closed": (
+        "Por ahora no puedo agendarte por este chat 🙏 Como hubo citas a las que no pudiste "
+        "llegar, {the_doctor} prefiere agendar contigo directamente: llama al {phone}. "
+        "Si prefieres, escribe *4* y le dejo tu mensaje."
+    ),
+    "patient.chat_closed_no_phone": (
+        "Por ahora no puedo agendarte por este chat 🙏 Como hubo citas a las que no pudiste "
+        "llegar, {the_doctor} prefiere agendar contigo directamente. Escribe *4* y le aviso "
+        "para que te escriba."
+    ),
     "patient.upcoming_appointment": (
         "Ya tienes una cita próxima (código *{code}*); puedes tener una a la vez. Escribe *2* "
         "para ver tus citas o *3* para cancelarla o cambiarla."

@@ -260,9 +260,13 @@ WORDS: dict[str, tuple[str, ...]] = {
     "command.note": ("nota",),
     "command.block": ("bloquear",),
     "command.resume": ("reanudar",),
+    "command.forgive": ("perdonar",),
+    "command.summary": ("resumen",),
     "command.reply": ("responder",),
     "command.help": ("ayuda",),
     # The doctor's arguments: a day, a note's type, a private note
+    "period.week": ("semana",),
+    "period.month": ("mes",),
     "day.today": ("hoy",),
     "day.tomorrow": ("manana",),
     "note.diagnosis": ("diagnostico",),
