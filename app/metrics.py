@@ -50,6 +50,7 @@ JOB_NAMES = frozenset(
         "deliver_messages",
         "expire_request",
         "send_reminder",
+        "offer_places",
         "periodic_tick",
         "keep_slots_ahead",
     }

@@ -22,7 +22,7 @@ from rq import get_current_job
 from app import logs, metrics
 from app.background.queues import schedule_slot_upkeep, schedule_tick
 from app.background.runtime import get_runtime
-from app.booking import expiry, reminder_sending
+from app.booking import expiry, reminder_sending, waitlist
 from app.booking.past_slots import expire_past_slots
 from app.booking.policies import REMINDER_LEADS
 from app.clock import utc_now
@@ -80,6 +80,12 @@ def send_reminder(reservation_id: str, kind: str, start_iso: str) -> str:
     return outcome.value
 
 
+@background_job
+def offer_places(*slot_ids: str) -> int:
+    """Offer places just given back to the patients waiting for them; how many offers."""
+    return waitlist.offer_places(get_runtime().booking, [uuid.UUID(i) for i in slot_ids])
+
+
 class TickFailed(RuntimeError):
     """Some periodic duties failed (the others ran); names them, nothing more."""
 
@@ -134,6 +140,7 @@ def tick() -> TickReport:
         )
         failed.append("reminders")
     slots = duty("slots", lambda: expire_past_slots(runtime.booking), 0)
+    duty("waitlist", lambda: waitlist.sweep(runtime.booking), (0, 0))
     # Until nothing is due, within a budget: a backlog after an outage drains in a few
     # ticks, and a tick still ends well before its timeout.
     delivered = duty(
@@ -187,4 +194,5 @@ JOBS: dict[str, Callable[..., object]] = {
     "deliver_messages": deliver_messages,
     "expire_request": expire_request,
     "send_reminder": send_reminder,
+    "offer_places": offer_places,
 }

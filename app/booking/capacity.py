@@ -23,9 +23,17 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.background.after_commit import run_after_commit
 from app.booking.errors import SlotTaken
 from app.db import among
-from app.models import RequestStatus, ReservationRequest, SlotStatus, TimeSlot
+from app.models import (
+    EntryStatus,
+    RequestStatus,
+    ReservationRequest,
+    SlotStatus,
+    TimeSlot,
+    WaitlistEntry,
+)
 
 OVERLAP_CONSTRAINT = "ex_time_slot_no_overlap"
 
@@ -119,6 +127,21 @@ def release(
             .values(current_reservations=remaining, **(_truth(remaining) if refresh else {}))
             .execution_options(synchronize_session=False)
         )
+    _offer_to_the_waitlist(session, list(counts))
+
+
+def _offer_to_the_waitlist(session: Session, slot_ids: list[uuid.UUID]) -> None:
+    """Places given back go to the practice's waitlist once this transaction commits.
+
+    Asked only where someone waits (one EXISTS), so a practice without a waitlist
+    pays one cheap read and schedules nothing.
+    """
+    practices = select(TimeSlot.profile_id).where(among(session, TimeSlot.id, slot_ids))
+    waiting = exists().where(
+        WaitlistEntry.profile_id.in_(practices), WaitlistEntry.status == EntryStatus.WAITING
+    )
+    if session.scalar(select(waiting)):
+        run_after_commit(session, "offer_places", *slot_ids)
 
 
 def refresh_status(session: Session, slot_ids: Collection[uuid.UUID]) -> None:

@@ -83,7 +83,7 @@ def hold_slot(
     """
     try:
         with ctx.sessions.begin() as session:
-            return _hold(session, ctx, profile_id, slot_id, intake, patient_language)
+            return hold_in(session, ctx, profile_id, slot_id, intake, patient_language)
     except IntegrityError as error:
         # Only a race gets here (PostgreSQL; SQLite serialises writers): the same
         # phone's other request was inserted meanwhile, past `_open_request_code`.
@@ -93,7 +93,7 @@ def hold_slot(
         raise OpenRequestExists(_open_request_code(session, profile_id, intake.phone) or "")
 
 
-def _hold(
+def hold_in(
     session: Session,
     ctx: BookingContext,
     profile_id: uuid.UUID,
@@ -101,6 +101,7 @@ def _hold(
     intake: PatientIntake,
     patient_language: str | None,
 ) -> Hold:
+    """`hold_slot` inside the caller's transaction (a waitlist offer accepted with it)."""
     now = ctx.clock()
     practice = session.get_one(Practice, profile_id)
     slot, service = bookable_slot(session, practice, slot_id, now)

@@ -30,6 +30,8 @@ same catalogue that wrote the body. Register templates with exactly this order:
     patient_move_rejected        1 doctor, 2 when, 3 reason given
     patient_move_expired         1 doctor, 2 when
     patient_cancelled_by_doctor  1 when, 2 service, 3 reason given
+    patient_waitlist_offer       1 service, 2 doctor, 3 when, 4 minutes to answer
+    patient_waitlist_gone        1 doctor
     reminder_24h, reminder_2h    1 service, 2 doctor, 3 when, 4 code
 
 Buttons: `doctor_new_request` and `doctor_move_request` are twilio/quick-reply templates
@@ -70,6 +72,8 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "patient_move_rejected": ("doctor", "when", "rejection_reason"),
     "patient_move_expired": ("doctor", "when"),
     "patient_cancelled_by_doctor": ("when", "service", "rejection_reason"),
+    "patient_waitlist_offer": ("service", "doctor", "when", "minutes"),
+    "patient_waitlist_gone": ("doctor",),
     "reminder_24h": ("service", "doctor", "when", "code"),
     "reminder_2h": ("service", "doctor", "when", "code"),
 }  # fmt: skip

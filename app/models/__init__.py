@@ -14,6 +14,7 @@ from app.models.legacy import AppointmentSourceTracking, PatientAssessment
 from app.models.messaging import MessageLog, MessageStatus
 from app.models.practice import AvailabilityRule, ClosedDate, MedicalService, Practice
 from app.models.slots import SlotStatus, TimeSlot
+from app.models.waitlist import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 
 __all__ = [
     "AppointmentNote",
@@ -24,9 +25,11 @@ __all__ = [
     "Contact",
     "ContentResource",
     "Conversation",
+    "EntryStatus",
     "MedicalService",
     "MessageLog",
     "MessageStatus",
+    "OfferStatus",
     "PatientAssessment",
     "Practice",
     "RequestStatus",
@@ -35,4 +38,6 @@ __all__ = [
     "ReservationStatus",
     "SlotStatus",
     "TimeSlot",
+    "WaitlistEntry",
+    "WaitlistOffer",
 ]

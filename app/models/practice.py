@@ -100,9 +100,7 @@ class Practice(Base):
     # Attendance (revision 0010): how long before an appointment the patient is asked to
     # confirm it (the first reminder), and how close to it a patient's cancellation is late.
     attendance_ask_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
-    cancellation_window_hours: Mapped[int] = mapped_column(
-        Integer, default=24, server_default="24"
-    )
+    cancellation_window_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     # The no-show policy: at `no_show_limit` no-shows within `no_show_months` (NULL: no
     # policy) a patient's booking needs the doctor ('approval') or is not taken by chat
     # ('chat_closed').

@@ -11,6 +11,7 @@ NOTICE_PURPOSES = {
 # Facts a notification carries as they are (app/booking/notifications.py and the services).
 PLAIN_FACTS = {
     "code", "patient_name", "service", "doctor", "phone", "body", "rejection_reason", "old_code",
+    "minutes",
 }  # fmt: skip
 
 

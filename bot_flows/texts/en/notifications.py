@@ -44,6 +44,16 @@ TEXTS: dict[str, str] = {
         "⌛ {doctor} could not answer your request for {when} in time, so the time was "
         "released.\n{alternatives_text}"
     ),
+    "notification.patient_waitlist_offer": (
+        "🔔 A place opened up {with_doctor}: {service}, {when}.\n"
+        "You're on the waiting list: do you want it? Reply *1* to take it or *2* if not. "
+        "We offer it to a few people at once and the first to answer gets it; the offer "
+        "lasts {minutes} minutes."
+    ),
+    "notification.patient_waitlist_gone": (
+        "Someone else took that place {with_doctor} 🙏 You're still on the waiting list: "
+        "we'll let you know if another one opens up."
+    ),
     "notification.patient_cancelled_by_doctor": (
         "Your appointment on {when} ({service}) was cancelled by the practice.{reason_text}\n"
         "Write *menu* to choose another time."

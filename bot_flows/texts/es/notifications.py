@@ -43,6 +43,16 @@ TEXTS: dict[str, str] = {
         "⌛ No llegó a tiempo la respuesta {of_the_doctor} a tu solicitud para el {when}, así "
         "que liberamos el horario.\n{alternatives_text}"
     ),
+    "notification.patient_waitlist_offer": (
+        "🔔 Se liberó un lugar {with_doctor}: {service}, {when}.\n"
+        "Estás en la lista de espera: ¿lo quieres? Responde *1* para apartarlo o *2* si no. "
+        "Se lo ofrecemos a pocas personas a la vez y es para quien conteste primero; "
+        "la oferta dura {minutes} minutos."
+    ),
+    "notification.patient_waitlist_gone": (
+        "Ese lugar {with_doctor} ya lo tomó otra persona 🙏 Sigues en la lista de espera: "
+        "te avisamos si se libera otro."
+    ),
     "notification.patient_cancelled_by_doctor": (
         "Tu cita del {when} ({service}) fue cancelada por el consultorio.{reason_text}\n"
         "Escribe *menu* para elegir otro horario."
