@@ -37,7 +37,7 @@ OUTBOUND_STATUSES = frozenset(
     {"queued", "sent", "retry", "failed", "delivered", "read", "undelivered"}
 )
 HOLD_EVENTS = frozenset({"created", "confirmed", "approved", "rejected", "expired", "cancelled"})
-ATTENDANCE_EVENTS = frozenset({"confirmed", "no_show", "late_cancellation", "forgiven"})
+ATTENDANCE_EVENTS = frozenset({"confirmed", "no_show", "late_cancellation", "forgiven", "released"})
 DELIVERY_STAGES = frozenset({"attempt", "callback"})
 # Codes delivery gives itself; Twilio's are numbers (63016, 21211, ...).
 OWN_ERROR_CODES = frozenset(
@@ -101,7 +101,8 @@ HOLDS = Counter(
 ATTENDANCE = Counter(
     "citabot_attendance",
     "Attendance by committed event: a patient confirmed they will come, a no-show marked by"
-    " the doctor, a patient's cancellation inside the practice's window, no-shows forgiven.",
+    " the doctor, a patient's cancellation inside the practice's window, no-shows forgiven,"
+    " an unconfirmed appointment freed.",
     ["event"],
     registry=REGISTRY,
 )

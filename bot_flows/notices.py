@@ -17,7 +17,7 @@ from bot_flows.patient_states import PatientState
 from bot_flows.texts import text
 
 DECISIONS = frozenset({"doctor_new_request", "doctor_move_request"})
-REMINDERS = frozenset({"reminder_24h", "reminder_2h"})
+REMINDERS = frozenset({"reminder_24h", "reminder_2h", "patient_release_warning"})
 REMINDER_ANSWERS = ("notice.attend", "notice.cancel", "notice.change")
 
 

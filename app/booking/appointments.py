@@ -72,7 +72,7 @@ def cancel_reservation(
             raise AlreadyStarted(code)
         about = load_notification_context(session, reservation.slot_id, reservation.patient_phone)
         # A move the doctor has not answered goes with the appointment it would move.
-        moves = _close_open_moves(session, reservation, now)
+        moves = close_open_moves(session, reservation, now)
         give_up(session, reservation, now, also_release=[move.slot_id for move in moves])
         reservation.cancelled_by = "doctor" if patient_phone is None else "patient"
         start = session.get_one(TimeSlot, reservation.slot_id).start_time
@@ -185,7 +185,7 @@ def give_up(
     capacity.refresh_status(session, slot_ids)
 
 
-def _close_open_moves(
+def close_open_moves(
     session: Session, reservation: Reservation, now: datetime
 ) -> list[ReservationRequest]:
     """Withdraw the pending move of `reservation`, if any (locked after the reservation)."""

@@ -1,5 +1,9 @@
 """Attendance: the patient's "I'll be there", the no-show ledger, and the practice's policy.
 
+Where the practice opts in (`release_unconfirmed_hours`), an appointment the patient
+has not confirmed is freed that many hours before it, after a warning (`release_unconfirmed`,
+the tick's duty); the place goes back like any other, so to the waitlist.
+
 The ledger is not a table of its own: a no-show is a reservation the doctor closed
 with NOASISTIO, a late cancellation one the patient cancelled inside the practice's
 cancellation window. Both are counted per phone and practice from the reservations,
@@ -18,9 +22,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import metrics
-from app.booking.appointments import lock_reservation
+from app.booking.appointments import close_open_moves, give_up, lock_reservation
 from app.booking.context import BookingContext
 from app.booking.errors import NotFound
+from app.booking.notifications import (
+    Notification,
+    load_notification_contexts,
+    queue_notifications,
+)
+from app.booking.policies import RELEASE_NOTICE, RELEASE_WARNING_HOURS
 from app.models import Contact, Practice, Reservation, ReservationStatus, TimeSlot
 
 DAYS_PER_MONTH = 30  # "2 no-shows in 6 months": 180 days back, whatever the calendar
@@ -135,3 +145,114 @@ def forgive(ctx: BookingContext, *, profile_id: uuid.UUID, phone: str) -> int:
         contact.updated_at = now
         metrics.attendance_event(session, "forgiven", forgiven)
         return forgiven
+
+
+MAX_RELEASE_HOURS = 48  # the clinic file's limit: how far ahead the release sweep looks
+RELEASE_BATCH = 200
+
+
+class ReleaseStep(StrEnum):
+    WARN = "warn"
+    RELEASE = "release"
+
+
+def release_step(
+    start: datetime, now: datetime, release_hours: int, ask_hours: int, warned_at: datetime | None
+) -> ReleaseStep | None:
+    """What an unconfirmed appointment is owed now at a practice that frees them.
+
+    The warning goes `RELEASE_WARNING_HOURS` before the release, never before the
+    question itself; the place is freed once its time has come and the warning went
+    at least `RELEASE_NOTICE` before (a warning sent late still leaves time to answer).
+    """
+    warn_at = start - timedelta(hours=min(release_hours + RELEASE_WARNING_HOURS, ask_hours))
+    if warned_at is None:
+        return ReleaseStep.WARN if now >= warn_at else None
+    due = now >= start - timedelta(hours=release_hours) and now - warned_at >= RELEASE_NOTICE
+    return ReleaseStep.RELEASE if due else None
+
+
+@dataclass(frozen=True)
+class ReleaseSweep:
+    warned: int = 0
+    released: int = 0
+
+
+def release_unconfirmed(ctx: BookingContext) -> ReleaseSweep:
+    """Warn, then free, the unconfirmed appointments owed it, a batch per transaction."""
+    warned = released = 0
+    while True:
+        batch = _release_batch(ctx)
+        warned, released = warned + batch.warned, released + batch.released
+        if not (batch.warned or batch.released):
+            return ReleaseSweep(warned, released)
+
+
+def _release_batch(ctx: BookingContext) -> ReleaseSweep:
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        rows = session.execute(
+            select(Reservation, TimeSlot.start_time, Practice)
+            .join(TimeSlot, TimeSlot.id == Reservation.slot_id)
+            .join(Practice, Practice.id == Reservation.profile_id)
+            .where(
+                Practice.release_unconfirmed_hours.is_not(None),
+                Reservation.status == ReservationStatus.CONFIRMED,
+                Reservation.attendance_confirmed_at.is_(None),
+                TimeSlot.start_time > now,
+                TimeSlot.start_time
+                <= now + timedelta(hours=MAX_RELEASE_HOURS + RELEASE_WARNING_HOURS),
+            )
+            .order_by(TimeSlot.start_time, Reservation.id)
+            .limit(RELEASE_BATCH)
+            .with_for_update(of=Reservation, skip_locked=True)
+        ).all()
+        owed = [
+            (reservation, step)
+            for reservation, start, practice in rows
+            if (
+                step := release_step(
+                    start,
+                    now,
+                    practice.release_unconfirmed_hours or 0,
+                    practice.attendance_ask_hours,
+                    reservation.release_warned_at,
+                )
+            )
+        ]
+        if not owed:
+            return ReleaseSweep()
+        contexts = load_notification_contexts(session, [reservation for reservation, _ in owed])
+        notices: list[Notification | None] = []
+        warned: list[Reservation] = []
+        for reservation, step in owed:
+            about = contexts[reservation.id]
+            key = f"reservation:{reservation.id}:{step}:{about.slot.start_time.isoformat()}"
+            if step == ReleaseStep.WARN:
+                reservation.release_warned_at = reservation.updated_at = now
+                release_at = about.slot.start_time - timedelta(
+                    hours=about.practice.release_unconfirmed_hours or 0
+                )
+                facts = about.facts(
+                    reservation, deadline=max(release_at, now + RELEASE_NOTICE).isoformat()
+                )
+                notices.append(
+                    about.to_patient(
+                        "patient_release_warning", reservation.patient_phone, key, facts
+                    )
+                )
+                warned.append(reservation)
+                continue
+            moves = close_open_moves(session, reservation, now)
+            give_up(session, reservation, now, also_release=[move.slot_id for move in moves])
+            reservation.cancelled_by = "release"
+            facts = about.facts(reservation)
+            notices.append(
+                about.to_patient("patient_released", reservation.patient_phone, key, facts)
+            )
+            notices.append(about.to_doctor("doctor_released", f"{key}:doctor", facts))
+            metrics.attendance_event(session, "released")
+        queue_notifications(session, notices, ctx.render, now)
+        # The warning is answered like the reminder: "1" confirms.
+        ctx.on_reminded(session, warned, now)
+        return ReleaseSweep(len(warned), len(owed) - len(warned))

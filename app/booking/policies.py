@@ -18,6 +18,12 @@ from app.scheduling.window import BookingTerms, BookingWindow
 REMINDER_LEADS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
 
 
+# Where a practice frees unconfirmed appointments, the patient is warned this long before.
+RELEASE_WARNING_HOURS = 3
+# And the place is freed only if the warning went at least this long before.
+RELEASE_NOTICE = timedelta(hours=1)
+
+
 def reminder_lead(kind: str, ask_hours: int) -> timedelta:
     """How long before the appointment the `kind` reminder goes at a practice."""
     return timedelta(hours=ask_hours) if kind == "24h" else REMINDER_LEADS[kind]

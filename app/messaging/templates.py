@@ -32,6 +32,9 @@ same catalogue that wrote the body. Register templates with exactly this order:
     patient_cancelled_by_doctor  1 when, 2 service, 3 reason given
     patient_waitlist_offer       1 service, 2 doctor, 3 when, 4 minutes to answer
     patient_waitlist_gone        1 doctor
+    patient_release_warning      1 service, 2 doctor, 3 when, 4 code, 5 deadline (local time)
+    patient_released             1 when, 2 service
+    doctor_released              1 code, 2 patient, 3 when, 4 service
     reminder_24h, reminder_2h    1 service, 2 doctor, 3 when, 4 code
 
 Buttons: `doctor_new_request` and `doctor_move_request` are twilio/quick-reply templates
@@ -73,6 +76,9 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "patient_move_expired": ("doctor", "when"),
     "patient_cancelled_by_doctor": ("when", "service", "rejection_reason"),
     "patient_waitlist_offer": ("service", "doctor", "when", "minutes"),
+    "patient_release_warning": ("service", "doctor", "when", "code", "deadline"),
+    "patient_released": ("when", "service"),
+    "doctor_released": ("code", "patient_name", "when", "service"),
     "patient_waitlist_gone": ("doctor",),
     "reminder_24h": ("service", "doctor", "when", "code"),
     "reminder_2h": ("service", "doctor", "when", "code"),

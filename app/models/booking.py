@@ -153,7 +153,7 @@ class Reservation(Base):
             "payment_status IN ('pending', 'paid', 'cancelled')", name="chk_payment_status"
         ),
         CheckConstraint(
-            "cancelled_by IN ('patient', 'doctor')", name="ck_reservation_cancelled_by"
+            "cancelled_by IN ('patient', 'doctor', 'release')", name="ck_reservation_cancelled_by"
         ),
         Index("idx_reservation_profile_id", "profile_id"),
         Index("idx_reservation_slot_id", "slot_id"),
@@ -202,6 +202,8 @@ class Reservation(Base):
 
     # When the patient answered the attendance question with "I'll be there" (revision 0010).
     attendance_confirmed_at: Mapped[datetime | None]
+    # When the patient was warned that the unconfirmed appointment will be freed (0012).
+    release_warned_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     no_show: Mapped[bool] = mapped_column(Boolean, default=False, server_default=FALSE)
 
@@ -213,8 +215,9 @@ class Reservation(Base):
     created_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
     updated_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
     cancelled_at: Mapped[datetime | None]
-    # 'patient' or 'doctor' (revision 0010; NULL before it): a patient's cancellation
-    # inside the practice's cancellation window counts as late.
+    # 'patient', 'doctor' (revision 0010; NULL before it) or 'release' (an unconfirmed
+    # appointment freed, 0012): a patient's cancellation inside the practice's
+    # cancellation window counts as late.
     cancelled_by: Mapped[str | None] = mapped_column(String(20))
 
 

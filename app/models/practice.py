@@ -109,6 +109,9 @@ class Practice(Base):
     no_show_action: Mapped[str] = mapped_column(
         String(20), default="approval", server_default="approval"
     )
+    # Hours before an appointment the patient never confirmed at which its place is freed
+    # (for the waitlist), after a warning; NULL: never (revision 0012).
+    release_unconfirmed_hours: Mapped[int | None] = mapped_column(Integer)
 
 
 class MedicalService(Base):

@@ -224,6 +224,10 @@ class ClinicFile(_Section):
     """How long before an appointment the patient is asked to confirm they will come."""
     no_shows: NoShows | None = None
     """Left out: no policy; missed appointments are still counted and reported."""
+    release_unconfirmed_hours: whole_number(1, 48, "hours") | None = None
+    """Free the place of an appointment the patient has not confirmed this many hours
+    before it (it goes to the waitlist), after a warning up to 3 hours earlier (never
+    before the question itself). Left out: never."""
     address: text() | None = None
     """Where the practice is, as patients read it in their confirmation."""
     doctor_title: text(20) | None = None
@@ -290,6 +294,17 @@ class ClinicFile(_Section):
                 f" (booking_horizon_days: {horizon}), so nothing could ever be booked"
             )
         return minutes
+
+    @field_validator("release_unconfirmed_hours")
+    @classmethod
+    def _after_the_question(cls, hours: int | None, info: ValidationInfo) -> int | None:
+        asked = info.data.get("attendance_ask_hours")
+        if hours is not None and asked is not None and hours >= asked:
+            raise ValueError(
+                f"must be fewer than attendance_ask_hours ({asked}): the patient is asked"
+                " to confirm first"
+            )
+        return hours
 
     @field_validator("services")
     @classmethod

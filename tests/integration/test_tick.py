@@ -216,10 +216,10 @@ def test_an_unreachable_database_is_one_line_per_duty_and_exit_status_1(
     result = app.test_cli_runner().invoke(args=["jobs", "tick"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    for duty in ("holds", "reminders", "slots", "waitlist", "messages"):
+    for duty in ("holds", "reminders", "slots", "attendance", "waitlist", "messages"):
         assert f"periodic duty {duty!r} failed" in result.output
     assert "OperationalError" in result.output
-    assert "Error: holds, reminders, slots, waitlist, messages failed" in result.output
+    assert "Error: holds, reminders, slots, attendance, waitlist, messages failed" in result.output
 
 
 def test_settings_that_cannot_work_stop_the_tick_with_one_line(database_url: str) -> None:

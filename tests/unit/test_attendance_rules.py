@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.booking.attendance import Consequence, NoShowPolicy
+from app.booking.attendance import Consequence, NoShowPolicy, ReleaseStep, release_step
 from app.booking.policies import due_reminders, is_late_cancellation
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -59,3 +59,29 @@ def test_the_attendance_question_goes_at_the_practices_lead() -> None:
     assert due_reminders(START, NOW, ask_hours=48)["24h"] == START - timedelta(hours=48)
     # Confirmed 30 hours ahead at a 48-hour practice: the question's time has passed.
     assert set(due_reminders(START, START - timedelta(hours=30), ask_hours=48)) == {"2h"}
+
+
+@pytest.mark.parametrize(
+    ("hours_before", "warned_hours_before", "expected"),
+    [
+        (9.5, None, None),  # too early to warn (6 + 3 hours)
+        (9, None, ReleaseStep.WARN),
+        (7, 9, None),  # warned; the release time has not come
+        (6, 9, ReleaseStep.RELEASE),
+        (5, None, ReleaseStep.WARN),  # never warned: warned first, even past the time
+        (4.5, 5, None),  # warned half an hour ago
+        (4, 5, ReleaseStep.RELEASE),
+    ],
+)
+def test_an_unconfirmed_appointment_is_warned_then_freed(
+    hours_before: float, warned_hours_before: float | None, expected: ReleaseStep | None
+) -> None:
+    now = START - timedelta(hours=hours_before)
+    warned = None if warned_hours_before is None else START - timedelta(hours=warned_hours_before)
+    assert release_step(START, now, 6, 24, warned) == expected
+
+
+def test_the_warning_never_goes_before_the_question() -> None:
+    # Asked 8 hours ahead, freed 6 ahead: warned with the question, not 9 hours ahead.
+    assert release_step(START, START - timedelta(hours=8.5), 6, 8, None) is None
+    assert release_step(START, START - timedelta(hours=8), 6, 8, None) == ReleaseStep.WARN

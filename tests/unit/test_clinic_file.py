@@ -615,6 +615,8 @@ def test_attendance_keys_default_to_a_day_ahead_and_no_policy() -> None:
     clinic = read_clinic(VALID)
     assert (clinic.attendance_ask_hours, clinic.cancellation_window_hours) == (24, 24)
     assert clinic.no_shows is None and clinic.phone is None
+    assert clinic.release_unconfirmed_hours is None
+    assert read_clinic(VALID | {"release_unconfirmed_hours": 6}).release_unconfirmed_hours == 6
     policy = read_clinic(VALID | {"no_shows": {"limit": 2}, "phone": "+52 55 5550 1234"})
     assert policy.no_shows is not None
     assert (policy.no_shows.limit, policy.no_shows.months, policy.no_shows.then) == (
@@ -634,6 +636,8 @@ def test_attendance_keys_default_to_a_day_ahead_and_no_policy() -> None:
         ({"no_shows": {"limti": 2}}, "no_shows.limti: unknown key"),
         ({"attendance_ask_hours": 1}, "attendance_ask_hours:"),
         ({"cancellation_window_hours": -1}, "cancellation_window_hours:"),
+        ({"release_unconfirmed_hours": 24}, "release_unconfirmed_hours:"),
+        ({"attendance_ask_hours": 6, "release_unconfirmed_hours": 8}, "release_unconfirmed_hours:"),
     ],
 )
 def test_bad_attendance_keys_are_named(changes: dict[str, Any], problem: str) -> None:

@@ -44,6 +44,10 @@ TEXTS: dict[str, str] = {
         "⌛ {doctor} could not answer your request for {when} in time, so the time was "
         "released.\n{alternatives_text}"
     ),
+    "notification.doctor_released": (
+        "🔓 I freed appointment {code} of {patient_name} ({when}, {service}): they did "
+        "not confirm. The time is free for the waiting list."
+    ),
     "notification.patient_waitlist_offer": (
         "🔔 A place opened up {with_doctor}: {service}, {when}.\n"
         "You're on the waiting list: do you want it? Reply *1* to take it or *2* if not. "

@@ -12,4 +12,13 @@ TEXTS: dict[str, str] = {
         "⏰ Your appointment is in 2 hours:\n{service} with {doctor}\n{when}\nCode: {code}\n"
         "Reply 1 to confirm, 2 to cancel, 3 to change the time."
     ),
+    "notification.patient_release_warning": (
+        "⏰ You haven't confirmed your appointment yet:\n{service} {with_doctor}\n{when}\n"
+        "Code: {code}\nIf you don't confirm it by {deadline}, we'll free the time for "
+        "someone else. Reply 1 to confirm, 2 to cancel, 3 to change the time."
+    ),
+    "notification.patient_released": (
+        "We freed your appointment on {when} ({service}) because we didn't get your "
+        "confirmation. If you'd still like to come, write *menu* to book again."
+    ),
 }

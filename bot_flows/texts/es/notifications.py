@@ -43,6 +43,10 @@ TEXTS: dict[str, str] = {
         "⌛ No llegó a tiempo la respuesta {of_the_doctor} a tu solicitud para el {when}, así "
         "que liberamos el horario.\n{alternatives_text}"
     ),
+    "notification.doctor_released": (
+        "🔓 Liberé la cita {code} de {patient_name} ({when}, {service}): no confirmó su "
+        "asistencia. El horario quedó libre para la lista de espera."
+    ),
     "notification.patient_waitlist_offer": (
         "🔔 Se liberó un lugar {with_doctor}: {service}, {when}.\n"
         "Estás en la lista de espera: ¿lo quieres? Responde *1* para apartarlo o *2* si no. "

@@ -12,4 +12,13 @@ TEXTS: dict[str, str] = {
         "⏰ Tu cita es en 2 horas:\n{service} {with_doctor}\n{when}\nCódigo: {code}\n"
         "Responde 1 para confirmar, 2 para cancelar, 3 para cambiar la hora."
     ),
+    "notification.patient_release_warning": (
+        "⏰ Aún no confirmas tu cita:\n{service} {with_doctor}\n{when}\nCódigo: {code}\n"
+        "Si no la confirmas antes de las {deadline}, liberaremos el horario para otra "
+        "persona. Responde 1 para confirmar, 2 para cancelar, 3 para cambiar la hora."
+    ),
+    "notification.patient_released": (
+        "Liberamos tu cita del {when} ({service}) porque no recibimos tu confirmación. "
+        "Si aún quieres venir, escribe *menu* para agendar de nuevo."
+    ),
 }
