@@ -73,7 +73,9 @@ DATED_TESTS := tests/unit tests/e2e/test_conversation.py \
 	tests/integration/test_one_upcoming_appointment.py tests/integration/test_clinic_import.py \
 	tests/integration/test_embedded_setup.py tests/integration/test_webhook_buttons.py \
 	tests/integration/test_devchat.py tests/contract tests/e2e/test_taps.py \
-	tests/e2e/test_tap_delivery.py
+	tests/e2e/test_tap_delivery.py tests/e2e/test_attendance_chat.py \
+	tests/integration/test_attendance.py tests/integration/test_report.py \
+	tests/integration/test_waitlist.py tests/integration/test_release_unconfirmed.py
 
 test: install services lint tools browser
 	$(BIN)/pytest

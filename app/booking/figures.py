@@ -143,9 +143,10 @@ def local_period(first: date, last: date, timezone: str) -> tuple[datetime, date
 def practice_figures(
     sessions: SessionSource, *, profile_id: uuid.UUID, since: datetime, until: datetime
 ) -> Figures:
-    """The figures of one practice over [since, until), read in one snapshot."""
+    """The figures of one practice over [since, until); RESUMEN reads them in its message's
+    transaction, so no transaction of its own."""
     r, a = ReservationRequest, Reservation
-    with sessions() as session, session.begin():
+    with sessions() as session:
         practice = session.get_one(Practice, profile_id)
         answered = func.coalesce(r.approved_at, r.updated_at)
         requests = [
