@@ -168,6 +168,12 @@ def among(
     return column.in_(values)
 
 
+def rows_by_id(session: Session, model: type[Any], ids: Collection[Any]) -> dict[Any, Any]:
+    """The rows of `model` whose id is among `ids`, by id, in one query."""
+    query = select(model).where(among(session, model.id, ids))
+    return {row.id: row for row in session.scalars(query)}
+
+
 def _array_of(type_: TypeEngine[Any]) -> ARRAY[Any]:
     """An array of `type_`, without a length: a cast to `varchar(n)[]` would silently cut
     longer values (the column itself refuses them, and `IN` compares them whole)."""

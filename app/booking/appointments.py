@@ -75,9 +75,8 @@ def cancel_reservation(
         moves = close_open_moves(session, reservation, now)
         give_up(session, reservation, now, also_release=[move.slot_id for move in moves])
         reservation.cancelled_by = "doctor" if patient_phone is None else "patient"
-        start = session.get_one(TimeSlot, reservation.slot_id).start_time
-        practice = session.get_one(Practice, profile_id)
-        if patient_phone and is_late_cancellation(start, now, practice.cancellation_window_hours):
+        window = about.practice.cancellation_window_hours
+        if patient_phone and is_late_cancellation(about.slot.start_time, now, window):
             metrics.attendance_event(session, "late_cancellation")
         key = f"reservation:{reservation.id}:cancelled"
         facts = about.facts(reservation, rejection_reason=reason)

@@ -30,6 +30,8 @@ from app.models import (
     TimeSlot,
 )
 
+ANSWERED = frozenset({RequestStatus.APPROVED, RequestStatus.REJECTED})  # by the doctor
+
 
 @dataclass(frozen=True)
 class RequestRow:
@@ -96,8 +98,7 @@ def summarise(
     waits = [
         (row.answered_at - row.created_at).total_seconds() / 60
         for row in requests
-        if row.answered_at is not None
-        and row.status in (RequestStatus.APPROVED, RequestStatus.REJECTED)
+        if row.answered_at is not None and row.status in ANSWERED
     ]
     kept = [row for row in appointments if row.status != ReservationStatus.CANCELLED]
     cancelled = [row for row in appointments if row.status == ReservationStatus.CANCELLED]
@@ -150,7 +151,7 @@ def practice_figures(
         practice = session.get_one(Practice, profile_id)
         answered = func.coalesce(r.approved_at, r.updated_at)
         requests = [
-            RequestRow(status, created, answered_at if status in _ANSWERED else None)
+            RequestRow(status, created, answered_at if status in ANSWERED else None)
             for status, created, answered_at in session.execute(
                 select(r.status, r.created_at, answered).where(
                     r.profile_id == profile_id,
@@ -191,9 +192,6 @@ def practice_figures(
         return summarise(
             since, until, requests, appointments, messages or 0, practice.cancellation_window_hours
         )
-
-
-_ANSWERED = frozenset({RequestStatus.APPROVED, RequestStatus.REJECTED})
 
 
 def _rate(part: int, whole: int) -> float | None:

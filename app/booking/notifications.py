@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import metrics
 from app.background.after_commit import run_after_commit
-from app.db import among, insert_ignoring_conflicts
+from app.db import among, insert_ignoring_conflicts, rows_by_id
 from app.models import Contact, MedicalService, MessageLog, MessageStatus, Practice, TimeSlot
 from app.models.booking import Reservation, ReservationRequest
 
@@ -182,8 +182,8 @@ def load_notification_contexts(
                 )
             )
         }
-    services = _by_id(session, MedicalService, {b.service_id for b in bookings})
-    profiles = _by_id(session, Practice, {b.profile_id for b in bookings})
+    services = rows_by_id(session, MedicalService, {b.service_id for b in bookings})
+    profiles = rows_by_id(session, Practice, {b.profile_id for b in bookings})
     languages = {
         (profile_id, phone): language
         for profile_id, phone, language in session.execute(
@@ -204,11 +204,6 @@ def load_notification_contexts(
             language or practice.language,
         )
     return contexts
-
-
-def _by_id(session: Session, model: type[Any], ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    query = select(model).where(among(session, model.id, ids))
-    return {row.id: row for row in session.scalars(query)}
 
 
 def queue_notifications(

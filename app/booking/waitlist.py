@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, select, update
@@ -29,7 +28,7 @@ from app.booking.context import BookingContext
 from app.booking.errors import BookingError, NotFound, SlotNotBookable, SlotTaken
 from app.booking.intake import PatientIntake
 from app.booking.notifications import Notification, queue_notifications
-from app.db import among
+from app.db import among, rows_by_id
 from app.models import (
     Contact,
     EntryStatus,
@@ -46,6 +45,7 @@ FAN_OUT = 3
 OFFER_MINUTES = 15
 BATCH = 200  # places per transaction when many are freed at once
 NOON = 12  # a place starting before noon (local) is in the morning
+ACTIVE = (EntryStatus.WAITING, EntryStatus.OFFERED)  # on the list: one such entry per service
 
 
 class OfferGone(BookingError):
@@ -97,7 +97,7 @@ def join(
                 WaitlistEntry.profile_id == profile_id,
                 WaitlistEntry.phone == phone,
                 WaitlistEntry.service_id == service_id,
-                WaitlistEntry.status.in_([EntryStatus.WAITING, EntryStatus.OFFERED]),
+                WaitlistEntry.status.in_(ACTIVE),
             )
             .with_for_update()
         )
@@ -121,7 +121,7 @@ def leave(ctx: BookingContext, *, profile_id: uuid.UUID, phone: str) -> int:
             .where(
                 WaitlistEntry.profile_id == profile_id,
                 WaitlistEntry.phone == phone,
-                WaitlistEntry.status.in_([EntryStatus.WAITING, EntryStatus.OFFERED]),
+                WaitlistEntry.status.in_(ACTIVE),
             )
             .values(status=EntryStatus.LEFT, updated_at=now)
             .returning(WaitlistEntry.id)
@@ -221,8 +221,8 @@ def _offer_notices(
     session: Session, made: Sequence[tuple[WaitlistOffer, Place, WaitlistEntry]]
 ) -> list[Notification]:
     """One message per offer, in the patient's language, naming the place and the minutes."""
-    practices = _by_id(session, Practice, {place.profile_id for _, place, _ in made})
-    services = _by_id(session, MedicalService, {place.service_id for _, place, _ in made})
+    practices = rows_by_id(session, Practice, {place.profile_id for _, place, _ in made})
+    services = rows_by_id(session, MedicalService, {place.service_id for _, place, _ in made})
     languages = {
         (profile_id, phone): language
         for profile_id, phone, language in session.execute(
@@ -427,8 +427,3 @@ def _close_offers(
             .returning(WaitlistOffer.entry_id)
         )
     )
-
-
-def _by_id(session: Session, model: type[Any], ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    query = select(model).where(among(session, model.id, ids))
-    return {row.id: row for row in session.scalars(query)}
