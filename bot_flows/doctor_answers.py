@@ -212,6 +212,8 @@ def summary(args: PeriodArgs, turn: DoctorTurn) -> list[Said]:
                 "cancellations": shown.cancellations,
                 "late": shown.late_cancellations,
                 "per_booking": _decimal(shown.messages_per_booking, turn),
+                "refilled": shown.refilled_from_waitlist,
+                "refill_time": _minutes(shown.median_minutes_to_refill, turn),
             },
         )
     ]

@@ -3,31 +3,43 @@ prints. Both call `practice_figures`, so they can never disagree.
 
 `summarise` is the arithmetic, a plain function of the rows; `practice_figures` reads
 the rows of one practice and one period. A request counts in the period it was made,
-an appointment in the period it was for, a message in the period it was written.
+an appointment in the period it was for, a message in the period it was written, and a
+place refilled from the waitlist in the period its offer was accepted.
+
+A place is refilled from the waitlist when a patient accepts its offer. Its time to
+refill runs from when the place was freed to the acceptance. The freeing itself is not
+recorded, so it is taken to be the first offer of the place in that round: the
+earliest offer of the slot made after the slot's previous acceptance (if any) and not
+after this one. Offers go out right after the commit that frees a place, so the two
+are seconds apart.
 """
 
 from __future__ import annotations
 
 import statistics
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from app.booking.policies import is_late_cancellation
 from app.db import SessionSource
 from app.models import (
     MessageLog,
+    OfferStatus,
     Practice,
     RequestStatus,
     Reservation,
     ReservationRequest,
     ReservationStatus,
     TimeSlot,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 
 ANSWERED = frozenset({RequestStatus.APPROVED, RequestStatus.REJECTED})  # by the doctor
@@ -47,6 +59,20 @@ class AppointmentRow:
     attendance_confirmed_at: datetime | None
     cancelled_by: str | None
     cancelled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    slot_id: uuid.UUID
+    status: str
+    created_at: datetime
+    updated_at: datetime  # when it was answered, lapsed or found gone
+
+
+@dataclass(frozen=True)
+class RefillRow:
+    freed_at: datetime  # the first offer of the place's round (see the module's docstring)
+    refilled_at: datetime  # the acceptance
 
 
 @dataclass(frozen=True)
@@ -71,6 +97,8 @@ class Figures:
     late_cancellations: int  # by the patient, inside the practice's window
     messages: int  # with patients, both ways
     messages_per_booking: float | None  # messages / requests
+    refilled_from_waitlist: int  # places whose waitlist offer was accepted
+    median_minutes_to_refill: float | None  # from the place's first offer to the acceptance
 
     def as_row(self) -> dict[str, object]:
         """Flat values for CSV and JSON: instants in ISO 8601, rates rounded to 3 places."""
@@ -90,9 +118,10 @@ def summarise(
     appointments: Iterable[AppointmentRow],
     messages: int,
     cancellation_window_hours: int,
+    refills: Iterable[RefillRow] = (),
 ) -> Figures:
     """The figures of rows already limited to the period (see the module's docstring)."""
-    requests, appointments = list(requests), list(appointments)
+    requests, appointments, refills = list(requests), list(appointments), list(refills)
     by_status = Counter(row.status for row in requests)
     approved, rejected = by_status[RequestStatus.APPROVED], by_status[RequestStatus.REJECTED]
     waits = [
@@ -104,6 +133,7 @@ def summarise(
     cancelled = [row for row in appointments if row.status == ReservationStatus.CANCELLED]
     closed = Counter(row.status for row in kept)
     completed, no_shows = closed[ReservationStatus.COMPLETED], closed[ReservationStatus.NO_SHOW]
+    refill_waits = [(row.refilled_at - row.freed_at).total_seconds() / 60 for row in refills]
     late = [
         row
         for row in cancelled
@@ -130,7 +160,40 @@ def summarise(
         late_cancellations=len(late),
         messages=messages,
         messages_per_booking=_rate(messages, len(requests)),
+        refilled_from_waitlist=len(refills),
+        median_minutes_to_refill=statistics.median(refill_waits) if refill_waits else None,
     )
+
+
+def refills_of(offers: Iterable[OfferRow]) -> list[RefillRow]:
+    """Each accepted offer as a refill, freed at the first offer of its round.
+
+    A slot may be refilled more than once (the patient cancels, the place is offered
+    again): each acceptance closes a round, and the next round's offers come after it.
+    """
+    by_slot: defaultdict[uuid.UUID, list[OfferRow]] = defaultdict(list)
+    for offer in offers:
+        by_slot[offer.slot_id].append(offer)
+    refills = []
+    for slot_offers in by_slot.values():
+        taken = sorted(
+            (offer for offer in slot_offers if offer.status == OfferStatus.ACCEPTED),
+            key=lambda offer: offer.updated_at,
+        )
+        previous: datetime | None = None  # the slot's previous acceptance
+        for accepted in taken:
+            freed = min(
+                (
+                    offer.created_at
+                    for offer in slot_offers
+                    if (previous is None or offer.created_at > previous)
+                    and offer.created_at <= accepted.updated_at
+                ),
+                default=accepted.created_at,
+            )
+            refills.append(RefillRow(freed, accepted.updated_at))
+            previous = accepted.updated_at
+    return refills
 
 
 def local_period(first: date, last: date, timezone: str) -> tuple[datetime, datetime]:
@@ -189,8 +252,38 @@ def practice_figures(
                 MessageLog.created_at < until,
             )
         )
+        accepted = aliased(WaitlistOffer)  # not correlated with the outer query's offers
+        refilled = (
+            select(accepted.slot_id)
+            .join(WaitlistEntry, WaitlistEntry.id == accepted.entry_id)
+            .where(
+                WaitlistEntry.profile_id == profile_id,
+                accepted.status == OfferStatus.ACCEPTED,
+                accepted.updated_at >= since,
+                accepted.updated_at < until,
+            )
+        )
+        # Every offer of those places up to the period's end: a round may start before it.
+        offers = [
+            OfferRow(*row)
+            for row in session.execute(
+                select(
+                    WaitlistOffer.slot_id,
+                    WaitlistOffer.status,
+                    WaitlistOffer.created_at,
+                    WaitlistOffer.updated_at,
+                ).where(WaitlistOffer.slot_id.in_(refilled), WaitlistOffer.created_at < until)
+            )
+        ]
+        refills = [row for row in refills_of(offers) if since <= row.refilled_at < until]
         return summarise(
-            since, until, requests, appointments, messages or 0, practice.cancellation_window_hours
+            since,
+            until,
+            requests,
+            appointments,
+            messages or 0,
+            practice.cancellation_window_hours,
+            refills,
         )
 
 

@@ -17,12 +17,13 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.booking import waitlist
 from app.booking.appointments import cancel_reservation, complete_reservation, mark_no_show
 from app.booking.attendance import confirm_attendance
 from app.booking.expiry import expire_overdue_holds
 from app.booking.figures import local_period, practice_figures
 from app.booking.requests import approve_request, hold_slot, reject_request
-from app.models import MessageLog, Practice
+from app.models import MessageLog, OfferStatus, Practice, WaitlistEntry, WaitlistOffer
 from tests.conftest import FrozenClock
 from tests.factories import context, intake, make_practice, make_service, make_slot
 
@@ -105,6 +106,86 @@ def test_a_period_a_week_earlier_is_empty(week: uuid.UUID, runner: FlaskCliRunne
     figures = json.loads(runner.invoke(args=[*args, "--format", "json"]).output)
     assert figures["requests"] == figures["appointments"] == figures["messages"] == 0
     assert figures["approval_rate"] is None
+
+
+@pytest.fixture
+def refills(sessions: sessionmaker[Session], clock: FrozenClock) -> uuid.UUID:
+    """Three places refilled from the waitlist in 12, 20 and 5 minutes (median 12).
+
+    The place on the 3rd is declined, then taken; given back an hour later and offered
+    again, it is a new round. The offer of the place on the 4th lapses before it is taken.
+    """
+    with sessions.begin() as session:
+        profile = make_practice(session, appointment_approval_required=False)
+        service = make_service(session, profile)
+        third, fourth = (
+            make_slot(session, service, clock.now + timedelta(days=days)) for days in (2, 3)
+        )
+    ctx = context(sessions, clock)
+    waiting = [f"+5255999930{n:02d}" for n in range(5)]
+    for phone in waiting:
+        waitlist.join(
+            ctx,
+            profile_id=profile.id,
+            phone=phone,
+            service_id=service.id,
+            first_day=date(2026, 12, 3),
+            last_day=date(2026, 12, 5),
+        )
+        clock.advance(seconds=1)
+    start = clock.now
+
+    def at(minutes: int) -> None:
+        clock.now = start + timedelta(minutes=minutes)
+
+    def accept(phone: str) -> str:
+        with sessions() as session:
+            offer_id = session.scalars(
+                select(WaitlistOffer.id)
+                .join(WaitlistEntry, WaitlistEntry.id == WaitlistOffer.entry_id)
+                .where(WaitlistEntry.phone == phone, WaitlistOffer.status == OfferStatus.OPEN)
+            ).one()
+        return waitlist.accept(ctx, offer_id=offer_id, phone=phone, intake=intake(phone)).code
+
+    assert waitlist.offer_places(ctx, [third.id], fan_out=1) == 1  # to the first
+    at(5)
+    with sessions() as session:
+        declined = session.scalars(select(WaitlistOffer.id)).one()
+    waitlist.decline(ctx, offer_id=declined, phone=waiting[0])  # offered to the next three
+    at(12)
+    code = accept(waiting[1])
+    at(30)
+    assert waitlist.offer_places(ctx, [fourth.id], fan_out=1) == 1  # to the first again
+    at(46)
+    assert waitlist.sweep(ctx) == (1, 0)  # it lapsed; the next three are offered it
+    at(50)
+    accept(waiting[3])
+    at(60)
+    cancel_reservation(ctx, profile_id=profile.id, code=code, patient_phone=waiting[1])
+    assert waitlist.offer_places(ctx, [third.id], fan_out=1) == 1  # the only one not asked
+    at(65)
+    accept(waiting[4])
+    return profile.id
+
+
+def test_places_refilled_from_the_waitlist_are_the_same_in_csv_json_and_resumen(
+    refills: uuid.UUID, runner: FlaskCliRunner, sessions: sessionmaker[Session]
+) -> None:
+    args = ["report", "--practice", str(refills), "--from", "2026-12-01", "--to", "2026-12-07"]
+    figures = json.loads(runner.invoke(args=[*args, "--format", "json"]).output)
+    assert (figures["refilled_from_waitlist"], figures["median_minutes_to_refill"]) == (3, 12.0)
+    [row] = list(csv.DictReader(io.StringIO(runner.invoke(args=args).output)))
+    assert (row["refilled_from_waitlist"], row["median_minutes_to_refill"]) == ("3", "12.0")
+    with sessions() as session:
+        timezone = session.get_one(Practice, refills).timezone
+    since, until = local_period(date(2026, 12, 1), date(2026, 12, 7), timezone)
+    assert practice_figures(sessions, profile_id=refills, since=since, until=until).as_row() == (
+        figures
+    )
+    # The day before the acceptances: none.
+    earlier = ["report", "--practice", str(refills), "--from", "2026-11-30", "--to", "2026-11-30"]
+    before = json.loads(runner.invoke(args=[*earlier, "--format", "json"]).output)
+    assert (before["refilled_from_waitlist"], before["median_minutes_to_refill"]) == (0, None)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from app.booking.appointments import NOTE_TYPES
 from app.booking.blocking import AffectedBooking, BlockReport
 from app.booking.errors import AlreadyStarted, NotFound, NotStarted, RequestExpired
-from app.booking.figures import AppointmentRow, Figures, RequestRow, summarise
+from app.booking.figures import AppointmentRow, Figures, RefillRow, RequestRow, summarise
 from app.booking.queries import Booking, PendingRequest
 from app.booking.transitions import check_transition
 from app.messaging.whatsapp_window import in_window
@@ -96,6 +96,7 @@ class FakeDoctorServices:
         # What `figures` summarises (the real arithmetic, over rows a test sets).
         self.request_rows: list[RequestRow] = []
         self.appointment_rows: list[AppointmentRow] = []
+        self.refill_rows: list[RefillRow] = []
         self.messages = 0
         self.notes: list[FakeNote] = []
         self.contacts: dict[str, FakeContact] = {}  # by E.164 number
@@ -220,7 +221,15 @@ class FakeDoctorServices:
 
     def figures(self, since: datetime, until: datetime) -> Figures:
         self._record("figures", since, until)
-        return summarise(since, until, self.request_rows, self.appointment_rows, self.messages, 24)
+        return summarise(
+            since,
+            until,
+            self.request_rows,
+            self.appointment_rows,
+            self.messages,
+            24,
+            self.refill_rows,
+        )
 
     def forgive(self, phone: str) -> int:
         self._record("forgive", phone)

@@ -5,13 +5,14 @@ Dates are fixed (December 2026); nothing here reads the real clock.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.booking.figures import AppointmentRow, RequestRow, summarise
+from app.booking.figures import AppointmentRow, OfferRow, RequestRow, refills_of, summarise
 from bot_flows.doctor import answer_doctor
 from bot_flows.texts import text
 from tests.unit.fake_doctor_services import FakeDoctorServices
@@ -56,8 +57,37 @@ APPOINTMENTS = [
 ]  # fmt: skip
 
 
+def offered(slot: uuid.UUID, status: str, made: float, closed: float) -> OfferRow:
+    """An offer of `slot` made and closed (answered, lapsed, gone) that many minutes after DAY."""
+    return OfferRow(slot, status, DAY + timedelta(minutes=made), DAY + timedelta(minutes=closed))
+
+
+FIRST, SECOND, THIRD = uuid.UUID(int=1), uuid.UUID(int=2), uuid.UUID(int=3)
+# Three places refilled in 12, 5 and 20 minutes (median 12), and one never taken.
+OFFERS = [
+    offered(FIRST, "declined", 0, 5),  # freed at 0; the decline offers it to the next ones
+    offered(FIRST, "accepted", 5, 12),  # refilled 12 minutes after it was freed
+    offered(FIRST, "gone", 5, 12),
+    offered(FIRST, "accepted", 60, 65),  # cancelled later and offered again: 5 minutes
+    offered(SECOND, "expired", 30, 46),
+    offered(SECOND, "accepted", 46, 50),  # 20 minutes after its first offer
+    offered(SECOND, "gone", 46, 50),
+    offered(THIRD, "open", 70, 70),  # nobody has taken it yet: not a refill
+]
+
+
+def test_a_refill_counts_from_the_first_offer_of_its_round() -> None:
+    refills = sorted(refills_of(OFFERS), key=lambda row: row.freed_at)
+    minutes = [(row.freed_at - DAY, row.refilled_at - DAY) for row in refills]
+    assert minutes == [
+        (timedelta(minutes=0), timedelta(minutes=12)),
+        (timedelta(minutes=30), timedelta(minutes=50)),
+        (timedelta(minutes=60), timedelta(minutes=65)),
+    ]
+
+
 def test_a_scenario_with_known_answers() -> None:
-    figures = summarise(SINCE, UNTIL, REQUESTS, APPOINTMENTS, 120, 24)
+    figures = summarise(SINCE, UNTIL, REQUESTS, APPOINTMENTS, 120, 24, refills_of(OFFERS))
     assert (figures.requests, figures.approved, figures.rejected) == (10, 5, 1)
     assert (figures.expired, figures.withdrawn) == (2, 1)
     assert figures.approval_rate == 5 / 6
@@ -66,6 +96,9 @@ def test_a_scenario_with_known_answers() -> None:
     assert (figures.no_shows, figures.no_show_rate) == (1, 0.25)
     assert (figures.cancellations, figures.late_cancellations) == (4, 1)
     assert figures.messages_per_booking == 12
+    assert (figures.refilled_from_waitlist, figures.median_minutes_to_refill) == (3, 12)
+    row = figures.as_row()
+    assert (row["refilled_from_waitlist"], row["median_minutes_to_refill"]) == (3, 12)
 
 
 def test_an_empty_period_has_counts_of_zero_and_no_rates() -> None:
@@ -73,6 +106,7 @@ def test_an_empty_period_has_counts_of_zero_and_no_rates() -> None:
     assert figures.requests == figures.appointments == figures.no_shows == 0
     assert figures.approval_rate is None and figures.no_show_rate is None
     assert figures.median_minutes_to_answer is None and figures.messages_per_booking is None
+    assert figures.refilled_from_waitlist == 0 and figures.median_minutes_to_refill is None
     assert figures.as_row()["since"] == "2026-11-25T06:00:00+00:00"
 
 
@@ -89,6 +123,7 @@ def test_the_request_counts_add_up(statuses: list[str]) -> None:
 def doctor(language: str = "es") -> FakeDoctorServices:
     services = FakeDoctorServices(replace(PRACTICE, language=language), NOW)
     services.request_rows, services.appointment_rows = REQUESTS, APPOINTMENTS
+    services.refill_rows = refills_of(OFFERS)
     services.messages = 120
     return services
 
@@ -107,6 +142,8 @@ def test_resumen_shows_the_week_to_the_doctor() -> None:
         "• Inasistencias: 1 (25\xa0%)",
         "• Cancelaciones: 4 (con poca anticipación 1)",
         "• Mensajes por solicitud: 12",
+        "• Lugares liberados que ocupó la lista de espera: 3; "
+        "tiempo en ocuparlos (mediana): 12 min",
     ]
 
 
@@ -116,5 +153,6 @@ def test_summary_month_in_english_and_a_bad_period() -> None:
     assert services.calls == [("figures", (UNTIL - timedelta(days=30), UNTIL))]
     body = text(said.key, "en", **said.values)
     assert "Approval: 83%; time to answer (median): 40 min" in body
+    assert body.endswith("Places refilled from the waitlist: 3; time to refill (median): 12 min")
     said = answer_doctor("RESUMEN año", None, NOW, doctor())
     assert said[0].key == "doctor.hint.bad_period" and not services.mutations

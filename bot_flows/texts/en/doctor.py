@@ -135,7 +135,8 @@ TEXTS: dict[str, str] = {
         "completed {completed})\n"
         "• No-shows: {no_shows} ({no_show_rate})\n"
         "• Cancellations: {cancellations} (at short notice {late})\n"
-        "• Messages per request: {per_booking}"
+        "• Messages per request: {per_booking}\n"
+        "• Places refilled from the waitlist: {refilled}; time to refill (median): {refill_time}"
     ),
     "doctor.summary.none": "—",
     "doctor.duration.minutes": "{minutes} min",

@@ -127,7 +127,9 @@ TEXTS: dict[str, str] = {
         "• Citas: {appointments} (confirmaron asistencia {confirmed}, completadas {completed})\n"
         "• Inasistencias: {no_shows} ({no_show_rate})\n"
         "• Cancelaciones: {cancellations} (con poca anticipación {late})\n"
-        "• Mensajes por solicitud: {per_booking}"
+        "• Mensajes por solicitud: {per_booking}\n"
+        "• Lugares liberados que ocupó la lista de espera: {refilled}; "
+        "tiempo en ocuparlos (mediana): {refill_time}"
     ),
     "doctor.summary.none": "—",
     "doctor.duration.minutes": "{minutes} min",
