@@ -87,6 +87,14 @@ from bot_flows.patient_start import (
     welcome_back,
 )
 from bot_flows.patient_states import AT_REST, BEFORE_CONSENT, OPENINGS, PatientState, PatientTurn
+from bot_flows.patient_waitlist import (
+    OFFER,
+    answer_waitlist_join,
+    answer_waitlist_offer,
+    ask_waitlist_join,
+    ask_waitlist_offer,
+    asks_to_wait,
+)
 from bot_flows.ports import PatientServices
 from bot_flows.red_flags import red_flag
 from bot_flows.taps import TIME_STATES, tapped_slot, typed_answer
@@ -185,14 +193,22 @@ FLOW: Flow[PatientServices] = {
         answer=pick_day(S.DAY, then=S.TIME),
         help=CHOOSE,
         needs=("service_id", "service", "days"),
-        goes_to=frozenset({S.DAY, S.MENU, S.TIME}),
+        goes_to=frozenset({S.DAY, S.MENU, S.TIME, S.WAITLIST_JOIN}),
     ),
     S.TIME: Step(
         ask=ask_time,
         answer=answer_time,
         help="patient.help.time",
         needs=("service_id", "service", "day", "times"),
-        goes_to=frozenset({S.TIME, S.DAY, *ORDER, S.SUMMARY}),
+        goes_to=frozenset({S.TIME, S.DAY, *ORDER, S.SUMMARY, S.WAITLIST_JOIN}),
+    ),
+    # No time suits: the waitlist, for a part of the day; the intake follows as for a time.
+    S.WAITLIST_JOIN: Step(
+        ask=ask_waitlist_join,
+        answer=answer_waitlist_join,
+        help=CHOOSE,
+        needs=("service_id", "service", "wait_until"),
+        goes_to=frozenset({S.MENU, *ORDER, S.SUMMARY}),
     ),
     # Intake: each answer leads to the next question the practice asks (`after`).
     S.NAME: Step(
@@ -359,6 +375,14 @@ FLOW: Flow[PatientServices] = {
         needs=("code",),
         goes_to=frozenset({S.MENU, S.ACTION, S.CANCEL, S.MOVE_DAY}),
     ),
+    # A place freed, offered from the waitlist (the offer's transaction enters this state).
+    S.WAITLIST_OFFER: Step(
+        ask=ask_waitlist_offer,
+        answer=answer_waitlist_offer,
+        help="patient.help.waitlist_offer",
+        needs=OFFER,
+        goes_to=frozenset({S.WAITLIST_OFFER, S.MENU}),
+    ),
 }
 
 
@@ -411,7 +435,8 @@ def _respond(chat: Chat, message: Incoming, turn: PatientTurn) -> str:
         return enter(FLOW, state, turn)
     if turn.words in MENU_WORDS:
         return enter(FLOW, S.CONSENT if state in BEFORE_CONSENT else S.MENU, turn)
-    intent = intent_of(turn.words) if state in CHOOSING else None
+    # "Avísame si alguien cancela" asks for the waitlist, not to cancel.
+    intent = intent_of(turn.words) if state in CHOOSING and not asks_to_wait(turn) else None
     if intent in ELSEWHERE and not DIGIT.search(turn.words):
         return enter(FLOW, act_on(turn, intent), turn)  # "mejor quiero cancelar mi cita"
     return run(FLOW, state, turn)

@@ -23,7 +23,6 @@ from app.booking.errors import (
     SlotTaken,
     UpcomingAppointmentExists,
 )
-from app.booking.requests import Hold
 from bot_flows.engine import Choice, fold, option_words, positions
 from bot_flows.patient_answers import (
     DIGIT,
@@ -45,8 +44,9 @@ from bot_flows.patient_intake import (
     summary_values,
 )
 from bot_flows.patient_states import PatientState, PatientTurn
+from bot_flows.patient_waitlist import asks_to_wait, join_waitlist, offer_waitlist, waitlist_label
 from bot_flows.ports import SlotOption
-from bot_flows.practice_copy import booking_details, doctor_named
+from bot_flows.practice_copy import announce, doctor_named, say_chat_closed
 from bot_flows.reading import agreed, options_named
 from bot_flows.texts import clock_time, recognised, text
 from bot_flows.understanding import (
@@ -88,7 +88,8 @@ MORE_DAYS = phrases("more_days")
 def start_booking(turn: PatientTurn) -> PatientState:
     """Offer the services, or go straight to the days when there is only one."""
     if turn.services.booking_closed():
-        return _chat_closed(turn)
+        say_chat_closed(turn)
+        return S.MENU
     services = turn.services.services()
     if not services:
         turn.say("patient.no_services")
@@ -204,6 +205,8 @@ def pick_day(here: PatientState, then: PatientState) -> Callable[[PatientTurn], 
         number = choice(turn, len(shown) + int(more))
         today = turn.now.astimezone(ZoneInfo(turn.services.practice.timezone)).date()
         named = day_of(_dated(turn), today, turn.language)
+        if here == S.DAY and asks_to_wait(turn):
+            return offer_waitlist(turn, _looked_at(turn))
         lone = LONE_OPTION.fullmatch(turn.words)
         lone_number = number is not None and lone is not None and lone[2] is None
         if lone_number and isinstance(named, DayWanted) and named.day is not None:
@@ -225,6 +228,8 @@ def pick_day(here: PatientState, then: PatientState) -> Callable[[PatientTurn], 
             if found is None:
                 return here
             day = found
+        elif here == S.DAY and says(MORE_DAYS, turn.words):  # every day shown: none suits
+            return offer_waitlist(turn, _looked_at(turn))
         else:
             return not_understood(turn, here)
         turn.data["day"] = day
@@ -270,6 +275,13 @@ def ask_time(turn: PatientTurn) -> None:
 
 
 def answer_time(turn: PatientTurn) -> PatientState:
+    """A time picked or another shown; "avísame si se libera" offers the waitlist.
+
+    "Ninguno me sirve" with every time shown goes back to the days: another may suit,
+    and there none suiting offers the waitlist.
+    """
+    if asks_to_wait(turn):
+        return offer_waitlist(turn, turn.data["day"])
     match pick_time(turn):
         case "more":
             return S.TIME
@@ -322,7 +334,7 @@ def ask_summary(turn: PatientTurn) -> None:
         "patient.summary_kept" if values["kept"] else "patient.summary",
         positions(S.SUMMARY, 4 if values["kept"] else 3),
         service=turn.data["service"],
-        when=when_label(turn, turn.data["start"]),
+        when=waitlist_label(turn) or when_label(turn, turn.data["start"]),
         **values,
     )
 
@@ -355,7 +367,12 @@ def answer_summary(turn: PatientTurn) -> PatientState:
 
 
 def send_request(turn: PatientTurn) -> PatientState:
-    """Hold the slot; the answers are dropped from the conversation once the request exists."""
+    """Hold the slot; the answers are dropped from the conversation once the request exists.
+
+    A summary of the waitlist joins it instead.
+    """
+    if turn.data.get("waitlist"):
+        return join_waitlist(turn)
     try:
         intake = intake_from(turn.data, turn.services.phone)
         hold = turn.services.hold(uuid.UUID(turn.data["slot_id"]), intake)
@@ -370,11 +387,12 @@ def send_request(turn: PatientTurn) -> PatientState:
         return S.MENU
     except ChatBookingClosed:
         turn.data.clear()
-        return _chat_closed(turn)
+        say_chat_closed(turn)
+        return S.MENU
     except BookingError:
         turn.say("patient.try_again")
         return S.SUMMARY
-    _announce(turn, hold)
+    announce(turn, hold)
     turn.services.remember_patient(stored_from(turn.data))
     turn.data.clear()
     return S.MENU
@@ -399,16 +417,6 @@ def drop_answers(turn: PatientTurn) -> None:
         turn.data["red_flag"] = True
 
 
-def _chat_closed(turn: PatientTurn) -> PatientState:
-    """Told kindly, with a way to book: the practice's phone, or a person in this chat."""
-    phone = turn.services.practice.phone
-    if phone:
-        turn.say("patient.chat_closed", phone=phone, **doctor_named(turn))
-    else:
-        turn.say("patient.chat_closed_no_phone", **doctor_named(turn))
-    return S.MENU
-
-
 def _choose_service(turn: PatientTurn, service_id: str, name: str) -> PatientState:
     turn.data.update(service_id=service_id, service=name)
     return offer_days(turn, S.DAY)
@@ -422,24 +430,6 @@ def _offer_nearest(turn: PatientTurn) -> PatientState:
         return offer_days(turn, S.DAY)
     turn.data["nearest"] = _options(nearest)
     return S.TAKEN
-
-
-def _announce(turn: PatientTurn, hold: Hold) -> None:
-    when = when_label(turn, turn.data["start"])
-    details = booking_details(turn)
-    if hold.confirmed:
-        turn.say("patient.booked", code=hold.code, when=when, details=details)
-        return
-    practice = turn.services.practice
-    deadline = clock_time(hold.expires_at, practice.timezone, turn.language)
-    turn.say(
-        "patient.requested",
-        code=hold.code,
-        when=when,
-        deadline=deadline,
-        details=details,
-        **doctor_named(turn),
-    )
 
 
 def slot_tapped(turn: PatientTurn, slot_id: str, start: str) -> str | None:
@@ -508,9 +498,15 @@ def _named_day(turn: PatientTurn, named: DayWanted) -> str | None:
         assert named.day is not None
         turn.say("patient.day_unavailable", day=day_label(named.day, turn.language))
         around = named.day
+    turn.data["day_asked"] = around.isoformat()  # the waitlist's last day, if none suits
     nearest = sorted(days, key=lambda d: abs((date.fromisoformat(d) - around).days))
     turn.data["days_shown"] = sorted(nearest[:NEAREST_DAYS])
     return None
+
+
+def _looked_at(turn: PatientTurn) -> str:
+    """The waitlist's last day, joined at the days: the day asked for, else the last shown."""
+    return turn.data.get("day_asked") or max(days_shown(turn.data)[0])
 
 
 def times_shown(data: dict[str, Any]) -> tuple[list[list[str]], bool]:

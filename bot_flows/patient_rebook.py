@@ -23,7 +23,6 @@ from app.booking.errors import (
     SlotTaken,
     UpcomingAppointmentExists,
 )
-from app.booking.requests import Hold
 from bot_flows.engine import Choice, positions
 from bot_flows.patient_answers import (
     LONE_OPTION,
@@ -39,8 +38,7 @@ from bot_flows.patient_booking import drop_answers, slot_choice
 from bot_flows.patient_start import answer_menu
 from bot_flows.patient_states import PatientState, PatientTurn
 from bot_flows.ports import SlotOption
-from bot_flows.practice_copy import booking_details, doctor_named
-from bot_flows.texts import clock_time
+from bot_flows.practice_copy import announce, doctor_named
 
 S = PatientState
 NEAREST_SHOWN = 3
@@ -125,7 +123,7 @@ def _send(turn: PatientTurn) -> PatientState:
     except BookingError:
         turn.say("patient.try_again")
         return S.REBOOK_CONFIRM
-    _announce(turn, hold)
+    announce(turn, hold)
     turn.data.clear()
     return S.MENU
 
@@ -139,23 +137,6 @@ def _offer_nearest(turn: PatientTurn) -> PatientState:
         return S.MENU
     turn.data.update(offer(turn.data["code"], service_id, nearest, turn.now))
     return S.REBOOK
-
-
-def _announce(turn: PatientTurn, hold: Hold) -> None:
-    when = when_label(turn, turn.data["start"])
-    details = booking_details(turn)
-    if hold.confirmed:
-        turn.say("patient.booked", code=hold.code, when=when, details=details)
-        return
-    deadline = clock_time(hold.expires_at, turn.services.practice.timezone, turn.language)
-    turn.say(
-        "patient.requested",
-        code=hold.code,
-        when=when,
-        deadline=deadline,
-        details=details,
-        **doctor_named(turn),
-    )
 
 
 def _pick(turn: PatientTurn) -> bool:

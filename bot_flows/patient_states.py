@@ -47,6 +47,9 @@ class PatientState(StrEnum):
     MOVE_TIME = "manage_move_time"
     MOVE_CONFIRM = "manage_move_confirm"
     REMINDER = "reminder"
+    # The waitlist: joining it when no time suits, and a freed place offered
+    WAITLIST_JOIN = "waitlist_join"
+    WAITLIST_OFFER = "waitlist_offer"
 
 
 S = PatientState

@@ -155,6 +155,28 @@ class PatientServices(Protocol):
         """The patient answered the attendance question with "1": noted with its time, and
         the doctor's agenda shows it. Only a confirmed appointment not yet started."""
 
+    def join_waitlist(
+        self,
+        service_id: uuid.UUID,
+        first_day: date,
+        last_day: date,
+        day_part: str,
+        intake: PatientIntake,
+    ) -> None:
+        """Put the patient on the practice's waitlist, their answers kept for the request."""
+
+    def accept_offer(self, offer_id: uuid.UUID) -> Hold:
+        """Take the freed place offered: the normal hold with the answers given on joining.
+
+        `OfferGone` when someone else took it first or the offer lapsed; then as `hold`.
+        """
+
+    def decline_offer(self, offer_id: uuid.UUID) -> None:
+        """Pass on the place offered and stay on the list (`OfferGone` if already closed)."""
+
+    def leave_waitlist(self) -> int:
+        """Leave the practice's waitlist; how many entries were left."""
+
     def hand_off(self) -> None:
         """Tell the doctor the patient wants a person; the bot stays quiet meanwhile."""
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from app.booking.requests import Hold
+from bot_flows.patient_answers import when_label
 from bot_flows.patient_states import PatientTurn
-from bot_flows.texts import appointment_details, doctor_values, money
+from bot_flows.texts import appointment_details, clock_time, doctor_values, money
 
 
 def doctor_named(turn: PatientTurn) -> dict[str, str]:
@@ -36,3 +38,31 @@ def _price(turn: PatientTurn) -> Decimal | None:
         return Decimal(kept[chosen])
     offered = turn.services.services()
     return next((service.price for service in offered if str(service.id) == chosen), None)
+
+
+def announce(turn: PatientTurn, hold: Hold) -> None:
+    """The time held at `turn.data["start"]`: booked, or asked of the doctor until a deadline."""
+    when = when_label(turn, turn.data["start"])
+    details = booking_details(turn)
+    if hold.confirmed:
+        turn.say("patient.booked", code=hold.code, when=when, details=details)
+        return
+    practice = turn.services.practice
+    deadline = clock_time(hold.expires_at, practice.timezone, turn.language)
+    turn.say(
+        "patient.requested",
+        code=hold.code,
+        when=when,
+        deadline=deadline,
+        details=details,
+        **doctor_named(turn),
+    )
+
+
+def say_chat_closed(turn: PatientTurn) -> None:
+    """Told kindly, with a way to book: the practice's phone, or a person in this chat."""
+    phone = turn.services.practice.phone
+    if phone:
+        turn.say("patient.chat_closed", phone=phone, **doctor_named(turn))
+    else:
+        turn.say("patient.chat_closed_no_phone", **doctor_named(turn))

@@ -25,6 +25,7 @@ from app.config import Config
 from app.conversation.choices import render_notice
 from app.conversation.rebooking import await_choice_of_times
 from app.conversation.reminders import await_reminder_answers
+from app.conversation.waitlist import await_offer_answers
 from app.db import get_database
 from app.messaging.delivery import HTTP_TIMEOUT, DeliveryContext, build_delivery_context
 from bot_flows.texts import template_value
@@ -69,6 +70,7 @@ def build_runtime(
             hold_minutes=config.hold_minutes,
             on_reminded=await_reminder_answers,
             offer_other_times=await_choice_of_times,
+            on_offered=await_offer_answers,
         ),
         delivery=build_delivery_context(
             config, sessions, clock, http_client, redis, template_value=template_value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,20 @@ from app.models import Reservation, ReservationRequest
 from app.scheduling.search import FreeSlot
 
 OnReminded = Callable[[Session, Sequence[Reservation], datetime], None]
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A freed place just offered to a waiting patient, as their conversation needs it."""
+
+    offer_id: uuid.UUID
+    profile_id: uuid.UUID
+    phone: str
+    service: str
+    start: datetime
+
+
+OnOffered = Callable[[Session, Sequence[Offered], datetime], None]
 # A request rejected or lapsed, the free times its patient is offered instead, now:
 # True when the patient's next message picks one of them by its number.
 OfferOtherTimes = Callable[
@@ -26,6 +41,10 @@ OfferOtherTimes = Callable[
 
 def nothing_more(session: Session, reminded: Sequence[Reservation], now: datetime) -> None:
     """A reminder with no conversation to move (benchmarks, tests of the rule alone)."""
+
+
+def offered_only(session: Session, offered: Sequence[Offered], now: datetime) -> None:
+    """Offers sent with no conversation to answer them in (benchmarks, tests of the rule)."""
 
 
 def listed_only(
@@ -52,3 +71,6 @@ class BookingContext:
     # What else a rejection's or expiry's transaction does with the times offered: the
     # conversation awaits the patient's pick (app.conversation.rebooking).
     offer_other_times: OfferOtherTimes = listed_only
+    # What else an offer's transaction does: the conversation awaits the patient's
+    # answer to the freed place (app.conversation.waitlist).
+    on_offered: OnOffered = offered_only

@@ -5,6 +5,7 @@ Messages carry codes and statuses only, never patient data, so they are safe to 
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 
@@ -70,6 +71,16 @@ class ChatBookingClosed(BookingError):
 
     def __init__(self) -> None:
         super().__init__("the practice's no-show policy closes booking by chat for this phone")
+
+
+class OfferGone(BookingError):
+    """A waitlist offer was taken by someone else, lapsed or was answered already."""
+
+    reason = "offer_gone"
+
+    def __init__(self, offer_id: uuid.UUID) -> None:
+        super().__init__(f"offer {offer_id} is no longer open")
+        self.offer_id = offer_id
 
 
 class NotFound(BookingError):

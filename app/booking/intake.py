@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Urgency(StrEnum):
@@ -38,3 +39,16 @@ class PatientIntake:
 
     def __repr__(self) -> str:
         return "PatientIntake(<redacted>)"
+
+    def as_json(self) -> dict[str, Any]:
+        """The answers as a JSON object, to keep until they are used (a waitlist entry)."""
+        return {name: value for name, value in asdict(self).items() if value is not None}
+
+    @classmethod
+    def from_json(cls, stored: dict[str, Any]) -> PatientIntake:
+        values = dict(stored)
+        values["urgency"] = Urgency(values.get("urgency", Urgency.NORMAL))
+        values["contact_method"] = ContactMethod(
+            values.get("contact_method", ContactMethod.WHATSAPP)
+        )
+        return cls(**values)

@@ -24,8 +24,8 @@ from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from app.booking import requests
-from app.booking.context import BookingContext
-from app.booking.errors import BookingError, NotFound, SlotNotBookable, SlotTaken
+from app.booking.context import BookingContext, Offered
+from app.booking.errors import NotFound, OfferGone, SlotNotBookable, SlotTaken
 from app.booking.intake import PatientIntake
 from app.booking.notifications import Notification, queue_notifications
 from app.db import among, rows_by_id
@@ -46,16 +46,6 @@ OFFER_MINUTES = 15
 BATCH = 200  # places per transaction when many are freed at once
 NOON = 12  # a place starting before noon (local) is in the morning
 ACTIVE = (EntryStatus.WAITING, EntryStatus.OFFERED)  # on the list: one such entry per service
-
-
-class OfferGone(BookingError):
-    """The offer was taken by someone else, lapsed or was answered already."""
-
-    reason = "offer_gone"
-
-    def __init__(self, offer_id: uuid.UUID) -> None:
-        super().__init__(f"offer {offer_id} is no longer open")
-        self.offer_id = offer_id
 
 
 @dataclass(frozen=True)
@@ -85,10 +75,16 @@ def join(
     first_day: date,
     last_day: date,
     day_part: str = "any",
+    intake: PatientIntake | None = None,
 ) -> uuid.UUID:
-    """Put the phone on the list for a service; joining again changes the days, not the turn."""
+    """Put the phone on the list for a service; joining again changes the days, not the turn.
+
+    `intake` is kept with the entry, so that taking a place asks nothing again.
+    """
     if last_day < first_day:
         raise ValueError("the last day comes before the first")
+    if intake is not None and intake.phone != phone:
+        raise ValueError("a patient can only join the list for their own phone number")
     now = ctx.clock()
     with ctx.sessions.begin() as session:
         entry = session.scalar(
@@ -107,6 +103,8 @@ def join(
             )
             session.add(entry)
         entry.first_day, entry.last_day, entry.day_part = first_day, last_day, day_part
+        if intake is not None:
+            entry.intake = intake.as_json()
         entry.updated_at = now
         session.flush()
         return entry.id
@@ -123,7 +121,7 @@ def leave(ctx: BookingContext, *, profile_id: uuid.UUID, phone: str) -> int:
                 WaitlistEntry.phone == phone,
                 WaitlistEntry.status.in_(ACTIVE),
             )
-            .values(status=EntryStatus.LEFT, updated_at=now)
+            .values(status=EntryStatus.LEFT, intake=None, updated_at=now)
             .returning(WaitlistEntry.id)
         ).all()
         if left:
@@ -191,7 +189,13 @@ def _offer_batch(
         session.add(offer)
         made.append((offer, place, entry))
     session.flush()
-    queue_notifications(session, _offer_notices(session, made), ctx.render, now)
+    notices = _offer_notices(session, made)
+    queue_notifications(session, notices, ctx.render, now)
+    offered = [
+        Offered(offer.id, place.profile_id, entry.phone, notice.facts["service"], place.start)
+        for (offer, place, entry), notice in zip(made, notices, strict=True)
+    ]
+    ctx.on_offered(session, offered, now)
     return len(made)
 
 
@@ -264,10 +268,11 @@ def accept(
     *,
     offer_id: uuid.UUID,
     phone: str,
-    intake: PatientIntake,
+    intake: PatientIntake | None = None,
     patient_language: str | None = None,
 ) -> requests.Hold:
-    """The patient takes the offered place: the normal hold and request, with their intake.
+    """The patient takes the offered place: the normal hold and request, with their intake
+    (`intake`, else the answers they gave on joining).
 
     Raises `OfferGone` when the offer is not open any more, lapsed, or the place was
     taken meanwhile (by another offer's patient or a direct booking); nothing is held
@@ -278,10 +283,13 @@ def accept(
         offer, entry = _locked_offer(session, offer_id, phone)
         if offer.status != OfferStatus.OPEN or offer.expires_at <= now:
             raise OfferGone(offer_id)
+        if intake is None and entry.intake is None:
+            raise ValueError("the entry keeps no answers to book with")
+        answers = intake or PatientIntake.from_json(entry.intake or {})
         try:
             with session.begin_nested():
                 hold = requests.hold_in(
-                    session, ctx, entry.profile_id, offer.slot_id, intake, patient_language
+                    session, ctx, entry.profile_id, offer.slot_id, answers, patient_language
                 )
         except (SlotTaken, SlotNotBookable):
             offer.status, offer.updated_at = OfferStatus.GONE, now
@@ -290,7 +298,7 @@ def accept(
         else:
             gone = False
             offer.status, offer.updated_at = OfferStatus.ACCEPTED, now
-            entry.status, entry.updated_at = EntryStatus.BOOKED, now
+            entry.status, entry.intake, entry.updated_at = EntryStatus.BOOKED, None, now
             _tell_the_others(session, ctx, offer, now)
     if gone:
         raise OfferGone(offer_id)
@@ -337,7 +345,7 @@ def sweep(ctx: BookingContext) -> tuple[int, int]:
                 WaitlistEntry.status == EntryStatus.WAITING,
                 WaitlistEntry.last_day < (now - timedelta(days=1)).date(),
             )
-            .values(status=EntryStatus.EXPIRED, updated_at=now)
+            .values(status=EntryStatus.EXPIRED, intake=None, updated_at=now)
         ).rowcount
     if lapsed:
         offer_places(ctx, [slot_id for _, slot_id in lapsed])

@@ -14,13 +14,14 @@ from datetime import date, datetime, time
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.booking import appointments, attendance, figures, moves, queries, requests
+from app.booking import appointments, attendance, figures, moves, queries, requests, waitlist
 from app.booking.blocking import BlockReport, block_period
 from app.booking.context import BookingContext
 from app.booking.errors import NotFound, SlotNotBookable
 from app.booking.intake import ContactMethod, PatientIntake, Urgency
 from app.booking.notifications import Notification, Render, queue_notifications
 from app.conversation.rebooking import await_choice_of_times
+from app.conversation.waitlist import await_offer_answers
 from app.db import Savepoints
 from app.messaging.whatsapp_window import in_window
 from app.models import (
@@ -71,6 +72,7 @@ class _Services:
             render,
             hold_minutes,
             offer_other_times=await_choice_of_times,
+            on_offered=await_offer_answers,
         )
 
     @property
@@ -299,6 +301,39 @@ class SqlPatientServices(_Services):
         attendance.confirm_attendance(
             self._ctx, profile_id=self._practice.id, code=code, patient_phone=self._contact.phone
         )
+
+    def join_waitlist(
+        self,
+        service_id: uuid.UUID,
+        first_day: date,
+        last_day: date,
+        day_part: str,
+        intake: PatientIntake,
+    ) -> None:
+        waitlist.join(
+            self._ctx,
+            profile_id=self._practice.id,
+            phone=self._contact.phone,
+            service_id=service_id,
+            first_day=first_day,
+            last_day=last_day,
+            day_part=day_part,
+            intake=intake,
+        )
+
+    def accept_offer(self, offer_id: uuid.UUID) -> requests.Hold:
+        return waitlist.accept(
+            self._ctx,
+            offer_id=offer_id,
+            phone=self._contact.phone,
+            patient_language=self._contact.language or self._practice.language,
+        )
+
+    def decline_offer(self, offer_id: uuid.UUID) -> None:
+        waitlist.decline(self._ctx, offer_id=offer_id, phone=self._contact.phone)
+
+    def leave_waitlist(self) -> int:
+        return waitlist.leave(self._ctx, profile_id=self._practice.id, phone=self._contact.phone)
 
     def hand_off(self) -> None:
         key = f"handoff:{self._contact.id}:{self._now.isoformat()}"

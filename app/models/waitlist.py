@@ -5,8 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, gen_random_uuid
@@ -80,6 +90,9 @@ class WaitlistEntry(Base):
     status: Mapped[str] = mapped_column(
         String(10), default=EntryStatus.WAITING, server_default=EntryStatus.WAITING
     )
+    # The patient's answers (health data), reused for the request when they take a place;
+    # dropped as soon as the entry leaves the list.
+    intake: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(server_default=NOW)
     updated_at: Mapped[datetime] = mapped_column(server_default=NOW)
 

@@ -26,6 +26,7 @@ from app.booking.errors import (
     BookingError,
     MovePending,
     NotFound,
+    OfferGone,
     OpenRequestExists,
     SlotNotBookable,
     SlotTaken,
@@ -97,6 +98,10 @@ class FakePatientServices:
     # Every slot ever offered, free or taken since: slot id -> (service id, slot).
     _slots: dict[uuid.UUID, tuple[uuid.UUID, SlotOption]] = field(default_factory=dict)
     _booked: dict[str, tuple[Booking, SlotOption]] = field(default_factory=dict)
+    # The waitlist: service id -> (first day, last day, part of the day, intake); and the
+    # places offered and still open: offer id -> (service id, slot id).
+    waiting: dict[uuid.UUID, tuple[date, date, str, PatientIntake]] = field(default_factory=dict)
+    offers: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] = field(default_factory=dict)
 
     @classmethod
     def with_services(cls, *names: str, **settings: Any) -> FakePatientServices:
@@ -320,6 +325,42 @@ class FakePatientServices:
         self._call("confirm_attendance", code)
         self._own(code)
 
+    def join_waitlist(
+        self,
+        service_id: uuid.UUID,
+        first_day: date,
+        last_day: date,
+        day_part: str,
+        intake: PatientIntake,
+    ) -> None:
+        self._call("join_waitlist", service_id, first_day, last_day, day_part)
+        if intake.phone != self.phone:
+            raise ValueError("a patient can only join the list for their own phone number")
+        self.waiting[service_id] = (first_day, last_day, day_part, intake)
+
+    def accept_offer(self, offer_id: uuid.UUID) -> Hold:
+        """The normal hold with the answers given on joining; gone if not open or taken."""
+        self._call("accept_offer", offer_id)
+        if offer_id not in self.offers:
+            raise OfferGone(offer_id)
+        service_id, slot_id = self.offers.pop(offer_id)
+        try:
+            return self._hold(slot_id, self.waiting[service_id][3])
+        except SlotTaken as taken:
+            raise OfferGone(offer_id) from taken
+
+    def decline_offer(self, offer_id: uuid.UUID) -> None:
+        self._call("decline_offer", offer_id)
+        if self.offers.pop(offer_id, None) is None:
+            raise OfferGone(offer_id)
+
+    def leave_waitlist(self) -> int:
+        self._call("leave_waitlist")
+        left = len(self.waiting)
+        self.waiting.clear()
+        self.offers.clear()
+        return left
+
     def hand_off(self) -> None:
         self._call("hand_off")
         self.handoffs += 1
@@ -338,6 +379,12 @@ class FakePatientServices:
         assert booking.kind == "request" and booking.service_id is not None
         self.closed[code] = (self.intakes[int(code[1:]) - 1], booking.service_id)
         self._release(code)
+
+    def offer_place(self, service: ServiceOption, slot: SlotOption) -> uuid.UUID:
+        """A place freed and offered to this waiting patient, as the waitlist's job does."""
+        offer_id = uuid.uuid4()
+        self.offers[offer_id] = (service.id, slot.slot_id)
+        return offer_id
 
     def booked(self) -> list[Booking]:
         return [booking for booking, _ in self._booked.values()]

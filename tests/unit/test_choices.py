@@ -11,7 +11,7 @@ from app.conversation.choices import as_interactive, render_notice
 from app.messaging.console_messenger import shown_as
 from app.messaging.interactive import LIST_PICKER, QUICK_REPLY, Interactive, Item, from_json
 from bot_flows.engine import Choice, positions
-from bot_flows.notices import DECISIONS, REMINDERS
+from bot_flows.notices import DECISIONS, OFFERS, REMINDERS
 from bot_flows.texts import render_notification, text
 from tests.twilio_limits import assert_sendable
 from tests.unit.test_texts import FACTS, PURPOSES
@@ -89,7 +89,7 @@ def test_a_notice_with_answers_carries_them_as_buttons_twilio_takes(
     notification = Notification(uuid.uuid4(), purpose, "+525511111111", language, "k", FACTS)
     written = render_notice(notification)
     assert written.body == render_notification(notification)  # the typed answers stay written
-    if purpose not in DECISIONS | REMINDERS:
+    if purpose not in DECISIONS | REMINDERS | OFFERS:
         assert written.interactive is None
         return
     made = from_json(written.interactive)

@@ -15,10 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.booking.errors import BookingError
+from app.booking.intake import PatientIntake
 from bot_flows.engine import fold
 from bot_flows.patient import CHOOSING, ELSEWHERE, FLOW, MENU_WORDS, PatientState
 from bot_flows.patient_rebook import offer
 from bot_flows.patient_states import BEFORE_CONSENT, OPENINGS
+from bot_flows.patient_waitlist import offered_place
 from bot_flows.texts import CATALOGUES
 from bot_flows.understanding import intent_of
 from tests.unit.fake_patient_services import MINUTE, NOW, PRACTICE, FakePatientServices, Patient
@@ -64,6 +66,8 @@ PATHS: dict[PatientState, tuple[str, ...]] = {
     S.REMINDER: TO_MENU,  # then the reminder job takes over
     S.REBOOK: (*TO_SUMMARY, "1"),  # then the doctor rejects the request
     S.REBOOK_CONFIRM: (*TO_SUMMARY, "1"),  # and the patient picks the first time offered
+    S.WAITLIST_JOIN: (*TO_TIME, "avísame si se libera algo"),
+    S.WAITLIST_OFFER: TO_MENU,  # then a place freed is offered
 }
 ASKING_EVERY_QUESTION = {
     S.NAME, S.AGE, S.SEX, S.REASON, S.SYMPTOMS, S.HISTORY, S.MEDICATIONS, S.ALLERGIES,
@@ -94,6 +98,14 @@ def reach(state: PatientState) -> Patient:
         offered_after_rejection(patient)
     if state == S.REBOOK_CONFIRM:
         patient.send("1")
+    if state == S.WAITLIST_OFFER:
+        service = services.service_list[0]
+        slot = services.free[service.id][0]
+        intake = PatientIntake(phone=services.phone, name="María Pérez", chief_complaint="Control")
+        services.join_waitlist(service.id, slot.start.date(), slot.start.date(), "any", intake)
+        offer_id = services.offer_place(service, slot)
+        patient.chat.state = S.WAITLIST_OFFER
+        patient.chat.data = offered_place(offer_id, service.name, slot.start)
     assert patient.state == state
     return patient
 
@@ -327,6 +339,13 @@ MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]]
     (S.REBOOK, S.REBOOK): lambda: (reach(S.REBOOK), "hola", MINUTE),
     (S.REBOOK, S.MENU): lambda: (reach(S.REBOOK), "2", timedelta(hours=25)),
     (S.REBOOK_CONFIRM, S.MENU): lambda: (reach(S.REBOOK_CONFIRM), "1", MINUTE),
+    (S.WAITLIST_JOIN, S.MENU): lambda: (reach(S.WAITLIST_JOIN), "4", MINUTE),
+    (S.WAITLIST_OFFER, S.MENU): lambda: (reach(S.WAITLIST_OFFER), "1", MINUTE),
+    (S.WAITLIST_OFFER, S.WAITLIST_OFFER): lambda: (
+        refusing(reach(S.WAITLIST_OFFER), "accept_offer"),
+        "1",
+        MINUTE,
+    ),
     (S.REBOOK_CONFIRM, S.REBOOK_CONFIRM): lambda: (
         refusing(reach(S.REBOOK_CONFIRM), "rebook"),
         "1",
@@ -350,7 +369,8 @@ def test_the_table_makes_each_move_drawn_into_the_menu_or_back(edge: tuple[str, 
 
 
 def test_every_sentence_the_flow_says_is_in_the_catalogue_and_used() -> None:
-    source = "".join(path.read_text() for path in (ROOT / "bot_flows").glob("patient*.py"))
+    flows = [*(ROOT / "bot_flows").glob("patient*.py"), ROOT / "bot_flows" / "practice_copy.py"]
+    source = "".join(path.read_text() for path in flows)
     used = set(re.findall(r'"(patient\.[a-z_.]+)"', source))
     written = {key for key in CATALOGUES["es"] if key.startswith("patient.")}
     assert used == written

@@ -48,9 +48,15 @@ TEXTS: dict[str, str] = {
         "🔓 I freed appointment {code} of {patient_name} ({when}, {service}): they did "
         "not confirm. The time is free for the waiting list."
     ),
+    # The morning agenda: its lines are AGENDA's ("doctor.booking_line").
+    "notification.doctor_morning_agenda": (
+        "☀️ Good morning. 📅 Your agenda for today, {agenda_day}:\n{agenda_lines}{agenda_attending}"
+    ),
+    "agenda.attending": "\n✅ Said they'll come: {attending} of {appointments} appointments.",
     "notification.patient_waitlist_offer": (
         "🔔 A place opened up {with_doctor}: {service}, {when}.\n"
-        "You're on the waiting list: do you want it? Reply *1* to take it or *2* if not. "
+        "You're on the waiting list: do you want it? Reply *1* to take it, *2* if not or "
+        "*3* to leave the list. "
         "We offer it to a few people at once and the first to answer gets it; the offer "
         "lasts {minutes} minutes."
     ),

@@ -54,8 +54,9 @@ TEXTS: dict[str, str] = {
         "Answer with just the option number, for example *1*. Write *menu* to start over."
     ),
     "patient.help.time": (
-        "Answer with the number of the time, or type it, for example *10:30*. Write *menu* "
-        "to start over."
+        "Answer with the number of the time, or type it, for example *10:30*. If none suits "
+        "you, write *let me know* and I'll put you on the waiting list. Write *menu* to start "
+        "over."
     ),
     "patient.help.write": "Write your answer in your own words. Write *menu* to start over.",
     "patient.help.optional": (
@@ -258,6 +259,36 @@ TEXTS: dict[str, str] = {
     "patient.reminder": (
         "About your appointment *{code}*, answer:\n1. I confirm I'll be there\n2. Cancel\n"
         "3. Change day or time"
+    ),
+    # The waitlist
+    "patient.waitlist_join": (
+        "I can put you on the waiting list for {service}: if a time opens up between today "
+        "and {until}, I'll write to you. Which time suits you best?\n1. Mornings\n"
+        "2. Afternoons\n3. Any time\n4. No, thanks"
+    ),
+    "patient.waitlist_not_joined": "All right 👍 Write *menu* whenever you want another time.",
+    "patient.waitlist_when": "⏳ Waiting list: {first} to {last}, {part}",
+    "patient.waitlist_part.morning": "mornings",
+    "patient.waitlist_part.afternoon": "afternoons",
+    "patient.waitlist_part.any": "any time",
+    "patient.waitlist_joined": (
+        "✅ Done, you're on the waiting list for {service} until {last}. If a time opens up "
+        "I'll write to you: it goes to whoever answers first. When I offer it you can take "
+        "it, let it pass or leave the list."
+    ),
+    "patient.waitlist_offer": (
+        "🔔 A time opened up: {service}, {when}. Do you want it?\n1. Yes, I want it\n"
+        "2. Not this one\n3. Leave the list"
+    ),
+    "patient.waitlist_passed": "All right, you're still on the waiting list 👍",
+    "patient.waitlist_left": "Done, you left the waiting list. Write *menu* whenever you like.",
+    "patient.waitlist_too_late": (
+        "Oh, someone else took that time or the offer ran out 😕 You're still on the waiting "
+        "list: I'll let you know if another one opens up."
+    ),
+    "patient.help.waitlist_offer": (
+        "Reply *1* to take the time, *2* if it doesn't suit you (you stay on the list) or *3* "
+        "to leave the waiting list."
     ),
     "patient.attendance_thanks": "Thanks for confirming! See you then 🙌",
 }

@@ -4,6 +4,9 @@ TEXTS: dict[str, str] = {
     "notice.attend": "I'll be there",  # the reminder's buttons (≤ 20 characters)
     "notice.cancel": "Cancel",  # the reminder's buttons (≤ 20 characters)
     "notice.change": "Change day or time",  # the reminder's buttons (≤ 20 characters)
+    "notice.take": "I want it",  # the waitlist offer's buttons (≤ 20 characters)
+    "notice.pass": "Not this one",
+    "notice.leave": "Leave the list",
     "notification.reminder_24h": (
         "⏰ A reminder of your appointment:\n{service} with {doctor}\n{when}\nCode: {code}\n"
         "Reply 1 to confirm, 2 to cancel, 3 to change the time."

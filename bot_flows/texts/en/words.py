@@ -183,6 +183,28 @@ WORDS: dict[str, tuple[str, ...]] = {
     ),
     "reminder.cancel": ("cancel",),
     "reminder.change": ("reschedule", "change", "move", "another day"),
+    # The waitlist: asking for it at the day or time question, and its questions
+    "waitlist": (
+        "let me know if something opens up", "let me know if a time opens up",
+        "tell me if something opens up", "if someone cancels", "waiting list", "waitlist",
+        "let me know", "notify me", "put me on the list",
+    ),
+    "waitlist.morning": ("morning", "mornings", "in the morning", "early"),
+    "waitlist.afternoon": ("afternoon", "afternoons", "in the afternoon", "evening"),
+    "waitlist.any": (
+        "any", "any time", "anytime", "whenever", "doesnt matter", "yes", "ok", "sure",
+        "all day",
+    ),
+    "waitlist.no": ("no", "no thanks", "no thank you", "not needed"),
+    "offer.take": (
+        "yes", "i want it", "yes i want it", "take it", "ill take it", "ok", "sure",
+        "yes please", "book it", "accept",
+    ),
+    "offer.pass": ("no", "no thanks", "not this one", "pass", "i cant", "doesnt suit me"),
+    "offer.leave": (
+        "leave", "leave the list", "take me off the list", "remove me", "stop notifying me",
+        "dont notify me",
+    ),
     "move.confirm": ("yes move it", "move it", "yes move", "move"),
     "move.keep": (
         "no leave it as it is", "leave it as it is", "leave it", "no leave it", "keep it",

@@ -47,9 +47,15 @@ TEXTS: dict[str, str] = {
         "🔓 Liberé la cita {code} de {patient_name} ({when}, {service}): no confirmó su "
         "asistencia. El horario quedó libre para la lista de espera."
     ),
+    # The morning agenda: its lines are AGENDA's ("doctor.booking_line").
+    "notification.doctor_morning_agenda": (
+        "☀️ Buenos días. 📅 Tu agenda de hoy, {agenda_day}:\n{agenda_lines}{agenda_attending}"
+    ),
+    "agenda.attending": "\n✅ Dijeron que vienen: {attending} de {appointments} citas.",
     "notification.patient_waitlist_offer": (
         "🔔 Se liberó un lugar {with_doctor}: {service}, {when}.\n"
-        "Estás en la lista de espera: ¿lo quieres? Responde *1* para apartarlo o *2* si no. "
+        "Estás en la lista de espera: ¿lo quieres? Responde *1* para apartarlo, *2* si no "
+        "o *3* para salir de la lista. "
         "Se lo ofrecemos a pocas personas a la vez y es para quien conteste primero; "
         "la oferta dura {minutes} minutos."
     ),

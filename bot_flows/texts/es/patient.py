@@ -55,8 +55,9 @@ TEXTS: dict[str, str] = {
         "al inicio."
     ),
     "patient.help.time": (
-        "Responde con el número de la hora, o escríbela, por ejemplo *10:30*. Escribe *menu* "
-        "para volver al inicio."
+        "Responde con el número de la hora, o escríbela, por ejemplo *10:30*. Si ninguna te "
+        "sirve, escribe *avísame* y te anoto en la lista de espera. Escribe *menu* para volver "
+        "al inicio."
     ),
     "patient.help.write": (
         "Escribe tu respuesta con tus propias palabras. Escribe *menu* para volver al inicio."
@@ -262,6 +263,38 @@ TEXTS: dict[str, str] = {
     "patient.reminder": (
         "Sobre tu cita *{code}*, responde:\n1. Confirmo que asistiré\n2. Cancelar\n"
         "3. Cambiar día u hora"
+    ),
+    # The waitlist
+    "patient.waitlist_join": (
+        "Puedo anotarte en la lista de espera de {service}: si se libera un horario entre hoy "
+        "y el {until}, te escribo. ¿Qué horario te queda mejor?\n1. Por la mañana\n"
+        "2. Por la tarde\n3. A cualquier hora\n4. No, gracias"
+    ),
+    "patient.waitlist_not_joined": (
+        "Entendido 👍 Escribe *menu* cuando quieras buscar otro horario."
+    ),
+    "patient.waitlist_when": "⏳ Lista de espera: del {first} al {last}, {part}",
+    "patient.waitlist_part.morning": "por la mañana",
+    "patient.waitlist_part.afternoon": "por la tarde",
+    "patient.waitlist_part.any": "a cualquier hora",
+    "patient.waitlist_joined": (
+        "✅ Listo, estás en la lista de espera de {service} hasta el {last}. Si se libera un "
+        "horario te escribo: es para quien conteste primero. Cuando te lo ofrezca podrás "
+        "tomarlo, dejarlo pasar o salir de la lista."
+    ),
+    "patient.waitlist_offer": (
+        "🔔 Se liberó un horario: {service}, {when}. ¿Lo quieres?\n1. Sí, lo quiero\n"
+        "2. No, este no\n3. Salir de la lista"
+    ),
+    "patient.waitlist_passed": "Entendido, sigues en la lista de espera 👍",
+    "patient.waitlist_left": "Listo, saliste de la lista de espera. Escribe *menu* cuando quieras.",
+    "patient.waitlist_too_late": (
+        "Uy, ese horario ya lo tomó otra persona o la oferta venció 😕 Sigues en la lista de "
+        "espera: te aviso si se libera otro."
+    ),
+    "patient.help.waitlist_offer": (
+        "Responde *1* para tomar el horario, *2* si no te sirve (sigues en la lista) o *3* "
+        "para salir de la lista de espera."
     ),
     "patient.attendance_thanks": "¡Gracias por confirmar! Te esperamos 🙌",
 }

@@ -4,6 +4,9 @@ TEXTS: dict[str, str] = {
     "notice.attend": "Confirmo",  # the reminder's buttons (≤ 20 characters)
     "notice.cancel": "Cancelar",  # the reminder's buttons (≤ 20 characters)
     "notice.change": "Cambiar día u hora",  # the reminder's buttons (≤ 20 characters)
+    "notice.take": "Lo quiero",  # the waitlist offer's buttons (≤ 20 characters)
+    "notice.pass": "Este no",
+    "notice.leave": "Salir de la lista",
     "notification.reminder_24h": (
         "⏰ Te recordamos tu cita:\n{service} {with_doctor}\n{when}\nCódigo: {code}\n"
         "Responde 1 para confirmar, 2 para cancelar, 3 para cambiar la hora."

@@ -244,6 +244,32 @@ WORDS: dict[str, tuple[str, ...]] = {
         "cancelar", "cancelo", "cancela", "cancelela", "cancelala", "anula", "anular", "anulela",
     ),
     "reminder.change": ("cambiar", "reagendar", "reprogramar", "mover", "moverla", "otro dia"),
+    # The waitlist: asking for it at the day or time question, and its questions
+    "waitlist": (
+        "avisame si se libera", "avisame si se desocupa", "me avisas si se libera",
+        "me avisan si se libera", "avisame si alguien cancela", "si alguien cancela",
+        "si se libera algo", "lista de espera", "avisame", "me avisas", "me avisan",
+        "anotame", "apuntame", "si se desocupa",
+    ),
+    "waitlist.morning": (
+        "manana", "en la manana", "por la manana", "temprano", "las mananas", "en las mananas",
+        "de manana", "mananas",
+    ),
+    "waitlist.afternoon": ("tarde", "en la tarde", "por la tarde", "las tardes", "en las tardes"),
+    "waitlist.any": (
+        "cualquiera", "a cualquier hora", "cualquier hora", "me da igual", "da igual",
+        "la que sea", "cuando sea", "si", "ok", "dale", "todo el dia", "cualquier horario",
+    ),
+    "waitlist.no": ("no", "no gracias", "mejor no", "no hace falta", "asi esta bien"),
+    "offer.take": (
+        "si", "lo quiero", "si lo quiero", "quiero", "lo tomo", "apartalo", "apartamelo", "ok",
+        "dale", "si por favor", "me sirve", "si me sirve", "va", "lo acepto", "acepto",
+    ),
+    "offer.pass": ("no", "no gracias", "este no", "ese no", "no puedo", "paso", "no me sirve"),
+    "offer.leave": (
+        "salir", "salir de la lista", "sacame de la lista", "borrame", "borrame de la lista",
+        "ya no me avises", "no me avises mas", "ya no quiero estar en la lista",
+    ),
     "move.confirm": ("si cambiarla", "cambiarla", "si cambiar", "cambiar", "si moverla"),
     "move.keep": (
         "no dejarla como esta", "dejarla como esta", "dejarla", "no cambiar", "no cambiarla",
