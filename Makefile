@@ -75,7 +75,8 @@ DATED_TESTS := tests/unit tests/e2e/test_conversation.py \
 	tests/integration/test_devchat.py tests/contract tests/e2e/test_taps.py \
 	tests/e2e/test_tap_delivery.py tests/e2e/test_attendance_chat.py \
 	tests/integration/test_attendance.py tests/integration/test_report.py \
-	tests/integration/test_waitlist.py tests/integration/test_release_unconfirmed.py
+	tests/integration/test_waitlist.py tests/integration/test_release_unconfirmed.py \
+	tests/integration/test_morning_agenda.py
 
 test: install services lint tools browser
 	$(BIN)/pytest

@@ -23,6 +23,7 @@ from app import logs, metrics
 from app.background.queues import schedule_slot_upkeep, schedule_tick
 from app.background.runtime import get_runtime
 from app.booking import attendance, expiry, reminder_sending, waitlist
+from app.booking.morning_agenda import send_morning_agendas
 from app.booking.past_slots import expire_past_slots
 from app.booking.policies import REMINDER_LEADS
 from app.clock import utc_now
@@ -142,6 +143,7 @@ def tick() -> TickReport:
     slots = duty("slots", lambda: expire_past_slots(runtime.booking), 0)
     duty("attendance", lambda: attendance.release_unconfirmed(runtime.booking), None)
     duty("waitlist", lambda: waitlist.sweep(runtime.booking), (0, 0))
+    duty("agenda", lambda: send_morning_agendas(runtime.booking), 0)
     # Until nothing is due, within a budget: a backlog after an outage drains in a few
     # ticks, and a tick still ends well before its timeout.
     delivered = duty(

@@ -208,8 +208,11 @@ def load_notification_contexts(
 
 def queue_notifications(
     session: Session, notifications: Iterable[Notification | None], render: Render, now: datetime
-) -> None:
-    """Queue `notifications` as outbound messages (each key once) and ask for their delivery."""
+) -> list[uuid.UUID]:
+    """Queue `notifications` as outbound messages (each key once) and ask for their delivery.
+
+    Returns the ids of the messages queued by this call: none for a key already queued.
+    """
     rows = []
     for notification in notifications:
         if notification is None:
@@ -237,9 +240,10 @@ def queue_notifications(
             }
         )
     if not rows:
-        return
+        return []
     ids = insert_ignoring_conflicts(session, MessageLog.__table__, rows, ["dedupe_key"])
     _ask_delivery(session, ids)
+    return ids
 
 
 def queue_replies(

@@ -84,18 +84,23 @@ def patient_bookings(
 def doctor_agenda(sessions: SessionSource, *, profile_id: uuid.UUID, day: date) -> list[Booking]:
     """Everything booked or pending on the practice's local `day`, in time order."""
     with sessions() as session:
-        zone = ZoneInfo(session.get_one(Practice, profile_id).timezone)
-        since = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
-        until = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-        that_day = (TimeSlot.start_time >= since, TimeSlot.start_time < until)
-        return _sorted(
-            _requests(
-                session, profile_id, *that_day, ReservationRequest.status == RequestStatus.PENDING
-            )
-            + _reservations(
-                session, profile_id, *that_day, Reservation.status != ReservationStatus.CANCELLED
-            )
+        return agenda_of(session, profile_id, day)
+
+
+def agenda_of(session: Session, profile_id: uuid.UUID, day: date) -> list[Booking]:
+    """`doctor_agenda` read in the caller's session (the morning agenda's transaction)."""
+    zone = ZoneInfo(session.get_one(Practice, profile_id).timezone)
+    since = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    until = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    that_day = (TimeSlot.start_time >= since, TimeSlot.start_time < until)
+    return _sorted(
+        _requests(
+            session, profile_id, *that_day, ReservationRequest.status == RequestStatus.PENDING
         )
+        + _reservations(
+            session, profile_id, *that_day, Reservation.status != ReservationStatus.CANCELLED
+        )
+    )
 
 
 def pending_requests(sessions: SessionSource, *, profile_id: uuid.UUID) -> list[PendingRequest]:

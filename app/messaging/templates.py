@@ -35,6 +35,7 @@ same catalogue that wrote the body. Register templates with exactly this order:
     patient_release_warning      1 service, 2 doctor, 3 when, 4 code, 5 deadline (local time)
     patient_released             1 when, 2 service
     doctor_released              1 code, 2 patient, 3 when, 4 service
+    doctor_morning_agenda        1 day, 2 the day's bookings (on one line)
     reminder_24h, reminder_2h    1 service, 2 doctor, 3 when, 4 code
 
 Buttons: `doctor_new_request` and `doctor_move_request` are twilio/quick-reply templates
@@ -79,6 +80,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "patient_release_warning": ("service", "doctor", "when", "code", "deadline"),
     "patient_released": ("when", "service"),
     "doctor_released": ("code", "patient_name", "when", "service"),
+    "doctor_morning_agenda": ("agenda_day", "agenda_lines"),
     "patient_waitlist_gone": ("doctor",),
     "reminder_24h": ("service", "doctor", "when", "code"),
     "reminder_2h": ("service", "doctor", "when", "code"),

@@ -45,6 +45,7 @@ class Practice(Base):
         CheckConstraint(
             "no_show_action IN ('approval', 'chat_closed')", name="ck_profile_no_show_action"
         ),
+        CheckConstraint("agenda_hour BETWEEN 0 AND 23", name="ck_profile_agenda_hour"),
         UniqueConstraint("whatsapp_number"),
     )
 
@@ -112,6 +113,8 @@ class Practice(Base):
     # Hours before an appointment the patient never confirmed at which its place is freed
     # (for the waitlist), after a warning; NULL: never (revision 0012).
     release_unconfirmed_hours: Mapped[int | None] = mapped_column(Integer)
+    # The local hour (0-23) from which the doctor is sent the day's agenda (revision 0014).
+    agenda_hour: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
 
 
 class MedicalService(Base):

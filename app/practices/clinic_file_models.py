@@ -228,6 +228,9 @@ class ClinicFile(_Section):
     """Free the place of an appointment the patient has not confirmed this many hours
     before it (it goes to the waitlist), after a warning up to 3 hours earlier (never
     before the question itself). Left out: never."""
+    agenda_hour: whole_number(0, 23) = 7
+    """The hour, in the practice's time zone, from which the doctor gets the day's agenda
+    on WhatsApp, on days with appointments or requests (0-23)."""
     address: text() | None = None
     """Where the practice is, as patients read it in their confirmation."""
     doctor_title: text(20) | None = None

@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import DateTimePattern, parse_pattern
+from babel.dates import DateTimePattern, format_date, parse_pattern
 from babel.numbers import format_currency
 
 from app.booking.notifications import Notification
@@ -162,6 +162,39 @@ def _details(facts: Mapping[str, Any], lang: str) -> str:
     return appointment_details(lang, facts.get("address"), shown, facts.get("policy"))
 
 
+def _agenda_day(facts: Mapping[str, Any], lang: str) -> str:
+    """The morning agenda's day, written as AGENDA writes it ("jueves, 3 de diciembre de 2026")."""
+    return format_date(date.fromisoformat(str(facts["day"])), "full", locale=lang)
+
+
+def _agenda_lines(facts: Mapping[str, Any], lang: str) -> str:
+    """The morning agenda's bookings as AGENDA lists them: who said they will come is marked."""
+    zone = str(facts["timezone"])
+    return "\n".join(
+        text(
+            "doctor.booking_line",
+            lang,
+            time=_format(datetime.fromisoformat(booking["start"]), zone, lang, TIME_FORMAT),
+            code=booking["code"],
+            patient_name=booking["patient_name"],
+            service=booking["service"],
+            status=text(f"doctor.status.{booking['status']}", lang),
+            urgent_mark=" ‼️" if booking.get("urgency") == "urgent" else "",
+        )
+        for booking in facts.get("bookings") or ()
+    )
+
+
+def _agenda_attending(facts: Mapping[str, Any], lang: str) -> str:
+    """How many of the day's appointments the patient said they will come to; none: nothing."""
+    statuses = [booking["status"] for booking in facts.get("bookings") or ()]
+    appointments = sum(status in ("confirmed", "attending") for status in statuses)
+    if not appointments:
+        return ""
+    attending = statuses.count("attending")
+    return text("agenda.attending", lang, attending=attending, appointments=appointments)
+
+
 DERIVED: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     **{name: _doctor(name) for name in DOCTOR_PLACEHOLDERS},
     "details": _details,
@@ -176,6 +209,9 @@ DERIVED: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "urgent_mark": lambda facts, _: " ‼️" if facts.get("urgency") == "urgent" else "",
     "urgent_text": lambda facts, lang: text("forward_urgent", lang) if facts.get("urgent") else "",
     "patient_label": _patient_label,
+    "agenda_day": _agenda_day,
+    "agenda_lines": _agenda_lines,
+    "agenda_attending": _agenda_attending,
 }
 
 

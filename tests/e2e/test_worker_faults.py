@@ -261,8 +261,11 @@ def test_three_concurrent_ticks_send_each_due_reminder_exactly_once(
                 MessageLog.direction == "out"
             )
         ).all()
-        # One message per reservation and kind, every one sent...
-        keyed = Counter(":".join(key.split(":")[:3]) for _, key, _ in messages)
+        # One message per reservation and kind, every one sent (beside the doctors' morning
+        # agendas, when the real clock has them owed)...
+        keyed = Counter(
+            ":".join(key.split(":")[:3]) for _, key, _ in messages if key.startswith("reservation:")
+        )
         assert keyed == Counter(f"reservation:{r}:reminder_{k}" for r, k in kinds.items())
         assert {status for _, _, status in messages} == {MessageStatus.SENT}
         # ...and the flags say so.

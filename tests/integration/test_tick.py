@@ -189,7 +189,11 @@ def test_a_practice_with_broken_data_fails_its_duty_in_one_line_and_the_rest_sti
     assert f"periodic duty 'reminders' failed for practices {broken}" in result.output
     assert f"24h reminders of practice {broken} failed" in result.output
     assert "ZoneInfoNotFoundError" in result.output
-    assert "Error: reminders failed (see above); the next tick tries again" in result.output
+    # Its time zone is broken for the morning agenda too: that duty names it as well.
+    assert f"practice {broken} has a broken time zone" in result.output
+    assert "Error: reminders, agenda failed (see above); the next tick tries again" in (
+        result.output
+    )
     assert "1 reminders sent" in result.output
     with sessions() as session:
         request = session.get_one(ReservationRequest, overdue.request_id)
@@ -216,10 +220,11 @@ def test_an_unreachable_database_is_one_line_per_duty_and_exit_status_1(
     result = app.test_cli_runner().invoke(args=["jobs", "tick"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    for duty in ("holds", "reminders", "slots", "attendance", "waitlist", "messages"):
+    duties = ("holds", "reminders", "slots", "attendance", "waitlist", "agenda", "messages")
+    for duty in duties:
         assert f"periodic duty {duty!r} failed" in result.output
     assert "OperationalError" in result.output
-    assert "Error: holds, reminders, slots, attendance, waitlist, messages failed" in result.output
+    assert f"Error: {', '.join(duties)} failed" in result.output
 
 
 def test_settings_that_cannot_work_stop_the_tick_with_one_line(database_url: str) -> None:

@@ -41,6 +41,18 @@ FACTS = {
     "urgency": "urgent",
     "deadline": "2026-12-01T15:30:00+00:00",
     "rejection_reason": "Agenda llena",
+    # The morning agenda's.
+    "day": "2026-12-01",
+    "bookings": [
+        {
+            "start": "2026-12-01T16:30:00+00:00",
+            "code": "K7M3QX",
+            "patient_name": "María Pérez",
+            "service": "Consulta general",
+            "status": "attending",
+            "urgency": None,
+        },
+    ],
 }
 PURPOSES = sorted(
     key.removeprefix("notification.") for key in CATALOGUES["es"] if key.startswith("notification.")
