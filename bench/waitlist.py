@@ -8,11 +8,12 @@ Run by hand, not by the test suite:
 Each practice has one service, `--entries` / `--practices` patients on its waitlist
 (joined one after the other, a third for the mornings, a third for the afternoons,
 a third for any time, all for the same three days) and `--places` / `--practices`
-blocked places on those days. One transaction lifts every block (the places become
-free, as when the doctor reopens a day); then `offer_places` runs over them, as the
-`offer_places` job does after that commit, twice at the same time (two workers
-given the same job: a retried one, or a release seen twice). Measured: from the
-commit that freed the places to the last first offer queued (target: 10 s or less).
+blocked places on those days, each day closed by the doctor. Every doctor lifts their
+blocks at once (`unblock_period`, what DESBLOQUEAR runs: one transaction per practice
+and day, four doctors at a time); each commit owes an `offer_places` job for the places
+it freed, and every owed job then runs twice at the same time (two workers given the
+same job: a retried one, or a release seen twice). Measured: from the first lift to
+the last first offer queued (target: 10 s or less).
 Checked: every place is offered, none to more than `FAN_OUT` patients (the second
 run adds nothing), nobody holds two offers, and every offer has its message. Who is
 first in line is checked by tests/integration/test_waitlist.py.
@@ -33,16 +34,19 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.background.after_commit import OwedJob, dispatch_after_commit  # noqa: E402
 from app.booking import waitlist  # noqa: E402
+from app.booking.blocking import unblock_period  # noqa: E402
 from app.booking.context import BookingContext  # noqa: E402
 from app.db import make_engine, make_sessionmaker  # noqa: E402
 from app.models import (  # noqa: E402
+    ClosedDate,
     MedicalService,
     MessageLog,
     Practice,
@@ -80,7 +84,9 @@ def main() -> None:
             started = time.perf_counter()
             slot_ids = seed(sessions, practices, entries // practices, places // practices)
             print(f"seeded in {time.perf_counter() - started:.1f} s")
-            measure(ctx, sessions, slot_ids)
+            owed = Recorder()
+            dispatch_after_commit(sessions, owed)
+            measure(ctx, sessions, slot_ids, owed)
         finally:
             engine.dispose()
 
@@ -141,30 +147,61 @@ def seed(
             ]
             session.execute(insert(TimeSlot), rows)
             slot_ids += [row["id"] for row in rows]
+            session.execute(
+                insert(ClosedDate),
+                [
+                    {"profile_id": practice.id, "day": FIRST_DAY + timedelta(days=d),
+                     "source": "doctor", "created_at": NOW}
+                    for d in range(DAYS)
+                ],
+            )  # fmt: skip
     return slot_ids
 
 
+class Recorder:
+    """Stands in for the queue: the jobs each commit owes (`run_after_commit`)."""
+
+    def __init__(self) -> None:
+        self.owed: list[OwedJob] = []
+        self._lock = threading.Lock()
+
+    def dispatch(self, jobs: list[OwedJob]) -> None:
+        with self._lock:
+            self.owed.extend(jobs)
+
+
 def measure(
-    ctx: BookingContext, sessions: sessionmaker[Session], slot_ids: list[uuid.UUID]
+    ctx: BookingContext,
+    sessions: sessionmaker[Session],
+    slot_ids: list[uuid.UUID],
+    owed: Recorder,
 ) -> None:
-    with sessions.begin() as session:
-        session.execute(
-            update(TimeSlot).where(TimeSlot.id.in_(slot_ids)).values(status="available")
-        )
-    freed = time.perf_counter()
+    with sessions() as session:
+        blocks = session.execute(select(ClosedDate.profile_id, ClosedDate.day)).all()
+    started = time.perf_counter()
+
+    def lift(block: tuple[uuid.UUID, date]) -> int:
+        return unblock_period(ctx, profile_id=block[0], day=block[1])
+
+    with ThreadPoolExecutor(4) as pool:
+        opened = sum(pool.map(lift, blocks))
+    lifted = time.perf_counter() - started
+    jobs = [job for job in owed.owed if job.job == "offer_places"]
     start = threading.Barrier(2)
 
-    def job() -> int:
+    def worker() -> int:
         start.wait()
-        return waitlist.offer_places(ctx, slot_ids)
+        return sum(waitlist.offer_places(ctx, map(uuid.UUID, job.args)) for job in jobs)
 
     with ThreadPoolExecutor(2) as pool:
-        made = [future.result() for future in [pool.submit(job), pool.submit(job)]]
-    elapsed = time.perf_counter() - freed
+        made = [future.result() for future in [pool.submit(worker), pool.submit(worker)]]
+    elapsed = time.perf_counter() - started
     verdict = "met" if elapsed <= TARGET_SECONDS else "MISSED"
+    check(opened == len(slot_ids), f"every blocked place opened ({opened:,})")
+    print(f"{len(blocks)} blocks lifted in {lifted:.2f} s; {len(jobs)} offer jobs owed")
     print(f"offers made by the two runs: {made[0]:,} + {made[1]:,}")
-    print(f"freed -> every first offer queued: {elapsed:.2f} s (target <= {TARGET_SECONDS:.0f} s:"
-          f" {verdict})")  # fmt: skip
+    print(f"first lift -> every first offer queued: {elapsed:.2f} s (target <="
+          f" {TARGET_SECONDS:.0f} s: {verdict})")  # fmt: skip
     verify(sessions, len(slot_ids), sum(made))
 
 

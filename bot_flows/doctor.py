@@ -74,6 +74,7 @@ COMMANDS: tuple[Command[Any], ...] = (
     Command("command.no_show", parsing.parse_code, answers.no_show),
     Command("command.note", parsing.parse_note, answers.save_note),
     Command("command.block", parsing.parse_block, answers.block),
+    Command("command.unblock", parsing.parse_block, answers.unblock),
     Command("command.resume", parsing.parse_phone, answers.resume),
     Command("command.forgive", parsing.parse_phone, answers.forgive),
     Command("command.summary", parsing.parse_period, answers.summary),

@@ -173,6 +173,13 @@ def block(args: BlockArgs, turn: DoctorTurn) -> list[Said]:
     return said
 
 
+def unblock(args: BlockArgs, turn: DoctorTurn) -> list[Said]:
+    """Open again what BLOQUEAR closed; the free times go to the waitlist."""
+    day = turn.local_date(args.day)
+    opened = turn.services.unblock(day, args.start, args.end)
+    return [Said("doctor.unblocked", {"period": _period(args, day, turn), "count": opened})]
+
+
 def resume(args: PhoneArgs, turn: DoctorTurn) -> list[Said]:
     key = "doctor.resumed" if turn.services.resume_bot(args.phone) else "doctor.not_on_hold"
     return [Said(key, {"phone": args.phone})]

@@ -151,14 +151,16 @@ FLOW: Flow[PatientServices] = {
         answer=first_message,
         help=None,
         needs=(),
-        goes_to=frozenset({S.CONSENT, S.MENU, S.SERVICE, S.DAY, S.PICK, S.ACTION, S.HANDOFF}),
+        goes_to=frozenset(
+            {S.CONSENT, S.MENU, S.SERVICE, S.DAY, S.PICK, S.ACTION, S.HANDOFF, S.WAITLIST_JOIN}
+        ),
     ),
     S.CONSENT: Step(
         ask=ask_consent,
         answer=answer_consent,
         help="patient.help.consent",
         needs=(),
-        goes_to=frozenset({S.CONSENT, S.DECLINED, S.MENU, S.SERVICE, S.DAY}),
+        goes_to=frozenset({S.CONSENT, S.DECLINED, S.MENU, S.SERVICE, S.DAY, S.WAITLIST_JOIN}),
     ),
     S.DECLINED: Step(
         ask=say_declined,
@@ -172,7 +174,7 @@ FLOW: Flow[PatientServices] = {
         answer=answer_menu,
         help="patient.help.menu",
         needs=(),
-        goes_to=frozenset({S.MENU, S.HANDOFF, S.SERVICE, S.DAY, S.PICK, S.ACTION}),
+        goes_to=frozenset({S.MENU, S.HANDOFF, S.SERVICE, S.DAY, S.PICK, S.ACTION, S.WAITLIST_JOIN}),
     ),
     S.HANDOFF: Step(
         ask=say_handed_off,
@@ -186,14 +188,14 @@ FLOW: Flow[PatientServices] = {
         answer=answer_service,
         help=CHOOSE,
         needs=("services",),
-        goes_to=frozenset({S.SERVICE, S.MENU, S.DAY}),
+        goes_to=frozenset({S.SERVICE, S.DAY, S.WAITLIST_JOIN}),
     ),
     S.DAY: Step(
         ask=ask_day,
         answer=pick_day(S.DAY, then=S.TIME),
         help=CHOOSE,
         needs=("service_id", "service", "days"),
-        goes_to=frozenset({S.DAY, S.MENU, S.TIME, S.WAITLIST_JOIN}),
+        goes_to=frozenset({S.DAY, S.TIME, S.WAITLIST_JOIN}),
     ),
     S.TIME: Step(
         ask=ask_time,
@@ -300,7 +302,9 @@ FLOW: Flow[PatientServices] = {
         answer=answer_summary,
         help=CHOOSE,
         needs=ANSWERS,
-        goes_to=frozenset({S.MENU, S.SERVICE, S.DAY, S.SUMMARY, S.TAKEN, *ASKED_ON_CHANGE}),
+        goes_to=frozenset(
+            {S.MENU, S.SERVICE, S.DAY, S.SUMMARY, S.TAKEN, *ASKED_ON_CHANGE, S.WAITLIST_JOIN}
+        ),
     ),
     S.TAKEN: Step(
         ask=ask_nearest,
@@ -316,7 +320,10 @@ FLOW: Flow[PatientServices] = {
         help="patient.help.rebook",
         needs=OFFERED,
         goes_to=frozenset(
-            {S.REBOOK, S.REBOOK_CONFIRM, S.MENU, S.HANDOFF, S.SERVICE, S.DAY, S.PICK, S.ACTION}
+            {
+                *(S.REBOOK, S.REBOOK_CONFIRM, S.MENU, S.HANDOFF, S.SERVICE, S.DAY, S.PICK),
+                *(S.ACTION, S.WAITLIST_JOIN),
+            }
         ),
     ),
     S.REBOOK_CONFIRM: Step(

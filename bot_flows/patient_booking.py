@@ -157,11 +157,18 @@ def answer_service(turn: PatientTurn) -> PatientState:
 def offer_days(turn: PatientTurn, then: PatientState) -> PatientState:
     """Offer the days with a free time of the chosen service (`then` asks them).
 
+    With none, a booking offers the waitlist; a move cannot be made.
+
     A week at a time is shown; "más días" and a typed date reach every free day of the
     booking window (`_every_day`).
     """
     # A week and one day more (is there a next page?); the rest only when asked for.
     days = turn.services.free_days(uuid.UUID(turn.data["service_id"]), DAYS_SHOWN + 1)
+    if not days and then == S.DAY:  # nothing free to book: the waitlist, for the whole window
+        turn.say("patient.no_days_left", service=turn.data["service"])
+        practice = turn.services.practice
+        today = turn.now.astimezone(ZoneInfo(practice.timezone)).date()
+        return offer_waitlist(turn, (today + timedelta(practice.booking_horizon_days)).isoformat())
     if not days:
         turn.say("patient.no_days", service=turn.data["service"])
         return S.MENU

@@ -199,6 +199,9 @@ class DoctorServices(Protocol):
     def no_show(self, code: str) -> Booking: ...
     def note(self, code: str, note_type: str, private: bool, text: str) -> None: ...
     def block(self, day: date, start: time | None, end: time | None) -> BlockReport: ...
+    def unblock(self, day: date, start: time | None, end: time | None) -> int:
+        """Lift the day's blocks (or the one of that range); how many times opened again."""
+
     def resume_bot(self, phone: str) -> bool:
         """End a hand-off: the bot answers that patient again. False if none was on."""
 

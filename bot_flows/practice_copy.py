@@ -9,7 +9,7 @@ from decimal import Decimal
 from app.booking.requests import Hold
 from bot_flows.patient_answers import when_label
 from bot_flows.patient_states import PatientTurn
-from bot_flows.texts import appointment_details, clock_time, doctor_values, money
+from bot_flows.texts import appointment_details, clock_time, doctor_values, money, text
 
 
 def doctor_named(turn: PatientTurn) -> dict[str, str]:
@@ -41,9 +41,14 @@ def _price(turn: PatientTurn) -> Decimal | None:
 
 
 def announce(turn: PatientTurn, hold: Hold) -> None:
-    """The time held at `turn.data["start"]`: booked, or asked of the doctor until a deadline."""
+    """The time held at `turn.data["start"]`: booked, or asked of the doctor until a deadline.
+
+    A patient the no-show policy asks to reconfirm hears so, with the booking.
+    """
     when = when_label(turn, turn.data["start"])
     details = booking_details(turn)
+    if hold.reconfirm:
+        details += "\n" + text("patient.must_reconfirm", turn.language)
     if hold.confirmed:
         turn.say("patient.booked", code=hold.code, when=when, details=details)
         return

@@ -2,7 +2,8 @@
 
 Where the practice opts in (`release_unconfirmed_hours`), an appointment the patient
 has not confirmed is freed that many hours before it, after a warning (`release_unconfirmed`,
-the tick's duty); the place goes back like any other, so to the waitlist.
+the tick's duty); the place goes back like any other, so to the waitlist. A practice
+whose no-show policy says `reconfirm` does the same for the patients past its limit.
 
 The ledger is not a table of its own: a no-show is a reservation the doctor closed
 with NOASISTIO, a late cancellation one the patient cancelled inside the practice's
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import metrics
@@ -41,6 +42,7 @@ class Consequence(StrEnum):
 
     APPROVAL = "approval"  # the doctor approves each booking, even where others book at once
     CHAT_CLOSED = "chat_closed"  # the chat takes no booking: the patient calls the practice
+    RECONFIRM = "reconfirm"  # an appointment not confirmed when asked is freed, as below
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,8 @@ def forgive(ctx: BookingContext, *, profile_id: uuid.UUID, phone: str) -> int:
 
 
 MAX_RELEASE_HOURS = 48  # the clinic file's limit: how far ahead the release sweep looks
+# Where the policy asks a patient to reconfirm and the practice frees no one else's.
+RECONFIRM_RELEASE_HOURS = 12
 RELEASE_BATCH = 200
 
 
@@ -196,7 +200,13 @@ def _release_batch(ctx: BookingContext) -> ReleaseSweep:
             .join(TimeSlot, TimeSlot.id == Reservation.slot_id)
             .join(Practice, Practice.id == Reservation.profile_id)
             .where(
-                Practice.release_unconfirmed_hours.is_not(None),
+                or_(
+                    Practice.release_unconfirmed_hours.is_not(None),
+                    and_(
+                        Practice.no_show_limit.is_not(None),
+                        Practice.no_show_action == Consequence.RECONFIRM,
+                    ),
+                ),
                 Reservation.status == ReservationStatus.CONFIRMED,
                 Reservation.attendance_confirmed_at.is_(None),
                 TimeSlot.start_time > now,
@@ -214,11 +224,12 @@ def _release_batch(ctx: BookingContext) -> ReleaseSweep:
                 step := release_step(
                     start,
                     now,
-                    practice.release_unconfirmed_hours or 0,
+                    release_hours(practice),
                     practice.attendance_ask_hours,
                     reservation.release_warned_at,
                 )
             )
+            and _owes_confirmation(session, practice, reservation.patient_phone, now)
         ]
         if not owed:
             return ReleaseSweep()
@@ -230,9 +241,7 @@ def _release_batch(ctx: BookingContext) -> ReleaseSweep:
             key = f"reservation:{reservation.id}:{step}:{about.slot.start_time.isoformat()}"
             if step == ReleaseStep.WARN:
                 reservation.release_warned_at = reservation.updated_at = now
-                release_at = about.slot.start_time - timedelta(
-                    hours=about.practice.release_unconfirmed_hours or 0
-                )
+                release_at = about.slot.start_time - timedelta(hours=release_hours(about.practice))
                 facts = about.facts(
                     reservation, deadline=max(release_at, now + RELEASE_NOTICE).isoformat()
                 )
@@ -256,3 +265,19 @@ def _release_batch(ctx: BookingContext) -> ReleaseSweep:
         # The warning is answered like the reminder: "1" confirms.
         ctx.on_reminded(session, warned, now)
         return ReleaseSweep(len(warned), len(owed) - len(warned))
+
+
+def release_hours(practice: Practice) -> int:
+    """How long before an unconfirmed appointment the practice frees it."""
+    if practice.release_unconfirmed_hours is not None:
+        return practice.release_unconfirmed_hours
+    return RECONFIRM_RELEASE_HOURS
+
+
+def _owes_confirmation(session: Session, practice: Practice, phone: str, now: datetime) -> bool:
+    """Whether the appointment is freed unconfirmed: everyone's where the practice opts in,
+    else only a patient the no-show policy asks to reconfirm (counted when owed, so a
+    pardon in between spares them)."""
+    if practice.release_unconfirmed_hours is not None:
+        return True
+    return consequence_for(session, practice, phone, now) == Consequence.RECONFIRM

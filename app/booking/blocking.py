@@ -1,4 +1,5 @@
-"""The doctor closes a day or a time range: free slots are blocked, bookings are reported."""
+"""The doctor closes a day or a time range: free slots are blocked, bookings are reported;
+and opens it again: the places free then go to the waitlist."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from app.booking.capacity import offer_to_the_waitlist, refresh_status
 from app.booking.context import BookingContext
 from app.models import (
     ClosedDate,
@@ -99,6 +101,77 @@ def block_period(
             .returning(TimeSlot.id)
         ).all()
         return BlockReport(len(blocked), _affected(session, in_period))
+
+
+def unblock_period(
+    ctx: BookingContext,
+    *,
+    profile_id: uuid.UUID,
+    day: date,
+    start: time | None = None,
+    end: time | None = None,
+) -> int:
+    """Open again what the doctor closed: `day`'s blocks, or the one of `start`-`end`.
+
+    The future slots no block still covers tell their truth again (free, or as
+    booked as they are), and the free ones are offered to the waitlist once this
+    commits. Returns how many slots opened. A time range must be one blocked before:
+    part of a blocked day stays closed with the rest of it.
+    """
+    if (start is None) != (end is None) or (start and end and end <= start):
+        raise ValueError("a blocked range needs a start before its end")
+    now = ctx.clock()
+    with ctx.sessions.begin() as session:
+        practice = session.get_one(Practice, profile_id)
+        zone = ZoneInfo(practice.timezone)
+        lifted = [ClosedDate.profile_id == profile_id, ClosedDate.day == day]
+        if start is not None:
+            lifted += [ClosedDate.start_time == start, ClosedDate.end_time == end]
+        session.execute(delete(ClosedDate).where(*lifted))
+        still = session.execute(
+            select(ClosedDate.start_time, ClosedDate.end_time).where(
+                ClosedDate.profile_id == profile_id, ClosedDate.day == day
+            )
+        ).all()
+        since, until = _instants(day, start, end, zone)
+        in_period = (
+            TimeSlot.profile_id == profile_id,
+            TimeSlot.start_time < until,
+            TimeSlot.end_time > since,
+            TimeSlot.start_time > now,
+            TimeSlot.status == SlotStatus.BLOCKED,
+        )
+        session.execute(
+            select(TimeSlot.id)
+            .where(*in_period)
+            .order_by(TimeSlot.id)
+            .with_for_update(key_share=True)
+        ).all()
+        closed = [_instants(day, *block, zone) for block in still]
+        opened = [
+            slot_id
+            for slot_id, slot_start, slot_end in session.execute(
+                select(TimeSlot.id, TimeSlot.start_time, TimeSlot.end_time).where(*in_period)
+            )
+            if not any(slot_start < to and slot_end > since_ for since_, to in closed)
+        ]
+        if not opened:
+            return 0
+        session.execute(
+            update(TimeSlot)
+            .where(TimeSlot.id.in_(opened))
+            .values(status=SlotStatus.AVAILABLE)
+            .execution_options(synchronize_session=False)
+        )
+        refresh_status(session, opened)  # a full slot is reserved, or awaits the doctor
+        free = session.scalars(
+            select(TimeSlot.id).where(
+                TimeSlot.id.in_(opened), TimeSlot.status == SlotStatus.AVAILABLE
+            )
+        ).all()
+        if free:
+            offer_to_the_waitlist(session, list(free))
+        return len(opened)
 
 
 def _affected(session: Session, in_period: tuple) -> list[AffectedBooking]:

@@ -127,10 +127,10 @@ def release(
             .values(current_reservations=remaining, **(_truth(remaining) if refresh else {}))
             .execution_options(synchronize_session=False)
         )
-    _offer_to_the_waitlist(session, list(counts))
+    offer_to_the_waitlist(session, list(counts))
 
 
-def _offer_to_the_waitlist(session: Session, slot_ids: list[uuid.UUID]) -> None:
+def offer_to_the_waitlist(session: Session, slot_ids: list[uuid.UUID]) -> None:
     """Places given back go to the practice's waitlist once this transaction commits.
 
     Asked only where someone waits (one EXISTS), so a practice without a waitlist

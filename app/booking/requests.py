@@ -61,6 +61,8 @@ class Hold:
     code: str
     expires_at: datetime
     reservation_id: uuid.UUID | None = None
+    # The no-show policy frees this patient's appointments unless they confirm when asked.
+    reconfirm: bool = False
 
     @property
     def confirmed(self) -> bool:
@@ -109,8 +111,10 @@ def hold_in(
     if consequence == attendance.Consequence.CHAT_CLOSED:
         raise ChatBookingClosed()
     # A patient past the practice's no-show limit waits for the doctor, as everyone
-    # does at a practice that approves each booking.
-    needs_doctor = practice.appointment_approval_required or consequence is not None
+    # does at a practice that approves each booking, or is asked to reconfirm.
+    needs_doctor = (
+        practice.appointment_approval_required or consequence == attendance.Consequence.APPROVAL
+    )
     if not needs_doctor:
         _one_upcoming_appointment(session, profile_id, intake.phone, now)
     open_code = _open_request_code(session, profile_id, intake.phone)
@@ -143,7 +147,8 @@ def hold_in(
     metrics.hold_event(session, "created")
     if reservation_id is not None:
         metrics.hold_event(session, "confirmed")
-    return Hold(request.id, request.code, request.expires_at, reservation_id)
+    reconfirm = consequence == attendance.Consequence.RECONFIRM
+    return Hold(request.id, request.code, request.expires_at, reservation_id, reconfirm)
 
 
 def approve_request(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) -> Reservation:

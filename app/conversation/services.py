@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.booking import appointments, attendance, figures, moves, queries, requests, waitlist
-from app.booking.blocking import BlockReport, block_period
+from app.booking.blocking import BlockReport, block_period, unblock_period
 from app.booking.context import BookingContext
 from app.booking.errors import NotFound, SlotNotBookable
 from app.booking.intake import ContactMethod, PatientIntake, Urgency
@@ -438,6 +438,11 @@ class SqlDoctorServices(_Services):
     def block(self, day: date, start: time | None, end: time | None) -> BlockReport:
         return block_period(self._ctx, profile_id=self._practice.id, day=day, start=start, end=end)
 
+    def unblock(self, day: date, start: time | None, end: time | None) -> int:
+        return unblock_period(
+            self._ctx, profile_id=self._practice.id, day=day, start=start, end=end
+        )
+
     def resume_bot(self, phone: str) -> bool:
         ended = self._session.execute(
             update(Conversation)
@@ -504,3 +509,4 @@ class SqlDoctorServices(_Services):
         )
         queue_notifications(self._session, [notification], self._render, self._now)
         return PatientReply("sent", name)
+

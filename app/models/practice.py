@@ -43,7 +43,8 @@ class Practice(Base):
         CheckConstraint("booking_horizon_days > 0", name="ck_profile_booking_horizon"),
         CheckConstraint("doctor_gender IN ('f', 'm', 'x')", name="ck_profile_doctor_gender"),
         CheckConstraint(
-            "no_show_action IN ('approval', 'chat_closed')", name="ck_profile_no_show_action"
+            "no_show_action IN ('approval', 'chat_closed', 'reconfirm')",
+            name="ck_profile_no_show_action",
         ),
         CheckConstraint("agenda_hour BETWEEN 0 AND 23", name="ck_profile_agenda_hour"),
         UniqueConstraint("whatsapp_number"),

@@ -187,9 +187,11 @@ class NoShows(_Section):
 
     limit: whole_number(1, 20, "no-shows")
     months: whole_number(1, 24, "months") = 6
-    then: Literal["approval", "chat_closed"] = "approval"
+    then: Literal["approval", "chat_closed", "reconfirm"] = "approval"
     """`approval`: the doctor approves each of their bookings, even where others book at
-    once; `chat_closed`: the chat takes no booking and gives the practice's `phone`."""
+    once; `chat_closed`: the chat takes no booking and gives the practice's `phone`;
+    `reconfirm`: they book as others do, but an appointment they do not confirm when asked
+    is freed (`release_unconfirmed_hours` before it, else 12), after a warning."""
 
 
 @dataclass(frozen=True, kw_only=True, config=CONFIG)

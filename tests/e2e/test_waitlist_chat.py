@@ -7,6 +7,8 @@ Thursday 3 December 10:00, which suits nobody on the list.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -97,3 +99,40 @@ def test_a_place_given_back_the_day_before_is_offered_and_the_first_to_answer_ge
         )
     assert states[third.phone] == "waitlist_offer"  # still holds the offer it never answered
     assert states[fastest.phone] == states[second.phone] == "menu"
+
+
+def test_an_unconfirmed_appointment_freed_by_the_practice_goes_to_the_waitlist(
+    world: World,
+) -> None:
+    """The practice frees unconfirmed appointments 6 hours before: warned at 9 hours
+    (Wednesday 07:00 UTC), freed at 6 (10:00 UTC), and offered to the patient waiting."""
+    practice = make_practice_setup(
+        world.sessions,
+        [DAY_1, DAY_2],
+        appointment_approval_required=False,
+        release_unconfirmed_hours=6,
+    )
+    world.practice = practice
+    forgetful = world.patient()
+    assert book(forgetful)[0].startswith("✅ ¡Listo! Tu cita")
+    waiting = world.patient()
+    join_the_list(waiting)
+
+    world.clock.now = DAY_1 - timedelta(hours=9)
+    world.tick()
+    assert world.outbox(forgetful.phone, "patient_release_warning")
+    world.clock.now = DAY_1 - timedelta(hours=6)
+    world.tick()
+    world.run_jobs()
+    world.tick()  # delivers what the offer queued
+    assert world.outbox(forgetful.phone, "patient_released")
+    [offer] = world.outbox(waiting.phone, "patient_waitlist_offer")
+    assert "miércoles 2 de diciembre" in offer.body
+
+    taken = waiting.say("1")
+    assert taken[0].startswith("✅ ¡Listo! Tu cita"), taken
+    with world.sessions() as session:
+        entry = session.scalars(
+            select(WaitlistEntry).where(WaitlistEntry.phone == waiting.phone)
+        ).one()
+    assert entry.status == "booked"

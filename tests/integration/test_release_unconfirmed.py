@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.background.after_commit import OwedJob, dispatch_after_commit
 from app.booking import waitlist
-from app.booking.attendance import ReleaseSweep, confirm_attendance, release_unconfirmed
+from app.booking.attendance import ReleaseSweep, confirm_attendance, forgive, release_unconfirmed
 from app.booking.requests import hold_slot
 from app.db import make_sessionmaker
 from app.models import Conversation, MessageLog, Reservation, TimeSlot
@@ -111,5 +111,73 @@ def test_a_practice_that_does_not_opt_in_frees_nothing(
         slot = make_slot(session, make_service(session, profile), FIRST)
     hold_slot(ctx, profile_id=profile.id, slot_id=slot.id, intake=intake(FORGETS))
     for hours in (9, 6, 1):
+        clock.now = FIRST - timedelta(hours=hours)
+        assert release_unconfirmed(ctx) == ReleaseSweep()
+
+
+def test_a_reconfirm_policy_frees_only_the_unconfirmed_appointments_of_repeat_no_shows(
+    sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    """Two no-shows at a practice whose policy says `reconfirm`: the patient books at once,
+    is told to confirm, and loses the place 12 hours before unless they do; another
+    patient's unconfirmed appointment stays, and a pardon in between spares the first."""
+    ctx = context(sessions, clock)
+    with sessions.begin() as session:
+        profile = make_practice(
+            session,
+            appointment_approval_required=False,
+            no_show_limit=2,
+            no_show_action="reconfirm",
+        )
+        service = make_service(session, profile)
+        slots = [make_slot(session, service, FIRST), make_slot(session, service, SECOND)]
+        for n, days_ago in enumerate((20, 10)):  # the two appointments FORGETS missed
+            past = make_slot(session, service, clock.now - timedelta(days=days_ago))
+            session.add(
+                Reservation(
+                    profile_id=profile.id, slot_id=past.id, service_id=service.id,
+                    code=f"MISS{n}Q", patient_name="Luis", patient_phone=FORGETS,
+                    status="no_show", no_show=True,
+                )
+            )  # fmt: skip
+    held = hold_slot(ctx, profile_id=profile.id, slot_id=slots[0].id, intake=intake(FORGETS))
+    assert held.confirmed and held.reconfirm  # booked at once, and told to confirm
+    other = hold_slot(ctx, profile_id=profile.id, slot_id=slots[1].id, intake=intake(KEEPS))
+    assert other.confirmed and not other.reconfirm
+
+    clock.now = FIRST - timedelta(hours=15, minutes=1)  # before the warning (12 + 3 hours)
+    assert release_unconfirmed(ctx) == ReleaseSweep()
+    clock.now = SECOND - timedelta(hours=15)
+    assert release_unconfirmed(ctx) == ReleaseSweep(warned=1)  # only the repeat no-show
+    clock.now = FIRST - timedelta(hours=12)
+    assert release_unconfirmed(ctx) == ReleaseSweep(released=1)
+    with sessions() as session:
+        freed = session.scalars(select(Reservation).where(Reservation.code == held.code)).one()
+        kept = session.scalars(select(Reservation).where(Reservation.code == other.code)).one()
+    assert (freed.status, freed.cancelled_by) == ("cancelled", "release")
+    assert kept.status == "confirmed"
+
+
+def test_a_pardon_before_the_warning_spares_a_reconfirm_patient(
+    sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    ctx = context(sessions, clock)
+    with sessions.begin() as session:
+        profile = make_practice(
+            session, appointment_approval_required=False, no_show_limit=1,
+            no_show_action="reconfirm",
+        )  # fmt: skip
+        service = make_service(session, profile)
+        slot = make_slot(session, service, FIRST)
+        past = make_slot(session, service, clock.now - timedelta(days=3))
+        session.add(
+            Reservation(
+                profile_id=profile.id, slot_id=past.id, service_id=service.id, code="MISS9Q",
+                patient_name="Luis", patient_phone=FORGETS, status="no_show", no_show=True,
+            )
+        )  # fmt: skip
+    assert hold_slot(ctx, profile_id=profile.id, slot_id=slot.id, intake=intake(FORGETS)).reconfirm
+    forgive(ctx, profile_id=profile.id, phone=FORGETS)
+    for hours in (15, 12, 1):
         clock.now = FIRST - timedelta(hours=hours)
         assert release_unconfirmed(ctx) == ReleaseSweep()

@@ -27,7 +27,7 @@ from bot_flows.ports import PatientReply, PracticeDetails
 MUTATING = frozenset(
     {
         "approve", "reject", "cancel", "complete", "no_show", "note", "block", "resume_bot",
-        "reply_to_patient", "forgive",
+        "reply_to_patient", "forgive", "unblock",
     }
 )  # fmt: skip
 PATIENT_PHONE = "+525512345678"
@@ -91,6 +91,7 @@ class FakeDoctorServices:
         # services count every slot the period overlaps, booked or already blocked too.
         self.free_slots: list[datetime] = []
         self.slot_minutes = 30
+        self.blocks: dict[tuple[date, time | None, time | None], int] = {}  # -> times closed
         self.on_hold: set[str] = set()  # E.164 numbers whose hand-off is under way
         self.no_shows: dict[str, int] = {}  # E.164 number -> no-shows still counting
         # What `figures` summarises (the real arithmetic, over rows a test sets).
@@ -209,7 +210,20 @@ class FakeDoctorServices:
             for b in self._live_bookings()
             if b.start < until and b.start + length > since and b.status in ("pending", "confirmed")
         ]
+        self.blocks[(day, start, end)] = len(blocked)
         return BlockReport(len(blocked), affected)
+
+    def unblock(self, day: date, start: time | None, end: time | None) -> int:
+        """The day's blocks, or the one of that range, lifted: how many times they had closed."""
+        self._record("unblock", day, start, end)
+        if (start is None) != (end is None) or (start and end and end <= start):
+            raise ValueError("a blocked range needs a start before its end")
+        lifted = [
+            key
+            for key in self.blocks
+            if key[0] == day and (start is None or key[1:] == (start, end))
+        ]
+        return sum(self.blocks.pop(key) for key in lifted)
 
     def resume_bot(self, phone: str) -> bool:
         self._record("resume_bot", phone)

@@ -79,6 +79,7 @@ class FakePatientServices:
     hold_minutes: int = 30
     consented: bool = False
     chat_closed: bool = False  # the practice's no-show policy refuses this phone
+    must_reconfirm: bool = False  # ... or frees this phone's appointments unless confirmed
     stored: StoredPatient | None = None
     language: str | None = None
     free: dict[uuid.UUID, list[SlotOption]] = field(default_factory=dict)
@@ -260,7 +261,7 @@ class FakePatientServices:
         self.add_booking(code, service, slot.start, kind, slot.slot_id, intake.name, intake.urgency)
         expires_at = min(self.now + timedelta(minutes=self.hold_minutes), slot.start)
         reservation_id = None if self.approval_required else uuid.uuid4()
-        return Hold(uuid.uuid4(), code, expires_at, reservation_id)
+        return Hold(uuid.uuid4(), code, expires_at, reservation_id, self.must_reconfirm)
 
     def bookings(self) -> list[Booking]:
         self._call("bookings")

@@ -362,6 +362,19 @@ def test_block_a_whole_day() -> None:
     )
 
 
+def test_unblock_opens_what_was_blocked_and_says_the_waitlist_gets_it() -> None:
+    services = make_services()
+    services.free_slots = [WEDNESDAY_1030 + timedelta(minutes=30 * n) for n in range(4)]
+    ask(services, "BLOQUEAR 2026-12-02 10:00-12:00")
+    reply = ask(services, "desbloquear 2/12 10:00-12:00")
+    assert services.mutations[-1] == ("unblock", (date(2026, 12, 2), time(10), time(12)))
+    assert reply.body == (
+        "🔓 Desbloqueé el miércoles, 2 de diciembre de 2026, de 10:00 a 12:00. Horarios "
+        "abiertos de nuevo: 3; los libres se ofrecen a la lista de espera."
+    )
+    assert ask(make_services("en"), "UNBLOCK 2026-12-02").keys == ["doctor.unblocked"]
+
+
 @pytest.mark.parametrize(
     "message",
     [

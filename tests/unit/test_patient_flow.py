@@ -539,11 +539,13 @@ def test_a_day_filled_meanwhile_offers_the_days_again() -> None:
     assert "1. miércoles 2 de diciembre" in reply.text
 
 
-def test_no_free_days_says_so_and_returns_to_the_menu() -> None:
+def test_no_free_days_says_so_and_offers_the_waitlist() -> None:
     patient = Patient(FakePatientServices.with_services())
     patient.services.add_service("Consulta general", [], [])
     reply = patient.say(*TO_MENU, "1")
-    assert reply.keys == ["patient.no_days", "patient.menu"]
+    assert reply.keys == ["patient.no_days_left", "patient.waitlist_join"]
+    assert "viernes 29 de enero" in reply.text  # the booking window's last day: 60 days ahead
+    assert patient.send("no").keys == ["patient.waitlist_not_joined", "patient.menu"]
 
 
 def test_no_services_says_so() -> None:
@@ -1008,15 +1010,17 @@ def test_a_refusal_the_flow_cannot_explain_keeps_the_summary() -> None:
     assert patient.send("1").keys == ["patient.requested", "patient.menu"]
 
 
-def test_the_last_free_time_taken_meanwhile_says_nothing_is_left() -> None:
+def test_the_last_free_time_taken_meanwhile_offers_the_waitlist_with_the_answers_given() -> None:
     services = FakePatientServices.with_services()
     services.add_service("Consulta general", [TUESDAY], [time(10, 0)])
     patient = Patient(services)
     patient.say(*TO_MENU, "1", "1", "1", *INTAKE)
     services.taken_meanwhile.add(uuid.UUID(patient.chat.data["slot_id"]))
     reply = patient.send("1")
-    assert reply.keys == ["patient.slot_taken", "patient.no_days", "patient.menu"]
-    assert patient.chat.data == {}
+    assert reply.keys == ["patient.slot_taken", "patient.no_days_left", "patient.waitlist_join"]
+    assert patient.send("3").keys == ["patient.summary"]  # the answers given are kept
+    assert patient.send("1").keys == ["patient.waitlist_joined", "patient.menu"]
+    assert patient.chat.data == {} and services.waiting
 
 
 def test_an_appointment_that_cannot_move_any_more_is_explained() -> None:
@@ -1142,3 +1146,18 @@ def test_a_policy_reached_while_booking_loses_the_answers_and_says_how_to_book()
     assert reply.keys[0] == "patient.chat_closed_no_phone"
     assert "*4*" in reply.text and patient.state == PatientState.MENU
     assert patient.chat.data == {}
+
+
+@pytest.mark.parametrize("approval", [False, True])
+def test_a_patient_the_policy_asks_to_reconfirm_is_told_with_the_booking(approval: bool) -> None:
+    services = FakePatientServices.with_services(
+        "Consulta general", approval_required=approval, must_reconfirm=True
+    )
+    patient = Patient(services)
+    patient.say(*TO_MENU, "1", "1", "1", *INTAKE)
+    reply = patient.send("confirmar")
+    assert reply.keys[0] == ("patient.requested" if approval else "patient.booked")
+    assert "te pediremos confirmar tu asistencia" in reply.text
+    other = Patient(FakePatientServices.with_services("Consulta general"))
+    other.say(*TO_MENU, "1", "1", "1", *INTAKE)
+    assert "confirmar tu asistencia" not in other.send("confirmar").text

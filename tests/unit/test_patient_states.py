@@ -317,8 +317,6 @@ MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]]
     (S.MENU, S.MENU): lambda: (reach(S.MENU), "2", MINUTE),
     (S.HANDOFF, S.MENU): lambda: (reach(S.HANDOFF), "hola", timedelta(hours=24)),
     (S.HANDOFF, S.HANDOFF): lambda: (reach(S.HANDOFF), "hola", MINUTE),
-    (S.SERVICE, S.MENU): lambda: (emptied(reach(S.SERVICE)), "1", MINUTE),
-    (S.DAY, S.MENU): lambda: (emptied(reach(S.DAY)), "1", MINUTE),
     (S.SERVICE, S.SERVICE): lambda: (two_consultations(reach(S.SERVICE)), "consulta", MINUTE),
     (S.DAY, S.DAY): lambda: (reach(S.DAY), "el domingo", MINUTE),
     (S.MOVE_DAY, S.MOVE_DAY): lambda: (reach(S.MOVE_DAY), "el domingo", MINUTE),

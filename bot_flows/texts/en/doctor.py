@@ -12,6 +12,7 @@ TEXTS: dict[str, str] = {
         "• NOSHOW <code> — the patient did not come\n"
         "• NOTE <code> <diagnosis|treatment|follow-up|prescription> [private] <text>\n"
         "• BLOCK <YYYY-MM-DD> [HH:MM-HH:MM] — close a day or a time range\n"
+        "• UNBLOCK <YYYY-MM-DD> [HH:MM-HH:MM] — open it again\n"
         "• RESUME <phone> — the assistant answers that patient again\n"
         "• FORGIVE <phone> — their no-shows stop counting against the practice's policy\n"
         "• SUMMARY [week|month] — your figures: requests, confirmations, no-shows\n"
@@ -120,6 +121,10 @@ TEXTS: dict[str, str] = {
     "doctor.note_type.follow_up": "follow-up",
     "doctor.note_type.prescription": "prescription",
     "doctor.blocked": "🚫 Blocked {period}. Times closed: {count}.",
+    "doctor.unblocked": (
+        "🔓 Unblocked {period}. Times open again: {count}; the free ones are offered to the "
+        "waiting list."
+    ),
     "doctor.blocked.affected": (
         "These appointments in that period still stand; decide what to do with each "
         "(e.g. CANCEL <code> [reason]):\n{lines}"

@@ -81,6 +81,7 @@ TEXTS: dict[str, str] = {
         "Sorry, there are no free times for {service} in the coming days. Choose *4* to talk "
         "to the practice."
     ),
+    "patient.no_days_left": "Sorry, there are no free times for {service} in the coming days 😕",
     "patient.day_full": "That day just filled up 😕 Please choose another.",
     "patient.slot_gone": "That time is no longer free 😕 These ones are:",
     "patient.old_list": "That list is no longer current. Please choose from this one:",
@@ -259,6 +260,10 @@ TEXTS: dict[str, str] = {
     "patient.reminder": (
         "About your appointment *{code}*, answer:\n1. I confirm I'll be there\n2. Cancel\n"
         "3. Change day or time"
+    ),
+    "patient.must_reconfirm": (
+        "⚠️ As you missed earlier appointments, we'll ask you to confirm you're coming before "
+        "the appointment: if you don't, we'll free the time."
     ),
     # The waitlist
     "patient.waitlist_join": (

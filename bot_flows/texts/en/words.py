@@ -220,6 +220,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "command.no_show": ("no-show", "noshow", "no show"),
     "command.note": ("note",),
     "command.block": ("block",),
+    "command.unblock": ("unblock",),
     "command.resume": ("resume",),
     "command.forgive": ("forgive",),
     "command.summary": ("summary",),

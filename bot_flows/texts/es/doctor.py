@@ -12,6 +12,7 @@ TEXTS: dict[str, str] = {
         "• NOASISTIO <código> — nadie se presentó a la cita\n"
         "• NOTA <código> <diagnostico|tratamiento|seguimiento|receta> [privada] <texto>\n"
         "• BLOQUEAR <AAAA-MM-DD> [HH:MM-HH:MM] — cerrar un día o un horario\n"
+        "• DESBLOQUEAR <AAAA-MM-DD> [HH:MM-HH:MM] — volver a abrirlo\n"
         "• REANUDAR <teléfono> — el asistente vuelve a contestarle a ese número\n"
         "• PERDONAR <teléfono> — sus inasistencias dejan de contar\n"
         "• RESUMEN [semana|mes] — tus cifras: solicitudes, confirmaciones, inasistencias\n"
@@ -113,6 +114,10 @@ TEXTS: dict[str, str] = {
     "doctor.note_type.follow_up": "seguimiento",
     "doctor.note_type.prescription": "receta",
     "doctor.blocked": "🚫 Bloqueé {period}. Horarios cerrados: {count}.",
+    "doctor.unblocked": (
+        "🔓 Desbloqueé {period}. Horarios abiertos de nuevo: {count}; los libres se ofrecen "
+        "a la lista de espera."
+    ),
     "doctor.blocked.affected": (
         "Estas citas siguen en pie en ese periodo; decide qué hacer con cada una "
         "(por ejemplo CANCELAR <código> [motivo]):\n{lines}"

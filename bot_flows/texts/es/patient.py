@@ -85,6 +85,9 @@ TEXTS: dict[str, str] = {
         "Lo siento, ya no quedan horarios libres de {service} en los próximos días. Elige *4* "
         "para hablar con el consultorio."
     ),
+    "patient.no_days_left": (
+        "Lo siento, ya no quedan horarios libres de {service} en los próximos días 😕"
+    ),
     "patient.day_full": "Ese día se acaba de llenar 😕 Elige otro, por favor.",
     "patient.slot_gone": "Ese horario ya no está libre 😕 Estos sí lo están:",
     "patient.old_list": "Esa lista ya no está vigente. Elige de esta, por favor:",
@@ -263,6 +266,10 @@ TEXTS: dict[str, str] = {
     "patient.reminder": (
         "Sobre tu cita *{code}*, responde:\n1. Confirmo que asistiré\n2. Cancelar\n"
         "3. Cambiar día u hora"
+    ),
+    "patient.must_reconfirm": (
+        "⚠️ Como faltaste a citas anteriores, te pediremos confirmar tu asistencia antes de "
+        "la cita: si no confirmas, liberaremos el horario."
     ),
     # The waitlist
     "patient.waitlist_join": (

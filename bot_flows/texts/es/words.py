@@ -285,6 +285,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "command.no_show": ("noasistio", "no asistio", "no-asistio"),
     "command.note": ("nota",),
     "command.block": ("bloquear",),
+    "command.unblock": ("desbloquear",),
     "command.resume": ("reanudar",),
     "command.forgive": ("perdonar",),
     "command.summary": ("resumen",),
