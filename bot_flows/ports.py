@@ -36,6 +36,7 @@ class PracticeDetails:
     min_notice_minutes: int
     booking_horizon_days: int
     no_show_limit: int | None = None  # set: the practice has a no-show policy
+    no_show_action: str = "approval"  # what it asks past the limit (`attendance.Consequence`)
     phone: str | None = None  # the practice's phone for calls, if on file
     address: str | None = None  # shown to patients with their appointment
     doctor_title: str | None = None  # "Dra.", "Dr.", ...; the name may already start with it

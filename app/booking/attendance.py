@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import metrics
@@ -94,25 +94,36 @@ def confirm_attendance(
 def consequence_for(
     session: Session, practice: Practice, phone: str, now: datetime
 ) -> Consequence | None:
-    """What the policy asks of `phone` now; no query at a practice without a policy."""
+    """What the policy asks of `phone` now; no query at a practice without a policy, and
+    one (the count, after any pardon) at a practice with one."""
     policy = NoShowPolicy.of(practice)
     if policy.limit is None:
         return None
-    forgiven_at = session.scalar(
-        select(Contact.no_shows_forgiven_at).where(
-            Contact.profile_id == practice.id, Contact.phone == phone
-        )
+    forgiven_at = (
+        select(Contact.no_shows_forgiven_at)
+        .where(Contact.profile_id == practice.id, Contact.phone == phone)
+        .scalar_subquery()
     )
-    return policy.consequence(
-        count_no_shows(session, practice.id, phone, policy.counting_since(now, forgiven_at))
+    counted = (
+        _no_shows(practice.id, phone)
+        .where(TimeSlot.start_time > policy.counting_since(now, None))
+        .where(or_(forgiven_at.is_(None), TimeSlot.start_time > forgiven_at))
     )
+    return policy.consequence(session.scalar(counted) or 0)
 
 
 def count_no_shows(
     session: Session, profile_id: uuid.UUID, phone: str, since: datetime | None
 ) -> int:
     """The phone's missed appointments at this practice that started after `since`."""
-    query = (
+    query = _no_shows(profile_id, phone)
+    if since is not None:
+        query = query.where(TimeSlot.start_time > since)
+    return session.scalar(query) or 0
+
+
+def _no_shows(profile_id: uuid.UUID, phone: str) -> Select[tuple[int]]:
+    return (
         select(func.count())
         .select_from(Reservation)
         .join(TimeSlot, TimeSlot.id == Reservation.slot_id)
@@ -122,9 +133,6 @@ def count_no_shows(
             Reservation.status == ReservationStatus.NO_SHOW,
         )
     )
-    if since is not None:
-        query = query.where(TimeSlot.start_time > since)
-    return session.scalar(query) or 0
 
 
 def forgive(ctx: BookingContext, *, profile_id: uuid.UUID, phone: str) -> int:

@@ -228,9 +228,10 @@ class SqlPatientServices(_Services):
         )
 
     def booking_closed(self) -> bool:
-        if self._practice.no_show_limit is None:  # no policy: nothing to read
-            return False
-        practice = self._session.get_one(Practice, self._practice.id)
+        details = self._practice
+        if details.no_show_limit is None or details.no_show_action != "chat_closed":
+            return False  # the chat books whatever the count: nothing to read
+        practice = self._session.get_one(Practice, details.id)
         consequence = attendance.consequence_for(
             self._session, practice, self._contact.phone, self._now
         )
