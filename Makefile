@@ -88,6 +88,8 @@ bench: install services
 	$(BIN)/python bench/holds.py
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/webhook_load.py
+	$(BIN)/python bench/waitlist.py
+	$(BIN)/python bench/desk_agenda.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis .ruff_cache
