@@ -52,6 +52,10 @@ class Config:
     # "off" only numbered text. INTERACTIVE_REPLIES defaults to "auto"; a Config built
     # in code (tests, benchmarks) starts from "off" and says when it wants them.
     interactive_replies: str = "off"
+    # Signs the desk's CSRF tokens and keys the hashes of its codes and sessions
+    # (CITABOT_SECRET_KEY). Required in production; in development one is made once
+    # and kept in instance/ (`create_app`).
+    secret_key: str | None = None
 
     @property
     def development_mode(self) -> bool:
@@ -121,6 +125,12 @@ class Config:
                 " production needs MESSAGING_BACKEND=twilio with TWILIO_ACCOUNT_SID and"
                 " TWILIO_AUTH_TOKEN"
             )
+        secret_key = env.get("CITABOT_SECRET_KEY") or None
+        if environment == "production" and (secret_key is None or len(secret_key) < 32):
+            raise ValueError(
+                "production needs CITABOT_SECRET_KEY, 32 characters or more (for example"
+                " `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
         return cls(
             database_url=env.get("DATABASE_URL") or EMBEDDED_DATABASE_URL,
             redis_url=env.get("REDIS_URL") or None,
@@ -138,6 +148,7 @@ class Config:
             metrics_token=env.get("METRICS_TOKEN") or None,
             prometheus_multiproc_dir=Path(multiproc_dir) if multiproc_dir else None,
             interactive_replies=interactive,
+            secret_key=secret_key,
         )
 
 

@@ -79,6 +79,7 @@ COMMANDS: tuple[Command[Any], ...] = (
     Command("command.forgive", parsing.parse_phone, answers.forgive),
     Command("command.summary", parsing.parse_period, answers.summary),
     Command("command.reply", parsing.parse_reply, answers.reply),
+    Command("command.team", parsing.parse_member, answers.add_member),
     Command("command.help", parsing.no_arguments, answers.show_help),
 )
 BY_WORD: dict[str, Command[Any]] = {

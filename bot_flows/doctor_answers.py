@@ -22,6 +22,7 @@ from app.booking.blocking import AffectedBooking
 from app.booking.figures import local_period
 from app.booking.queries import Booking, PendingRequest
 from app.phones import InvalidPhoneNumber, region_of, to_e164
+from app.practices.members import MemberRefused
 from bot_flows import texts
 from bot_flows.doctor_parsing import (
     MAX_ECHO,
@@ -30,6 +31,7 @@ from bot_flows.doctor_parsing import (
     Day,
     DayArgs,
     Decision,
+    MemberArgs,
     MonthDay,
     NoArgs,
     NoteArgs,
@@ -278,6 +280,15 @@ def write_to_patient(phone: str, text: str, turn: DoctorTurn) -> list[Said]:
             )
         ]
     return [Said("doctor.reply_unknown_patient", {"phone": phone})]
+
+
+def add_member(args: MemberArgs, turn: DoctorTurn) -> list[Said]:
+    """EQUIPO: the new staff member may sign in to the desk with their WhatsApp."""
+    try:
+        member = turn.services.add_member(args.phone, args.name)
+    except MemberRefused as refused:
+        return [Said(f"doctor.team_refused.{refused.reason}", {"phone": args.phone})]
+    return [Said("doctor.team_added", {"name": member.name, "phone": member.phone})]
 
 
 def show_help(args: NoArgs, turn: DoctorTurn) -> list[Said]:

@@ -146,6 +146,12 @@ class PhoneArgs:
 
 
 @dataclass(frozen=True)
+class MemberArgs:
+    phone: str  # E.164
+    name: str
+
+
+@dataclass(frozen=True)
 class ReplyArgs:
     """Whom RESPONDER writes to, and what: a code, or a phone number as written.
 
@@ -274,6 +280,27 @@ def parse_phone(rest: Rest) -> PhoneArgs | Hint:
         return PhoneArgs(to_e164(rest.text.strip(EDGES)))
     except InvalidPhoneNumber:
         return Hint("doctor.hint.bad_phone")
+
+
+def parse_member(rest: Rest) -> MemberArgs | Hint:
+    """`<phone> <name>`: an international number (spaces inside it are fine), then the name.
+
+    The longest reading that is a phone number wins; what follows it is the name.
+    """
+    words = rest.words
+    parts: list[str] = []
+    for word in words:
+        if not PHONE_PART.fullmatch(word):
+            break
+        parts.append(word)
+    if not parts or not parts[0].startswith("+"):
+        return Hint("doctor.hint.team")
+    for count in range(len(parts), 0, -1):
+        with suppress(InvalidPhoneNumber):
+            phone = to_e164("".join(parts[:count]))
+            name = rest.after(count).strip(EDGES + " ")
+            return MemberArgs(phone, name) if name else Hint("doctor.hint.team")
+    return Hint("doctor.hint.team")
 
 
 def parse_reply(rest: Rest) -> ReplyArgs | Hint:

@@ -20,6 +20,7 @@ from app.booking.intake import PatientIntake
 from app.booking.queries import Booking, PendingRequest
 from app.booking.requests import Hold
 from app.practices.intake_settings import complete_intake
+from app.practices.members import Member
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,9 @@ class PatientServices(Protocol):
     def remember_patient(self, patient: StoredPatient) -> None: ...
 
     def hold(self, slot_id: uuid.UUID, intake: PatientIntake) -> Hold: ...
+    def calendar_link(self, hold: Hold) -> str | None:
+        """Where the patient's calendar app gets the confirmed `hold`'s file; None: nowhere."""
+
     def rebook(self, code: str, slot_id: uuid.UUID) -> Hold:
         """Hold `slot_id` with the answers of the patient's own request `code`, nothing asked.
 
@@ -224,3 +228,9 @@ class DoctorServices(Protocol):
 
     def reply_to_patient(self, phone: str, text: str) -> PatientReply:
         """Send the doctor's `text` to the patient `phone` from the practice number."""
+
+    def add_member(self, phone: str, name: str) -> Member:
+        """EQUIPO: add a staff member, who may then sign in to the desk.
+
+        Raises `app.practices.members.MemberRefused` with why not.
+        """

@@ -20,15 +20,18 @@ def doctor_named(turn: PatientTurn) -> dict[str, str]:
     )
 
 
-def booking_details(turn: PatientTurn) -> str:
-    """The address, the chosen service's price (when the practice shows prices) and the
-    cancellation policy, each on its own line and only when set."""
+def booking_details(turn: PatientTurn, calendar_link: str | None = None) -> str:
+    """The address, the chosen service's price (when the practice shows prices), the
+    cancellation policy and the "add to calendar" link, each on its own line and only
+    when set."""
     practice = turn.services.practice
     shown = None
     if practice.show_prices and practice.currency:
         price = _price(turn)
         shown = money(price, practice.currency, turn.language) if price is not None else None
-    return appointment_details(turn.language, practice.address, shown, practice.cancellation_policy)
+    return appointment_details(
+        turn.language, practice.address, shown, practice.cancellation_policy, calendar_link
+    )
 
 
 def _price(turn: PatientTurn) -> Decimal | None:
@@ -46,7 +49,8 @@ def announce(turn: PatientTurn, hold: Hold) -> None:
     A patient the no-show policy asks to reconfirm hears so, with the booking.
     """
     when = when_label(turn, turn.data["start"])
-    details = booking_details(turn)
+    link = turn.services.calendar_link(hold) if hold.confirmed else None
+    details = booking_details(turn, link)
     if hold.reconfirm:
         details += "\n" + text("patient.must_reconfirm", turn.language)
     if hold.confirmed:

@@ -89,7 +89,12 @@ def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
 
 @pytest.fixture
 def config(database_url: str) -> Config:
-    return Config(database_url=database_url, messaging_backend="console", environment="testing")
+    return Config(
+        database_url=database_url,
+        messaging_backend="console",
+        environment="testing",
+        secret_key="a test secret, not for production, 32+ characters long",
+    )
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from twilio.http.response import Response
 from app.booking.context import BookingContext
 from app.clock import Clock, utc_now
 from app.config import Config
+from app.conversation.calendar_links import linking_calendar_files
 from app.conversation.choices import render_notice
 from app.conversation.rebooking import await_choice_of_times
 from app.conversation.reminders import await_reminder_answers
@@ -66,7 +67,7 @@ def build_runtime(
         booking=BookingContext(
             sessions=sessions,
             clock=clock,
-            render=render_notice,
+            render=linking_calendar_files(render_notice, config.public_base_url),
             hold_minutes=config.hold_minutes,
             on_reminded=await_reminder_answers,
             offer_other_times=await_choice_of_times,

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from app.booking.capacity import offer_to_the_waitlist, refresh_status
 from app.booking.context import BookingContext
+from app.booking.errors import NotFound
+from app.db import SessionSource
 from app.models import (
     ClosedDate,
     MedicalService,
@@ -35,6 +37,16 @@ class AffectedBooking:
     patient_name: str
     service: str
     status: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A closed day (`start` and `end` None) or a range of one, local wall-clock time."""
+
+    id: uuid.UUID
+    day: date
+    start: time | None
+    end: time | None
 
 
 @dataclass(frozen=True)
@@ -172,6 +184,57 @@ def unblock_period(
         if free:
             offer_to_the_waitlist(session, list(free))
         return len(opened)
+
+
+def bookings_in_period(
+    sessions: SessionSource,
+    *,
+    profile_id: uuid.UUID,
+    day: date,
+    start: time | None = None,
+    end: time | None = None,
+) -> list[AffectedBooking]:
+    """What blocking `day` (or `start`-`end` of it) would leave standing; nothing is written.
+
+    The desk shows it before the block is confirmed, as BLOQUEAR reports it after.
+    """
+    if (start is None) != (end is None) or (start and end and end <= start):
+        raise ValueError("a blocked range needs a start before its end")
+    with sessions() as session:
+        practice = session.get_one(Practice, profile_id)
+        since, until = _instants(day, start, end, ZoneInfo(practice.timezone))
+        return _affected(
+            session,
+            (
+                TimeSlot.profile_id == profile_id,
+                TimeSlot.start_time < until,
+                TimeSlot.end_time > since,
+            ),
+        )
+
+
+def blocks_from(sessions: SessionSource, *, profile_id: uuid.UUID, first_day: date) -> list[Block]:
+    """The practice's closed days and ranges from `first_day` on, in order."""
+    with sessions() as session:
+        rows = session.execute(
+            select(ClosedDate.id, ClosedDate.day, ClosedDate.start_time, ClosedDate.end_time)
+            .where(ClosedDate.profile_id == profile_id, ClosedDate.day >= first_day)
+            .order_by(ClosedDate.day, ClosedDate.start_time.nulls_first(), ClosedDate.id)
+        ).all()
+    return [Block(*row) for row in rows]
+
+
+def block_by_id(sessions: SessionSource, *, profile_id: uuid.UUID, block_id: uuid.UUID) -> Block:
+    """One of the practice's closed days or ranges; `NotFound` for another practice's."""
+    with sessions() as session:
+        row = session.execute(
+            select(ClosedDate.id, ClosedDate.day, ClosedDate.start_time, ClosedDate.end_time).where(
+                ClosedDate.id == block_id, ClosedDate.profile_id == profile_id
+            )
+        ).first()
+    if row is None:
+        raise NotFound(str(block_id))
+    return Block(*row)
 
 
 def _affected(session: Session, in_period: tuple) -> list[AffectedBooking]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,6 +52,7 @@ OPEN_PER_PHONE = "uq_request_open_per_phone"
 CODE_ATTEMPTS = 10
 # `reservation.source` of the appointments the bot books (the seed's default).
 BOT_SOURCE = "whatsapp"
+CALENDAR_TOKEN_BYTES = 16  # the patient's calendar file's name: 128 bits, 22 characters
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Hold:
     reservation_id: uuid.UUID | None = None
     # The no-show policy frees this patient's appointments unless they confirm when asked.
     reconfirm: bool = False
+    # The confirmed appointment's calendar file (`Reservation.calendar_token`).
+    calendar_token: str | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -136,19 +140,21 @@ def hold_in(
         notification = about.to_doctor(
             "doctor_new_request", f"request:{request.id}:new", about.facts(request)
         )
-        reservation_id = None
+        reservation_id, calendar_token = None, None
     else:
         reservation = confirm(session, request, about, now)
         notification = about.to_doctor(
             "doctor_new_booking", f"request:{request.id}:booked", about.facts(request)
         )
-        reservation_id = reservation.id
+        reservation_id, calendar_token = reservation.id, reservation.calendar_token
     queue_notifications(session, [notification], ctx.render, now)
     metrics.hold_event(session, "created")
     if reservation_id is not None:
         metrics.hold_event(session, "confirmed")
     reconfirm = consequence == attendance.Consequence.RECONFIRM
-    return Hold(request.id, request.code, request.expires_at, reservation_id, reconfirm)
+    return Hold(
+        request.id, request.code, request.expires_at, reservation_id, reconfirm, calendar_token
+    )
 
 
 def approve_request(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) -> Reservation:
@@ -170,7 +176,8 @@ def approve_request(ctx: BookingContext, *, profile_id: uuid.UUID, code: str) ->
                 give_up(session, replaced, now, also_release=[])
             about = _locked_notification_context(session, request)
             reservation = confirm(session, request, about, now)
-            purpose, extra = "patient_approved", {}
+            # The edge that knows the public address makes the token a link (its render).
+            purpose, extra = "patient_approved", {"calendar_token": reservation.calendar_token}
             if replaced is not None:
                 purpose, extra = "patient_move_approved", {"old_start": old_start.isoformat()}
             notification = about.to_patient(
@@ -258,6 +265,7 @@ def confirm(
         service_id=request.service_id,
         request_id=request.id,
         code=request.code,
+        calendar_token=secrets.token_urlsafe(CALENDAR_TOKEN_BYTES),
         patient_name=request.patient_name,
         patient_phone=request.patient_phone,
         patient_email=request.patient_email,

@@ -67,6 +67,9 @@ class InboxSettings:
     hold_minutes: int = 30
     flood: FloodLimit = field(default_factory=FloodLimit)
     tappable: Tappable | None = None
+    # Where the app is reached (Config.public_base_url): confirmations link the
+    # appointment's calendar file. None: no link.
+    public_base_url: str | None = None
 
 
 @dataclass
@@ -136,7 +139,14 @@ def receive(
             said = answer_doctor(message.body, tapped, now, services, message.replied_to)
         else:
             patient_services = SqlPatientServices(
-                session, practice, contact, now, settings.render, settings.hold_minutes, message.sid
+                session,
+                practice,
+                contact,
+                now,
+                settings.render,
+                settings.hold_minutes,
+                message.sid,
+                settings.public_base_url,
             )
             chat = Chat(
                 state=conversation.state,

@@ -8,7 +8,7 @@ arrived. Booking use cases run as savepoints of the message's transaction
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 
 from sqlalchemy import select, update
@@ -20,6 +20,7 @@ from app.booking.context import BookingContext
 from app.booking.errors import NotFound, SlotNotBookable
 from app.booking.intake import ContactMethod, PatientIntake, Urgency
 from app.booking.notifications import Notification, Render, queue_notifications
+from app.conversation.calendar_links import appointment_url
 from app.conversation.rebooking import await_choice_of_times
 from app.conversation.waitlist import await_offer_answers
 from app.db import Savepoints
@@ -37,6 +38,7 @@ from app.models import (
     TimeSlot,
 )
 from app.phones import to_e164
+from app.practices import members
 from app.scheduling import search
 from bot_flows.ports import (
     PatientReply,
@@ -111,10 +113,12 @@ class SqlPatientServices(_Services):
         render: Render,
         hold_minutes: int,
         message_sid: str,
+        public_base_url: str | None = None,
     ) -> None:
         super().__init__(session, practice, now, render, hold_minutes)
         self._contact = contact
         self._message_sid = message_sid
+        self._public_base_url = public_base_url
 
     @property
     def phone(self) -> str:
@@ -247,6 +251,11 @@ class SqlPatientServices(_Services):
             intake=intake,
             patient_language=self._contact.language or self._practice.language,
         )
+
+    def calendar_link(self, hold: requests.Hold) -> str | None:
+        if self._public_base_url is None or hold.calendar_token is None:
+            return None
+        return appointment_url(self._public_base_url, hold.calendar_token)
 
     def rebook(self, code: str, slot_id: uuid.UUID) -> requests.Hold:
         old = self._session.scalar(
@@ -511,3 +520,15 @@ class SqlDoctorServices(_Services):
         queue_notifications(self._session, [notification], self._render, self._now)
         return PatientReply("sent", name)
 
+    def add_member(self, phone: str, name: str) -> members.Member:
+        return members.add_member(
+            self._ctx.sessions, profile_id=self._practice.id, phone=phone, name=name, now=self._now
+        )
+
+
+def practice_details(session: Session, profile_id: uuid.UUID) -> PracticeDetails | None:
+    """What the flows know of a practice, as the webhook reads it (the desk's pages too)."""
+    table = Practice.__table__
+    columns = (table.c[attribute.name] for attribute in fields(PracticeDetails))
+    found = session.execute(select(*columns).where(table.c.id == profile_id)).first()
+    return PracticeDetails(**found._asdict()) if found is not None else None

@@ -36,6 +36,8 @@ same catalogue that wrote the body. Register templates with exactly this order:
     patient_released             1 when, 2 service
     doctor_released              1 code, 2 patient, 3 when, 4 service
     doctor_morning_agenda        1 day, 2 the day's bookings (on one line)
+    desk_code                    1 the sign-in code, 2 minutes it lasts (an authentication
+                                 template: WhatsApp's one-time-password category)
     reminder_24h, reminder_2h    1 service, 2 doctor, 3 when, 4 code
 
 Buttons: `doctor_new_request` and `doctor_move_request` are twilio/quick-reply templates
@@ -81,6 +83,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "patient_released": ("when", "service"),
     "doctor_released": ("code", "patient_name", "when", "service"),
     "doctor_morning_agenda": ("agenda_day", "agenda_lines"),
+    "desk_code": ("code", "minutes"),
     "patient_waitlist_gone": ("doctor",),
     "reminder_24h": ("service", "doctor", "when", "code"),
     "reminder_2h": ("service", "doctor", "when", "code"),

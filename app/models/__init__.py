@@ -10,6 +10,7 @@ from app.models.booking import (
 from app.models.contacts import Contact
 from app.models.content import ContentResource
 from app.models.conversation import Consent, Conversation
+from app.models.desk import AuditEntry, DeskCode, DeskSession, PracticeMember, Role
 from app.models.legacy import AppointmentSourceTracking, PatientAssessment
 from app.models.messaging import MessageLog, MessageStatus
 from app.models.practice import AvailabilityRule, ClosedDate, MedicalService, Practice
@@ -19,12 +20,15 @@ from app.models.waitlist import EntryStatus, OfferStatus, WaitlistEntry, Waitlis
 __all__ = [
     "AppointmentNote",
     "AppointmentSourceTracking",
+    "AuditEntry",
     "AvailabilityRule",
     "ClosedDate",
     "Consent",
     "Contact",
     "ContentResource",
     "Conversation",
+    "DeskCode",
+    "DeskSession",
     "EntryStatus",
     "MedicalService",
     "MessageLog",
@@ -32,10 +36,12 @@ __all__ = [
     "OfferStatus",
     "PatientAssessment",
     "Practice",
+    "PracticeMember",
     "RequestStatus",
     "Reservation",
     "ReservationRequest",
     "ReservationStatus",
+    "Role",
     "SlotStatus",
     "TimeSlot",
     "WaitlistEntry",

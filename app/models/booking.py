@@ -161,6 +161,7 @@ class Reservation(Base):
         Index("idx_reservation_patient_phone", "patient_phone"),
         Index("idx_reservation_created", "created_at"),
         UniqueConstraint("request_id"),
+        UniqueConstraint("calendar_token"),
         Index("ix_reservation_profile_code", "profile_id", "code"),
     )
 
@@ -176,6 +177,9 @@ class Reservation(Base):
         ForeignKey("reservation_request.id", ondelete="SET NULL")
     )
     code: Mapped[str | None] = mapped_column(String(8))
+    # The unguessable name of the patient's "add to calendar" file (revision 0017):
+    # the link in their confirmation. None before 0017: no link.
+    calendar_token: Mapped[str | None] = mapped_column(String(32))
 
     patient_name: Mapped[str] = mapped_column(String(255))
     patient_phone: Mapped[str] = mapped_column(String(50))

@@ -34,9 +34,13 @@ FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
 class ClinicFileError(Exception):
     """The clinic file cannot be imported; `problems` lists every reason, one line each."""
 
-    def __init__(self, problems: Collection[str]) -> None:
+    def __init__(
+        self, problems: Collection[str], located: Collection[tuple[Loc, str]] = ()
+    ) -> None:
         super().__init__("\n".join(problems))
         self.problems = tuple(problems)
+        # The same problems by where they are, for a form that shows each next to its field.
+        self.located = tuple(located)
 
 
 def load_clinic_file(path: Path) -> ClinicFile:
@@ -51,20 +55,21 @@ def read_clinic(data: object) -> ClinicFile:
     try:
         return CLINIC_FILE.validate_python(data)
     except ValidationError as error:
-        raise ClinicFileError(_problems(error)) from None
+        located = _located(error)
+        raise ClinicFileError([_line(*problem) for problem in located], located) from None
 
 
-def _problems(error: ValidationError) -> list[str]:
+def _located(error: ValidationError) -> list[tuple[Loc, str]]:
     # A misspelt key often explains the problems after it ("name: is required").
     details = sorted(error.errors(include_url=False), key=lambda d: d["type"] not in UNKNOWN_KEY)
-    lines = []
+    problems: list[tuple[Loc, str]] = []
     for detail in details:
         loc, cause = detail["loc"], detail.get("ctx", {}).get("error")
         if detail["type"] == "invalid_key":  # a key that is not text, such as 2026
             loc = (*loc[:-1], repr(loc[-1]))
         found = cause.found if isinstance(cause, Problems) else [((), _in_words(detail))]
-        lines.extend(_line(loc + at, message) for at, message in found)
-    return lines
+        problems.extend((loc + at, message) for at, message in found)
+    return problems
 
 
 def _line(loc: Loc, message: str) -> str:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, null, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from app.db import SessionSource
 from app.models import AvailabilityRule, ClosedDate, MedicalService, Practice
 from app.practices.clinic_file_models import ClinicFile, Service, service_key
 
@@ -35,9 +36,7 @@ class ImportResult:
     closed_dates: int
 
 
-def import_clinic(
-    sessions: sessionmaker[Session], clinic: ClinicFile, now: datetime
-) -> ImportResult:
+def import_clinic(sessions: SessionSource, clinic: ClinicFile, now: datetime) -> ImportResult:
     """Create or update the practice described by `clinic`, all or nothing."""
     with sessions.begin() as session:
         practice, created = _upsert_profile(session, clinic, now)

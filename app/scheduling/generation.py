@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from app.db import SessionSource
 from app.models import Practice
 from app.scheduling.rules import SlotSpec, desired_slots
 from app.scheduling.schedules import UnknownTimeZone, load_schedule
@@ -40,7 +41,7 @@ class PracticeSlotReport:
 
 
 def generate_slots(
-    sessions: sessionmaker[Session],
+    sessions: SessionSource,
     *,
     now: datetime,
     days: int = DEFAULT_DAYS,
@@ -69,7 +70,7 @@ def generate_slots(
     return reports
 
 
-def _profile_ids(sessions: sessionmaker[Session], profile_id: uuid.UUID | None) -> list[uuid.UUID]:
+def _profile_ids(sessions: SessionSource, profile_id: uuid.UUID | None) -> list[uuid.UUID]:
     with sessions() as session:
         query = select(Practice.id).order_by(Practice.id)
         if profile_id is not None:

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from app import logs, metrics
 from app.background.runtime import get_runtime
 from app.config import Config
+from app.conversation.calendar_links import linking_calendar_files
 from app.conversation.choices import render_notice
 from app.conversation.deferred_inbox import (
     DATABASE_DOWN,
@@ -132,8 +133,9 @@ def _receive(message: InboundMessage, *, replies_to_outbox: bool = False) -> Ans
     """Run the inbox, once more after a transient database error (a deadlock, a dropped link)."""
     config: Config = current_app.config["CITABOT"]
     settings = InboxSettings(
-        render=render_notice,
+        render=linking_calendar_files(render_notice, config.public_base_url),
         hold_minutes=config.hold_minutes,
+        public_base_url=config.public_base_url,
         tappable=_tappable(current_app._get_current_object()),  # type: ignore[attr-defined]
     )
     sessions = get_database().sessions

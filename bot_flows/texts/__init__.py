@@ -33,6 +33,7 @@ RED_FLAG_PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {"es": es.PATTERNS, "
 DEFAULT_LANGUAGE = "es"
 WHEN_FORMAT = {"es": "EEEE d 'de' MMMM, HH:mm", "en": "EEEE, MMMM d, h:mm a"}
 TIME_FORMAT = {"es": "HH:mm", "en": "h:mm a"}
+DAY_FORMAT = {"es": "EEEE d 'de' MMMM", "en": "EEEE, MMMM d"}
 
 
 def text(key: str, language: str, **values: Any) -> str:
@@ -60,6 +61,11 @@ def when(instant: datetime, timezone: str, language: str) -> str:
     return _format(instant, timezone, language, WHEN_FORMAT)
 
 
+def day_name(day: date, language: str) -> str:
+    """A local date as a heading: "martes 1 de diciembre", "Tuesday, December 1"."""
+    return format_date(day, DAY_FORMAT.get(language, DAY_FORMAT[DEFAULT_LANGUAGE]), locale=language)
+
+
 def clock_time(instant: datetime, timezone: str, language: str) -> str:
     """A local time of day, e.g. the deadline of a hold."""
     return _format(instant, timezone, language, TIME_FORMAT)
@@ -80,14 +86,15 @@ def money(amount: Decimal, currency: str, language: str) -> str:
 
 
 def appointment_details(
-    language: str, address: str | None, price: str | None, policy: str | None
+    language: str,
+    address: str | None,
+    price: str | None,
+    policy: str | None,
+    calendar: str | None = None,
 ) -> str:
-    """The lines a confirmation ends with, each only when the practice set it."""
-    lines = [
-        text(f"details.{name}", language, **{name: value})
-        for name, value in (("address", address), ("price", price), ("policy", policy))
-        if value
-    ]
+    """The lines a confirmation ends with, each only when set (`calendar`: a file's link)."""
+    named = (("address", address), ("price", price), ("policy", policy), ("calendar", calendar))
+    lines = [text(f"details.{name}", language, **{name: value}) for name, value in named if value]
     return "".join(f"\n{line}" for line in lines)
 
 
@@ -159,7 +166,9 @@ def _doctor(placeholder: str) -> Callable[[Mapping[str, Any], str], str]:
 def _details(facts: Mapping[str, Any], lang: str) -> str:
     price, currency = facts.get("price"), facts.get("currency")
     shown = money(Decimal(str(price)), str(currency), lang) if price and currency else None
-    return appointment_details(lang, facts.get("address"), shown, facts.get("policy"))
+    return appointment_details(
+        lang, facts.get("address"), shown, facts.get("policy"), facts.get("calendar_link")
+    )
 
 
 def _agenda_day(facts: Mapping[str, Any], lang: str) -> str:

@@ -8,11 +8,16 @@ share the test's frozen clock.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -21,15 +26,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.test import TestResponse
 
+from app import create_app
 from app.background import jobs
 from app.background.dispatch import EXTENSION_KEY as DISPATCHER
 from app.background.runtime import build_runtime, set_runtime
-from app.config import DEVELOPMENT_TOKEN
-from app.db import Base
+from app.config import DEVELOPMENT_TOKEN, Config
+from app.db import Base, get_database
 from app.models import MedicalService, MessageLog, Practice, TimeSlot
-from tests.conftest import FrozenClock
+from app.practices.clinic_file import load_clinic_file
+from app.practices.setup import import_clinic
+from app.scheduling.generation import generate_slots
+from tests.conftest import ROOT, FrozenClock
 from tests.factories import make_practice, make_service, make_slot
 
 PATH = "/webhooks/whatsapp"
@@ -193,3 +203,73 @@ def world(app: Flask, sessions: sessionmaker[Session], clock: FrozenClock) -> Wo
     set_runtime(app, build_runtime(app, clock=clock))
     practice = make_practice_setup(sessions, free_times(DAY_1, 4) + free_times(DAY_2, 4))
     return World(app, sessions, clock, practice)
+
+
+# --- the app served to a real browser (the simulator's and the desk's browser tests) -------
+
+CHROMIUM = Path("/usr/bin/chromium")
+START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # Tuesday, 09:00 in Mexico City
+WAIT_MS = 10_000
+
+
+class RunningClock:
+    """The app's clock: `START`, then moving with the real time."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self.began = start, time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.began)
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log line per request: the page polls every 1.5 s."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+@dataclass
+class Served:
+    url: str
+    profile_id: Any
+    doctor_phone: str
+    clock: RunningClock
+    sessions: sessionmaker[Session]
+
+
+@pytest.fixture
+def served(config: Config, sessions: sessionmaker[Session]) -> Iterator[Served]:
+    """The app on a loopback port, with the demo practice and 30 days of its slots."""
+    app = create_app(
+        dataclasses.replace(config, environment="development", interactive_replies="auto")
+    )
+    app.config["TESTING"] = True  # no embedded job thread outliving the test
+    clock = RunningClock(START)
+    set_runtime(app, build_runtime(app, clock=clock))
+    clinic = load_clinic_file(ROOT / "examples" / "demo_clinic.yaml")
+    profile_id = import_clinic(sessions, clinic, clock()).profile_id
+    generate_slots(sessions, now=clock(), days=30, profile_id=profile_id)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        yield Served(url, profile_id, clinic.doctor_phone or "", clock, sessions)
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+        get_database(app).engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (which never downloads a browser here)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: `make browser` installs Debian's")
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM))
+        yield browser
+        browser.close()

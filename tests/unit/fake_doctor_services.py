@@ -22,12 +22,13 @@ from app.booking.queries import Booking, PendingRequest
 from app.booking.transitions import check_transition
 from app.messaging.whatsapp_window import in_window
 from app.phones import to_e164
+from app.practices.members import Member, MemberRefused
 from bot_flows.ports import PatientReply, PracticeDetails
 
 MUTATING = frozenset(
     {
         "approve", "reject", "cancel", "complete", "no_show", "note", "block", "resume_bot",
-        "reply_to_patient", "forgive", "unblock",
+        "reply_to_patient", "forgive", "unblock", "add_member",
     }
 )  # fmt: skip
 PATIENT_PHONE = "+525512345678"
@@ -103,6 +104,7 @@ class FakeDoctorServices:
         self.contacts: dict[str, FakeContact] = {}  # by E.164 number
         self.relayed: dict[str, str] = {}  # provider sid of a relay to the doctor -> patient
         self.sent: list[tuple[str, str]] = []  # (patient, text) the doctor wrote to them
+        self.members: dict[str, Member] = {}  # staff by E.164 number
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.refuse_with: Exception | None = None  # raised by the next change, if set
 
@@ -272,6 +274,16 @@ class FakeDoctorServices:
             return PatientReply("window_closed", contact.patient_name, contact.last_inbound_at)
         self.sent.append((phone, text))
         return PatientReply("sent", contact.patient_name)
+
+    def add_member(self, phone: str, name: str) -> Member:
+        self._record("add_member", phone, name)
+        phone = to_e164(phone)
+        if phone == self.practice.doctor_phone:
+            raise MemberRefused("is_doctor")
+        if phone in self.members:
+            raise MemberRefused("already")
+        self.members[phone] = Member(uuid.uuid4(), name, phone, "staff", self.now)
+        return self.members[phone]
 
     def _record(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))

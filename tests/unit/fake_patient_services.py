@@ -80,6 +80,8 @@ class FakePatientServices:
     consented: bool = False
     chat_closed: bool = False  # the practice's no-show policy refuses this phone
     must_reconfirm: bool = False  # ... or frees this phone's appointments unless confirmed
+    # Where confirmed appointments' calendar files are linked from; None: no link.
+    calendar_base: str | None = None
     stored: StoredPatient | None = None
     language: str | None = None
     free: dict[uuid.UUID, list[SlotOption]] = field(default_factory=dict)
@@ -228,6 +230,11 @@ class FakePatientServices:
         """Refused as the real one refuses, in its order: unbookable, one open, then taken."""
         self._call("hold", slot_id, intake)
         return self._hold(slot_id, intake)
+
+    def calendar_link(self, hold: Hold) -> str | None:
+        if self.calendar_base is None or not hold.confirmed:
+            return None
+        return f"{self.calendar_base}/calendar/appointment/{hold.code}.ics"
 
     def rebook(self, code: str, slot_id: uuid.UUID) -> Hold:
         """Only a request of this phone closed by the doctor or its deadline, in its service."""

@@ -10,7 +10,8 @@ from app.config import DEVELOPMENT_TOKEN, Config
 from app.messaging.settings import MessagingSettings
 from bot_flows.texts import template_value
 
-TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "real-token"}
+SECRET = {"CITABOT_SECRET_KEY": "s" * 48}
+TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "real-token"} | SECRET
 
 
 @pytest.mark.parametrize(
@@ -80,3 +81,18 @@ def test_lists_and_buttons_are_on_by_default_and_can_be_turned_off() -> None:
     assert Config.from_env({"INTERACTIVE_REPLIES": "off"}).interactive_replies == "off"
     with pytest.raises(ValueError, match="INTERACTIVE_REPLIES must be 'auto' or 'off'"):
         Config.from_env({"INTERACTIVE_REPLIES": "yes"})
+
+
+@pytest.mark.parametrize("secret", [None, "too short"])
+def test_production_refuses_to_start_without_a_long_secret_key(secret: str | None) -> None:
+    environ = {"CITABOT_ENV": "production"} | TWILIO
+    if secret is None:
+        del environ["CITABOT_SECRET_KEY"]
+    else:
+        environ["CITABOT_SECRET_KEY"] = secret
+    with pytest.raises(ValueError, match="CITABOT_SECRET_KEY"):
+        Config.from_env(environ)
+
+
+def test_development_needs_no_secret_key() -> None:
+    assert Config.from_env({}).secret_key is None  # create_app makes one in instance/

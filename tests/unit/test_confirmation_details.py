@@ -77,3 +77,22 @@ def test_a_doctor_without_gender_is_named_without_an_article() -> None:
     doctor = {"name": "Sam Ruiz", "doctor_title": "Lic.", "doctor_gender": "x"}
     text = confirmation(approval_required=True, **doctor)
     assert "Tendrás la respuesta de Lic. Sam Ruiz antes de las" in text
+
+
+def test_a_confirmed_booking_links_its_calendar_file_and_a_request_does_not() -> None:
+    for approval_required in (False, True):
+        services = FakePatientServices.with_services(
+            "Consulta general",
+            practice=replace(PRACTICE, address=ADDRESS),
+            approval_required=approval_required,
+            calendar_base="https://citas.example",
+        )
+        patient = Patient(services)
+        patient.say(*TO_MENU, "1", "1", "1", *INTAKE)
+        text = patient.send("1").text
+        link = (
+            "\n📅 Agrégala a tu calendario: https://citas.example/calendar/appointment/K00001.ics"
+        )
+        assert (link in text) is not approval_required
+        if not approval_required:
+            assert f"📍 {ADDRESS}\n" in text and f"{link}\n\n" in text  # the last detail

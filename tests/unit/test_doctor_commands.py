@@ -771,3 +771,48 @@ def test_each_pending_request_is_a_choice_whose_tap_approves_it(language: str) -
     ask(services, "(list)", payload="APROBAR H4J9KP")
     assert services.requests["H4J9KP"].status == "approved"
     assert services.requests["K7M3QX"].status == "pending"
+
+
+# --- the team -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "phone", "name"),
+    [
+        ("EQUIPO +5215512345678 Ana", "+525512345678", "Ana"),
+        ("equipo +52 55 1234 5678 Ana María López", "+525512345678", "Ana María López"),
+        ("TEAM +1 415 555 0100 Sam.", "+14155550100", "Sam"),
+    ],
+)
+def test_team_adds_a_staff_member_by_phone_and_name(message: str, phone: str, name: str) -> None:
+    services = make_services()
+    reply = ask(services, message)
+    assert services.mutations == [("add_member", (phone, name))]
+    assert reply.keys == ["doctor.team_added"]
+    assert reply.body.startswith(f"👥 Listo: {name} ({phone}) ya es parte de tu equipo.")
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["EQUIPO", "EQUIPO Ana", "EQUIPO 5512345678 Ana", "EQUIPO +5215512345678", "team +52 12 Ana"],
+)
+def test_team_without_an_international_phone_and_a_name_changes_nothing(message: str) -> None:
+    services = make_services()
+    reply = ask(services, message)
+    assert reply.keys == ["doctor.hint.team", "doctor.help"]
+    assert services.calls == []
+
+
+def test_team_refuses_a_current_member_and_the_doctors_own_number() -> None:
+    services = make_services("en")
+    ask(services, "TEAM +525512345678 Ana")
+    again = ask(services, "TEAM +525512345678 Ana")
+    assert again.body == "+525512345678 is already on your team; nothing was changed."
+    own = ask(services, f"EQUIPO {services.practice.doctor_phone} Yo")
+    assert own.keys == ["doctor.team_refused.is_doctor"]
+    assert list(services.members) == ["+525512345678"]
+
+
+@pytest.mark.parametrize(("language", "command"), [("es", "EQUIPO"), ("en", "TEAM")])
+def test_help_lists_team(language: str, command: str) -> None:
+    assert f"• {command} <" in ask(make_services(language), "AYUDA").body

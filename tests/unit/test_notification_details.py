@@ -73,3 +73,10 @@ def test_a_refusal_names_the_doctor_as_a_noun_in_their_gender() -> None:
     assert rendered("patient_expired", neutral).startswith(
         "⌛ No llegó a tiempo la respuesta del consultorio a tu solicitud"
     )
+
+
+def test_the_approval_links_the_calendar_file_when_the_edge_wrote_its_link() -> None:
+    link = "https://citas.example/calendar/appointment/abc.ics"
+    body = rendered("patient_approved", OLD_FACTS | {"calendar_link": link})
+    assert f"Código: K7M3QX\n📅 Agrégala a tu calendario: {link}\nTe recordaremos" in body
+    assert "📅" not in rendered("patient_approved", OLD_FACTS | {"calendar_token": "abc"})

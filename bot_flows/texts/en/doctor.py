@@ -18,6 +18,7 @@ TEXTS: dict[str, str] = {
         "• SUMMARY [week|month] — your figures: requests, confirmations, no-shows\n"
         "• REPLY <code|phone> <text> — write to the patient from the practice number "
         "(or reply to their message)\n"
+        "• TEAM <phone> <name> — give someone on your team access to the web desk\n"
         "• HELP — this list\n"
         "Dates may also be DD/MM (day/month, 24/12).\n"
         "With a single pending request, YES or NO is enough."
@@ -158,6 +159,23 @@ TEXTS: dict[str, str] = {
     "doctor.not_on_hold": (
         "{phone} was not waiting for a person; the assistant already answers them."
     ),
+    "doctor.hint.team": (
+        "Write TEAM <phone> <name>, with the phone in international format, like "
+        "TEAM +5215512345678 Ana. Nothing was changed."
+    ),
+    "doctor.team_added": (
+        "👥 Done: {name} ({phone}) is now on your team. They can sign in to the web desk "
+        "with their number; a code will reach them on WhatsApp."
+    ),
+    "doctor.team_refused.bad_phone": (
+        "Write the phone in international format, like +5215512345678. Nothing was changed."
+    ),
+    "doctor.team_refused.bad_name": (
+        "Write a name of up to 120 letters after the phone. Nothing was changed."
+    ),
+    "doctor.team_refused.is_doctor": "{phone} is your own number; you already have access.",
+    "doctor.team_refused.already": "{phone} is already on your team; nothing was changed.",
+    "doctor.team_refused.not_found": "That person is not on your team; nothing was changed.",
     "doctor.refused.not_found": (
         "🔎 I found no {code} among your practice's requests and appointments. "
         "Write PENDING or AGENDA to see them."

@@ -138,5 +138,6 @@ TEXTS: dict[str, str] = {
     "details.address": "📍 {address}",
     "details.price": "💵 Price: {price}",
     "details.policy": "📋 {policy}",
+    "details.calendar": "📅 Add it to your calendar: {calendar}",
     "not_given": "not given",
 }

@@ -226,6 +226,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "command.summary": ("summary",),
     "command.reply": ("reply",),
     "command.help": ("help",),
+    "command.team": ("team",),
     # The doctor's arguments: a day, a note's type, a private note
     "period.week": ("week",),
     "period.month": ("month",),

@@ -18,6 +18,7 @@ TEXTS: dict[str, str] = {
         "• RESUMEN [semana|mes] — tus cifras: solicitudes, confirmaciones, inasistencias\n"
         "• RESPONDER <código|teléfono> <texto> — escribirle a quien pidió la cita desde el "
         "número del consultorio (o responde a su mensaje)\n"
+        "• EQUIPO <teléfono> <nombre> — dar acceso al escritorio web a alguien de tu equipo\n"
         "• AYUDA — esta lista\n"
         "Las fechas también valen como DD/MM (24/12).\n"
         "Con una sola solicitud pendiente basta con SI o NO."
@@ -150,6 +151,23 @@ TEXTS: dict[str, str] = {
     "doctor.not_on_hold": (
         "{phone} no estaba esperando a una persona; el asistente ya le contesta."
     ),
+    "doctor.hint.team": (
+        "Escribe EQUIPO <teléfono> <nombre>, con el teléfono en formato internacional, como "
+        "EQUIPO +5215512345678 Ana. No cambié nada."
+    ),
+    "doctor.team_added": (
+        "👥 Listo: {name} ({phone}) ya es parte de tu equipo. Puede entrar al escritorio web "
+        "con su número; le llegará un código por WhatsApp."
+    ),
+    "doctor.team_refused.bad_phone": (
+        "Escribe el teléfono en formato internacional, como +5215512345678. No cambié nada."
+    ),
+    "doctor.team_refused.bad_name": (
+        "Escribe un nombre de hasta 120 letras después del teléfono. No cambié nada."
+    ),
+    "doctor.team_refused.is_doctor": "{phone} es tu propio número; ya tienes acceso.",
+    "doctor.team_refused.already": "{phone} ya es parte de tu equipo; no cambié nada.",
+    "doctor.team_refused.not_found": "No encontré a esa persona en tu equipo; no cambié nada.",
     "doctor.refused.not_found": (
         "🔎 No encontré {code} entre las solicitudes y citas de tu consultorio. "
         "Escribe PENDIENTES o AGENDA para verlas."

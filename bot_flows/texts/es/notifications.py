@@ -136,5 +136,6 @@ TEXTS: dict[str, str] = {
     "details.address": "📍 {address}",
     "details.price": "💵 Precio: {price}",
     "details.policy": "📋 {policy}",
+    "details.calendar": "📅 Agrégala a tu calendario: {calendar}",
     "not_given": "no indicado",
 }

@@ -291,6 +291,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "command.summary": ("resumen",),
     "command.reply": ("responder",),
     "command.help": ("ayuda",),
+    "command.team": ("equipo",),
     # The doctor's arguments: a day, a note's type, a private note
     "period.week": ("semana",),
     "period.month": ("mes",),
