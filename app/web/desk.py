@@ -97,6 +97,13 @@ def doctor_only(view: View) -> View:
     return wrapper  # type: ignore[return-value]
 
 
+@bp.before_request
+def _forms_carry_their_token() -> None:
+    """Every form the desk receives carries its CSRF token (400 otherwise)."""
+    if request.method == "POST":
+        current_app.extensions["csrf"].protect()
+
+
 @bp.after_request
 def _secure(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
