@@ -39,6 +39,7 @@ from app.booking import queries
 from app.booking.context import BookingContext
 from app.config import Config
 from app.conversation.services import SqlDoctorServices, practice_details
+from app.db import Savepoints
 from app.desk import access
 from app.desk.access import SignInRefused
 from bot_flows.ports import PracticeDetails
@@ -182,14 +183,14 @@ def language() -> ResponseReturnValue:
 @signed_in
 def agenda() -> ResponseReturnValue:
     """A day (default today) or its week; the requests waiting for an answer on top."""
-    with practice_session() as (practice, _):
+    with practice_session() as (practice, db):
         zone = ZoneInfo(practice.timezone)
         today = desk_now().astimezone(zone).date()
         day = _day(request.args.get("day"), today)
         week = request.args.get("view") == "week"
         first = day - timedelta(days=day.weekday()) if week else day
         last = first + timedelta(days=6) if week else day
-        sessions = desk_context().sessions
+        sessions = Savepoints(db)  # one connection: SQLite (`make run`) allows one writer
         bookings = queries.agenda_between(
             sessions, profile_id=practice.id, first_day=first, last_day=last
         )

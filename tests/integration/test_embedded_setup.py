@@ -138,3 +138,53 @@ def test_a_whole_booking_through_the_webhook_on_sqlite(
     assert request.code in replies[-1][0]
     assert language == "en"
     assert logged == len(answers) + sum(len(r) for r in replies) + 1  # + the doctor's notification
+
+
+def test_the_desk_works_on_the_embedded_database(embedded_app: Flask, clock: FrozenClock) -> None:
+    """`make run`'s SQLite allows one writer: no desk page may open a second transaction
+    inside its own. The doctor signs in, walks every page, approves and writes a note."""
+    from app.booking.requests import hold_slot
+    from app.scheduling.search import free_days, free_times
+    from tests.desk_helpers import csrf_token, sign_in
+    from tests.factories import context, intake
+
+    set_runtime(embedded_app, build_runtime(embedded_app, clock=clock))
+    embedded_app.config["TESTING"] = True
+    invoke(embedded_app, "clinic", "import", str(DEMO))
+    invoke(embedded_app, "slots", "generate", "--days", "30")
+    sessions = get_database(embedded_app).sessions
+    with sessions() as session:
+        practice = session.scalars(select(Practice)).one()
+        service_id = session.scalars(select(MedicalService.id)).first()
+        assert service_id is not None
+        day = free_days(session, practice, service_id, clock(), 1)[0]
+        slot = free_times(session, practice, service_id, day, clock())[0]
+        doctor_phone = practice.doctor_phone or ""
+        profile_id = practice.id
+    code = hold_slot(
+        context(sessions, clock), profile_id=profile_id, slot_id=slot.slot_id, intake=intake()
+    ).code
+
+    client = embedded_app.test_client()
+    sign_in(client, sessions, doctor_phone)
+    pages = [
+        *("/desk/", "/desk/?view=week", f"/desk/requests/{code}", "/desk/block"),
+        *("/desk/waitlist", "/desk/calendar", "/desk/settings", "/desk/team", "/desk/audit"),
+    ]
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    token = csrf_token(client, "/desk/")
+    approved = client.post(f"/desk/requests/{code}/approve", data={"csrf_token": token})
+    assert approved.status_code == 302
+    assert client.get(f"/desk/appointments/{code}").status_code == 200
+    note = {"csrf_token": token, "note_type": "diagnosis", "content": "Control"}
+    assert client.post(f"/desk/appointments/{code}/notes", data=note).status_code == 302
+    with sessions() as session:
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(MessageLog)
+                .where(MessageLog.purpose == "patient_approved")
+            )
+            == 1
+        )
