@@ -90,6 +90,7 @@ bench: install services
 	$(BIN)/python bench/webhook_load.py
 	$(BIN)/python bench/waitlist.py
 	$(BIN)/python bench/desk_agenda.py
+	$(BIN)/python bench/retention.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis .ruff_cache

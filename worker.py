@@ -25,7 +25,12 @@ from rq.exceptions import StopRequested
 from rq.worker import WorkerStatus
 
 from app import create_app
-from app.background.queues import QUEUE_NAMES, schedule_slot_upkeep, schedule_tick
+from app.background.queues import (
+    QUEUE_NAMES,
+    schedule_retention,
+    schedule_slot_upkeep,
+    schedule_tick,
+)
 from app.clock import utc_now
 from app.db import get_database
 from app.web.webhooks import get_deferred
@@ -84,7 +89,7 @@ class CitabotWorker(SimpleWorker):
             raise StopRequested()
 
     def run_maintenance_tasks(self) -> None:
-        """RQ's housekeeping, plus: make sure the next tick and slot upkeep are booked.
+        """RQ's housekeeping, plus: make sure the next tick, slot upkeep and retention are booked.
 
         With Redis unreachable it is left for the next turn (RQ's dequeue loop waits
         for Redis to come back); raised here, it would end the worker.
@@ -94,6 +99,7 @@ class CitabotWorker(SimpleWorker):
             now = utc_now()
             schedule_tick(self.connection, now)
             schedule_slot_upkeep(self.connection, now)
+            schedule_retention(self.connection, now)
         except (RedisConnectionError, RedisTimeoutError) as error:
             self.log.warning("maintenance postponed, Redis unreachable: %s", type(error).__name__)
 

@@ -53,6 +53,7 @@ JOB_NAMES = frozenset(
         "offer_places",
         "periodic_tick",
         "keep_slots_ahead",
+        "apply_retention",
     }
 )
 

@@ -116,9 +116,11 @@ def only_pending(turn: DoctorTurn, act: Callable[[str], list[Said]]) -> list[Sai
 
 
 def list_pending(args: NoArgs, turn: DoctorTurn) -> list[Said]:
+    """The requests waiting for an answer, then the patients' data-rights requests still open."""
     waiting = turn.services.pending()
+    rights = _open_rights(turn)
     if not waiting:
-        return [Said("doctor.nothing_pending")]
+        return rights or [Said("doctor.nothing_pending")]
     lines = "\n".join(_pending_line(request, turn) for request in waiting)
     # Tapping one approves it: its id is the command, as the notice's Aprobar button.
     choices = tuple(
@@ -129,7 +131,33 @@ def list_pending(args: NoArgs, turn: DoctorTurn) -> list[Said]:
         )
         for request in waiting
     )
-    return [Said("doctor.pending", {"count": len(waiting), "lines": lines}, choices)]
+    return [Said("doctor.pending", {"count": len(waiting), "lines": lines}, choices), *rights]
+
+
+RIGHTS_KIND = {
+    "access": "doctor.rights.access",
+    "correction": "doctor.rights.correction",
+    "withdrawal": "doctor.rights.withdrawal",
+    "erasure": "doctor.rights.erasure",
+}
+
+
+def _open_rights(turn: DoctorTurn) -> list[Said]:
+    """Open data-rights requests, each with the law's deadline (no health data in them)."""
+    open_requests = turn.services.open_rights_requests()
+    if not open_requests:
+        return []
+    lines = "\n".join(
+        turn.text(
+            "doctor.rights.line",
+            kind=turn.text(RIGHTS_KIND[request.kind]),
+            phone=request.phone,
+            requested=turn.when(request.requested_at),
+            due=turn.when(request.due_at),
+        )
+        for request in open_requests
+    )
+    return [Said("doctor.rights.pending", {"count": len(open_requests), "lines": lines})]
 
 
 def show_agenda(args: DayArgs, turn: DoctorTurn) -> list[Said]:

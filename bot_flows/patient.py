@@ -64,6 +64,19 @@ from bot_flows.patient_manage import (
     ask_pick,
     ask_reminder,
 )
+from bot_flows.patient_my_data import (
+    answer_erase,
+    answer_fix,
+    answer_my_data,
+    answer_new_age,
+    answer_new_name,
+    answer_new_sex,
+    answer_withdraw,
+    ask_erase,
+    ask_fix,
+    ask_my_data,
+    ask_withdraw,
+)
 from bot_flows.patient_rebook import (
     OFFERED,
     answer_rebook,
@@ -108,7 +121,7 @@ HANDOFF_TIME = timedelta(hours=24)
 FORWARD_LIMIT = 500  # characters of a message passed on to the doctor: one screen
 IDLE_TIME = timedelta(hours=24)
 # Answers there are names and addresses: in no language.
-NO_LANGUAGE = frozenset({S.NAME, S.EMAIL})
+NO_LANGUAGE = frozenset({S.NAME, S.EMAIL, S.MY_DATA_NAME})
 WRITTEN_IN = "written_in"  # data: the other language of the last clear sentence
 MENU_WORDS = recognised("menu")
 HELP_WORDS = recognised("help")
@@ -152,7 +165,10 @@ FLOW: Flow[PatientServices] = {
         help=None,
         needs=(),
         goes_to=frozenset(
-            {S.CONSENT, S.MENU, S.SERVICE, S.DAY, S.PICK, S.ACTION, S.HANDOFF, S.WAITLIST_JOIN}
+            {
+                *(S.CONSENT, S.MENU, S.SERVICE, S.DAY, S.PICK, S.ACTION, S.HANDOFF),
+                *(S.WAITLIST_JOIN, S.MY_DATA),
+            }
         ),
     ),
     S.CONSENT: Step(
@@ -174,7 +190,9 @@ FLOW: Flow[PatientServices] = {
         answer=answer_menu,
         help="patient.help.menu",
         needs=(),
-        goes_to=frozenset({S.MENU, S.HANDOFF, S.SERVICE, S.DAY, S.PICK, S.ACTION, S.WAITLIST_JOIN}),
+        goes_to=frozenset(
+            {S.MENU, S.HANDOFF, S.SERVICE, S.DAY, S.PICK, S.ACTION, S.WAITLIST_JOIN, S.MY_DATA}
+        ),
     ),
     S.HANDOFF: Step(
         ask=say_handed_off,
@@ -322,7 +340,7 @@ FLOW: Flow[PatientServices] = {
         goes_to=frozenset(
             {
                 *(S.REBOOK, S.REBOOK_CONFIRM, S.MENU, S.HANDOFF, S.SERVICE, S.DAY, S.PICK),
-                *(S.ACTION, S.WAITLIST_JOIN),
+                *(S.ACTION, S.WAITLIST_JOIN, S.MY_DATA),
             }
         ),
     ),
@@ -389,6 +407,58 @@ FLOW: Flow[PatientServices] = {
         help="patient.help.waitlist_offer",
         needs=OFFER,
         goes_to=frozenset({S.WAITLIST_OFFER, S.MENU}),
+    ),
+    # MIS DATOS (from the menu's words): what the services read for this phone is shown on
+    # entering; the rights register notes each request (access, correction, withdrawal,
+    # erasure). A withdrawal's confirmation is the last message: then as a declined consent.
+    S.MY_DATA: Step(
+        ask=ask_my_data,
+        answer=answer_my_data,
+        help=CHOOSE,
+        needs=(),
+        goes_to=frozenset({S.MY_DATA_FIX, S.MY_DATA_WITHDRAW, S.MY_DATA_ERASE, S.MENU}),
+    ),
+    S.MY_DATA_FIX: Step(
+        ask=ask_fix,
+        answer=answer_fix,
+        help=CHOOSE,
+        needs=(),
+        goes_to=frozenset({S.MY_DATA_NAME, S.MY_DATA_AGE, S.MY_DATA_SEX}),
+    ),
+    S.MY_DATA_NAME: Step(
+        ask=asking("patient.ask_name"),
+        answer=answer_new_name,
+        help=WRITE,
+        needs=(),
+        goes_to=frozenset({S.MENU}),
+    ),
+    S.MY_DATA_AGE: Step(
+        ask=asking("patient.ask_age"),
+        answer=answer_new_age,
+        help="patient.help.age",
+        needs=(),
+        goes_to=frozenset({S.MENU}),
+    ),
+    S.MY_DATA_SEX: Step(
+        ask=asking("patient.ask_sex", positions(S.MY_DATA_SEX, 3)),
+        answer=answer_new_sex,
+        help=CHOOSE,
+        needs=(),
+        goes_to=frozenset({S.MENU}),
+    ),
+    S.MY_DATA_WITHDRAW: Step(
+        ask=ask_withdraw,
+        answer=answer_withdraw,
+        help=CHOOSE,
+        needs=(),
+        goes_to=frozenset({S.MENU, S.DECLINED}),
+    ),
+    S.MY_DATA_ERASE: Step(
+        ask=ask_erase,
+        answer=answer_erase,
+        help=CHOOSE,
+        needs=(),
+        goes_to=frozenset({S.MENU}),
     ),
 }
 

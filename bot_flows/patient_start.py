@@ -15,15 +15,14 @@ from bot_flows.patient_answers import (
 )
 from bot_flows.patient_booking import drop_answers, note_wanted, start_booking
 from bot_flows.patient_manage import show_bookings, start_managing
-from bot_flows.patient_states import PatientState, PatientTurn
+from bot_flows.patient_my_data import asks_for_data, show_my_data
+from bot_flows.patient_states import CONSENT_VERSION, PatientState, PatientTurn
 from bot_flows.practice_copy import doctor_named
 from bot_flows.red_flags import red_flag
 from bot_flows.texts import recognised
 from bot_flows.understanding import intent_of
 
 S = PatientState
-# The privacy notice the patient answered; a new wording gets a new version.
-CONSENT_VERSION = "privacy-2026-11"
 GREETINGS = recognised("greeting")
 # The line under a welcome offering the other language, by the language it offers.
 OFFERS = {"es": "patient.offer_language.es", "en": "patient.offer_language.en"}
@@ -50,6 +49,8 @@ def first_message(turn: PatientTurn) -> PatientState:
     intent = intent_of(turn.words)
     if turn.services.has_consented():
         turn.say("patient.welcome_back", **doctor_named(turn))
+        if asks_for_data(turn.words):
+            return show_my_data(turn)
         return act_on(turn, intent) if intent else S.MENU
     if intent is not None:  # "quiero una cita para el lunes": done after the consent
         note_wanted(turn)
@@ -114,6 +115,8 @@ def answer_menu(turn: PatientTurn) -> PatientState:
     if turn.words in GREETINGS or squeezed(turn.words) in GREETINGS:
         turn.say("patient.greeted")
         return S.MENU
+    if asks_for_data(turn.words):  # "mis datos", "borrar mis datos": no option renumbered
+        return show_my_data(turn)
     intent = None if LONE_OPTION.fullmatch(turn.words) else intent_of(turn.words)
     if intent is not None:  # "quiero una cita para el 2" is a booking, not option 2
         return act_on(turn, intent)

@@ -8,6 +8,8 @@ from bot_flows.engine import Turn
 from bot_flows.ports import PatientServices
 
 PatientTurn = Turn[PatientServices]
+# The privacy notice the patient answered; a new wording gets a new version.
+CONSENT_VERSION = "privacy-2026-11"
 
 
 class PatientState(StrEnum):
@@ -50,6 +52,14 @@ class PatientState(StrEnum):
     # The waitlist: joining it when no time suits, and a freed place offered
     WAITLIST_JOIN = "waitlist_join"
     WAITLIST_OFFER = "waitlist_offer"
+    # MIS DATOS: what is held about this phone; correct it, withdraw consent, ask for erasure
+    MY_DATA = "my_data"
+    MY_DATA_FIX = "my_data_fix"
+    MY_DATA_NAME = "my_data_name"
+    MY_DATA_AGE = "my_data_age"
+    MY_DATA_SEX = "my_data_sex"
+    MY_DATA_WITHDRAW = "my_data_withdraw"
+    MY_DATA_ERASE = "my_data_erase"
 
 
 S = PatientState

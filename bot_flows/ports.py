@@ -94,6 +94,45 @@ class StoredPatient:
 
 
 @dataclass(frozen=True)
+class HeldBooking:
+    """One request or appointment of the patient's, with what they answered for it.
+
+    The intake only as the patient gave it: never the doctor's notes.
+    """
+
+    code: str
+    service: str
+    start: datetime
+    status: str  # the request's status, or the appointment's once approved
+    reason: str | None = None
+    symptoms: str | None = None
+    history: str | None = None
+    medications: str | None = None
+    allergies: str | None = None
+
+
+@dataclass(frozen=True)
+class HeldData:
+    """What the practice holds about the phone that asks (MIS DATOS), and only that phone."""
+
+    name: str | None
+    age: int | None
+    gender: str | None
+    language: str | None
+    bookings: tuple[HeldBooking, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenRightsRequest:
+    """A patient's data-rights request the practice has not answered yet (PENDIENTES)."""
+
+    kind: str  # access, correction, withdrawal, erasure
+    phone: str
+    requested_at: datetime
+    due_at: datetime
+
+
+@dataclass(frozen=True)
 class PatientReply:
     """What became of a doctor's text for a patient (`RESPONDER`, or a reply to a relay).
 
@@ -185,6 +224,21 @@ class PatientServices(Protocol):
     def hand_off(self) -> None:
         """Tell the doctor the patient wants a person; the bot stays quiet meanwhile."""
 
+    def my_data(self) -> HeldData:
+        """What the practice holds about this phone; noted as an access answered at once."""
+
+    def correct_identity(
+        self, name: str | None = None, age: int | None = None, gender: str | None = None
+    ) -> None:
+        """Correct the given details on file; noted as a correction answered at once."""
+
+    def withdraw_consent(self, text_version: str) -> None:
+        """Record the withdrawal (a declined consent), leave the waitlist (its offers would
+        write again), and note it in the register, answered at once."""
+
+    def ask_erasure(self) -> datetime:
+        """Note an erasure request, left open for the practice; when it is due."""
+
     def forward_to_practice(self, text: str, urgent: bool) -> None:
         """Pass on to the doctor what the patient wrote during a hand-off (urgent: red flag)."""
 
@@ -228,6 +282,9 @@ class DoctorServices(Protocol):
 
     def reply_to_patient(self, phone: str, text: str) -> PatientReply:
         """Send the doctor's `text` to the patient `phone` from the practice number."""
+
+    def open_rights_requests(self) -> list[OpenRightsRequest]:
+        """The practice's data-rights requests not answered yet, the soonest due first."""
 
     def add_member(self, phone: str, name: str) -> Member:
         """EQUIPO: add a staff member, who may then sign in to the desk.

@@ -209,7 +209,10 @@ def init_app(app: Flask) -> None:
 
         def run_daily() -> None:
             with app.app_context():
-                jobs.keep_slots_ahead()
+                try:
+                    jobs.keep_slots_ahead()
+                finally:  # a practice's slots failing must not keep old bodies
+                    jobs.apply_retention()
 
         embedded = dispatcher = InProcessDispatcher(run_job, run_duties, run_daily=run_daily)
 

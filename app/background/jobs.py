@@ -20,9 +20,9 @@ from typing import ParamSpec, TypeVar
 from rq import get_current_job
 
 from app import logs, metrics
-from app.background.queues import schedule_slot_upkeep, schedule_tick
+from app.background.queues import schedule_retention, schedule_slot_upkeep, schedule_tick
 from app.background.runtime import get_runtime
-from app.booking import attendance, expiry, reminder_sending, waitlist
+from app.booking import attendance, expiry, reminder_sending, retention, waitlist
 from app.booking.morning_agenda import send_morning_agendas
 from app.booking.past_slots import expire_past_slots
 from app.booking.policies import REMINDER_LEADS
@@ -189,6 +189,18 @@ def keep_slots_ahead() -> str:
     if report.failed:
         raise SlotUpkeepFailed(report.summary())
     return report.summary()
+
+
+@background_job
+def apply_retention() -> str:
+    """The daily retention run: book tomorrow's first, then purge old bodies and idle answers.
+
+    Counts only in the result: RQ may log it.
+    """
+    job = get_current_job()
+    if job is not None:
+        schedule_retention(job.connection, utc_now())
+    return retention.apply_retention(get_runtime().booking).summary()
 
 
 # What a `OwedJob` may name (see app.background.after_commit), by name.

@@ -26,6 +26,9 @@ TICK_TIMEOUT = 15 * 60
 # Slots are generated ahead once a day, at night in the Americas (21:00-00:00 local).
 SLOT_UPKEEP_AT = time(3, 0, tzinfo=UTC)
 SLOT_UPKEEP_TIMEOUT = 60 * 60
+# Retention runs an hour after the slot upkeep, so the two never share the night's peak.
+RETENTION_AT = time(4, 0, tzinfo=UTC)
+RETENTION_TIMEOUT = 2 * 60 * 60
 
 
 def schedule_tick(connection: Redis, now: datetime) -> bool:
@@ -59,6 +62,23 @@ def schedule_slot_upkeep(connection: Redis, now: datetime) -> bool:
     at = next_slot_upkeep(now)
     job_id = f"slots-{at.date().isoformat()}"
     return _book_once(connection, at, "keep_slots_ahead", job_id, 3600, SLOT_UPKEEP_TIMEOUT)
+
+
+def next_retention(now: datetime) -> datetime:
+    """The first daily retention instant (RETENTION_AT, UTC) after `now`."""
+    at = datetime.combine(now.astimezone(UTC).date(), RETENTION_AT)
+    return at if at > now else at + timedelta(days=1)
+
+
+def schedule_retention(connection: Redis, now: datetime) -> bool:
+    """Book the daily retention run at its next instant after `now`; True if this call did.
+
+    Booked as the slot upkeep is: by its predecessor, and by every worker at start and
+    on its maintenance runs (one job per day: its id names the day).
+    """
+    at = next_retention(now)
+    job_id = f"retention-{at.date().isoformat()}"
+    return _book_once(connection, at, "apply_retention", job_id, 3600, RETENTION_TIMEOUT)
 
 
 def _book_once(

@@ -35,12 +35,19 @@ from app.models import (
     RequestStatus,
     Reservation,
     ReservationRequest,
+    RightsRequest,
     TimeSlot,
 )
 from app.phones import to_e164
 from app.practices import members
+from app.rights import held, register
+from app.rights.deadlines import Kind
+from app.rights.register import AT_ONCE
 from app.scheduling import search
 from bot_flows.ports import (
+    HeldBooking,
+    HeldData,
+    OpenRightsRequest,
     PatientReply,
     PracticeDetails,
     ServiceOption,
@@ -345,6 +352,46 @@ class SqlPatientServices(_Services):
     def leave_waitlist(self) -> int:
         return waitlist.leave(self._ctx, profile_id=self._practice.id, phone=self._contact.phone)
 
+    def my_data(self) -> HeldData:
+        contact = self._contact
+        self._note_right(Kind.ACCESS, answered=AT_ONCE)
+        return HeldData(
+            contact.patient_name,
+            contact.patient_age,
+            contact.patient_gender,
+            contact.language,
+            tuple(
+                HeldBooking(**vars(row))
+                for row in held.held_requests(self._session, self._practice.id, contact.phone)
+            ),
+        )
+
+    def correct_identity(
+        self, name: str | None = None, age: int | None = None, gender: str | None = None
+    ) -> None:
+        given = {"name": name, "age": age, "gender": gender}
+        values = {key: value for key, value in given.items() if value is not None}
+        contact = self._contact
+        for key, value in values.items():
+            setattr(contact, f"patient_{key}", value)
+        self._update_contact(**{f"patient_{key}": value for key, value in values.items()})
+        held.correct_requests(self._session, self._practice.id, contact.phone, **values)
+        self._note_right(Kind.CORRECTION, answered=AT_ONCE)
+
+    def withdraw_consent(self, text_version: str) -> None:
+        self.record_consent(False, text_version)
+        self.leave_waitlist()  # a freed place offered later would write to them again
+        self._note_right(Kind.WITHDRAWAL, answered=AT_ONCE)
+
+    def ask_erasure(self) -> datetime:
+        return self._note_right(Kind.ERASURE).due_at
+
+    def _note_right(self, kind: Kind, answered: str | None = None) -> RightsRequest:
+        practice = self._session.get_one(Practice, self._practice.id)
+        return register.record(
+            self._session, practice, self._contact.phone, kind, self._now, answered
+        )
+
     def hand_off(self) -> None:
         key = f"handoff:{self._contact.id}:{self._now.isoformat()}"
         self._tell_doctor("doctor_handoff", key, {"timezone": self._practice.timezone})
@@ -519,6 +566,12 @@ class SqlDoctorServices(_Services):
         )
         queue_notifications(self._session, [notification], self._render, self._now)
         return PatientReply("sent", name)
+
+    def open_rights_requests(self) -> list[OpenRightsRequest]:
+        return [
+            OpenRightsRequest(row.kind, row.phone, row.requested_at, row.due_at)
+            for row in register.open_requests(self._session, self._practice.id)
+        ]
 
     def add_member(self, phone: str, name: str) -> members.Member:
         return members.add_member(

@@ -11,6 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, gen_random_uuid
 
+# What a message body becomes once its retention ends: its length alone ("[len=127]").
+# Rows not yet purged are those whose body does not start so (app.booking.retention); the
+# predicate is a literal, not a parameter, so that PostgreSQL can use the partial index.
+PURGED_PREFIX = "[len="
+NOT_PURGED = text("body NOT LIKE '[len=%'")
+
 
 class MessageStatus(StrEnum):
     RECEIVED = "received"
@@ -42,6 +48,15 @@ class MessageLog(Base):
         ),
         Index("ix_message_log_profile_phone_created", "profile_id", "phone", "created_at"),
         Index("ix_message_log_status_next_attempt", "status", "next_attempt_at"),
+        # The retention purge's batches: each reads the oldest bodies still kept, and a
+        # purged row leaves the index, so a second run finds nothing at once.
+        Index(
+            "ix_message_log_profile_created_unpurged",
+            "profile_id",
+            "created_at",
+            postgresql_where=NOT_PURGED,
+            sqlite_where=NOT_PURGED,
+        ),
         # One message in flight per recipient: a half-sent one can be recognised at the
         # provider without mistaking another for it, and each person's messages keep order.
         Index(

@@ -47,6 +47,9 @@ class Practice(Base):
             name="ck_profile_no_show_action",
         ),
         CheckConstraint("agenda_hour BETWEEN 0 AND 23", name="ck_profile_agenda_hour"),
+        CheckConstraint(
+            "message_retention_days BETWEEN 30 AND 3650", name="ck_profile_message_retention_days"
+        ),
         UniqueConstraint("whatsapp_number"),
     )
 
@@ -116,6 +119,8 @@ class Practice(Base):
     release_unconfirmed_hours: Mapped[int | None] = mapped_column(Integer)
     # The local hour (0-23) from which the doctor is sent the day's agenda (revision 0014).
     agenda_hour: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    # Days a message body is kept before only its length remains (revision 0018).
+    message_retention_days: Mapped[int] = mapped_column(Integer, default=180, server_default="180")
 
 
 class MedicalService(Base):

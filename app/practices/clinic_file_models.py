@@ -233,6 +233,9 @@ class ClinicFile(_Section):
     agenda_hour: whole_number(0, 23) = 7
     """The hour, in the practice's time zone, from which the doctor gets the day's agenda
     on WhatsApp, on days with appointments or requests (0-23)."""
+    message_retention_days: whole_number(30, 3650, "days") = 180
+    """How long the text of each WhatsApp message is kept; afterwards only its length
+    remains (the appointments and their answers are not affected)."""
     address: text() | None = None
     """Where the practice is, as patients read it in their confirmation."""
     doctor_title: text(20) | None = None

@@ -62,6 +62,7 @@ def clinic_data(session: Session, profile_id: uuid.UUID) -> dict[str, Any]:
         "attendance_ask_hours": practice.attendance_ask_hours,
         "release_unconfirmed_hours": practice.release_unconfirmed_hours,
         "agenda_hour": practice.agenda_hour,
+        "message_retention_days": practice.message_retention_days,
         "address": practice.address,
         "doctor_title": practice.doctor_title,
         "doctor_gender": practice.doctor_gender,

@@ -83,6 +83,7 @@ def _upsert_profile(session: Session, clinic: ClinicFile, now: datetime) -> tupl
     practice.no_show_action = policy.then if policy else "approval"
     practice.release_unconfirmed_hours = clinic.release_unconfirmed_hours
     practice.agenda_hour = clinic.agenda_hour
+    practice.message_retention_days = clinic.message_retention_days
     practice.updated_at = now
     session.flush()
     return practice, created

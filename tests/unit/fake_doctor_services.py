@@ -23,7 +23,7 @@ from app.booking.transitions import check_transition
 from app.messaging.whatsapp_window import in_window
 from app.phones import to_e164
 from app.practices.members import Member, MemberRefused
-from bot_flows.ports import PatientReply, PracticeDetails
+from bot_flows.ports import OpenRightsRequest, PatientReply, PracticeDetails
 
 MUTATING = frozenset(
     {
@@ -105,6 +105,7 @@ class FakeDoctorServices:
         self.relayed: dict[str, str] = {}  # provider sid of a relay to the doctor -> patient
         self.sent: list[tuple[str, str]] = []  # (patient, text) the doctor wrote to them
         self.members: dict[str, Member] = {}  # staff by E.164 number
+        self.rights: list[OpenRightsRequest] = []  # data-rights requests not answered yet
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.refuse_with: Exception | None = None  # raised by the next change, if set
 
@@ -274,6 +275,10 @@ class FakeDoctorServices:
             return PatientReply("window_closed", contact.patient_name, contact.last_inbound_at)
         self.sent.append((phone, text))
         return PatientReply("sent", contact.patient_name)
+
+    def open_rights_requests(self) -> list[OpenRightsRequest]:
+        self._record("open_rights_requests")
+        return sorted(self.rights, key=lambda request: request.due_at)
 
     def add_member(self, phone: str, name: str) -> Member:
         self._record("add_member", phone, name)

@@ -40,7 +40,14 @@ from app.messaging.interactive import LIST_MAX_ITEMS
 from app.scheduling.window import BookingWindow
 from bot_flows.engine import Said
 from bot_flows.patient import Chat, Incoming, PatientState, answer_patient
-from bot_flows.ports import PracticeDetails, ServiceOption, SlotOption, StoredPatient
+from bot_flows.ports import (
+    HeldBooking,
+    HeldData,
+    PracticeDetails,
+    ServiceOption,
+    SlotOption,
+    StoredPatient,
+)
 from bot_flows.texts import text
 from tests.twilio_limits import assert_sendable
 
@@ -105,6 +112,8 @@ class FakePatientServices:
     # places offered and still open: offer id -> (service id, slot id).
     waiting: dict[uuid.UUID, tuple[date, date, str, PatientIntake]] = field(default_factory=dict)
     offers: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] = field(default_factory=dict)
+    # The rights register, as the real services note it: (kind, answered at once).
+    rights: list[tuple[str, bool]] = field(default_factory=list)
 
     @classmethod
     def with_services(cls, *names: str, **settings: Any) -> FakePatientServices:
@@ -379,7 +388,55 @@ class FakePatientServices:
         self.forwarded.append((text, urgent))
         self._tell_doctor("doctor_patient_message", {"body": text, "urgent": urgent})
 
+    def my_data(self) -> HeldData:
+        """The contact's details and every booking of this phone, with the answers given."""
+        self._call("my_data")
+        self.rights.append(("access", True))
+        stored = self.stored
+        bookings = tuple(
+            self._held(booking) for booking in sorted(self.booked(), key=lambda b: b.start)
+        )
+        if stored is None:
+            return HeldData(None, None, None, self.language, bookings)
+        return HeldData(stored.name, stored.age, stored.gender, self.language, bookings)
+
+    def correct_identity(
+        self, name: str | None = None, age: int | None = None, gender: str | None = None
+    ) -> None:
+        self._call("correct_identity", name, age, gender)
+        stored = self.stored or StoredPatient("", None, None)
+        self.stored = replace(
+            stored,
+            name=name if name is not None else stored.name,
+            age=age if age is not None else stored.age,
+            gender=gender if gender is not None else stored.gender,
+        )
+        self.rights.append(("correction", True))
+
+    def withdraw_consent(self, text_version: str) -> None:
+        self._call("withdraw_consent", text_version)
+        self.consented = False
+        self.waiting.clear()
+        self.rights.append(("withdrawal", True))
+
+    def ask_erasure(self) -> datetime:
+        """Open in the register; due in 20 working days (the practice is in Mexico)."""
+        self._call("ask_erasure")
+        self.rights.append(("erasure", False))
+        return datetime(2026, 12, 28, 15, 0, tzinfo=UTC)
+
     # Helpers
+
+    def _held(self, booking: Booking) -> HeldBooking:
+        number = booking.code[1:]
+        intake = self.intakes[int(number) - 1] if number.isdigit() else None
+        if intake is None:
+            return HeldBooking(booking.code, booking.service, booking.start, booking.status)
+        return HeldBooking(
+            booking.code, booking.service, booking.start, booking.status,
+            intake.chief_complaint, intake.symptoms, intake.medical_history,
+            intake.current_medications, intake.allergies,
+        )  # fmt: skip
 
     def close_request(self, code: str) -> None:
         """The doctor rejects the waiting request `code` (or it lapses): its slot is free again."""

@@ -34,6 +34,7 @@ TO_TIME = (*TO_MENU, "1", "1", "1")
 EVERY_QUESTION = dict.fromkeys(PRACTICE.intake, "required")
 TO_CONTACT = (*TO_TIME, "1", "María Pérez", "34", "1", "Control", "Fiebre", "no", "no", "no", "2")
 TO_SUMMARY = (*TO_TIME, "1", "María Pérez", "34", "Control", "no", "2")
+TO_MY_DATA = (*TO_MENU, "mis datos")
 PATHS: dict[PatientState, tuple[str, ...]] = {
     S.NEW: (),
     S.CONSENT: ("hola",),
@@ -68,6 +69,13 @@ PATHS: dict[PatientState, tuple[str, ...]] = {
     S.REBOOK_CONFIRM: (*TO_SUMMARY, "1"),  # and the patient picks the first time offered
     S.WAITLIST_JOIN: (*TO_TIME, "avísame si se libera algo"),
     S.WAITLIST_OFFER: TO_MENU,  # then a place freed is offered
+    S.MY_DATA: TO_MY_DATA,
+    S.MY_DATA_FIX: (*TO_MY_DATA, "1"),
+    S.MY_DATA_NAME: (*TO_MY_DATA, "1", "1"),
+    S.MY_DATA_AGE: (*TO_MY_DATA, "1", "2"),
+    S.MY_DATA_SEX: (*TO_MY_DATA, "1", "3"),
+    S.MY_DATA_WITHDRAW: (*TO_MY_DATA, "2"),
+    S.MY_DATA_ERASE: (*TO_MY_DATA, "3"),
 }
 ASKING_EVERY_QUESTION = {
     S.NAME, S.AGE, S.SEX, S.REASON, S.SYMPTOMS, S.HISTORY, S.MEDICATIONS, S.ALLERGIES,
@@ -344,6 +352,12 @@ MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]]
         "1",
         MINUTE,
     ),
+    (S.MY_DATA, S.MENU): lambda: (reach(S.MY_DATA), "4", MINUTE),
+    (S.MY_DATA_NAME, S.MENU): lambda: (reach(S.MY_DATA_NAME), "Ana María Pérez", MINUTE),
+    (S.MY_DATA_AGE, S.MENU): lambda: (reach(S.MY_DATA_AGE), "35", MINUTE),
+    (S.MY_DATA_SEX, S.MENU): lambda: (reach(S.MY_DATA_SEX), "1", MINUTE),
+    (S.MY_DATA_WITHDRAW, S.MENU): lambda: (reach(S.MY_DATA_WITHDRAW), "2", MINUTE),
+    (S.MY_DATA_ERASE, S.MENU): lambda: (reach(S.MY_DATA_ERASE), "1", MINUTE),
     (S.REBOOK_CONFIRM, S.REBOOK_CONFIRM): lambda: (
         refusing(reach(S.REBOOK_CONFIRM), "rebook"),
         "1",

@@ -90,6 +90,12 @@ TEXTS: dict[str, str] = {
     "doctor.which_pending.line": "• {code}{urgent_mark} — {patient_name}, {when}",
     "doctor.pending": "📋 Pending requests ({count}):\n{lines}",
     "choices.doctor_button": "See requests",  # opens a WhatsApp list (≤ 20 characters)
+    "doctor.rights.pending": "🔐 Patients' data requests not answered yet ({count}):\n{lines}",
+    "doctor.rights.line": "• {kind} — {phone}, asked {requested}; due {due}",
+    "doctor.rights.access": "access",
+    "doctor.rights.correction": "correction",
+    "doctor.rights.withdrawal": "consent withdrawn",
+    "doctor.rights.erasure": "erasure",
     "doctor.pending.approve": "Approve {code}",
     "doctor.pending.line": (
         "• {code}{urgent_mark} — {patient_name}, {age_text}\n"

@@ -48,7 +48,8 @@ TEXTS: dict[str, str] = {
     ),
     "patient.help.menu": (
         "Answer with the number of what you need. At any time: *menu* comes back here, "
-        "*help* explains what to do and *español* switches to Spanish."
+        "*help* explains what to do and *español* switches to Spanish. Write *my data* to see, "
+        "correct or erase what we keep about you."
     ),
     "patient.help.choose": (
         "Answer with just the option number, for example *1*. Write *menu* to start over."
@@ -296,4 +297,48 @@ TEXTS: dict[str, str] = {
         "to leave the waiting list."
     ),
     "patient.attendance_thanks": "Thanks for confirming! See you then 🙌",
+    # MY DATA: what is held about this phone, and the patient's rights over it
+    "patient.my_data.held": (
+        "📋 This is what the practice keeps about this number:\n"
+        "Name: {name}\nAge: {age}\nSex: {sex}\nLanguage: {spoken}"
+    ),
+    "patient.my_data.booking": "🗓️ {code} · {service} · {when} · {status}\n{answers}",
+    "patient.my_data.no_bookings": "You have no appointments or requests with the practice.",
+    "patient.my_data.no_answers": "No answers kept.",
+    "patient.my_data.unknown": "not given",
+    "patient.my_data.language.es": "Spanish",
+    "patient.my_data.language.en": "English",
+    "patient.my_data.reason": "Reason: {value}",
+    "patient.my_data.symptoms": "Symptoms: {value}",
+    "patient.my_data.history": "History: {value}",
+    "patient.my_data.medications": "Medications: {value}",
+    "patient.my_data.allergies": "Allergies: {value}",
+    "patient.my_data.status.pending": "waiting for an answer",
+    "patient.my_data.status.confirmed": "confirmed",
+    "patient.my_data.status.rejected": "not accepted",
+    "patient.my_data.status.expired": "lapsed without an answer",
+    "patient.my_data.status.cancelled": "cancelled",
+    "patient.my_data.status.completed": "attended",
+    "patient.my_data.status.no_show": "missed",
+    "patient.my_data.options": (
+        "What would you like to do?\n1. Correct my details\n2. Withdraw consent\n"
+        "3. Erase my data\n4. Back to the menu"
+    ),
+    "patient.my_data.fix": "What would you like to correct?\n1. Name\n2. Age\n3. Sex",
+    "patient.my_data.corrected": "✅ Done, corrected.",
+    "patient.my_data.kept": "All right, nothing changed.",
+    "patient.my_data.withdraw_confirm": (
+        "If you withdraw your consent, we will stop using your data and stop writing to you, "
+        "except to confirm it.\nWithdraw it?\n1. Yes, withdraw it\n2. No"
+    ),
+    "patient.my_data.withdrawn": (
+        "Done: you withdrew your consent. We will not use your data or write to you again. "
+        "If you ever want to come back, just write to us. 🙏"
+    ),
+    "patient.my_data.erase_confirm": (
+        "Do you ask the practice to erase your data?\n1. Yes, erase it\n2. No"
+    ),
+    "patient.my_data.erasure_noted": (
+        "📝 Your request to erase your data is recorded. The practice must answer you by {due}."
+    ),
 }

@@ -237,6 +237,19 @@ WORDS: dict[str, tuple[str, ...]] = {
     "note.follow_up": ("follow-up", "followup"),
     "note.prescription": ("prescription",),
     "note.private": ("private",),
+    # MY DATA, at the menu: phrases matched as whole words
+    "my_data": (
+        "my data", "my personal data", "delete my data", "erase my data",
+        "withdraw consent", "withdraw my consent", "my information",
+        "i dont want you to use my data",
+    ),
+    "my_data.fix": ("correct", "correct my data"),
+    "my_data.withdraw": ("withdraw", "withdraw consent"),
+    "my_data.erase": ("erase", "delete", "erase my data", "delete my data"),
+    "my_data.back": ("back", "go back"),
+    "fix.name": ("name", "my name"),
+    "fix.age": ("age", "my age"),
+    "fix.sex": ("sex", "my sex", "gender"),
 }  # fmt: skip
 
 # Emergency signs: regular expressions over folded text, each matched as whole words

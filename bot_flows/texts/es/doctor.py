@@ -83,6 +83,14 @@ TEXTS: dict[str, str] = {
     "doctor.which_pending.line": "• {code}{urgent_mark} — {patient_name}, {when}",
     "doctor.pending": "📋 Solicitudes pendientes ({count}):\n{lines}",
     "choices.doctor_button": "Ver solicitudes",  # opens a WhatsApp list (≤ 20 characters)
+    "doctor.rights.pending": (
+        "🔐 Pedidos de pacientes sobre sus datos, sin responder ({count}):\n{lines}"
+    ),
+    "doctor.rights.line": "• {kind} — {phone}, pedido el {requested}; vence el {due}",
+    "doctor.rights.access": "acceso",
+    "doctor.rights.correction": "corrección",
+    "doctor.rights.withdrawal": "retiro del consentimiento",
+    "doctor.rights.erasure": "borrado",
     "doctor.pending.approve": "Aprobar {code}",
     "doctor.pending.line": (
         "• {code}{urgent_mark} — {patient_name}, {age_text}\n"

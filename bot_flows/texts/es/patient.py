@@ -48,7 +48,8 @@ TEXTS: dict[str, str] = {
     ),
     "patient.help.menu": (
         "Responde con el número de lo que necesitas. En cualquier momento: *menu* vuelve aquí, "
-        "*ayuda* te explica qué hacer y *english* cambia el idioma a inglés."
+        "*ayuda* te explica qué hacer y *english* cambia el idioma a inglés. Escribe *mis datos* "
+        "para ver, corregir o borrar lo que guardamos de ti."
     ),
     "patient.help.choose": (
         "Responde solo con el número de la opción, por ejemplo *1*. Escribe *menu* para volver "
@@ -304,4 +305,49 @@ TEXTS: dict[str, str] = {
         "para salir de la lista de espera."
     ),
     "patient.attendance_thanks": "¡Gracias por confirmar! Te esperamos 🙌",
+    # MIS DATOS: what is held about this phone, and the patient's rights over it
+    "patient.my_data.held": (
+        "📋 Esto es lo que el consultorio guarda de este número:\n"
+        "Nombre: {name}\nEdad: {age}\nSexo: {sex}\nIdioma: {spoken}"
+    ),
+    "patient.my_data.booking": "🗓️ {code} · {service} · {when} · {status}\n{answers}",
+    "patient.my_data.no_bookings": "No tienes citas ni solicitudes con el consultorio.",
+    "patient.my_data.no_answers": "Sin respuestas guardadas.",
+    "patient.my_data.unknown": "no indicado",
+    "patient.my_data.language.es": "español",
+    "patient.my_data.language.en": "inglés",
+    "patient.my_data.reason": "Motivo: {value}",
+    "patient.my_data.symptoms": "Síntomas: {value}",
+    "patient.my_data.history": "Antecedentes: {value}",
+    "patient.my_data.medications": "Medicamentos: {value}",
+    "patient.my_data.allergies": "Alergias: {value}",
+    "patient.my_data.status.pending": "esperando respuesta",
+    "patient.my_data.status.confirmed": "confirmada",
+    "patient.my_data.status.rejected": "no aceptada",
+    "patient.my_data.status.expired": "vencida sin respuesta",
+    "patient.my_data.status.cancelled": "cancelada",
+    "patient.my_data.status.completed": "atendida",
+    "patient.my_data.status.no_show": "no asististe",
+    "patient.my_data.options": (
+        "¿Qué quieres hacer?\n1. Corregir mis datos\n2. Retirar consentimiento\n"
+        "3. Borrar mis datos\n4. Volver al menú"
+    ),
+    "patient.my_data.fix": "¿Qué dato quieres corregir?\n1. Nombre\n2. Edad\n3. Sexo",
+    "patient.my_data.corrected": "✅ Listo, lo corregimos.",
+    "patient.my_data.kept": "De acuerdo, no cambiamos nada.",
+    "patient.my_data.withdraw_confirm": (
+        "Si retiras tu consentimiento, dejaremos de usar tus datos y no te escribiremos más, "
+        "salvo para confirmarlo.\n¿Lo retiras?\n1. Sí, lo retiro\n2. No"
+    ),
+    "patient.my_data.withdrawn": (
+        "Listo: retiraste tu consentimiento. No usaremos tus datos ni te escribiremos más. "
+        "Si algún día quieres volver, escríbenos. 🙏"
+    ),
+    "patient.my_data.erase_confirm": (
+        "¿Pides al consultorio que borre tus datos?\n1. Sí, que los borren\n2. No"
+    ),
+    "patient.my_data.erasure_noted": (
+        "📝 Anotamos tu pedido de borrar tus datos. El consultorio debe responderte a más "
+        "tardar el {due}."
+    ),
 }

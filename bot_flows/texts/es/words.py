@@ -302,6 +302,19 @@ WORDS: dict[str, tuple[str, ...]] = {
     "note.follow_up": ("seguimiento",),
     "note.prescription": ("receta",),
     "note.private": ("privada", "privado"),
+    # MIS DATOS, at the menu: phrases matched as whole words
+    "my_data": (
+        "mis datos", "mis datos personales", "borrar mis datos", "borren mis datos",
+        "quiero que borren mis datos", "retirar consentimiento", "retirar mi consentimiento",
+        "ya no quiero que usen mis datos", "mi informacion", "mis datos por favor",
+    ),
+    "my_data.fix": ("corregir", "corregir mis datos"),
+    "my_data.withdraw": ("retirar", "retirarlo", "retirar consentimiento"),
+    "my_data.erase": ("borrar", "borrarlos", "borren", "borrar mis datos"),
+    "my_data.back": ("volver", "regresar"),
+    "fix.name": ("nombre", "mi nombre"),
+    "fix.age": ("edad", "mi edad"),
+    "fix.sex": ("sexo", "mi sexo"),
 }  # fmt: skip
 
 # Emergency signs: regular expressions over folded text, each matched as whole words

@@ -1,0 +1,28 @@
+"""`flask retention run`: the daily retention duty on demand."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from app.background.runtime import get_runtime
+from app.booking.retention import BATCH, apply_retention
+
+group = AppGroup("retention", help="Forget what is kept beyond its retention.")
+
+
+@group.command("run")
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 100_000),
+    default=BATCH,
+    show_default=True,
+    help="Rows per transaction.",
+)
+def run_command(batch: int) -> None:
+    """Purge message bodies past each practice's retention; empty idle conversations' answers.
+
+    The same run as the daily job's; safe to repeat (a second run changes nothing).
+    """
+    report = apply_retention(get_runtime().booking, batch)
+    click.echo(report.summary())

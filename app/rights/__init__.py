@@ -1,0 +1,1 @@
+"""Patients' data rights: the legal deadlines and the register of requests."""
