@@ -29,21 +29,16 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import resource
 import statistics
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,9 +47,9 @@ sys.path.insert(0, str(ROOT))
 from app.booking.context import BookingContext  # noqa: E402
 from app.booking.retention import BATCH, purge_message_bodies  # noqa: E402
 from app.db import make_engine, make_sessionmaker  # noqa: E402
+from bench.holds import raw, throwaway_database  # noqa: E402
 from bot_flows.texts import render_notification  # noqa: E402
 
-SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 OLD_SHARE = 0.9
 QUEUED_EVERY = 10_000  # one old row in this many is still queued
@@ -278,30 +273,6 @@ def sample_after(engine: Engine, sample: dict[uuid.UUID, int]) -> list[tuple[str
             "SELECT id, body FROM message_log WHERE id = ANY(%s)", (list(sample),)
         ).fetchall()
     return [(body, sample[id_]) for id_, body in rows]
-
-
-@contextmanager
-def throwaway_database() -> Iterator[str]:
-    """A new database migrated to head; dropped afterwards whatever happens."""
-    name = f"citabot_bench_{uuid.uuid4().hex[:12]}"
-    admin(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://{SERVER.removeprefix('postgresql://')}/{name}"
-    try:
-        config = AlembicConfig(str(ROOT / "alembic.ini"))
-        config.set_main_option("sqlalchemy.url", url)
-        command.upgrade(config, "head")
-        yield url
-    finally:
-        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def admin(statement: str) -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(statement)  # type: ignore[arg-type]
-
-
-def raw(engine: Engine) -> psycopg.Connection[Any]:
-    return psycopg.connect(engine.url.render_as_string(hide_password=False).replace("+psycopg", ""))
 
 
 if __name__ == "__main__":
