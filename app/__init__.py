@@ -9,9 +9,10 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from app import logs
+from app import logs, sealed
 from app.config import ROOT, Config
 from app.db import Database
+from app.sealed import Keyring
 
 DEVELOPMENT_SECRET = ROOT / "instance" / "secret_key"
 
@@ -23,6 +24,9 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__)
     app.config["CITABOT"] = config
     app.secret_key = config.secret_key or _development_secret(DEVELOPMENT_SECRET)
+    sealed.install(
+        Keyring.from_text(config.data_keys or sealed.development_keys(sealed.DEVELOPMENT_KEYS))
+    )
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.sealed import ENVIRONMENT_VARIABLE, Keyring
+
 ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'citabot.db'}"
 DEVELOPMENT_TOKEN = "citabot-development-token"
@@ -56,6 +58,9 @@ class Config:
     # (CITABOT_SECRET_KEY). Required in production; in development one is made once
     # and kept in instance/ (`create_app`).
     secret_key: str | None = None
+    # The keys that seal clinical text at rest (CITABOT_DATA_KEYS, newest first; see
+    # app/sealed.py). Required in production; in development one is made into instance/.
+    data_keys: str | None = None
 
     @property
     def development_mode(self) -> bool:
@@ -131,6 +136,14 @@ class Config:
                 "production needs CITABOT_SECRET_KEY, 32 characters or more (for example"
                 " `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
             )
+        data_keys = env.get(ENVIRONMENT_VARIABLE) or None
+        if environment == "production" and data_keys is None:
+            raise ValueError(
+                f"production needs {ENVIRONMENT_VARIABLE}: the keys that seal health data at"
+                " rest, newest first (`flask --app app keys new` makes one)"
+            )
+        if data_keys is not None:
+            Keyring.from_text(data_keys)  # a malformed key is refused at start, not at a read
         return cls(
             database_url=env.get("DATABASE_URL") or EMBEDDED_DATABASE_URL,
             redis_url=env.get("REDIS_URL") or None,
@@ -149,6 +162,7 @@ class Config:
             prometheus_multiproc_dir=Path(multiproc_dir) if multiproc_dir else None,
             interactive_replies=interactive,
             secret_key=secret_key,
+            data_keys=data_keys,
         )
 
 

@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 from app.booking.context import BookingContext  # noqa: E402
 from app.booking.retention import BATCH, purge_message_bodies  # noqa: E402
 from app.db import make_engine, make_sessionmaker  # noqa: E402
+from app.sealed import seal, unseal  # noqa: E402
 from bench.holds import raw, throwaway_database  # noqa: E402
 from bot_flows.texts import render_notification  # noqa: E402
 
@@ -56,13 +57,14 @@ QUEUED_EVERY = 10_000  # one old row in this many is still queued
 LATENCY_TARGET = 0.100  # seconds
 
 # Old rows: 181 to 720 days back; recent ones: within the last 170 days. Bodies of 20 to
-# 219 characters, so the marker's length varies.
+# 219 characters, sealed as the app stores them (app/sealed.py), so the marker's length
+# varies and is read from sealed text.
 SEED_SQL = """
 INSERT INTO message_log (profile_id, direction, phone, body, status, created_at, updated_at)
 SELECT p.id,
        CASE WHEN i %% 2 = 0 THEN 'in' ELSE 'out' END,
        '+52155' || lpad((i %% 50000)::text, 8, '0'),
-       repeat('x', 20 + i %% 200),
+       (%(bodies)s::text[])[1 + i %% 200],
        CASE WHEN o.old AND i %% %(queued_every)s = 0 THEN 'queued'
             WHEN i %% 2 = 0 THEN 'received' ELSE 'read' END,
        t.at, t.at
@@ -231,6 +233,7 @@ def seed(engine: Engine, messages: int, practices: int) -> float:
                     "old_percent": int(OLD_SHARE * 100),
                     "queued_every": QUEUED_EVERY,
                     "now": NOW,
+                    "bodies": [seal("x" * (20 + n)) for n in range(200)],
                 },
             )
         connection.commit()
@@ -259,11 +262,11 @@ def sample_before(engine: Engine) -> dict[uuid.UUID, int]:
     """A thousand old rows due for purging, with their bodies' lengths, to check the markers."""
     with raw(engine) as connection:
         rows = connection.execute(
-            "SELECT id, char_length(body) FROM message_log"
+            "SELECT id, body FROM message_log"
             " WHERE created_at < %s AND status <> 'queued' ORDER BY random() LIMIT 1000",
             (NOW - timedelta(days=180),),
         ).fetchall()
-    return dict(rows)
+    return {id_: len(str(unseal(body)).encode()) for id_, body in rows}
 
 
 def sample_after(engine: Engine, sample: dict[uuid.UUID, int]) -> list[tuple[str, int]]:

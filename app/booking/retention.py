@@ -13,11 +13,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, Text, cast, func, literal, select, update
+from sqlalchemy import String, Text, cast, literal, select, update
 
 from app.booking.context import BookingContext
 from app.models import Conversation, MessageLog, MessageStatus, Practice
 from app.models.messaging import NOT_PURGED, PURGED_PREFIX
+from app.sealed import plain_length
 
 BATCH = 5000
 # A conversation untouched this long forgets the answers it collected. Any state: one
@@ -31,7 +32,7 @@ EMPTY_DATA = ("{}", "null")
 
 
 def purged_body(length: int) -> str:
-    """What a body of `length` characters becomes: "[len=127]" (no language, no content)."""
+    """What a body of `length` bytes becomes: "[len=127]" (no language, no content)."""
     return f"{PURGED_PREFIX}{length}]"
 
 
@@ -73,7 +74,7 @@ def _purge_practice(
 ) -> int:
     total = 0
     since: datetime | None = None
-    length = cast(func.length(MessageLog.body), String)
+    length = cast(plain_length(MessageLog.body), String)
     while True:
         # NOT_PURGED is the partial index's own predicate: each batch reads the oldest
         # bodies still kept. It starts where the last one ended: the index entries of

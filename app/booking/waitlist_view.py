@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from app.db import SessionSource
 from app.models import (
@@ -51,12 +51,13 @@ class Waiting:
 
 def waiting_list(sessions: SessionSource, *, profile_id: uuid.UUID) -> list[Waiting]:
     """The practice's entries still on the list (waiting or offered), first joined first."""
-    stored_name = WaitlistEntry.intake["name"].as_string()
     with sessions() as session:
         rows = session.execute(
             select(
                 WaitlistEntry.id,
-                func.coalesce(func.nullif(Contact.patient_name, ""), stored_name),
+                Contact.patient_name,
+                # Sealed (app.sealed): the name in it is read here, not in SQL.
+                WaitlistEntry.intake,
                 WaitlistEntry.phone,
                 MedicalService.name,
                 WaitlistEntry.first_day,
@@ -94,7 +95,7 @@ def waiting_list(sessions: SessionSource, *, profile_id: uuid.UUID) -> list[Wait
     return [
         Waiting(
             entry_id,
-            _first_name(name),
+            _first_name(name or (intake or {}).get("name")),
             phone[-PHONE_END:],
             service,
             first_day,
@@ -104,7 +105,18 @@ def waiting_list(sessions: SessionSource, *, profile_id: uuid.UUID) -> list[Wait
             joined_at,
             tuple(offers.get(entry_id, ())),
         )
-        for entry_id, name, phone, service, first_day, last_day, day_part, status, joined_at in rows
+        for (
+            entry_id,
+            name,
+            intake,
+            phone,
+            service,
+            first_day,
+            last_day,
+            day_part,
+            status,
+            joined_at,
+        ) in rows
     ]
 
 

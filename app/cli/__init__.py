@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.cli import clinic, content, jobs, report, retention, rights, slots
+from app.cli import clinic, content, jobs, keys, report, retention, rights, slots
 
 
 def init_app(app: Flask) -> None:
@@ -16,3 +16,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report.report_command)
     app.cli.add_command(retention.group)
     app.cli.add_command(rights.group)
+    app.cli.add_command(keys.group)

@@ -24,6 +24,7 @@ from app.conversation.flood_limit import FloodCheck, FloodLimit
 from app.conversation.inbox_store import LockedConversation, Received, Replies, store_for
 from app.conversation.services import SqlDoctorServices, SqlPatientServices
 from app.messaging import interactive
+from app.sealed import seal
 from bot_flows import texts
 from bot_flows.doctor import answer_doctor
 from bot_flows.engine import Said
@@ -227,8 +228,9 @@ def _received(message: InboundMessage, now: datetime, flood: FloodLimit) -> Rece
     return Received(
         practice_number=message.practice_number,
         phone=message.sender,
-        body=message.body,
-        guarded_body=_unconsented_body(message.body),
+        # Sealed here: the arrival's statement binds plain parameters (app/sealed.py).
+        body=seal(message.body),
+        guarded_body=seal(_unconsented_body(message.body)),
         purpose="media" if message.has_media and not message.body else None,
         sid=message.sid,
         now=now,

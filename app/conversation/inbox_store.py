@@ -47,6 +47,7 @@ from sqlalchemy.sql.dml import Insert, Update
 from app.conversation.services import PatientContact
 from app.db import UTCDateTime
 from app.models import Contact, Conversation, MessageLog, MessageStatus, Practice
+from app.sealed import seal
 from bot_flows.patient_states import BEFORE_CONSENT, PatientState
 from bot_flows.ports import PracticeDetails
 
@@ -239,7 +240,7 @@ class _PostgresStore:
             "reply_phone": replies.phone,
             "reply_now": replies.now,
             "reply_ids": [uuid.uuid4() for _ in replies.bodies],
-            "reply_bodies": list(replies.bodies),
+            "reply_bodies": [seal(body) for body in replies.bodies],
             "reply_times": replies.times(),
         }
         session.execute(self._finish, params)

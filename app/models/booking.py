@@ -15,7 +15,6 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
-    Text,
     UniqueConstraint,
     false,
     text,
@@ -23,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, gen_random_uuid
+from app.sealed import SealedText
 
 NOW = text("CURRENT_TIMESTAMP")
 # false(), not text("false"): it renders per dialect (SQLite: 0), as the migrations wrote it.
@@ -114,11 +114,13 @@ class ReservationRequest(Base):
     patient_age: Mapped[int | None] = mapped_column(Integer)
     patient_gender: Mapped[str | None] = mapped_column(String(20))
 
-    chief_complaint: Mapped[str | None] = mapped_column(Text)
-    symptoms: Mapped[str | None] = mapped_column(Text)
-    medical_history: Mapped[str | None] = mapped_column(Text)
-    current_medications: Mapped[str | None] = mapped_column(Text)
-    allergies: Mapped[str | None] = mapped_column(Text)
+    # The patient's own words about their health: stored sealed (app/sealed.py), still
+    # `text` columns as the seed made them.
+    chief_complaint: Mapped[str | None] = mapped_column(SealedText)
+    symptoms: Mapped[str | None] = mapped_column(SealedText)
+    medical_history: Mapped[str | None] = mapped_column(SealedText)
+    current_medications: Mapped[str | None] = mapped_column(SealedText)
+    allergies: Mapped[str | None] = mapped_column(SealedText)
     urgency_level: Mapped[str | None] = mapped_column(
         String(20), default="normal", server_default="normal"
     )
@@ -134,7 +136,8 @@ class ReservationRequest(Base):
 
     approved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("profile.id"))
     approved_at: Mapped[datetime | None]
-    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    # The doctor's words to the patient, often clinical: sealed like the answers.
+    rejection_reason: Mapped[str | None] = mapped_column(SealedText)
 
     created_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
     updated_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
@@ -191,7 +194,7 @@ class Reservation(Base):
     source: Mapped[str | None] = mapped_column(
         String(50), default="whatsapp", server_default="whatsapp"
     )
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(SealedText)
 
     # `_sent`: the reminder was handed to the outbox (its message_log row written in the
     # same transaction), not that WhatsApp accepted it: that row's status says so.
@@ -247,7 +250,7 @@ class AppointmentNote(Base):
     )
     profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"))
     note_type: Mapped[str] = mapped_column(String(50))
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(SealedText)
     is_private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=FALSE)
     created_at: Mapped[datetime | None] = mapped_column(server_default=NOW)
     updated_at: Mapped[datetime | None] = mapped_column(server_default=NOW)

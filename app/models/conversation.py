@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, gen_random_uuid
+from app.sealed import SealedJSON
 
 
 class Conversation(Base):
@@ -30,7 +31,8 @@ class Conversation(Base):
     profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"))
     phone: Mapped[str] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(40))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Sealed (app.sealed): mid-booking it holds the intake's answers.
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
     handoff_until: Mapped[datetime | None]
     flood_window_start: Mapped[datetime | None]
     flood_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, gen_random_uuid
+from app.sealed import SealedJSON, SealedText
 
 # What a message body becomes once its retention ends: its length alone ("[len=127]").
 # Rows not yet purged are those whose body does not start so (app.booking.retention); the
@@ -75,7 +76,8 @@ class MessageLog(Base):
     profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"))
     direction: Mapped[str] = mapped_column(String(3))
     phone: Mapped[str] = mapped_column(String(20))
-    body: Mapped[str] = mapped_column(Text)
+    # Sealed (app/sealed.py): what patients write is health data more often than not.
+    body: Mapped[str] = mapped_column(SealedText)
     status: Mapped[str] = mapped_column(String(20))
     purpose: Mapped[str | None] = mapped_column(String(40))
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -84,7 +86,7 @@ class MessageLog(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None]
     # The facts the body was written from, for WhatsApp templates (issue: 24-hour rule).
-    variables: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    variables: Mapped[dict[str, object] | None] = mapped_column(SealedJSON)
     # The WhatsApp template it went out as (None: a free-form body), for reconciliation.
     content_sid: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(server_default=text("CURRENT_TIMESTAMP"))

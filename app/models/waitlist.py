@@ -8,7 +8,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -20,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, gen_random_uuid
+from app.sealed import SealedJSON
 
 NOW = text("CURRENT_TIMESTAMP")
 ACTIVE = text("status IN ('waiting', 'offered')")
@@ -92,7 +92,7 @@ class WaitlistEntry(Base):
     )
     # The patient's answers (health data), reused for the request when they take a place;
     # dropped as soon as the entry leaves the list.
-    intake: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    intake: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)  # sealed
     created_at: Mapped[datetime] = mapped_column(server_default=NOW)
     updated_at: Mapped[datetime] = mapped_column(server_default=NOW)
 

@@ -20,6 +20,7 @@ from app.clock import utc_now
 from app.config import DEVELOPMENT_TOKEN, Config
 from app.db import get_database
 from app.models import MessageLog, Practice
+from app.sealed import new_key
 from bot_flows import texts
 from tests.factories import (
     CONSENT_BUTTONS,
@@ -111,6 +112,7 @@ def without_simulator(app: Flask) -> None:
 def test_production_has_no_simulator(database_url: str) -> None:
     environ = {"DATABASE_URL": database_url, "CITABOT_ENV": "production"} | TWILIO
     environ["CITABOT_SECRET_KEY"] = "a production secret of at least 32 characters"
+    environ["CITABOT_DATA_KEYS"] = new_key()
     without_simulator(create_app(Config.from_env(environ)))
 
 

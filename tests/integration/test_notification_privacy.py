@@ -45,14 +45,17 @@ def held_twice(sessions: sessionmaker[Session], clock: FrozenClock) -> list[str]
         for slot in slots
     ]
     with sessions() as session:
-        codes = [
+        # The facts are sealed (app/sealed.py): read through the model, not a JSON path.
+        facts = [
             session.scalar(
-                select(MessageLog.variables["code"].as_string()).where(
+                select(MessageLog.variables).where(
                     MessageLog.dedupe_key == f"request:{hold.request_id}:new"
                 )
             )
+            or {}
             for hold in holds
         ]
+        codes = [fact.get("code") for fact in facts]
     assert all(codes)
     reject_request(ctx, profile_id=profile_id, code=str(codes[0]), reason="Agenda llena")
     clock.advance(minutes=31)

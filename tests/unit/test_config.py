@@ -10,7 +10,8 @@ from app.config import DEVELOPMENT_TOKEN, Config
 from app.messaging.settings import MessagingSettings
 from bot_flows.texts import template_value
 
-SECRET = {"CITABOT_SECRET_KEY": "s" * 48}
+# What production needs besides Twilio: a secret key, and a data key (32 bytes, base64url).
+SECRET = {"CITABOT_SECRET_KEY": "s" * 48, "CITABOT_DATA_KEYS": "A" * 43}
 TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "real-token"} | SECRET
 
 
