@@ -176,14 +176,16 @@ FLOW: Flow[PatientServices] = {
         answer=answer_consent,
         help="patient.help.consent",
         needs=(),
-        goes_to=frozenset({S.CONSENT, S.DECLINED, S.MENU, S.SERVICE, S.DAY, S.WAITLIST_JOIN}),
+        goes_to=frozenset(
+            {S.CONSENT, S.DECLINED, S.MENU, S.SERVICE, S.DAY, S.WAITLIST_JOIN, S.MY_DATA}
+        ),
     ),
     S.DECLINED: Step(
         ask=say_declined,
         answer=offer_privacy_again,
         help="patient.help.consent",
         needs=(),
-        goes_to=frozenset({S.CONSENT}),
+        goes_to=frozenset({S.CONSENT, S.MY_DATA}),
     ),
     S.MENU: Step(
         ask=ask_menu,
@@ -416,7 +418,7 @@ FLOW: Flow[PatientServices] = {
         answer=answer_my_data,
         help=CHOOSE,
         needs=(),
-        goes_to=frozenset({S.MY_DATA_FIX, S.MY_DATA_WITHDRAW, S.MY_DATA_ERASE, S.MENU}),
+        goes_to=frozenset({S.MY_DATA_FIX, S.MY_DATA_WITHDRAW, S.MY_DATA_ERASE, S.MENU, S.CONSENT}),
     ),
     S.MY_DATA_FIX: Step(
         ask=ask_fix,
@@ -430,35 +432,35 @@ FLOW: Flow[PatientServices] = {
         answer=answer_new_name,
         help=WRITE,
         needs=(),
-        goes_to=frozenset({S.MENU}),
+        goes_to=frozenset({S.MENU, S.CONSENT}),
     ),
     S.MY_DATA_AGE: Step(
         ask=asking("patient.ask_age"),
         answer=answer_new_age,
         help="patient.help.age",
         needs=(),
-        goes_to=frozenset({S.MENU}),
+        goes_to=frozenset({S.MENU, S.CONSENT}),
     ),
     S.MY_DATA_SEX: Step(
         ask=asking("patient.ask_sex", positions(S.MY_DATA_SEX, 3)),
         answer=answer_new_sex,
         help=CHOOSE,
         needs=(),
-        goes_to=frozenset({S.MENU}),
+        goes_to=frozenset({S.MENU, S.CONSENT}),
     ),
     S.MY_DATA_WITHDRAW: Step(
         ask=ask_withdraw,
         answer=answer_withdraw,
         help=CHOOSE,
         needs=(),
-        goes_to=frozenset({S.MENU, S.DECLINED}),
+        goes_to=frozenset({S.MENU, S.CONSENT, S.DECLINED}),
     ),
     S.MY_DATA_ERASE: Step(
         ask=ask_erase,
         answer=answer_erase,
         help=CHOOSE,
         needs=(),
-        goes_to=frozenset({S.MENU}),
+        goes_to=frozenset({S.MENU, S.CONSENT, S.DECLINED}),
     ),
 }
 

@@ -175,6 +175,11 @@ def day_label(day: str | date, language: str) -> str:
     return format_date(day, pattern, locale=language)
 
 
+def far_day_label(day: date, language: str) -> str:
+    """A date years away, with its year: "20 de noviembre de 2031", "November 20, 2031"."""
+    return format_date(day, "long", locale=language)
+
+
 def when_label(turn: PatientTurn, start: str) -> str:
     """A stored instant as the patient reads it: local day and time, their language."""
     zone = turn.services.practice.timezone

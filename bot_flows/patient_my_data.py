@@ -13,6 +13,7 @@ from bot_flows.patient_answers import (
     YES_NO,
     choice,
     clear_choice,
+    far_day_label,
     not_understood,
     when_label,
     written,
@@ -66,6 +67,12 @@ def show_my_data(turn: PatientTurn) -> PatientState:
     return S.MY_DATA
 
 
+def back(turn: PatientTurn) -> PatientState:
+    """Where MIS DATOS leads back to: the menu, or the privacy notice for a phone that
+    declined or withdrew (its rights need no consent; booking does)."""
+    return S.MENU if turn.services.has_consented() else S.CONSENT
+
+
 def ask_my_data(turn: PatientTurn) -> None:
     turn.offer("patient.my_data.options", positions(S.MY_DATA, 4))
 
@@ -79,7 +86,7 @@ def answer_my_data(turn: PatientTurn) -> PatientState:
         case 3:
             return S.MY_DATA_ERASE
         case 4:
-            return S.MENU
+            return back(turn)
     return not_understood(turn, S.MY_DATA)
 
 
@@ -141,7 +148,7 @@ def answer_withdraw(turn: PatientTurn) -> PatientState:
         return not_understood(turn, S.MY_DATA_WITHDRAW)
     if answer == 2:
         turn.say("patient.my_data.kept")
-        return S.MENU
+        return back(turn)
     turn.services.withdraw_consent(CONSENT_VERSION)
     turn.data.clear()
     turn.say("patient.my_data.withdrawn")
@@ -154,15 +161,26 @@ def ask_erase(turn: PatientTurn) -> None:
 
 
 def answer_erase(turn: PatientTurn) -> PatientState:
+    """Erased: what went and what the law keeps until when are the last messages; the bot
+    then treats the phone as one it never met (a new privacy notice if it writes)."""
     answer = clear_choice(turn, 2, YES_NO)
     if answer is None:
         return not_understood(turn, S.MY_DATA_ERASE)
     if answer == 2:
         turn.say("patient.my_data.kept")
-        return S.MENU
-    due = turn.services.ask_erasure()
-    turn.say("patient.my_data.erasure_noted", due=when_label(turn, due.isoformat()))
-    return S.MENU
+        return back(turn)
+    done = turn.services.erase_my_data(CONSENT_VERSION)
+    turn.data.clear()
+    if done.cancelled:
+        turn.say("patient.my_data.erased_cancelled", codes=", ".join(done.cancelled))
+    turn.say("patient.my_data.erased", bookings=done.bookings, messages=done.messages)
+    if done.kept_until is not None:
+        until = far_day_label(done.kept_until, turn.language)
+        turn.say("patient.my_data.record_kept", visits=done.kept_visits, until=until)
+    else:
+        turn.say("patient.my_data.nothing_kept")
+    turn.ask_next = False
+    return S.DECLINED
 
 
 def _corrected(
@@ -170,7 +188,7 @@ def _corrected(
 ) -> PatientState:
     turn.services.correct_identity(name=name, age=age, gender=gender)
     turn.say("patient.my_data.corrected")
-    return S.MENU
+    return back(turn)
 
 
 def _identity(turn: PatientTurn, held: HeldData) -> dict[str, str]:

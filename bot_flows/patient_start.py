@@ -77,6 +77,8 @@ def answer_consent(turn: PatientTurn) -> PatientState:
     """
     if red_flag(turn.text) is not None:
         return S.CONSENT
+    if asks_for_data(turn.words):
+        return show_my_data(turn)
     answer = clear_choice(turn, 2, CONSENT_WORDS)
     if answer is None:
         return not_understood(turn, S.CONSENT)
@@ -98,7 +100,10 @@ def say_declined(turn: PatientTurn) -> None:
 
 
 def offer_privacy_again(turn: PatientTurn) -> PatientState:
-    """Whoever declined may change their mind: any later message shows the privacy notice again."""
+    """Whoever declined may change their mind: any later message shows the privacy notice
+    again. "Mis datos" shows their data: that right needs no consent."""
+    if asks_for_data(turn.words):
+        return show_my_data(turn)
     return S.CONSENT
 
 

@@ -112,6 +112,17 @@ class HeldBooking:
 
 
 @dataclass(frozen=True)
+class ErasureDone:
+    """What an erasure cancelled, erased and keeps, as the patient is told."""
+
+    cancelled: tuple[str, ...]  # codes of the appointments and requests cancelled first
+    bookings: int  # requests whose answers are erased
+    messages: int  # messages whose text is erased
+    kept_visits: int  # attended visits whose record the law keeps
+    kept_until: date | None  # when the last of those is erased; None: nothing kept
+
+
+@dataclass(frozen=True)
 class HeldData:
     """What the practice holds about the phone that asks (MIS DATOS), and only that phone."""
 
@@ -236,8 +247,9 @@ class PatientServices(Protocol):
         """Record the withdrawal (a declined consent), leave the waitlist (its offers would
         write again), and note it in the register, answered at once."""
 
-    def ask_erasure(self) -> datetime:
-        """Note an erasure request, left open for the practice; when it is due."""
+    def erase_my_data(self, text_version: str) -> ErasureDone:
+        """Cancel what is still to come, stop writing to the phone, and have everything
+        about it erased, except the clinical record the law keeps (blocked meanwhile)."""
 
     def forward_to_practice(self, text: str, urgent: bool) -> None:
         """Pass on to the doctor what the patient wrote during a hand-off (urgent: red flag)."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ParamSpec, TypeVar
 
+from flask import current_app
 from rq import get_current_job
 
 from app import logs, metrics
@@ -28,12 +29,16 @@ from app.booking.past_slots import expire_past_slots
 from app.booking.policies import REMINDER_LEADS
 from app.clock import utc_now
 from app.messaging import delivery
+from app.rights import erasure
 from app.scheduling import upkeep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 P = ParamSpec("P")
 DELIVERY_BUDGET = timedelta(seconds=20)
+# An erasure request still open this long after it was made lost its job (the queue was
+# down): the daily run carries it out.
+ERASURE_LOST_AFTER = timedelta(hours=1)
 
 
 def background_job(function: Callable[P, T]) -> Callable[P, T]:
@@ -193,14 +198,38 @@ def keep_slots_ahead() -> str:
 
 @background_job
 def apply_retention() -> str:
-    """The daily retention run: book tomorrow's first, then purge old bodies and idle answers.
+    """The daily retention run: book tomorrow's first, then `retention_duties`.
 
     Counts only in the result: RQ may log it.
     """
     job = get_current_job()
     if job is not None:
         schedule_retention(job.connection, utc_now())
-    return retention.apply_retention(get_runtime().booking).summary()
+    return retention_duties()
+
+
+def retention_duties(batch: int = retention.BATCH) -> str:
+    """Purge old bodies and idle answers, carry out erasures whose job was lost, and
+    erase the blocked clinical records whose time has ended (also `flask retention run`)."""
+    runtime = get_runtime()
+    report = retention.apply_retention(runtime.booking, batch)
+    now = runtime.clock()
+    late = now - ERASURE_LOST_AFTER
+    erased = erasure.finish_open_erasures(runtime.sessions, now, current_app.secret_key, late)
+    ended = erasure.erase_ended_records(runtime.sessions, now)
+    return (
+        f"{report.summary()}, {erased} erasures carried out late,"
+        f" {ended} blocked records erased at the end of their retention"
+    )
+
+
+@background_job
+def erase_patient(rights_request_id: str) -> str:
+    """Carry out a patient's erasure request (its id only: the job holds no data)."""
+    runtime = get_runtime()
+    return erasure.erase(
+        runtime.sessions, runtime.clock(), current_app.secret_key, uuid.UUID(rights_request_id)
+    )
 
 
 # What a `OwedJob` may name (see app.background.after_commit), by name.
@@ -210,4 +239,5 @@ JOBS: dict[str, Callable[..., object]] = {
     "expire_request": expire_request,
     "send_reminder": send_reminder,
     "offer_places": offer_places,
+    "erase_patient": erase_patient,
 }

@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session
 from app import metrics
 from app.background.after_commit import run_after_commit
 from app.db import among, insert_ignoring_conflicts, rows_by_id
-from app.models import Contact, MedicalService, MessageLog, MessageStatus, Practice, TimeSlot
+from app.models import (
+    Consent,
+    Contact,
+    MedicalService,
+    MessageLog,
+    MessageStatus,
+    Practice,
+    TimeSlot,
+)
 from app.models.booking import Reservation, ReservationRequest
 
 
@@ -69,6 +77,8 @@ Booking = ReservationRequest | Reservation | Row[Any]
 # data than its message needs.
 CLINICAL_FACTS = frozenset({"age", "reason", "urgency"})
 DELIVERY_BATCH = 100  # messages per delivery job when a transaction queues many
+# Purposes of the notices that go to the practice (the doctor, the staff), not a patient.
+STAFF_PURPOSES = ("doctor_", "desk_")
 
 
 class Slot(Protocol):
@@ -212,10 +222,16 @@ def queue_notifications(
     """Queue `notifications` as outbound messages (each key once) and ask for their delivery.
 
     Returns the ids of the messages queued by this call: none for a key already queued.
+    A patient who withdrew their consent is written to no more (MIS DATOS): what would
+    go to them is dropped here, where every notice, reminder and offer passes.
     """
+    listed = [notification for notification in notifications if notification is not None]
+    withdrawn = withdrawn_consents(
+        session, {(n.profile_id, n.phone) for n in listed if to_patient(n.purpose)}
+    )
     rows = []
-    for notification in notifications:
-        if notification is None:
+    for notification in listed:
+        if (notification.profile_id, notification.phone) in withdrawn:
             continue
         written = render(notification)
         if isinstance(written, str):
@@ -244,6 +260,33 @@ def queue_notifications(
     ids = insert_ignoring_conflicts(session, MessageLog.__table__, rows, ["dedupe_key"])
     _ask_delivery(session, ids)
     return ids
+
+
+def to_patient(purpose: str) -> bool:
+    """Whether a notice of this purpose goes to a patient (not the doctor or the staff)."""
+    return not purpose.startswith(STAFF_PURPOSES)
+
+
+def withdrawn_consents(
+    session: Session, pairs: set[tuple[uuid.UUID, str]]
+) -> set[tuple[uuid.UUID, str]]:
+    """Which (practice, phone) pairs last answered the privacy notice with a withdrawal.
+
+    A phone that never consented has no notices queued for it, so only a "no" that came
+    after a "yes" counts; one query for the lot, on the consent index.
+    """
+    if not pairs:
+        return set()
+    rows = session.execute(
+        select(Consent.profile_id, Consent.phone, Consent.accepted)
+        .where(
+            among(session, Consent.profile_id, {profile for profile, _ in pairs}),
+            among(session, Consent.phone, {phone for _, phone in pairs}),
+        )
+        .order_by(Consent.recorded_at)
+    )
+    latest = {(row.profile_id, row.phone): row.accepted for row in rows}
+    return {pair for pair in pairs if latest.get(pair) is False}
 
 
 def queue_replies(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from app.background.runtime import get_runtime
-from app.booking.retention import BATCH, apply_retention
+from app.background.jobs import retention_duties
+from app.booking.retention import BATCH
 
 group = AppGroup("retention", help="Forget what is kept beyond its retention.")
 
@@ -20,9 +20,9 @@ group = AppGroup("retention", help="Forget what is kept beyond its retention.")
     help="Rows per transaction.",
 )
 def run_command(batch: int) -> None:
-    """Purge message bodies past each practice's retention; empty idle conversations' answers.
+    """Purge message bodies past each practice's retention; empty idle conversations' answers;
+    erase the blocked clinical records whose time has ended.
 
     The same run as the daily job's; safe to repeat (a second run changes nothing).
     """
-    report = apply_retention(get_runtime().booking, batch)
-    click.echo(report.summary())
+    click.echo(retention_duties(batch))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -40,11 +41,12 @@ from app.models import (
 )
 from app.phones import to_e164
 from app.practices import members
-from app.rights import held, register
+from app.rights import erasure, held, register
 from app.rights.deadlines import Kind
 from app.rights.register import AT_ONCE
 from app.scheduling import search
 from bot_flows.ports import (
+    ErasureDone,
     HeldBooking,
     HeldData,
     OpenRightsRequest,
@@ -383,8 +385,24 @@ class SqlPatientServices(_Services):
         self.leave_waitlist()  # a freed place offered later would write to them again
         self._note_right(Kind.WITHDRAWAL, answered=AT_ONCE)
 
-    def ask_erasure(self) -> datetime:
-        return self._note_right(Kind.ERASURE).due_at
+    def erase_my_data(self, text_version: str) -> ErasureDone:
+        # What is still to come is cancelled first, as the patient would cancel it (the
+        # doctor is told, the place goes to the waitlist); then nothing more is sent.
+        cancelled = tuple(booking.code for booking in self.bookings())
+        for code in cancelled:
+            self.cancel(code)
+        self.record_consent(False, text_version)
+        self.leave_waitlist()
+        practice = self._session.get_one(Practice, self._practice.id)
+        plan = erasure.request_erasure(self._session, practice, self._contact.phone, self._now)
+        local = ZoneInfo(practice.timezone)
+        return ErasureDone(
+            cancelled,
+            plan.bookings,
+            plan.messages,
+            plan.kept_visits,
+            plan.kept_until.astimezone(local).date() if plan.kept_until else None,
+        )
 
     def _note_right(self, kind: Kind, answered: str | None = None) -> RightsRequest:
         practice = self._session.get_one(Practice, self._practice.id)

@@ -14,7 +14,7 @@ from app.models.desk import AuditEntry, DeskCode, DeskSession, PracticeMember, R
 from app.models.legacy import AppointmentSourceTracking, PatientAssessment
 from app.models.messaging import MessageLog, MessageStatus
 from app.models.practice import AvailabilityRule, ClosedDate, MedicalService, Practice
-from app.models.rights import RightsRequest
+from app.models.rights import BlockedRecord, RightsRequest
 from app.models.slots import SlotStatus, TimeSlot
 from app.models.waitlist import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 
@@ -23,6 +23,7 @@ __all__ = [
     "AppointmentSourceTracking",
     "AuditEntry",
     "AvailabilityRule",
+    "BlockedRecord",
     "ClosedDate",
     "Consent",
     "Contact",

@@ -50,6 +50,9 @@ class Practice(Base):
         CheckConstraint(
             "message_retention_days BETWEEN 30 AND 3650", name="ck_profile_message_retention_days"
         ),
+        CheckConstraint(
+            "clinical_record_years BETWEEN 1 AND 50", name="ck_profile_clinical_record_years"
+        ),
         UniqueConstraint("whatsapp_number"),
     )
 
@@ -121,6 +124,9 @@ class Practice(Base):
     agenda_hour: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     # Days a message body is kept before only its length remains (revision 0018).
     message_retention_days: Mapped[int] = mapped_column(Integer, default=180, server_default="180")
+    # Years an attended visit's clinical record is kept after the patient asks for erasure
+    # (blocked meanwhile); NULL: the country's law (app/rights/deadlines.py; revision 0020).
+    clinical_record_years: Mapped[int | None] = mapped_column(Integer)
 
 
 class MedicalService(Base):

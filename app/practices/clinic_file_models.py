@@ -236,6 +236,10 @@ class ClinicFile(_Section):
     message_retention_days: whole_number(30, 3650, "days") = 180
     """How long the text of each WhatsApp message is kept; afterwards only its length
     remains (the appointments and their answers are not affected)."""
+    clinical_record_years: whole_number(1, 50, "years") | None = None
+    """How long the record of an attended visit is kept once its patient asks for erasure:
+    it is blocked (sealed, unusable) until then, and erased on that day. Left out: the
+    country's law (Mexico 5 years, Colombia 15, Argentina 10, Brazil 20)."""
     address: text() | None = None
     """Where the practice is, as patients read it in their confirmation."""
     doctor_title: text(20) | None = None

@@ -63,6 +63,7 @@ def clinic_data(session: Session, profile_id: uuid.UUID) -> dict[str, Any]:
         "release_unconfirmed_hours": practice.release_unconfirmed_hours,
         "agenda_hour": practice.agenda_hour,
         "message_retention_days": practice.message_retention_days,
+        "clinical_record_years": practice.clinical_record_years,
         "address": practice.address,
         "doctor_title": practice.doctor_title,
         "doctor_gender": practice.doctor_gender,

@@ -84,6 +84,7 @@ def _upsert_profile(session: Session, clinic: ClinicFile, now: datetime) -> tupl
     practice.release_unconfirmed_hours = clinic.release_unconfirmed_hours
     practice.agenda_hour = clinic.agenda_hour
     practice.message_retention_days = clinic.message_retention_days
+    practice.clinical_record_years = clinic.clinical_record_years
     practice.updated_at = now
     session.flush()
     return practice, created

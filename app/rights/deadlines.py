@@ -70,14 +70,15 @@ ZONE_COUNTRY = {
 
 
 def country_of(whatsapp_number: str | None, timezone: str) -> str | None:
-    """The practice's country: its WhatsApp number's, else its time zone's; None if unknown."""
-    if whatsapp_number:
-        region = region_of(whatsapp_number)
-        if region is not None:
-            return region
+    """The practice's country: its WhatsApp number's where the table knows it, else its
+    time zone's (a practice in Mexico may write from a US Twilio number), else the
+    number's; None if unknown."""
+    region = region_of(whatsapp_number) if whatsapp_number else None
+    if region in TERMS:
+        return region
     if timezone.startswith("America/Argentina/") or timezone == "America/Buenos_Aires":
         return "AR"
-    return ZONE_COUNTRY.get(timezone)
+    return ZONE_COUNTRY.get(timezone, region)
 
 
 def term_for(country: str | None, kind: Kind) -> Term:
@@ -104,3 +105,21 @@ def due_at(country: str | None, kind: Kind | str, requested_at: datetime) -> dat
 def _span(term: Term) -> float:
     """Calendar days a term lasts at most (5 working days are 7 calendar days)."""
     return term.days * 7 / 5 if term.working else term.days
+
+
+# How long each country's law has a practice keep a patient's clinical record, in years
+# from the visit; an erasure request cannot shorten it (the record is blocked instead).
+# - MX, NOM-004-SSA3-2012 (el expediente clínico), 5.4: at least 5 years from the last act.
+# - BR, Lei 13.787/2018 art. 6: 20 years from the last entry in the record.
+# - CO, Resolución 839 de 2017 art. 1: 15 years from the last attention.
+# - AR, Ley 26.529 art. 18: at least 10 years from the last entry.
+CLINICAL_RECORD_YEARS = {"MX": 5, "BR": 20, "CO": 15, "AR": 10}
+
+
+def clinical_record_years(country: str | None, chosen: int | None = None) -> int:
+    """The years a record is kept: the practice's choice, else its country's law. A country
+    not in the table gets the longest: a record erased too soon cannot be brought back,
+    one blocked too long can still be erased."""
+    if chosen is not None:
+        return chosen
+    return CLINICAL_RECORD_YEARS.get(country or "", max(CLINICAL_RECORD_YEARS.values()))

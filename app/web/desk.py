@@ -42,6 +42,8 @@ from app.conversation.services import SqlDoctorServices, practice_details
 from app.db import Savepoints
 from app.desk import access
 from app.desk.access import SignInRefused
+from app.rights import register
+from app.rights.register import masked
 from bot_flows.ports import PracticeDetails
 from bot_flows.texts import clock_time, day_name, text
 
@@ -195,6 +197,10 @@ def agenda() -> ResponseReturnValue:
             sessions, profile_id=practice.id, first_day=first, last_day=last
         )
         pending = queries.pending_requests(sessions, profile_id=practice.id)
+        rights = [
+            OpenRight(row.kind, masked(row.phone), row.due_at, row.due_at < desk_now())
+            for row in register.open_requests(db, practice.id)
+        ]
     lang = page_language(practice)
     return render_template(
         "desk/agenda.html",
@@ -203,6 +209,7 @@ def agenda() -> ResponseReturnValue:
         who=g.who,
         days=_agenda_rows(bookings, first, last, zone, lang),
         pending=pending,
+        rights=rights,
         week=week,
         day=day,
         today=today,
@@ -211,6 +218,16 @@ def agenda() -> ResponseReturnValue:
         at=lambda instant: clock_time(instant, practice.timezone, lang),
         day_name=lambda d: day_name(d, lang),
     )
+
+
+@dataclass(frozen=True)
+class OpenRight:
+    """A patient's data-rights request the practice still owes an answer to."""
+
+    kind: str
+    phone: str  # masked to its last 4 digits
+    due: datetime
+    overdue: bool
 
 
 @dataclass(frozen=True)

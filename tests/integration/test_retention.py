@@ -22,6 +22,7 @@ from app.booking.retention import forget_idle_answers, purge_message_bodies
 from app.models import Conversation, MessageLog, Practice
 from app.practices.clinic_file import ClinicFileError, read_clinic, read_document
 from app.practices.setup import import_clinic
+from app.rights import erasure
 from tests.conftest import FrozenClock
 from tests.factories import context, make_practice
 from tests.redis_server import RedisServer
@@ -94,7 +95,9 @@ def test_bodies_past_the_practices_retention_keep_only_their_length(
 
     assert purge_message_bodies(ctx, batch=2) == 3
 
-    assert bodies(sessions, old, old_reply, brief_old) == ["[len=28]", "[len=6]", "[len=28]"]
+    # The length in UTF-8 bytes, which a sealed body gives without being opened: the
+    # greeting's 6 characters are 9 bytes ("👋" is 4).
+    assert bodies(sessions, old, old_reply, brief_old) == ["[len=28]", "[len=9]", "[len=28]"]
     assert bodies(sessions, recent, queued, sending, brief_recent) == [SECRET] * 4
     # Idempotent: a second run finds nothing, and a purged body is not measured again.
     assert purge_message_bodies(ctx, batch=2) == 0
@@ -152,12 +155,14 @@ def test_the_cli_and_the_daily_job_say_what_they_did_in_counts_only(
     result: Result = runner.invoke(args=["retention", "run"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (
-        "1 message bodies purged, 1 conversations forgot their answers"
+        "1 message bodies purged, 1 conversations forgot their answers,"
+        " 0 erasures carried out late, 0 blocked records erased at the end of their retention"
     )
     assert SECRET not in result.output
     with app.app_context():  # the daily job: the same run, nothing left to do
         assert jobs.apply_retention() == (
-            "0 message bodies purged, 0 conversations forgot their answers"
+            "0 message bodies purged, 0 conversations forgot their answers,"
+            " 0 erasures carried out late, 0 blocked records erased at the end of their retention"
         )
 
 
@@ -190,6 +195,33 @@ def test_the_clinic_file_sets_the_retention_and_leaving_it_out_restores_180(
 
     assert imported(demo(message_retention_days=365)) == 365
     assert imported(demo()) == 180
+
+
+@pytest.mark.parametrize(("years", "refused"), [(0, True), (1, False), (50, False), (51, True)])
+def test_the_clinic_file_bounds_the_clinical_record_years(years: int, refused: bool) -> None:
+    try:
+        read_clinic(demo(clinical_record_years=years))
+    except ClinicFileError as error:
+        assert refused
+        assert [p for p in error.problems if p.startswith("clinical_record_years:")]
+    else:
+        assert not refused
+
+
+def test_the_clinical_record_years_are_the_files_or_else_the_countrys(
+    sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    """The demo practice is in Mexico: its law's 5 years unless the file says otherwise."""
+
+    def kept_for(data: dict[str, Any]) -> int:
+        profile_id = import_clinic(sessions, read_clinic(data), clock.now).profile_id
+        with sessions() as session:
+            practice = session.get_one(Practice, profile_id)
+            visit = datetime(2026, 12, 2, 16, 0, tzinfo=UTC)
+            return erasure.kept_until(practice, visit).year - visit.year
+
+    assert kept_for(demo(clinical_record_years=12)) == 12
+    assert kept_for(demo()) == 5
 
 
 def test_the_daily_run_is_booked_once_a_day_at_four_utc(redis_server: RedisServer) -> None:

@@ -130,10 +130,13 @@ def test_withdrawal_is_a_declined_consent_answered_at_once(
 def test_erasure_stays_open_with_mexicos_deadline_and_the_doctor_sees_it(
     sessions: sessionmaker[Session], practice_id: uuid.UUID
 ) -> None:
+    """Open until its job has run (tests/e2e/test_erasure.py runs it)."""
     with patient(sessions, practice_id, MINE) as services:
-        due = services.ask_erasure()
+        done = services.erase_my_data("privacy-2026-11")
+    # The pending request was cancelled first; nothing attended, so nothing is kept.
+    assert len(done.cancelled) == 1 and (done.kept_visits, done.kept_until) == (0, None)
     # LFPDPPP: 20 working days from Tuesday 1 December, 09:00 in Mexico City.
-    assert due == datetime(2026, 12, 29, 15, 0, tzinfo=UTC)
+    due = datetime(2026, 12, 29, 15, 0, tzinfo=UTC)
     [row] = register(sessions)
     assert (row.kind, row.answered_at, row.due_at) == ("erasure", None, due)
     with sessions.begin() as session:
@@ -150,7 +153,7 @@ def test_nothing_of_the_intake_reaches_the_register(
     with patient(sessions, practice_id, MINE) as services:
         services.my_data()
         services.correct_identity(gender="female")
-        services.ask_erasure()
+        services.erase_my_data("privacy-2026-11")
     for row in register(sessions):
         assert CANARY not in repr(vars(row)) and "Penicilina" not in repr(vars(row))
 
@@ -160,7 +163,7 @@ def test_the_cli_lists_the_register_and_the_overdue_masked(
 ) -> None:
     with patient(sessions, practice_id, MINE) as services:
         services.my_data()
-        services.ask_erasure()
+        services.erase_my_data("privacy-2026-11")
     listed = runner.invoke(args=["rights", "list"])
     assert listed.exit_code == 0, listed.output
     lines = listed.output.splitlines()

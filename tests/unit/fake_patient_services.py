@@ -41,6 +41,7 @@ from app.scheduling.window import BookingWindow
 from bot_flows.engine import Said
 from bot_flows.patient import Chat, Incoming, PatientState, answer_patient
 from bot_flows.ports import (
+    ErasureDone,
     HeldBooking,
     HeldData,
     PracticeDetails,
@@ -419,11 +420,15 @@ class FakePatientServices:
         self.waiting.clear()
         self.rights.append(("withdrawal", True))
 
-    def ask_erasure(self) -> datetime:
-        """Open in the register; due in 20 working days (the practice is in Mexico)."""
-        self._call("ask_erasure")
+    def erase_my_data(self, text_version: str) -> ErasureDone:
+        """Open in the register until the job erases; one attended visit kept 5 years
+        (Mexico's NOM-004) from 2026-11-20, the fake's fixed past visit."""
+        self._call("erase_my_data", text_version)
+        cancelled = tuple(booking.code for booking in self._upcoming())
+        self.consented = False
+        self.waiting.clear()
         self.rights.append(("erasure", False))
-        return datetime(2026, 12, 28, 15, 0, tzinfo=UTC)
+        return ErasureDone(cancelled, 2, 14, 1, date(2031, 11, 20))
 
     # Helpers
 

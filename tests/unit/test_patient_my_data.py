@@ -87,7 +87,7 @@ def test_the_name_is_corrected_as_the_intake_reads_it() -> None:
     assert patient.send("Ana").keys[0] == "patient.bad_name"  # one word is not a full name
     reply = patient.send("me llamo maría josé pérez")
     assert reply.keys[0] == "patient.my_data.corrected" and patient.state == S.MENU
-    assert patient.services.calls[-1] == ("correct_identity", ("María José Pérez", None, None))
+    assert ("correct_identity", ("María José Pérez", None, None)) in patient.services.calls
     assert patient.services.rights == [("access", True), ("correction", True)]
     assert "María José Pérez" in patient.send("mis datos").text
 
@@ -131,13 +131,40 @@ def test_after_withdrawing_the_bot_treats_the_phone_as_one_that_declined() -> No
     assert {name for name, _ in patient.services.calls[calls:]} <= {"has_consented"}
 
 
-def test_erasure_is_confirmed_recorded_open_and_the_deadline_told() -> None:
+def test_erasure_cancels_what_is_pending_and_says_what_went_and_what_is_kept_until_when() -> None:
     patient = booked_patient()
+    [pending] = patient.services.bookings()
     patient.say("mis datos", "3")
     reply = patient.send("1")
-    assert reply.keys[0] == "patient.my_data.erasure_noted" and patient.state == S.MENU
-    assert "lunes 28 de diciembre" in reply.text
+    assert reply.keys == [
+        "patient.my_data.erased_cancelled",
+        "patient.my_data.erased",
+        "patient.my_data.record_kept",
+    ]
+    assert pending.code in reply.text
+    # The fake keeps one attended visit of 2026-11-20 for Mexico's 5 years.
+    assert "hasta el 20 de noviembre de 2031." in reply.text and "(consultas: 1)" in reply.text
+    assert patient.state == S.DECLINED and patient.chat.data == {}
+    assert ("erase_my_data", (CONSENT_VERSION,)) in patient.services.calls
     assert patient.services.rights[-1] == ("erasure", False)
+    # Then the phone is one the bot never met: the privacy notice, nothing read.
+    calls = len(patient.services.calls)
+    assert patient.send("hola", wait=timedelta(hours=1)).keys == ["patient.consent"]
+    assert {name for name, _ in patient.services.calls[calls:]} <= {"has_consented"}
+
+
+def test_a_phone_that_withdrew_still_sees_and_erases_its_data_but_cannot_book() -> None:
+    """Its rights need no consent: "mis datos" works after a withdrawal; going back from
+    there shows the privacy notice, not the menu."""
+    patient = booked_patient()
+    patient.say("mis datos", "2", "1")
+    assert patient.state == S.DECLINED
+    assert patient.send("mis datos", wait=timedelta(hours=1)).keys[0] == "patient.my_data.held"
+    assert patient.send("4").keys == ["patient.consent"] and patient.state == S.CONSENT
+    assert patient.send("mis datos").keys[0] == "patient.my_data.held"
+    patient.say("3")
+    assert patient.send("1").keys[1] == "patient.my_data.erased"
+    assert patient.state == S.DECLINED
 
 
 def test_erasure_declined_records_nothing() -> None:

@@ -357,7 +357,7 @@ MOVES_DRAWN: dict[tuple[str, str], Callable[[], tuple[Patient, str, timedelta]]]
     (S.MY_DATA_AGE, S.MENU): lambda: (reach(S.MY_DATA_AGE), "35", MINUTE),
     (S.MY_DATA_SEX, S.MENU): lambda: (reach(S.MY_DATA_SEX), "1", MINUTE),
     (S.MY_DATA_WITHDRAW, S.MENU): lambda: (reach(S.MY_DATA_WITHDRAW), "2", MINUTE),
-    (S.MY_DATA_ERASE, S.MENU): lambda: (reach(S.MY_DATA_ERASE), "1", MINUTE),
+    (S.MY_DATA_ERASE, S.MENU): lambda: (reach(S.MY_DATA_ERASE), "2", MINUTE),
     (S.REBOOK_CONFIRM, S.REBOOK_CONFIRM): lambda: (
         refusing(reach(S.REBOOK_CONFIRM), "rebook"),
         "1",

@@ -58,6 +58,9 @@ def test_working_days_skip_the_weekend_even_when_asked_on_one() -> None:
         (None, "America/Argentina/Buenos_Aires", "AR"),
         (None, "America/Sao_Paulo", "BR"),
         (None, "Europe/Madrid", None),
+        # A US Twilio number (the sandbox's) at a practice in Mexico: the zone says where.
+        ("+14155238886", "America/Mexico_City", "MX"),
+        ("+14155238886", "America/New_York", "US"),
     ],
 )
 def test_the_country_comes_from_the_number_then_the_zone(

@@ -38,6 +38,13 @@ TEXTS: dict[str, str] = {
     "desk.code.locked": "Too many wrong tries: for your safety, wait a few minutes and ask again.",
     # The agenda
     "desk.agenda.pending": "Requests to answer: {count}",
+    "desk.agenda.rights": "Personal data rights to attend to: {count}",
+    "desk.rights.access": "Access to their data",
+    "desk.rights.correction": "Correction of data",
+    "desk.rights.withdrawal": "Consent withdrawn",
+    "desk.rights.erasure": "Erasure of data",
+    "desk.rights.due": "legal deadline: {day}",
+    "desk.rights.overdue": "legal deadline passed on {day}",
     "desk.agenda.answer_by": "Answer by {time}",
     "desk.agenda.today": "Today",
     "desk.agenda.show_day": "Show the day",

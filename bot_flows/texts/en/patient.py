@@ -336,9 +336,23 @@ TEXTS: dict[str, str] = {
         "If you ever want to come back, just write to us. 🙏"
     ),
     "patient.my_data.erase_confirm": (
-        "Do you ask the practice to erase your data?\n1. Yes, erase it\n2. No"
+        "If we erase your data, we cancel your pending appointments and requests, stop "
+        "writing to you and erase your name, your number and your answers. What the law "
+        "makes the practice keep (the record of the visits you already had) stays encrypted "
+        "and blocked until its time is up.\nShall we erase your data?\n1. Yes, erase it\n2. No"
     ),
-    "patient.my_data.erasure_noted": (
-        "📝 Your request to erase your data is recorded. The practice must answer you by {due}."
+    "patient.my_data.erased_cancelled": "We cancelled what you had pending: {codes}.",
+    "patient.my_data.erased": (
+        "🗑️ Done, we erased your data:\n"
+        "• your name, your number, your age and your sex\n"
+        "• your health answers (requests: {bookings})\n"
+        "• the text of your messages (messages: {messages})\n"
+        "We will not write to you again."
     ),
+    "patient.my_data.record_kept": (
+        "⚖️ The law makes the practice keep the record of the visits you attended "
+        "(visits: {visits}) until {until}. It stays encrypted and blocked: nobody can use "
+        "it, and on that day it is erased."
+    ),
+    "patient.my_data.nothing_kept": "Nothing is kept with your name or your number.",
 }

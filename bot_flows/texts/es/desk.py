@@ -42,6 +42,13 @@ TEXTS: dict[str, str] = {
     ),
     # The agenda
     "desk.agenda.pending": "Solicitudes por responder: {count}",
+    "desk.agenda.rights": "Derechos sobre datos personales por atender: {count}",
+    "desk.rights.access": "Acceso a sus datos",
+    "desk.rights.correction": "Corrección de datos",
+    "desk.rights.withdrawal": "Retiro del consentimiento",
+    "desk.rights.erasure": "Borrado de datos",
+    "desk.rights.due": "plazo legal: {day}",
+    "desk.rights.overdue": "plazo legal vencido el {day}",
     "desk.agenda.answer_by": "Responder antes de las {time}",
     "desk.agenda.today": "Hoy",
     "desk.agenda.show_day": "Ver el día",

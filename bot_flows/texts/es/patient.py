@@ -344,10 +344,24 @@ TEXTS: dict[str, str] = {
         "Si algún día quieres volver, escríbenos. 🙏"
     ),
     "patient.my_data.erase_confirm": (
-        "¿Pides al consultorio que borre tus datos?\n1. Sí, que los borren\n2. No"
+        "Si borramos tus datos, cancelamos tus citas y solicitudes pendientes, no te "
+        "escribimos más y borramos tu nombre, tu número y tus respuestas. Lo que la ley "
+        "obliga al consultorio a conservar (el expediente de las consultas a las que ya "
+        "viniste) queda cifrado y bloqueado hasta que se cumpla su plazo.\n"
+        "¿Borramos tus datos?\n1. Sí, bórrenlos\n2. No"
     ),
-    "patient.my_data.erasure_noted": (
-        "📝 Anotamos tu pedido de borrar tus datos. El consultorio debe responderte a más "
-        "tardar el {due}."
+    "patient.my_data.erased_cancelled": "Cancelamos lo que tenías pendiente: {codes}.",
+    "patient.my_data.erased": (
+        "🗑️ Listo, borramos tus datos:\n"
+        "• tu nombre, tu número, tu edad y tu sexo\n"
+        "• tus respuestas de salud (solicitudes: {bookings})\n"
+        "• el texto de tus mensajes (mensajes: {messages})\n"
+        "No te escribiremos más."
     ),
+    "patient.my_data.record_kept": (
+        "⚖️ La ley obliga al consultorio a conservar el expediente de tus consultas "
+        "atendidas (consultas: {visits}) hasta el {until}. Queda cifrado y bloqueado: nadie "
+        "puede usarlo, y ese día se borra solo."
+    ),
+    "patient.my_data.nothing_kept": "No queda nada guardado con tu nombre ni con tu número.",
 }
