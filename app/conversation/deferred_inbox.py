@@ -33,6 +33,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import exc
 
+from app.sealed import keyring
+
 log = logging.getLogger(__name__)
 
 # What "the database cannot be reached" looks like: refused or dropped connections,
@@ -66,11 +68,14 @@ class KeptMessage:
     form: dict[str, str]
 
     def dumps(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        """One line, sealed (app/sealed.py): what a patient wrote waits in Redis or on disk."""
+        return keyring().seal(json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":")))
 
     @classmethod
     def loads(cls, line: str | bytes) -> KeptMessage:
-        return cls(**json.loads(line))
+        """A kept line, sealed or (kept before sealing) plain."""
+        text = line.decode() if isinstance(line, bytes) else line
+        return cls(**json.loads(keyring().open(text.strip())))
 
 
 def _phone_key(phone: str) -> str:

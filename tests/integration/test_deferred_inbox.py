@@ -208,6 +208,19 @@ def test_a_message_that_cannot_be_processed_is_set_aside_not_lost(tmp_path: Path
     ] == ["poison"]
 
 
+def test_what_waits_on_disk_is_sealed_and_a_line_kept_before_sealing_still_reads(
+    tmp_path: Path,
+) -> None:
+    """A patient's words wait in the journal sealed, as in the database (app/sealed.py)."""
+    inbox = DeferredInbox(None, tmp_path)
+    inbox.keep(message(1.0, "me duele el pecho"), "+1")
+    written = (tmp_path / "journal.jsonl").read_text()
+    assert "pecho" not in written and written.startswith("enc:v1:")
+    plain = '{"received_at":2.0,"url":"u","signature":"s","form":{"Body":"hola"}}'
+    assert KeptMessage.loads(plain + "\n").form == {"Body": "hola"}
+    assert KeptMessage.loads(written.splitlines()[0]).form["Body"] == "me duele el pecho"
+
+
 def test_the_disk_journal_tells_each_phone_once_until_it_is_emptied(tmp_path: Path) -> None:
     journal = DiskJournal(tmp_path)
     assert [journal.keep(message(n, "x"), phone) for n, phone in enumerate("aab")] == [
