@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, Text, cast, literal, select, update
 
 from app.booking.context import BookingContext
-from app.models import Conversation, MessageLog, MessageStatus, Practice
-from app.models.messaging import NOT_PURGED, PURGED_PREFIX
+from app.models import Conversation, MessageLog, Practice
+from app.models.messaging import IN_FLIGHT, NOT_PURGED, PURGED_PREFIX
 from app.sealed import plain_length
 
 BATCH = 5000
@@ -25,9 +25,6 @@ BATCH = 5000
 # mid-booking is started over after a day of silence anyway (bot_flows IDLE_TIME), and
 # one at rest resumes only with its data (a state whose data is missing opens afresh).
 IDLE_ANSWERS = timedelta(days=30)
-# Queued and sending rows are still to be delivered (or recognised at the provider by
-# their body): their text is needed, however old.
-IN_FLIGHT = (MessageStatus.QUEUED.value, MessageStatus.SENDING.value)
 EMPTY_DATA = ("{}", "null")
 
 

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from app.background.runtime import get_runtime
+from app.cli.options import batch_option
 from app.rights.rotation import BATCH, rotate
 from app.sealed import new_key
 
@@ -19,13 +20,7 @@ def new_command() -> None:
 
 
 @group.command("rotate")
-@click.option(
-    "--batch",
-    type=click.IntRange(1, 100_000),
-    default=BATCH,
-    show_default=True,
-    help="Rows per transaction.",
-)
+@batch_option(BATCH)
 def rotate_command(batch: int) -> None:
     """Re-seal every sealed value with the newest key (the first of CITABOT_DATA_KEYS).
 

@@ -7,18 +7,13 @@ from flask.cli import AppGroup
 
 from app.background.jobs import retention_duties
 from app.booking.retention import BATCH
+from app.cli.options import batch_option
 
 group = AppGroup("retention", help="Forget what is kept beyond its retention.")
 
 
 @group.command("run")
-@click.option(
-    "--batch",
-    type=click.IntRange(1, 100_000),
-    default=BATCH,
-    show_default=True,
-    help="Rows per transaction.",
-)
+@batch_option(BATCH)
 def run_command(batch: int) -> None:
     """Purge message bodies past each practice's retention; empty idle conversations' answers;
     erase the blocked clinical records whose time has ended.

@@ -30,6 +30,11 @@ class MessageStatus(StrEnum):
     UNDELIVERED = "undelivered"
 
 
+# Queued and sending rows are still to be delivered (or recognised at the provider by
+# their body): their text is needed, however old (retention, erasure).
+IN_FLIGHT = (MessageStatus.QUEUED.value, MessageStatus.SENDING.value)
+
+
 class MessageLog(Base):
     """One WhatsApp message.
 

@@ -53,19 +53,17 @@ from app.models import (
     WaitlistEntry,
 )
 from app.models.booking import ReservationStatus
-from app.models.messaging import NOT_PURGED, PURGED_PREFIX
+from app.models.messaging import IN_FLIGHT, NOT_PURGED, PURGED_PREFIX
 from app.rights import register
 from app.rights.deadlines import Kind, clinical_record_years, country_of
 from app.sealed import plain_length
 
 ERASED_NAME = "—"  # what the agenda shows where an erased patient's name was
-INTAKE_FIELDS = ("chief_complaint", "symptoms", "medical_history", "current_medications")
-ANSWERS = (*INTAKE_FIELDS, "allergies")
+ANSWERS = ("chief_complaint", "symptoms", "medical_history", "current_medications", "allergies")
 MENTIONS_BATCH = 1000
-# Messages still to be delivered keep their text until they go: an erasure waits for
-# the notices it caused, a minute at a time, a day at most (then their text is left to
-# the retention purge).
-IN_FLIGHT = ("queued", "sending")
+# Messages still to be delivered (IN_FLIGHT) keep their text until they go: an erasure
+# waits for the notices it caused, a minute at a time, a day at most (then their text is
+# left to the retention purge).
 RETRY = timedelta(minutes=1)
 WAIT_FOR_DELIVERY = timedelta(days=1)
 
